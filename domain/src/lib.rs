@@ -1,0 +1,46 @@
+//! Porch's rules, pure: each takes the state it needs, the command's values and `now`, and
+//! returns the events to record, or a typed refusal.
+//!
+//! No I/O, no async, no clock, no ids invented here (callers pass them in). Storage lives in
+//! `porch-store`, transport in `porch-server`.
+
+mod conversation;
+mod plan;
+
+pub use conversation::*;
+pub use plan::*;
+
+/// Why a command was refused. Every variant is the caller's mistake or a state conflict, never
+/// an internal failure.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("a message needs some text")]
+    EmptyMessage,
+    #[error("a message may have at most {max} characters; this one has {len}")]
+    MessageTooLong { len: usize, max: usize },
+    #[error("this conversation is closed; start a new conversation to write again")]
+    InputDisabled,
+    #[error("this conversation is closed")]
+    ConversationClosed,
+    #[error("this conversation is already closed")]
+    AlreadyClosed,
+    #[error("this contact is blocked; unblock them first")]
+    ContactBlocked,
+    #[error("the {option} option needs the {needed} plan or higher")]
+    PlanRequired { option: &'static str, needed: porch_protocol::Plan },
+}
+
+impl DomainError {
+    /// The stable code clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::EmptyMessage => "empty_message",
+            DomainError::MessageTooLong { .. } => "message_too_long",
+            DomainError::InputDisabled => "input_disabled",
+            DomainError::ConversationClosed => "conversation_closed",
+            DomainError::AlreadyClosed => "already_closed",
+            DomainError::ContactBlocked => "contact_blocked",
+            DomainError::PlanRequired { .. } => "plan_required",
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Porch's wire types: everything that crosses HTTP and WebSockets, and the rule by which a
+//! client applies the event stream ([`replica`]).
+//!
+//! serde only, so it builds for the browser (wasm32) and the server alike. Not for rules (see
+//! `porch-domain`) nor storage (see `porch-store`).
+//!
+//! Events live here rather than in the domain because the log *is* the contract: a client that
+//! resumes from the store must receive exactly the frames it would have received live.
+
+mod event;
+mod ids;
+mod model;
+pub mod replica;
+
+pub use event::*;
+pub use ids::*;
+pub use model::*;
+
+/// Milliseconds since the Unix epoch, UTC. Every time on the wire and in the store.
+pub type Millis = i64;
+
+/// Longest message body accepted, in characters. Longer bodies are refused with `message_too_long`.
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
+/// Error body of every 4xx/5xx answer and of WebSocket error frames.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ApiError {
+    /// Stable, machine-readable: `not_found`, `conversation_closed`, `message_too_long`, …
+    pub code: String,
+    /// For humans; safe to show.
+    pub message: String,
+}

@@ -1,0 +1,205 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{AgentId, ContactId, ConversationId, MessageId, Millis};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    Free,
+    Starter,
+    Professional,
+    Enterprise,
+}
+
+impl Plan {
+    pub const ALL: [Plan; 4] = [Plan::Free, Plan::Starter, Plan::Professional, Plan::Enterprise];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Plan::Free => "free",
+            Plan::Starter => "starter",
+            Plan::Professional => "professional",
+            Plan::Enterprise => "enterprise",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Plan> {
+        Plan::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationKind {
+    Bot,
+    Live,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Open,
+    Closed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Resolved,
+    Unresolved,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosingSource {
+    Manual,
+    AutoClose,
+}
+
+/// Who wrote a message. Only `Agent` counts as a human reply for timers and reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorKind {
+    Contact,
+    Agent,
+    Bot,
+    AiAgent,
+    Broadcast,
+    Workflow,
+    System,
+}
+
+/// Who caused an event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Actor {
+    Contact(ContactId),
+    Agent(AgentId),
+    System,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Manager,
+    Agent,
+}
+
+/// A conversation as both UIs list it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub contact_id: ContactId,
+    pub kind: ConversationKind,
+    pub status: ConversationStatus,
+    /// 1, then +1 on every reopen.
+    pub cycle: u32,
+    pub outcome: Option<Outcome>,
+    pub closing_source: Option<ClosingSource>,
+    pub closed_by: Option<AgentId>,
+    pub closed_at: Option<Millis>,
+    pub created_at: Millis,
+    pub last_activity_at: Millis,
+    /// The latest message body, cut to [`PREVIEW_CHARS`].
+    pub last_message: Option<String>,
+}
+
+/// Length of [`Conversation::last_message`].
+pub const PREVIEW_CHARS: usize = 120;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub author_kind: AuthorKind,
+    /// The contact's or agent's id; none for bots and system notes.
+    pub author_id: Option<String>,
+    pub author_name: Option<String>,
+    pub body: String,
+    /// The sender's own id for the message, so a retried send is stored once.
+    pub client_id: Option<String>,
+    pub created_at: Millis,
+}
+
+/// What a closing does to the lead's widget. Saved per workspace; effective only on plans that
+/// include them (the server sends the effective values).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadOptions {
+    pub hide_closed: bool,
+    pub disable_input_on_close: bool,
+    pub notify_on_close: bool,
+    pub notification_text: String,
+}
+
+// ---- Lead (widget) endpoints -------------------------------------------------------------
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpenSession {
+    pub workspace_key: String,
+    /// The token this browser got before, if any.
+    pub visitor_token: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WidgetSession {
+    pub visitor_token: String,
+    pub contact_id: ContactId,
+    pub options: LeadOptions,
+    pub conversations: Vec<Conversation>,
+    /// The newest event sequence number when the session was read; resume the socket after it.
+    pub last_seq: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StartConversation {
+    /// An optional first message.
+    pub body: Option<String>,
+    pub client_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PostMessage {
+    pub body: String,
+    pub client_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub conversation: Conversation,
+    pub messages: Vec<Message>,
+}
+
+// ---- Agent (inbox) endpoints -------------------------------------------------------------
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    pub id: AgentId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Me {
+    pub agent: Agent,
+    /// Newest event sequence number of the workspace when read.
+    pub last_seq: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct CloseConversation {
+    pub outcome: Option<Outcome>,
+}

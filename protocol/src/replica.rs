@@ -1,0 +1,270 @@
+//! A client's local copy of the conversations it can see, kept by applying [`EventFrame`]s.
+//!
+//! Shared by the widget and the inbox so both follow one rule: each `seq` is applied at most
+//! once, so a replay after reconnecting never duplicates anything.
+
+use std::collections::HashMap;
+
+use crate::{
+    Conversation, ConversationId, ConversationStatus, Event, EventFrame, LeadOptions, Message,
+    PREVIEW_CHARS,
+};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Replica {
+    /// The newest seq applied; frames at or below it are ignored.
+    pub last_seq: u64,
+    /// Newest activity first.
+    conversations: Vec<Conversation>,
+    /// Messages of the conversations whose history has been loaded, oldest first.
+    messages: HashMap<ConversationId, Vec<Message>>,
+    pub options: LeadOptions,
+}
+
+impl Replica {
+    pub fn new(conversations: Vec<Conversation>, options: LeadOptions, last_seq: u64) -> Self {
+        let mut replica = Replica { last_seq, options, ..Replica::default() };
+        for conversation in conversations {
+            replica.upsert(conversation);
+        }
+        replica
+    }
+
+    pub fn conversations(&self) -> &[Conversation] {
+        &self.conversations
+    }
+
+    pub fn conversation(&self, id: &ConversationId) -> Option<&Conversation> {
+        self.conversations.iter().find(|c| &c.id == id)
+    }
+
+    /// The loaded history of a conversation; `None` if it was never loaded.
+    pub fn messages(&self, id: &ConversationId) -> Option<&[Message]> {
+        self.messages.get(id).map(Vec::as_slice)
+    }
+
+    /// Adds or replaces a conversation read over HTTP.
+    pub fn upsert(&mut self, conversation: Conversation) {
+        self.conversations.retain(|c| c.id != conversation.id);
+        self.conversations.push(conversation);
+        self.sort();
+    }
+
+    /// Records a history read over HTTP, merged with messages that arrived live meanwhile.
+    pub fn load_messages(&mut self, id: ConversationId, history: Vec<Message>) {
+        let live = self.messages.remove(&id).unwrap_or_default();
+        let mut all = history;
+        for message in live {
+            if !all.iter().any(|m| m.id == message.id) {
+                all.push(message);
+            }
+        }
+        all.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        self.messages.insert(id, all);
+    }
+
+    /// Applies one frame; returns false when its seq was already applied.
+    pub fn apply(&mut self, frame: &EventFrame) -> bool {
+        if frame.seq <= self.last_seq {
+            return false;
+        }
+        self.last_seq = frame.seq;
+        match &frame.event {
+            Event::ConversationStarted { conversation } => {
+                if self.conversation(&conversation.id).is_none() {
+                    self.upsert(conversation.clone());
+                }
+            }
+            Event::MessagePosted { message } => {
+                let list = self.messages.entry(message.conversation_id.clone()).or_default();
+                if !list.iter().any(|m| m.id == message.id) {
+                    list.push(message.clone());
+                }
+                if let Some(c) = self.conversation_mut(&message.conversation_id) {
+                    c.last_activity_at = c.last_activity_at.max(message.created_at);
+                    c.last_message = Some(preview(&message.body));
+                }
+                self.sort();
+            }
+            Event::ConversationClosed { conversation_id, outcome, source, closed_by } => {
+                if let Some(c) = self.conversation_mut(conversation_id) {
+                    c.status = ConversationStatus::Closed;
+                    c.outcome = *outcome;
+                    c.closing_source = Some(*source);
+                    c.closed_by = closed_by.clone();
+                    c.closed_at = Some(frame.at);
+                }
+            }
+            Event::ConversationReopened { conversation_id, cycle } => {
+                if let Some(c) = self.conversation_mut(conversation_id) {
+                    c.status = ConversationStatus::Open;
+                    c.cycle = *cycle;
+                    c.outcome = None;
+                    c.closing_source = None;
+                    c.closed_by = None;
+                    c.closed_at = None;
+                }
+            }
+            Event::LeadOptionsChanged { options } => self.options = options.clone(),
+        }
+        true
+    }
+
+    fn conversation_mut(&mut self, id: &ConversationId) -> Option<&mut Conversation> {
+        self.conversations.iter_mut().find(|c| &c.id == id)
+    }
+
+    fn sort(&mut self) {
+        self.conversations.sort_by(|a, b| b.last_activity_at.cmp(&a.last_activity_at));
+    }
+}
+
+/// The start of a message body as lists show it.
+pub fn preview(body: &str) -> String {
+    body.chars().take(PREVIEW_CHARS).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Actor, AuthorKind, ClosingSource, ContactId, ConversationKind, MessageId};
+
+    fn conversation(id: &str, at: i64) -> Conversation {
+        Conversation {
+            id: ConversationId(id.into()),
+            contact_id: ContactId("lead".into()),
+            kind: ConversationKind::Live,
+            status: ConversationStatus::Open,
+            cycle: 1,
+            outcome: None,
+            closing_source: None,
+            closed_by: None,
+            closed_at: None,
+            created_at: at,
+            last_activity_at: at,
+            last_message: None,
+        }
+    }
+
+    fn frame(seq: u64, event: Event) -> EventFrame {
+        EventFrame { seq, at: seq as i64 * 10, actor: Actor::System, contact_id: None, event }
+    }
+
+    fn message(id: &str, conversation: &str, at: i64) -> Message {
+        Message {
+            id: MessageId(id.into()),
+            conversation_id: ConversationId(conversation.into()),
+            author_kind: AuthorKind::Contact,
+            author_id: None,
+            author_name: None,
+            body: format!("body {id}"),
+            client_id: None,
+            created_at: at,
+        }
+    }
+
+    #[test]
+    fn a_replayed_seq_is_applied_once() {
+        let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 0);
+        let posted = frame(1, Event::MessagePosted { message: message("m", "c", 5) });
+        assert!(r.apply(&posted));
+        assert!(!r.apply(&posted));
+        assert_eq!(r.messages(&ConversationId("c".into())).unwrap().len(), 1);
+        assert_eq!(r.last_seq, 1);
+    }
+
+    #[test]
+    fn frames_at_or_below_the_starting_seq_are_ignored() {
+        let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 7);
+        let close = Event::ConversationClosed {
+            conversation_id: ConversationId("c".into()),
+            outcome: None,
+            source: ClosingSource::Manual,
+            closed_by: None,
+        };
+        assert!(!r.apply(&frame(7, close.clone())));
+        assert_eq!(r.conversations()[0].status, ConversationStatus::Open);
+        assert!(r.apply(&frame(8, close)));
+        assert_eq!(r.conversations()[0].status, ConversationStatus::Closed);
+        assert_eq!(r.conversations()[0].closed_at, Some(80));
+    }
+
+    #[test]
+    fn newest_activity_comes_first_and_preview_follows_the_last_message() {
+        let mut r = Replica::new(
+            vec![conversation("a", 1), conversation("b", 2)],
+            LeadOptions::default(),
+            0,
+        );
+        assert_eq!(r.conversations()[0].id.as_str(), "b");
+        r.apply(&frame(1, Event::MessagePosted { message: message("m", "a", 9) }));
+        assert_eq!(r.conversations()[0].id.as_str(), "a");
+        assert_eq!(r.conversations()[0].last_message.as_deref(), Some("body m"));
+    }
+
+    #[test]
+    fn history_loaded_later_merges_with_live_messages() {
+        let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 0);
+        r.apply(&frame(1, Event::MessagePosted { message: message("live", "c", 20) }));
+        r.load_messages(
+            ConversationId("c".into()),
+            vec![message("old", "c", 10), message("live", "c", 20)],
+        );
+        let ids: Vec<_> = r
+            .messages(&ConversationId("c".into()))
+            .unwrap()
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(ids, ["old", "live"]);
+    }
+
+    #[test]
+    fn reopen_clears_the_closing_and_sets_the_cycle() {
+        let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 0);
+        let id = ConversationId("c".into());
+        r.apply(&frame(
+            1,
+            Event::ConversationClosed {
+                conversation_id: id.clone(),
+                outcome: Some(crate::Outcome::Resolved),
+                source: ClosingSource::Manual,
+                closed_by: None,
+            },
+        ));
+        r.apply(&frame(2, Event::ConversationReopened { conversation_id: id.clone(), cycle: 2 }));
+        let c = r.conversation(&id).unwrap();
+        assert_eq!(
+            (c.status, c.cycle, c.outcome, c.closed_at),
+            (ConversationStatus::Open, 2, None, None)
+        );
+    }
+
+    #[test]
+    fn kind_is_the_serde_tag() {
+        let events = [
+            Event::ConversationStarted { conversation: conversation("c", 1) },
+            Event::MessagePosted { message: message("m", "c", 1) },
+            Event::ConversationReopened { conversation_id: ConversationId("c".into()), cycle: 2 },
+            Event::LeadOptionsChanged { options: LeadOptions::default() },
+        ];
+        for event in events {
+            let value = serde_json::to_value(&event).unwrap();
+            assert_eq!(value["type"], event.kind());
+        }
+    }
+
+    #[test]
+    fn frames_round_trip_through_json() {
+        let f = crate::ServerFrame::Event(frame(
+            3,
+            Event::ConversationStarted { conversation: conversation("c", 1) },
+        ));
+        let text = serde_json::to_string(&f).unwrap();
+        assert!(
+            text.contains(r#""frame":"event""#)
+                && text.contains(r#""type":"conversation_started""#)
+        );
+        assert_eq!(serde_json::from_str::<crate::ServerFrame>(&text).unwrap(), f);
+    }
+}

@@ -1,0 +1,130 @@
+//! Porch's persistence: one [`Store`] trait, with SQLite and PostgreSQL behind it, chosen by the
+//! database URL's scheme ([`connect`]).
+//!
+//! Every write to conversations goes through [`Store::record`]: in one transaction it locks the
+//! workspace, hands the current state to a pure decision (the domain), appends the resulting
+//! events with the workspace's next sequence numbers, and updates the read tables. Nothing here
+//! decides a rule; nothing here knows HTTP.
+
+mod sql;
+pub mod testing;
+mod types;
+
+use std::sync::Arc;
+
+use porch_domain::{ConversationState, DomainError};
+use porch_protocol::{
+    Actor, ContactId, Conversation, ConversationId, Event, EventFrame, Message, Millis, Plan,
+    WorkspaceId,
+};
+
+pub use sql::SqlStore;
+pub use types::*;
+
+/// The decision taken inside [`Store::record`]'s transaction: given the conversation as it is
+/// now (if one was named), the events to record or a refusal.
+pub type Decide =
+    Box<dyn FnOnce(Option<&ConversationState>) -> Result<Vec<Event>, DomainError> + Send>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    // ---- workspaces and people ----
+    async fn create_workspace(&self, new: &NewWorkspace) -> Result<Workspace>;
+    async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>>;
+    async fn workspace_by_key(&self, widget_key: &str) -> Result<Option<Workspace>>;
+    async fn set_plan(&self, id: &WorkspaceId, plan: Plan) -> Result<()>;
+    /// Fails with `Conflict("email")` when the e-mail is taken.
+    async fn create_agent(&self, new: &NewAgent) -> Result<()>;
+    async fn agent_credentials(&self, email: &str) -> Result<Option<AgentCredentials>>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        agent: &AgentRecord,
+        expires_at: Millis,
+    ) -> Result<()>;
+    /// The agent behind an unexpired session.
+    async fn session_agent(&self, token_hash: &str, now: Millis) -> Result<Option<AgentRecord>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn create_contact(&self, new: &NewContact) -> Result<()>;
+    async fn contact_by_token(&self, token_hash: &str) -> Result<Option<ContactRecord>>;
+
+    // ---- conversations: reads ----
+    async fn conversation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ConversationId,
+    ) -> Result<Option<Conversation>>;
+    /// Newest activity first.
+    async fn conversations(
+        &self,
+        workspace: &WorkspaceId,
+        filter: &ConversationFilter,
+    ) -> Result<Vec<Conversation>>;
+    /// Oldest first.
+    async fn messages(&self, conversation: &ConversationId) -> Result<Vec<Message>>;
+    async fn message_by_client_id(
+        &self,
+        conversation: &ConversationId,
+        client_id: &str,
+    ) -> Result<Option<Message>>;
+
+    // ---- the log ----
+    async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64>;
+    /// Events after `after`, oldest first, at most `limit`; for one lead when `contact` is given
+    /// (their own events and workspace-wide ones).
+    async fn events_after(
+        &self,
+        workspace: &WorkspaceId,
+        after: u64,
+        contact: Option<&ContactId>,
+        limit: u32,
+    ) -> Result<Vec<EventFrame>>;
+    /// The one write path for conversations; see the crate docs. `target` names the
+    /// conversation the decision needs (`NotFound` if it is not in this workspace).
+    async fn record(
+        &self,
+        workspace: &WorkspaceId,
+        target: Option<&ConversationId>,
+        actor: Actor,
+        now: Millis,
+        decide: Decide,
+    ) -> Result<Vec<EventFrame>>;
+    /// Appends workspace-wide events that change no conversation (settings, plan).
+    async fn record_workspace_event(
+        &self,
+        workspace: &WorkspaceId,
+        actor: Actor,
+        now: Millis,
+        event: Event,
+    ) -> Result<EventFrame> {
+        let frames =
+            self.record(workspace, None, actor, now, Box::new(|_| Ok(vec![event]))).await?;
+        frames.into_iter().next().ok_or(StoreError::Corrupt("no event recorded".into()))
+    }
+}
+
+/// Opens the database named by `url` (`sqlite://path` or `postgres://…`) and brings its schema
+/// up to date.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SqlStore::connect(url).await?))
+}

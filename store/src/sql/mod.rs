@@ -1,0 +1,419 @@
+//! The SQL implementation of [`Store`], written once for SQLite and PostgreSQL through sqlx's
+//! `Any` driver: queries use `$n` placeholders and portable SQL, which both accept; what differs
+//! (connection pragmas, migrations) is chosen by [`Backend`].
+
+mod record;
+mod rows;
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use porch_protocol::{
+    ContactId, Conversation, ConversationId, EventFrame, Message, Millis, Plan, WorkspaceId,
+};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Row};
+
+use crate::{
+    AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, NewAgent, NewContact,
+    NewWorkspace, Result, Store, StoreError, Workspace,
+};
+use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn of(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    fn migrations(self) -> Vec<Migration> {
+        let files: &[(i64, &str, &'static str)] = match self {
+            Backend::Sqlite => {
+                &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))]
+            }
+            Backend::Postgres => {
+                &[(1, "init", include_str!("../../migrations/postgres/0001_init.sql"))]
+            }
+        };
+        files
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    Cow::Borrowed(*sql),
+                    false,
+                )
+            })
+            .collect()
+    }
+}
+
+/// [`Store`] over one connection pool to SQLite or PostgreSQL.
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    pub async fn connect(url: &str) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url)?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the one writer; the busy timeout makes a
+                        // second writer wait for the lock instead of failing at once.
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let migrator =
+            Migrator { migrations: Cow::Owned(backend.migrations()), ..Migrator::DEFAULT };
+        migrator.run(&pool).await?;
+        Ok(SqlStore { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+/// `sqlite://data/porch.db` → the same with `mode=rwc`, after making sure the folder exists.
+fn sqlite_url(url: &str) -> Result<String> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let file = path.split('?').next().unwrap_or_default();
+    if file.is_empty() || file == ":memory:" {
+        return Err(StoreError::UnsupportedUrl(url.to_owned()));
+    }
+    if let Some(dir) = std::path::Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Corrupt(format!("{dir:?}: {e}")))?;
+    }
+    Ok(if path.contains('?') {
+        format!("sqlite://{path}")
+    } else {
+        format!("sqlite://{path}?mode=rwc")
+    })
+}
+
+fn unique_violation(e: sqlx::Error, what: &'static str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+        _ => StoreError::Database(e),
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SqlStore {
+    async fn create_workspace(&self, new: &NewWorkspace) -> Result<Workspace> {
+        sqlx::query(
+            "INSERT INTO workspaces (id, name, widget_key, plan, lead_options, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new.id.as_str())
+        .bind(&new.name)
+        .bind(&new.widget_key)
+        .bind(new.plan.as_str())
+        .bind(rows::json(&new.lead_options)?)
+        .bind(new.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| unique_violation(e, "widget_key"))?;
+        Ok(Workspace {
+            id: new.id.clone(),
+            name: new.name.clone(),
+            widget_key: new.widget_key.clone(),
+            plan: new.plan,
+            lead_options: new.lead_options.clone(),
+        })
+    }
+
+    async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>> {
+        sqlx::query("SELECT id, name, widget_key, plan, lead_options FROM workspaces WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| rows::workspace(&r))
+            .transpose()
+    }
+
+    async fn workspace_by_key(&self, widget_key: &str) -> Result<Option<Workspace>> {
+        sqlx::query(
+            "SELECT id, name, widget_key, plan, lead_options FROM workspaces WHERE widget_key = $1",
+        )
+        .bind(widget_key)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| rows::workspace(&r))
+        .transpose()
+    }
+
+    async fn set_plan(&self, id: &WorkspaceId, plan: Plan) -> Result<()> {
+        let done = sqlx::query("UPDATE workspaces SET plan = $2 WHERE id = $1")
+            .bind(id.as_str())
+            .bind(plan.as_str())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn create_agent(&self, new: &NewAgent) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO agents (id, workspace_id, name, email, password_hash, role, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new.agent.id.as_str())
+        .bind(new.workspace_id.as_str())
+        .bind(&new.agent.name)
+        .bind(new.agent.email.to_lowercase())
+        .bind(&new.password_hash)
+        .bind(enum_text(&new.agent.role))
+        .bind(new.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| unique_violation(e, "email"))?;
+        Ok(())
+    }
+
+    async fn agent_credentials(&self, email: &str) -> Result<Option<AgentCredentials>> {
+        let row = sqlx::query(
+            "SELECT id, workspace_id, name, email, role, password_hash FROM agents WHERE email = $1",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(AgentCredentials {
+                record: rows::agent(&r)?,
+                password_hash: r.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        agent: &AgentRecord,
+        expires_at: Millis,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO agent_sessions (token_hash, agent_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(agent.id().as_str())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_agent(&self, token_hash: &str, now: Millis) -> Result<Option<AgentRecord>> {
+        sqlx::query(
+            "SELECT a.id, a.workspace_id, a.name, a.email, a.role
+             FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| rows::agent(&r))
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_contact(&self, new: &NewContact) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO contacts (id, workspace_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new.id.as_str())
+        .bind(new.workspace_id.as_str())
+        .bind(&new.token_hash)
+        .bind(new.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| unique_violation(e, "visitor_token"))?;
+        Ok(())
+    }
+
+    async fn contact_by_token(&self, token_hash: &str) -> Result<Option<ContactRecord>> {
+        let row =
+            sqlx::query("SELECT id, workspace_id, blocked FROM contacts WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| {
+            Ok(ContactRecord {
+                id: ContactId(r.try_get("id")?),
+                workspace_id: WorkspaceId(r.try_get("workspace_id")?),
+                blocked: r.try_get::<i64, _>("blocked")? != 0,
+            })
+        })
+        .transpose()
+    }
+
+    async fn conversation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ConversationId,
+    ) -> Result<Option<Conversation>> {
+        sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE workspace_id = $1 AND id = $2"
+        ))
+        .bind(workspace.as_str())
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| rows::conversation(&r))
+        .transpose()
+    }
+
+    async fn conversations(
+        &self,
+        workspace: &WorkspaceId,
+        filter: &ConversationFilter,
+    ) -> Result<Vec<Conversation>> {
+        // Absent filters bind NULL and match everything, so one statement serves every filter.
+        sqlx::query(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations
+             WHERE workspace_id = $1
+               AND ($2 IS NULL OR status = $2)
+               AND ($3 IS NULL OR contact_id = $3)
+             ORDER BY last_activity_at DESC, id
+             LIMIT $4"
+        ))
+        .bind(workspace.as_str())
+        .bind(filter.status.map(|s| enum_text(&s)))
+        .bind(filter.contact.as_ref().map(|c| c.0.clone()))
+        .bind(i64::from(filter.limit.unwrap_or(500).min(500)))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::conversation)
+        .collect()
+    }
+
+    async fn messages(&self, conversation: &ConversationId) -> Result<Vec<Message>> {
+        sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY seq"
+        ))
+        .bind(conversation.as_str())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::message)
+        .collect()
+    }
+
+    async fn message_by_client_id(
+        &self,
+        conversation: &ConversationId,
+        client_id: &str,
+    ) -> Result<Option<Message>> {
+        sqlx::query(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND client_id = $2"
+        ))
+        .bind(conversation.as_str())
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| rows::message(&r))
+        .transpose()
+    }
+
+    async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64> {
+        let seq: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM workspaces WHERE id = $1")
+            .bind(workspace.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        seq.map(rows::seq).ok_or(StoreError::NotFound)
+    }
+
+    async fn events_after(
+        &self,
+        workspace: &WorkspaceId,
+        after: u64,
+        contact: Option<&ContactId>,
+        limit: u32,
+    ) -> Result<Vec<EventFrame>> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let query = match contact {
+            Some(contact) => sqlx::query(
+                "SELECT seq, at, actor, contact_id, payload FROM events
+                 WHERE workspace_id = $1 AND seq > $2 AND (contact_id = $3 OR contact_id IS NULL)
+                 ORDER BY seq LIMIT $4",
+            )
+            .bind(workspace.as_str())
+            .bind(after)
+            .bind(contact.as_str()),
+            None => sqlx::query(
+                "SELECT seq, at, actor, contact_id, payload FROM events
+                 WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            )
+            .bind(workspace.as_str())
+            .bind(after),
+        };
+        query
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::event_frame)
+            .collect()
+    }
+
+    async fn record(
+        &self,
+        workspace: &WorkspaceId,
+        target: Option<&ConversationId>,
+        actor: porch_protocol::Actor,
+        now: Millis,
+        decide: Decide,
+    ) -> Result<Vec<EventFrame>> {
+        record::record(&self.pool, workspace, target, actor, now, decide).await
+    }
+}

@@ -1,0 +1,201 @@
+//! The one write path: decide and record in a single transaction.
+
+use porch_domain::ConversationState;
+use porch_protocol::{
+    Actor, ConversationId, ConversationStatus, Event, EventFrame, Millis, WorkspaceId,
+};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+use super::rows::{self, enum_text, json};
+use super::unique_violation;
+use crate::{Decide, Result, StoreError};
+
+pub async fn record(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    target: Option<&ConversationId>,
+    actor: Actor,
+    now: Millis,
+    decide: Decide,
+) -> Result<Vec<EventFrame>> {
+    let mut tx = pool.begin().await?;
+    // Writing first takes the workspace's lock before anything is read: the SQLite write lock,
+    // or the PostgreSQL row lock. Decisions within a workspace are thereby serialised, across
+    // processes too, and sequence numbers can never be handed out twice.
+    let last: Option<i64> = sqlx::query_scalar(
+        "UPDATE workspaces SET last_seq = last_seq WHERE id = $1 RETURNING last_seq",
+    )
+    .bind(workspace.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let mut seq = rows::seq(last.ok_or(StoreError::NotFound)?);
+
+    let state = match target {
+        Some(id) => Some(load_state(&mut tx, workspace, id).await?.ok_or(StoreError::NotFound)?),
+        None => None,
+    };
+    let events = decide(state.as_ref())?;
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    let mut frames = Vec::with_capacity(events.len());
+    let mut contact_id = state.as_ref().map(|s| s.contact_id.clone());
+    for event in events {
+        seq += 1;
+        if let Event::ConversationStarted { conversation } = &event {
+            contact_id = Some(conversation.contact_id.clone());
+        }
+        let contact_id = contact_id.clone();
+        let frame = EventFrame { seq, at: now, actor: actor.clone(), contact_id, event };
+        append(&mut tx, workspace, &frame).await?;
+        project(&mut tx, workspace, &frame).await?;
+        frames.push(frame);
+    }
+    sqlx::query("UPDATE workspaces SET last_seq = $2 WHERE id = $1")
+        .bind(workspace.as_str())
+        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(frames)
+}
+
+async fn load_state(
+    tx: &mut Transaction<'_, Any>,
+    workspace: &WorkspaceId,
+    id: &ConversationId,
+) -> Result<Option<ConversationState>> {
+    let row = sqlx::query(
+        "SELECT c.id, c.contact_id, c.kind, c.status, c.cycle, k.blocked
+         FROM conversations c JOIN contacts k ON k.id = c.contact_id
+         WHERE c.workspace_id = $1 AND c.id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(id.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(ConversationState {
+            id: ConversationId(r.try_get("id")?),
+            contact_id: porch_protocol::ContactId(r.try_get("contact_id")?),
+            kind: rows::parse_enum(r.try_get("kind")?)?,
+            status: rows::parse_enum(r.try_get("status")?)?,
+            cycle: u32::try_from(r.try_get::<i64, _>("cycle")?).unwrap_or(u32::MAX),
+            contact_blocked: r.try_get::<i64, _>("blocked")? != 0,
+        })
+    })
+    .transpose()
+}
+
+async fn append(
+    tx: &mut Transaction<'_, Any>,
+    workspace: &WorkspaceId,
+    frame: &EventFrame,
+) -> Result<()> {
+    let payload = json(&frame.event)?;
+    sqlx::query(
+        "INSERT INTO events (workspace_id, seq, at, actor, contact_id, conversation_id, kind, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(workspace.as_str())
+    .bind(i64::try_from(frame.seq).unwrap_or(i64::MAX))
+    .bind(frame.at)
+    .bind(json(&frame.actor)?)
+    .bind(frame.contact_id.as_ref().map(|c| c.0.clone()))
+    .bind(frame.event.conversation_id().map(|c| c.0.clone()))
+    .bind(frame.event.kind())
+    .bind(payload)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Brings the read tables up to date with one event.
+async fn project(
+    tx: &mut Transaction<'_, Any>,
+    workspace: &WorkspaceId,
+    frame: &EventFrame,
+) -> Result<()> {
+    match &frame.event {
+        Event::ConversationStarted { conversation: c } => {
+            sqlx::query(
+                "INSERT INTO conversations (id, workspace_id, contact_id, kind, status, cycle,
+                     created_at, last_activity_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(c.id.as_str())
+            .bind(workspace.as_str())
+            .bind(c.contact_id.as_str())
+            .bind(enum_text(&c.kind))
+            .bind(enum_text(&c.status))
+            .bind(i64::from(c.cycle))
+            .bind(c.created_at)
+            .bind(c.last_activity_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| unique_violation(e, "conversation"))?;
+        }
+        Event::MessagePosted { message: m } => {
+            sqlx::query(
+                "INSERT INTO messages (id, conversation_id, seq, author_kind, author_id,
+                     author_name, body, client_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(m.id.as_str())
+            .bind(m.conversation_id.as_str())
+            .bind(i64::try_from(frame.seq).unwrap_or(i64::MAX))
+            .bind(enum_text(&m.author_kind))
+            .bind(m.author_id.clone())
+            .bind(m.author_name.clone())
+            .bind(&m.body)
+            .bind(m.client_id.clone())
+            .bind(m.created_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| unique_violation(e, "client_id"))?;
+            sqlx::query(
+                "UPDATE conversations
+                 SET last_activity_at = CASE WHEN last_activity_at < $2 THEN $2 ELSE last_activity_at END,
+                     last_message = $3
+                 WHERE id = $1",
+            )
+            .bind(m.conversation_id.as_str())
+            .bind(m.created_at)
+            .bind(porch_protocol::replica::preview(&m.body))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Event::ConversationClosed { conversation_id, outcome, source, closed_by } => {
+            sqlx::query(
+                "UPDATE conversations
+                 SET status = $2, outcome = $3, closing_source = $4, closed_by = $5, closed_at = $6
+                 WHERE id = $1",
+            )
+            .bind(conversation_id.as_str())
+            .bind(enum_text(&ConversationStatus::Closed))
+            .bind(outcome.map(|o| enum_text(&o)))
+            .bind(enum_text(source))
+            .bind(closed_by.as_ref().map(|a| a.0.clone()))
+            .bind(frame.at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Event::ConversationReopened { conversation_id, cycle } => {
+            sqlx::query(
+                "UPDATE conversations
+                 SET status = $2, cycle = $3, outcome = NULL, closing_source = NULL,
+                     closed_by = NULL, closed_at = NULL
+                 WHERE id = $1",
+            )
+            .bind(conversation_id.as_str())
+            .bind(enum_text(&ConversationStatus::Open))
+            .bind(i64::from(*cycle))
+            .execute(&mut **tx)
+            .await?;
+        }
+        // Settings live on the workspace row, written by their own store call.
+        Event::LeadOptionsChanged { .. } => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+use porch_protocol::{
+    Agent, AgentId, ContactId, ConversationStatus, LeadOptions, Millis, Plan, WorkspaceId,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewWorkspace {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub widget_key: String,
+    pub plan: Plan,
+    pub lead_options: LeadOptions,
+    pub created_at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub widget_key: String,
+    pub plan: Plan,
+    /// As saved by the owner; see `porch_domain::effective_lead_options` for what applies.
+    pub lead_options: LeadOptions,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewAgent {
+    pub workspace_id: WorkspaceId,
+    pub agent: Agent,
+    pub password_hash: String,
+    pub created_at: Millis,
+}
+
+/// An agent as authenticated requests see them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentRecord {
+    pub workspace_id: WorkspaceId,
+    pub agent: Agent,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgentCredentials {
+    pub record: AgentRecord,
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewContact {
+    pub id: ContactId,
+    pub workspace_id: WorkspaceId,
+    pub token_hash: String,
+    pub created_at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactRecord {
+    pub id: ContactId,
+    pub workspace_id: WorkspaceId,
+    pub blocked: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConversationFilter {
+    pub status: Option<ConversationStatus>,
+    pub contact: Option<ContactId>,
+    pub limit: Option<u32>,
+}
+
+impl AgentRecord {
+    pub fn id(&self) -> &AgentId {
+        &self.agent.id
+    }
+}

@@ -1,0 +1,341 @@
+//! Every storage behaviour, written once, run on SQLite always and on PostgreSQL when
+//! `PORCH_TEST_POSTGRES_URL` names a server (a fresh database per test, dropped after).
+
+use std::sync::Arc;
+
+use porch_domain::{close, post_message, start, ConversationState, DomainError, NewMessage};
+use porch_protocol::*;
+use porch_store::*;
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {$(
+            #[tokio::test]
+            async fn $name() {
+                let db = porch_store::testing::TestDatabase::sqlite();
+                super::$name(porch_store::connect(&db.url).await.unwrap()).await;
+            }
+        )*}
+        mod postgres {$(
+            #[tokio::test]
+            async fn $name() {
+                let Some(db) = porch_store::testing::TestDatabase::postgres().await else { return };
+                super::$name(porch_store::connect(&db.url).await.unwrap()).await;
+                db.drop_database().await;
+            }
+        )*}
+    };
+}
+
+conformance!(
+    workspaces_are_found_by_id_and_key,
+    agents_sessions_and_contacts,
+    starting_a_conversation_appends_numbered_events_and_projects_them,
+    refusals_and_conflicts_record_nothing,
+    close_and_lead_reopen_update_the_read_model,
+    sequences_are_per_workspace_and_gapless_under_concurrency,
+    leads_resume_only_their_own_events,
+    a_foreign_workspace_cannot_reach_a_conversation,
+);
+
+const NOW: Millis = 1_700_000_000_000;
+
+/// Unique within the test process, so tests sharing nothing but a database never collide.
+fn id(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("{prefix}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+}
+
+async fn workspace(store: &Arc<dyn Store>) -> Workspace {
+    store
+        .create_workspace(&NewWorkspace {
+            id: WorkspaceId(id("ws")),
+            name: "Acme".into(),
+            widget_key: id("key"),
+            plan: Plan::Professional,
+            lead_options: LeadOptions { disable_input_on_close: true, ..LeadOptions::default() },
+            created_at: NOW,
+        })
+        .await
+        .unwrap()
+}
+
+async fn contact(store: &Arc<dyn Store>, ws: &Workspace) -> ContactId {
+    let contact = ContactId(id("contact"));
+    store
+        .create_contact(&NewContact {
+            id: contact.clone(),
+            workspace_id: ws.id.clone(),
+            token_hash: id("token"),
+            created_at: NOW,
+        })
+        .await
+        .unwrap();
+    contact
+}
+
+fn lead_message(contact: &ContactId, body: &str, client_id: Option<&str>) -> NewMessage {
+    NewMessage {
+        id: MessageId(id("msg")),
+        author_kind: AuthorKind::Contact,
+        author_id: Some(contact.0.clone()),
+        author_name: None,
+        body: body.into(),
+        client_id: client_id.map(str::to_owned),
+    }
+}
+
+/// A decision posting `message` as the lead would, with default (all off) lead options.
+fn lead_posts(message: NewMessage, now: Millis) -> Decide {
+    Box::new(move |state: Option<&ConversationState>| {
+        post_message(state.expect("target"), message, &LeadOptions::default(), now)
+    })
+}
+
+fn agent_closes(by: AgentId, outcome: Option<Outcome>) -> Decide {
+    Box::new(move |state: Option<&ConversationState>| close(state.expect("target"), &by, outcome))
+}
+
+async fn start_conversation(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+    contact: &ContactId,
+    body: &str,
+) -> (ConversationId, Vec<EventFrame>) {
+    let conversation = ConversationId(id("conv"));
+    let (c, first, cid) =
+        (contact.clone(), lead_message(contact, body, None), conversation.clone());
+    let frames = store
+        .record(
+            &ws.id,
+            None,
+            Actor::Contact(contact.clone()),
+            NOW,
+            Box::new(move |_| start(cid, c, ConversationKind::Live, Some(first), NOW)),
+        )
+        .await
+        .unwrap();
+    (conversation, frames)
+}
+
+async fn workspaces_are_found_by_id_and_key(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    assert_eq!(store.workspace(&ws.id).await.unwrap().as_ref(), Some(&ws));
+    assert_eq!(store.workspace_by_key(&ws.widget_key).await.unwrap().as_ref(), Some(&ws));
+    assert_eq!(store.workspace_by_key("nope").await.unwrap(), None);
+    assert!(ws.lead_options.disable_input_on_close);
+    let again = store
+        .create_workspace(&NewWorkspace {
+            id: WorkspaceId(id("ws")),
+            name: "Copy".into(),
+            widget_key: ws.widget_key.clone(),
+            plan: Plan::Free,
+            lead_options: LeadOptions::default(),
+            created_at: NOW,
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict("widget_key"))), "{again:?}");
+    store.set_plan(&ws.id, Plan::Starter).await.unwrap();
+    assert_eq!(store.workspace(&ws.id).await.unwrap().unwrap().plan, Plan::Starter);
+    assert!(matches!(
+        store.set_plan(&WorkspaceId("missing".into()), Plan::Free).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.last_seq(&ws.id).await.unwrap(), 0);
+}
+
+async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let email = format!("{}@example.com", id("Agent"));
+    let agent = Agent {
+        id: AgentId(id("agent")),
+        name: "Ann".into(),
+        email: email.clone(),
+        role: Role::Agent,
+    };
+    let new = NewAgent {
+        workspace_id: ws.id.clone(),
+        agent: agent.clone(),
+        password_hash: "h".into(),
+        created_at: NOW,
+    };
+    store.create_agent(&new).await.unwrap();
+    let dup = NewAgent { agent: Agent { id: AgentId(id("agent")), ..agent.clone() }, ..new };
+    assert!(matches!(store.create_agent(&dup).await, Err(StoreError::Conflict("email"))));
+
+    // E-mail lookups ignore case and surrounding space.
+    let creds =
+        store.agent_credentials(&format!(" {} ", email.to_uppercase())).await.unwrap().unwrap();
+    assert_eq!(creds.record.agent.id, agent.id);
+    assert_eq!(creds.password_hash, "h");
+    assert_eq!(creds.record.workspace_id, ws.id);
+
+    store.create_session("session-hash", &creds.record, NOW + 1000).await.unwrap();
+    assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), Some(creds.record));
+    assert_eq!(store.session_agent("session-hash", NOW + 1000).await.unwrap(), None, "expired");
+    assert_eq!(store.session_agent("other", NOW).await.unwrap(), None);
+    store.delete_session("session-hash").await.unwrap();
+    assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), None);
+
+    let contact = ContactId(id("contact"));
+    let new_contact = NewContact {
+        id: contact.clone(),
+        workspace_id: ws.id.clone(),
+        token_hash: "t1".into(),
+        created_at: NOW,
+    };
+    store.create_contact(&new_contact).await.unwrap();
+    let found = store.contact_by_token("t1").await.unwrap().unwrap();
+    assert_eq!(found, ContactRecord { id: contact, workspace_id: ws.id, blocked: false });
+    assert_eq!(store.contact_by_token("t2").await.unwrap(), None);
+}
+
+async fn starting_a_conversation_appends_numbered_events_and_projects_them(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (conversation, frames) = start_conversation(&store, &ws, &lead, "Hello").await;
+    assert_eq!(frames.iter().map(|f| f.seq).collect::<Vec<_>>(), [1, 2]);
+    assert!(frames.iter().all(|f| f.contact_id.as_ref() == Some(&lead) && f.at == NOW));
+    assert_eq!(store.last_seq(&ws.id).await.unwrap(), 2);
+
+    let read = store.conversation(&ws.id, &conversation).await.unwrap().unwrap();
+    assert_eq!(read.status, ConversationStatus::Open);
+    assert_eq!(read.cycle, 1);
+    assert_eq!(read.last_message.as_deref(), Some("Hello"));
+    let messages = store.messages(&conversation).await.unwrap();
+    assert_eq!(messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["Hello"]);
+
+    // The log replays exactly what was returned to the caller.
+    assert_eq!(store.events_after(&ws.id, 0, None, 100).await.unwrap(), frames);
+    assert_eq!(store.events_after(&ws.id, 1, None, 100).await.unwrap(), frames[1..]);
+    assert_eq!(store.events_after(&ws.id, 0, None, 1).await.unwrap(), frames[..1]);
+    let open = ConversationFilter { status: Some(ConversationStatus::Open), ..Default::default() };
+    assert_eq!(store.conversations(&ws.id, &open).await.unwrap(), [read]);
+    let closed =
+        ConversationFilter { status: Some(ConversationStatus::Closed), ..Default::default() };
+    assert!(store.conversations(&ws.id, &closed).await.unwrap().is_empty());
+}
+
+async fn refusals_and_conflicts_record_nothing(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (conversation, _) = start_conversation(&store, &ws, &lead, "Hello").await;
+
+    let refused = store
+        .record(
+            &ws.id,
+            Some(&conversation),
+            Actor::System,
+            NOW,
+            Box::new(|_| Err(DomainError::AlreadyClosed)),
+        )
+        .await;
+    assert!(matches!(refused, Err(StoreError::Domain(DomainError::AlreadyClosed))));
+
+    let missing = ConversationId("missing".into());
+    let missing =
+        store.record(&ws.id, Some(&missing), Actor::System, NOW, Box::new(|_| Ok(vec![]))).await;
+    assert!(matches!(missing, Err(StoreError::NotFound)));
+
+    // A retried send with the same client id is refused by the store, atomically.
+    let actor = Actor::Contact(lead.clone());
+    let first = lead_posts(lead_message(&lead, "again", Some("c1")), NOW);
+    store.record(&ws.id, Some(&conversation), actor.clone(), NOW, first).await.unwrap();
+    let retry = lead_posts(lead_message(&lead, "again", Some("c1")), NOW);
+    let dup = store.record(&ws.id, Some(&conversation), actor, NOW, retry).await;
+    assert!(matches!(dup, Err(StoreError::Conflict("client_id"))), "{dup:?}");
+    let stored = store.message_by_client_id(&conversation, "c1").await.unwrap().unwrap();
+    assert_eq!(stored.body, "again");
+
+    assert_eq!(store.last_seq(&ws.id).await.unwrap(), 3);
+    assert_eq!(store.events_after(&ws.id, 0, None, 100).await.unwrap().len(), 3);
+    assert_eq!(store.messages(&conversation).await.unwrap().len(), 2);
+}
+
+async fn close_and_lead_reopen_update_the_read_model(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (conversation, _) = start_conversation(&store, &ws, &lead, "Hello").await;
+    let agent = AgentId("agent-1".into());
+    let closing = agent_closes(agent.clone(), Some(Outcome::Resolved));
+    let actor = Actor::Agent(agent.clone());
+    store.record(&ws.id, Some(&conversation), actor, NOW + 5, closing).await.unwrap();
+    let closed = store.conversation(&ws.id, &conversation).await.unwrap().unwrap();
+    assert_eq!(closed.status, ConversationStatus::Closed);
+    assert_eq!(closed.outcome, Some(Outcome::Resolved));
+    assert_eq!(closed.closing_source, Some(ClosingSource::Manual));
+    assert_eq!(closed.closed_by, Some(agent));
+    assert_eq!(closed.closed_at, Some(NOW + 5));
+    let open = ConversationFilter { status: Some(ConversationStatus::Open), ..Default::default() };
+    assert!(store.conversations(&ws.id, &open).await.unwrap().is_empty());
+
+    let again = lead_posts(lead_message(&lead, "one more thing", None), NOW + 9);
+    let actor = Actor::Contact(lead.clone());
+    let frames = store.record(&ws.id, Some(&conversation), actor, NOW + 9, again).await.unwrap();
+    assert!(matches!(frames[0].event, Event::ConversationReopened { cycle: 2, .. }));
+    let reopened = store.conversation(&ws.id, &conversation).await.unwrap().unwrap();
+    assert_eq!(reopened.status, ConversationStatus::Open);
+    assert_eq!(reopened.cycle, 2);
+    assert_eq!((reopened.outcome, reopened.closed_at), (None, None));
+    assert_eq!(reopened.last_activity_at, NOW + 9);
+}
+
+async fn sequences_are_per_workspace_and_gapless_under_concurrency(store: Arc<dyn Store>) {
+    let (a, b) = (workspace(&store).await, workspace(&store).await);
+    let lead = contact(&store, &a).await;
+    let (conversation, _) = start_conversation(&store, &a, &lead, "Hello").await;
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let (store, ws) = (store.clone(), a.id.clone());
+            let (conversation, actor) = (conversation.clone(), Actor::Contact(lead.clone()));
+            let decide = lead_posts(lead_message(&lead, &format!("m{i}"), None), NOW);
+            tokio::spawn(async move {
+                store.record(&ws, Some(&conversation), actor, NOW, decide).await.unwrap()
+            })
+        })
+        .collect();
+    let mut seqs: Vec<u64> = Vec::new();
+    for task in tasks {
+        seqs.extend(task.await.unwrap().iter().map(|f| f.seq));
+    }
+    seqs.sort();
+    assert_eq!(seqs, (3..=18).collect::<Vec<_>>());
+    assert_eq!(store.last_seq(&a.id).await.unwrap(), 18);
+    assert_eq!(store.messages(&conversation).await.unwrap().len(), 17);
+
+    let other = contact(&store, &b).await;
+    let (_, frames) = start_conversation(&store, &b, &other, "Hi").await;
+    assert_eq!(frames[0].seq, 1, "each workspace numbers its own log");
+}
+
+async fn leads_resume_only_their_own_events(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let (ann, bob) = (contact(&store, &ws).await, contact(&store, &ws).await);
+    start_conversation(&store, &ws, &ann, "from Ann").await;
+    start_conversation(&store, &ws, &bob, "from Bob").await;
+    let changed = Event::LeadOptionsChanged { options: LeadOptions::default() };
+    let options = store.record_workspace_event(&ws.id, Actor::System, NOW, changed).await.unwrap();
+    assert_eq!((options.seq, options.contact_id), (5, None));
+
+    let anns = store.events_after(&ws.id, 0, Some(&ann), 100).await.unwrap();
+    assert_eq!(anns.iter().map(|f| f.seq).collect::<Vec<_>>(), [1, 2, 5]);
+    let bobs_after_3 = store.events_after(&ws.id, 3, Some(&bob), 100).await.unwrap();
+    assert_eq!(bobs_after_3.iter().map(|f| f.seq).collect::<Vec<_>>(), [4, 5]);
+    assert_eq!(store.events_after(&ws.id, 0, None, 100).await.unwrap().len(), 5);
+}
+
+async fn a_foreign_workspace_cannot_reach_a_conversation(store: Arc<dyn Store>) {
+    let (ours, theirs) = (workspace(&store).await, workspace(&store).await);
+    let lead = contact(&store, &ours).await;
+    let (conversation, _) = start_conversation(&store, &ours, &lead, "Hello").await;
+    assert_eq!(store.conversation(&theirs.id, &conversation).await.unwrap(), None);
+    let by = AgentId("x".into());
+    let closing = agent_closes(by.clone(), None);
+    let foreign =
+        store.record(&theirs.id, Some(&conversation), Actor::Agent(by), NOW, closing).await;
+    assert!(matches!(foreign, Err(StoreError::NotFound)));
+    let ours_now = store.conversation(&ours.id, &conversation).await.unwrap().unwrap();
+    assert_eq!(ours_now.status, ConversationStatus::Open);
+    assert_eq!(store.last_seq(&theirs.id).await.unwrap(), 0);
+}
