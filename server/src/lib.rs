@@ -1,1 +1,70 @@
-//! placeholder
+//! Porch's server: HTTP API under `/api/v1`, the two WebSockets, static assets (loader, widget,
+//! inbox, demo page), demo data. Turns requests into domain decisions recorded by the store, then
+//! pushes what was committed.
+//!
+//! Not for rules (`porch-domain`) nor SQL (`porch-store`).
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod demo;
+mod error;
+pub mod hub;
+mod routes;
+mod service;
+mod ws;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use porch_protocol::WorkspaceId;
+use porch_store::Store;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::ApiError;
+use hub::Hub;
+
+/// Cheap handles shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub hub: Arc<Hub>,
+    pub clock: Arc<dyn Clock>,
+    /// Built UI: `widget/` (the iframe page) and `app/` (the inbox).
+    pub assets_dir: PathBuf,
+    /// The widget key `/demo` embeds, when demo data was created.
+    pub demo_key: Option<String>,
+    /// Cancelled on shutdown; long-lived sockets and loops watch it.
+    pub shutdown: CancellationToken,
+    /// Per-workspace order of record-then-publish within this process, so sockets receive
+    /// frames in sequence order.
+    workspace_locks: Arc<Mutex<HashMap<WorkspaceId, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, assets_dir: PathBuf) -> AppState {
+        AppState {
+            store,
+            hub: Arc::default(),
+            clock,
+            assets_dir,
+            demo_key: None,
+            shutdown: CancellationToken::new(),
+            workspace_locks: Arc::default(),
+        }
+    }
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// Serves until `state.shutdown` is cancelled.
+pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let shutdown = state.shutdown.clone();
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown.cancelled_owned()).await
+}

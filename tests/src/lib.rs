@@ -1,1 +1,337 @@
-//! placeholder
+//! Black-box test support: a real Porch server on an ephemeral port over a fresh database, and
+//! thin HTTP / WebSocket clients for a lead and an agent.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use porch_protocol::{self as wire, Agent, AgentId, LeadOptions, Plan, Role, WorkspaceId};
+use porch_server::{auth, demo, AppState, Clock, ManualClock};
+use porch_store::testing::TestDatabase;
+use porch_store::{NewAgent, NewWorkspace};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message as WsMessage};
+
+pub mod browser;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestServer {
+    pub base: String,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    _db: TestDatabase,
+}
+
+impl TestServer {
+    /// A server over a fresh SQLite database with the demo workspace, serving the UI from
+    /// `PORCH_ASSETS_DIR` (or `dist`).
+    pub async fn start() -> TestServer {
+        TestServer::start_on(TestDatabase::sqlite()).await
+    }
+
+    pub async fn start_on(db: TestDatabase) -> TestServer {
+        let store = porch_store::connect(&db.url).await.expect("connect store");
+        let clock = Arc::new(ManualClock::starting_now());
+        let assets = std::env::var("PORCH_ASSETS_DIR")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../dist").to_owned());
+        let mut state = AppState::new(store, clock.clone() as Arc<dyn Clock>, assets.into());
+        state.demo_key = Some(demo::seed(state.store.as_ref(), clock.as_ref()).await.unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(porch_server::run(listener, state.clone()));
+        TestServer { base, state, clock, _db: db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn ws_url(&self, path: &str) -> String {
+        format!("ws{}{path}", self.base.trim_start_matches("http"))
+    }
+
+    pub async fn demo_workspace(&self) -> WorkspaceId {
+        self.state
+            .store
+            .workspace_by_key(demo::WIDGET_KEY)
+            .await
+            .unwrap()
+            .expect("demo workspace")
+            .id
+    }
+
+    /// Another workspace with one agent, whose e-mail is returned (password [`PASSWORD`]).
+    pub async fn workspace(&self, plan: Plan, options: LeadOptions) -> (String, String) {
+        let store = &self.state.store;
+        let id = WorkspaceId(uuid());
+        let key = format!("key-{}", uuid());
+        let now = self.clock.now();
+        let new = NewWorkspace {
+            id: id.clone(),
+            name: "Other".into(),
+            widget_key: key.clone(),
+            plan,
+            lead_options: options,
+            created_at: now,
+        };
+        store.create_workspace(&new).await.unwrap();
+        let email = format!("{}@example.com", uuid());
+        let agent = Agent {
+            id: AgentId(uuid()),
+            name: "Other Agent".into(),
+            email: email.clone(),
+            role: Role::Agent,
+        };
+        let password_hash = auth::hash_password(PASSWORD).unwrap();
+        store
+            .create_agent(&NewAgent { workspace_id: id, agent, password_hash, created_at: now })
+            .await
+            .unwrap();
+        (key, email)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.state.shutdown.cancel();
+    }
+}
+
+pub fn uuid() -> String {
+    porch_server::auth::new_token().unwrap()[..16].to_owned()
+}
+
+/// An HTTP answer: status and JSON body (or `Null`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.body.clone())
+            .unwrap_or_else(|e| panic!("{e}: unexpected body {} ({})", self.body, self.status))
+    }
+
+    /// Asserts an error answer: its status and `code`, and that it has a message.
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", self.body);
+    }
+}
+
+pub struct Http {
+    client: reqwest::Client,
+    base: String,
+    /// `Authorization` for leads, `Cookie` for agents.
+    auth: Option<(&'static str, String)>,
+}
+
+impl Http {
+    pub fn new(server: &TestServer) -> Http {
+        Http { client: reqwest::Client::new(), base: server.base.clone(), auth: None }
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Answer {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some((name, value)) = &self.auth {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        answer(request.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// A POST with a raw body and content type, for malformed-input tests.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        if let Some((name, value)) = &self.auth {
+            request = request.header(*name, value);
+        }
+        answer(request.send().await.expect("request")).await
+    }
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Answer { status, body, headers }
+}
+
+/// A lead's widget session.
+pub struct LeadClient {
+    pub http: Http,
+    pub session: wire::WidgetSession,
+}
+
+impl LeadClient {
+    pub async fn open(server: &TestServer, key: &str) -> LeadClient {
+        let http = Http::new(server);
+        let answer =
+            http.post("/api/v1/widget/session", serde_json::json!({"workspace_key": key})).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let session: wire::WidgetSession = answer.json();
+        let http = Http {
+            auth: Some(("authorization", format!("Bearer {}", session.visitor_token))),
+            ..http
+        };
+        LeadClient { http, session }
+    }
+
+    pub async fn start(&self, body: &str) -> wire::Conversation {
+        let answer =
+            self.http.post("/api/v1/widget/conversations", serde_json::json!({"body": body})).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        answer.json()
+    }
+
+    pub async fn say(&self, conversation: &wire::ConversationId, body: &str) -> Answer {
+        self.http
+            .post(
+                &format!("/api/v1/widget/conversations/{conversation}/messages"),
+                serde_json::json!({"body": body}),
+            )
+            .await
+    }
+
+    pub async fn socket(&self, server: &TestServer, after: u64) -> Socket {
+        let url = server.ws_url(&format!(
+            "/api/v1/widget/ws?token={}&after={after}",
+            self.session.visitor_token
+        ));
+        Socket::connect(url.into_client_request().unwrap()).await
+    }
+}
+
+/// A signed-in agent.
+pub struct AgentClient {
+    pub http: Http,
+    pub me: wire::Me,
+    cookie: String,
+}
+
+impl AgentClient {
+    pub async fn login(server: &TestServer, email: &str, password: &str) -> AgentClient {
+        let http = Http::new(server);
+        let answer = http
+            .post("/api/v1/agent/login", serde_json::json!({"email": email, "password": password}))
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let set_cookie =
+            answer.headers.get("set-cookie").expect("session cookie").to_str().unwrap();
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        let http = Http { auth: Some(("cookie", cookie.clone())), ..http };
+        AgentClient { http, me: answer.json(), cookie }
+    }
+
+    pub async fn demo(server: &TestServer) -> AgentClient {
+        AgentClient::login(server, demo::AGENT.1, demo::AGENT.2).await
+    }
+
+    pub async fn reply(&self, conversation: &wire::ConversationId, body: &str) -> Answer {
+        self.http
+            .post(
+                &format!("/api/v1/agent/conversations/{conversation}/messages"),
+                serde_json::json!({"body": body}),
+            )
+            .await
+    }
+
+    pub async fn close(&self, conversation: &wire::ConversationId) -> Answer {
+        self.http
+            .post(
+                &format!("/api/v1/agent/conversations/{conversation}/close"),
+                serde_json::json!({}),
+            )
+            .await
+    }
+
+    pub async fn socket(&self, server: &TestServer, after: u64) -> Socket {
+        let mut request = server
+            .ws_url(&format!("/api/v1/agent/ws?after={after}"))
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert("cookie", self.cookie.parse().unwrap());
+        Socket::connect(request).await
+    }
+}
+
+type WsStream =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub struct Socket(WsStream);
+
+/// How long a test waits for a frame that should come; a liveness guard, not a measurement.
+const FRAME_WAIT: Duration = Duration::from_secs(10);
+
+impl Socket {
+    async fn connect(
+        request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    ) -> Socket {
+        let (stream, _) = tokio_tungstenite::connect_async(request).await.expect("socket connects");
+        Socket(stream)
+    }
+
+    pub async fn next(&mut self) -> wire::ServerFrame {
+        loop {
+            let message = tokio::time::timeout(FRAME_WAIT, self.0.next())
+                .await
+                .expect("a frame within the wait")
+                .expect("socket open")
+                .expect("socket ok");
+            if let WsMessage::Text(text) = message {
+                return serde_json::from_str(&text).expect("a server frame");
+            }
+        }
+    }
+
+    /// The next event frame; panics on anything else.
+    pub async fn event(&mut self) -> wire::EventFrame {
+        match self.next().await {
+            wire::ServerFrame::Event(frame) => frame,
+            other => panic!("expected an event, got {other:?}"),
+        }
+    }
+
+    /// Reads up to and including `Ready`, returning the events before it.
+    pub async fn until_ready(&mut self) -> (Vec<wire::EventFrame>, u64) {
+        let mut events = Vec::new();
+        loop {
+            match self.next().await {
+                wire::ServerFrame::Event(frame) => events.push(frame),
+                wire::ServerFrame::Ready { seq } => return (events, seq),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.0.send(WsMessage::Text(text.into())).await.expect("send");
+    }
+}

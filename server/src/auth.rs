@@ -1,0 +1,106 @@
+//! Who is calling: agents by an `HttpOnly; SameSite=Strict` session cookie, leads by the visitor
+//! token their widget keeps. Only hashes of either token are stored.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts, HeaderMap};
+use blake2::{Blake2b512, Digest};
+use porch_store::{AgentRecord, ContactRecord};
+
+use crate::{ApiError, AppState};
+
+pub const SESSION_COOKIE: &str = "porch_session";
+/// Agent sessions last 30 days.
+pub const SESSION_MILLIS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// A fresh 256-bit token, hex encoded.
+pub fn new_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(format!("random: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// How a token is stored: a fast hash is enough for 256 random bits.
+pub fn token_hash(token: &str) -> String {
+    Blake2b512::digest(token.as_bytes()).iter().take(32).map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("hash password: {e}")))
+}
+
+/// Checks a password off the async threads. With no stored hash (unknown e-mail) it still does
+/// the work against a dummy, so the answer takes as long either way.
+pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| hash_password("dummy").unwrap_or_default());
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(|| dummy.clone());
+        let ok = PasswordHash::new(&stored)
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false);
+        known && ok
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub fn session_cookie(token: &str, max_age_secs: i64) -> String {
+    format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}")
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A signed-in agent (from the session cookie).
+pub struct AgentSession(pub AgentRecord);
+
+impl FromRequestParts<AppState> for AgentSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthorized)?;
+        let agent = state.store.session_agent(&token_hash(token), state.clock.now()).await?;
+        agent.map(AgentSession).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// A lead, from `Authorization: Bearer <visitor token>`.
+pub struct Lead(pub ContactRecord);
+
+impl Lead {
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Lead, ApiError> {
+        let contact = state.store.contact_by_token(&token_hash(token)).await?;
+        contact.map(Lead).ok_or(ApiError::Unauthorized)
+    }
+}
+
+impl FromRequestParts<AppState> for Lead {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ApiError::Unauthorized)?;
+        Lead::from_token(state, token.trim()).await
+    }
+}

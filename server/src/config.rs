@@ -1,0 +1,70 @@
+//! Command line and `PORCH_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Parser)]
+#[command(name = "porch-server", version, about = "Porch: embeddable customer chat server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Serve the API, WebSockets, widget and inbox.
+    Serve(ServeConfig),
+}
+
+#[derive(Clone, clap::Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "PORCH_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// `sqlite://path/to/file.db` (default) or `postgres://user@host/db`.
+    #[arg(long, env = "PORCH_DATABASE_URL", default_value = "sqlite://data/porch.db")]
+    pub database_url: String,
+    /// Folder holding the built UI: `widget/` and `app/`.
+    #[arg(long, env = "PORCH_ASSETS_DIR", default_value = "dist")]
+    pub assets_dir: PathBuf,
+    /// Create the demo workspace, owner and agent (once) and serve `/demo`.
+    #[arg(long, env = "PORCH_DEMO")]
+    pub demo: bool,
+}
+
+impl std::fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeConfig")
+            .field("listen", &self.listen)
+            .field("database_url", &redact(&self.database_url))
+            .field("assets_dir", &self.assets_dir)
+            .field("demo", &self.demo)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(redact("postgres://me:pw@db/porch"), "postgres://me:***@db/porch");
+        assert_eq!(redact("postgres://me@db/porch"), "postgres://me@db/porch");
+        assert_eq!(redact("sqlite://data/porch.db"), "sqlite://data/porch.db");
+    }
+}

@@ -1,0 +1,51 @@
+//! Demo data for `cargo xtask run`: one workspace on the professional plan with an owner and an
+//! agent, created once and found again on later starts.
+
+use porch_protocol::{Agent, AgentId, LeadOptions, Plan, Role, WorkspaceId};
+use porch_store::{NewAgent, NewWorkspace, Store, StoreError};
+
+use crate::auth::hash_password;
+use crate::service::new_id;
+use crate::{ApiError, Clock};
+
+pub const WIDGET_KEY: &str = "demo";
+pub const OWNER: (&str, &str, &str) = ("Olivia Owner", "owner@demo.porch", "porch-owner");
+pub const AGENT: (&str, &str, &str) = ("Sam Seller", "agent@demo.porch", "porch-agent");
+
+/// Creates the demo workspace unless it exists; returns its widget key.
+pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiError> {
+    if store.workspace_by_key(WIDGET_KEY).await?.is_some() {
+        return Ok(WIDGET_KEY.to_owned());
+    }
+    let workspace = WorkspaceId(new_id());
+    store
+        .create_workspace(&NewWorkspace {
+            id: workspace.clone(),
+            name: "Demo Shop".into(),
+            widget_key: WIDGET_KEY.into(),
+            plan: Plan::Professional,
+            lead_options: LeadOptions {
+                hide_closed: false,
+                disable_input_on_close: true,
+                notify_on_close: true,
+                notification_text:
+                    "This conversation has been closed. Thanks for chatting with us!".into(),
+            },
+            created_at: clock.now(),
+        })
+        .await?;
+    for ((name, email, password), role) in [(OWNER, Role::Owner), (AGENT, Role::Agent)] {
+        let agent = Agent { id: AgentId(new_id()), name: name.into(), email: email.into(), role };
+        let new = NewAgent {
+            workspace_id: workspace.clone(),
+            agent,
+            password_hash: hash_password(password)?,
+            created_at: clock.now(),
+        };
+        match store.create_agent(&new).await {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(WIDGET_KEY.to_owned())
+}

@@ -1,0 +1,131 @@
+//! Every failure a handler can return, each with its status. The caller's mistakes are 4xx with
+//! a stable code; internal failures are logged here and answered with a bare 500.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use porch_domain::DomainError;
+use porch_protocol as wire;
+use porch_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 404: unknown id, or one that belongs to another workspace or lead.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 401: no valid session or visitor token.
+    #[error("sign in first")]
+    Unauthorized,
+    /// 401: login refused.
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// 400/413/415/422: the request could not be read.
+    #[error("{message}")]
+    BadRequest { status: StatusCode, code: &'static str, message: String },
+    /// 409: the request clashes with what is stored.
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    /// 4xx: a rule refused the command.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// 500: logged, never shown.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::BadRequest { status, .. } => *status,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Domain(e) => match e {
+                DomainError::EmptyMessage | DomainError::MessageTooLong { .. } => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                DomainError::PlanRequired { .. } => StatusCode::FORBIDDEN,
+                DomainError::InputDisabled
+                | DomainError::ConversationClosed
+                | DomainError::AlreadyClosed
+                | DomainError::ContactBlocked => StatusCode::CONFLICT,
+            },
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::BadRequest { code, .. } => code,
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Domain(e) => e.code(),
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn to_wire(&self) -> wire::ApiError {
+        wire::ApiError { code: self.code().to_owned(), message: self.to_string() }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::BadRequest { status: StatusCode::BAD_REQUEST, code, message: message.into() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        (self.status(), axum::Json(self.to_wire())).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound => ApiError::NotFound("conversation"),
+            StoreError::Conflict(what) => ApiError::Conflict(what),
+            StoreError::Domain(e) => ApiError::Domain(e),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        let status = rejection.status();
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "invalid_fields",
+            _ => "malformed_json",
+        };
+        ApiError::BadRequest { status, code, message: rejection.body_text() }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
+        ApiError::bad_request("invalid_query", rejection.body_text())
+    }
+}
+
+/// `axum::Json`, with its rejections answered in Porch's error shape.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query`, with its rejections answered in Porch's error shape.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);

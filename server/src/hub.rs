@@ -1,0 +1,197 @@
+//! Fan-out of committed events to the sockets that may see them.
+//!
+//! Pure bookkeeping: who listens to which workspace, for which audience. No lock is held across
+//! an `.await`; each socket has a bounded queue, and a socket that falls that far behind is
+//! dropped (its client reconnects and resumes from the store) rather than allowed to grow memory.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use porch_protocol::{ContactId, EventFrame, WorkspaceId};
+use tokio::sync::mpsc;
+
+/// Frames a socket may have queued before it counts as too slow.
+pub const QUEUE: usize = 256;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Every agent of the workspace sees every event.
+    Agents,
+    /// A lead sees their own events and workspace-wide ones.
+    Contact(ContactId),
+}
+
+impl Audience {
+    pub fn sees(&self, frame: &EventFrame) -> bool {
+        match (self, &frame.contact_id) {
+            (Audience::Agents, _) | (Audience::Contact(_), None) => true,
+            (Audience::Contact(me), Some(contact)) => me == contact,
+        }
+    }
+
+    pub fn contact(&self) -> Option<&ContactId> {
+        match self {
+            Audience::Agents => None,
+            Audience::Contact(c) => Some(c),
+        }
+    }
+}
+
+struct Subscriber {
+    id: u64,
+    audience: Audience,
+    tx: mpsc::Sender<Arc<EventFrame>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    next_id: u64,
+    workspaces: HashMap<WorkspaceId, Vec<Subscriber>>,
+}
+
+#[derive(Default)]
+pub struct Hub {
+    inner: Mutex<Inner>,
+}
+
+/// A socket's place in the hub; leaving it on drop.
+pub struct Subscription {
+    hub: Arc<Hub>,
+    workspace: WorkspaceId,
+    id: u64,
+    pub frames: mpsc::Receiver<Arc<EventFrame>>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.remove(&self.workspace, |s| s.id == self.id);
+    }
+}
+
+impl Hub {
+    pub fn subscribe(
+        self: &Arc<Self>,
+        workspace: &WorkspaceId,
+        audience: Audience,
+    ) -> Subscription {
+        let (tx, frames) = mpsc::channel(QUEUE);
+        let mut inner = self.lock();
+        inner.next_id += 1;
+        let id = inner.next_id;
+        inner.workspaces.entry(workspace.clone()).or_default().push(Subscriber {
+            id,
+            audience,
+            tx,
+        });
+        Subscription { hub: self.clone(), workspace: workspace.clone(), id, frames }
+    }
+
+    /// Queues each frame for every socket that may see it; drops sockets whose queue is full.
+    pub fn publish(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
+        let frames: Vec<Arc<EventFrame>> = frames.iter().cloned().map(Arc::new).collect();
+        let mut inner = self.lock();
+        let Some(subscribers) = inner.workspaces.get_mut(workspace) else { return };
+        subscribers.retain(|s| {
+            frames.iter().filter(|f| s.audience.sees(f)).all(|f| s.tx.try_send(f.clone()).is_ok())
+        });
+        if subscribers.is_empty() {
+            inner.workspaces.remove(workspace);
+        }
+    }
+
+    pub fn subscribers(&self, workspace: &WorkspaceId) -> usize {
+        self.lock().workspaces.get(workspace).map_or(0, Vec::len)
+    }
+
+    fn remove(&self, workspace: &WorkspaceId, which: impl Fn(&Subscriber) -> bool) {
+        let mut inner = self.lock();
+        if let Some(subscribers) = inner.workspaces.get_mut(workspace) {
+            subscribers.retain(|s| !which(s));
+            if subscribers.is_empty() {
+                inner.workspaces.remove(workspace);
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding this lock cannot leave the maps half-updated, so poisoning is
+        // safe to ignore.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// No empty workspace entries; subscriber ids unique.
+    #[cfg(test)]
+    fn check_invariants(&self) {
+        let inner = self.lock();
+        let mut ids = std::collections::HashSet::new();
+        for subscribers in inner.workspaces.values() {
+            assert!(!subscribers.is_empty());
+            assert!(subscribers.iter().all(|s| ids.insert(s.id)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use porch_protocol::{Actor, Event, LeadOptions};
+
+    fn frame(seq: u64, contact: Option<&str>) -> EventFrame {
+        EventFrame {
+            seq,
+            at: 0,
+            actor: Actor::System,
+            contact_id: contact.map(|c| ContactId(c.into())),
+            event: Event::LeadOptionsChanged { options: LeadOptions::default() },
+        }
+    }
+
+    #[test]
+    fn leads_receive_their_own_and_workspace_wide_events_agents_everything() {
+        let hub = Arc::new(Hub::default());
+        let ws = WorkspaceId("w".into());
+        let mut ann = hub.subscribe(&ws, Audience::Contact(ContactId("ann".into())));
+        let mut agents = hub.subscribe(&ws, Audience::Agents);
+        let mut elsewhere = hub.subscribe(&WorkspaceId("x".into()), Audience::Agents);
+        hub.publish(&ws, &[frame(1, Some("bob")), frame(2, Some("ann")), frame(3, None)]);
+        let seqs = |s: &mut Subscription| {
+            std::iter::from_fn(|| s.frames.try_recv().ok()).map(|f| f.seq).collect::<Vec<_>>()
+        };
+        assert_eq!(seqs(&mut ann), [2, 3]);
+        assert_eq!(seqs(&mut agents), [1, 2, 3]);
+        assert!(seqs(&mut elsewhere).is_empty());
+        hub.check_invariants();
+    }
+
+    #[test]
+    fn a_slow_socket_is_dropped_instead_of_growing() {
+        let hub = Arc::new(Hub::default());
+        let ws = WorkspaceId("w".into());
+        let mut slow = hub.subscribe(&ws, Audience::Agents);
+        let frames: Vec<_> = (1..=QUEUE as u64 + 1).map(|s| frame(s, None)).collect();
+        hub.publish(&ws, &frames);
+        assert_eq!(hub.subscribers(&ws), 0);
+        // What was queued is still delivered, then the stream ends so the client resumes.
+        let mut received = 0;
+        while slow.frames.try_recv().is_ok() {
+            received += 1;
+        }
+        assert_eq!(received, QUEUE);
+        assert!(slow.frames.is_closed());
+        hub.check_invariants();
+    }
+
+    #[test]
+    fn dropping_a_subscription_leaves_the_hub() {
+        let hub = Arc::new(Hub::default());
+        let ws = WorkspaceId("w".into());
+        let a = hub.subscribe(&ws, Audience::Agents);
+        let b = hub.subscribe(&ws, Audience::Agents);
+        assert_eq!(hub.subscribers(&ws), 2);
+        drop(a);
+        assert_eq!(hub.subscribers(&ws), 1);
+        drop(b);
+        assert_eq!(hub.subscribers(&ws), 0);
+        hub.check_invariants();
+    }
+}

@@ -1,0 +1,44 @@
+use std::sync::Arc;
+
+use clap::Parser;
+use porch_server::config::{Cli, Command, ServeConfig};
+use porch_server::{demo, AppState, SystemClock};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| "porch_server=info,warn".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve(config) => serve(config).await,
+    }
+}
+
+async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
+    tracing::info!(?config, "starting");
+    let store = porch_store::connect(&config.database_url).await?;
+    let mut state = AppState::new(store, Arc::new(SystemClock), config.assets_dir.clone());
+    if config.demo {
+        state.demo_key = Some(demo::seed(state.store.as_ref(), state.clock.as_ref()).await?);
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    println!("Porch is listening on {base}");
+    println!("  inbox (live chat app): {base}/app/");
+    if config.demo {
+        println!("  demo customer site:    {base}/demo");
+        for (label, (_, email, password)) in [("owner", demo::OWNER), ("agent", demo::AGENT)] {
+            println!("  demo {label} login:      {email} / {password}");
+        }
+    }
+    let shutdown = state.shutdown.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        shutdown.cancel();
+    });
+    porch_server::run(listener, state).await?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! What browsers load: the loader script customers embed, the widget's iframe page, the inbox,
+//! and a demo host page that embeds the widget exactly as a customer's site would.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::{ApiError, AppState};
+
+/// The loader customers paste; small, dependency-free, exposes only `window.Porch`.
+pub const LOADER_JS: &str = include_str!("../../../widget/loader.js");
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let dir = |name: &str| {
+        let root = state.assets_dir.join(name);
+        ServeDir::new(&root).fallback(ServeFile::new(root.join("index.html")))
+    };
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/app/") }))
+        .route("/widget.js", get(loader))
+        .route("/demo", get(demo))
+        // The widget runs inside customers' pages, so it may be framed from anywhere.
+        .nest_service("/widget", dir("widget"))
+        .nest_service(
+            "/app",
+            Router::new().fallback_service(dir("app")).layer(SetResponseHeaderLayer::overriding(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            )),
+        )
+}
+
+async fn loader() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        LOADER_JS,
+    )
+        .into_response()
+}
+
+async fn demo(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let Some(key) = state.demo_key else {
+        return (StatusCode::NOT_FOUND, ApiError::NotFound("demo workspace")).into_response();
+    };
+    Html(DEMO_PAGE.replace("{KEY}", &key)).into_response()
+}
+
+const DEMO_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Demo Shop — Porch demo</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1f2328; }
+  header { background: #0f766e; color: white; padding: 1rem 2rem; }
+  main { max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
+  .products { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 1rem; }
+  .product { border: 1px solid #d0d7de; border-radius: .5rem; padding: 1rem; }
+</style>
+</head>
+<body>
+<header><h1>Demo Shop</h1></header>
+<main>
+  <p>This page is a customer's website. The chat launcher in the corner comes from one script tag:</p>
+  <pre><code>&lt;script src="/widget.js" data-workspace="{KEY}" async&gt;&lt;/script&gt;</code></pre>
+  <div class="products">
+    <div class="product"><h2>Tea kettle</h2><p>€39</p></div>
+    <div class="product"><h2>Mug set</h2><p>€24</p></div>
+    <div class="product"><h2>Teapot</h2><p>€45</p></div>
+  </div>
+</main>
+<script src="/widget.js" data-workspace="{KEY}" async></script>
+</body>
+</html>
+"#;

@@ -1,0 +1,168 @@
+//! The lead's endpoints, called by the widget with `Authorization: Bearer <visitor token>`.
+
+use axum::extract::{Path, State, WebSocketUpgrade};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use porch_domain::NewMessage;
+use porch_protocol::{
+    self as wire, Actor, AuthorKind, ContactId, ConversationId, ConversationKind,
+};
+use porch_store::{ConversationFilter, NewContact};
+use serde::Deserialize;
+
+use crate::auth::{new_token, token_hash, Lead};
+use crate::error::{Json, Query};
+use crate::hub::Audience;
+use crate::service::{new_id, new_message_id};
+use crate::{ApiError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/widget/session", post(open_session))
+        .route("/widget/conversations", post(start))
+        .route("/widget/conversations/{id}", get(read))
+        .route("/widget/conversations/{id}/messages", post(post_message))
+        .route("/widget/ws", get(socket))
+}
+
+/// Opens (or resumes) a lead's session for a workspace key: the visitor token to keep, the
+/// options in effect, and the lead's conversations.
+async fn open_session(
+    State(state): State<AppState>,
+    Json(req): Json<wire::OpenSession>,
+) -> Result<Json<wire::WidgetSession>, ApiError> {
+    let workspace = state
+        .store
+        .workspace_by_key(&req.workspace_key)
+        .await?
+        .ok_or(ApiError::NotFound("workspace"))?;
+    let known = match &req.visitor_token {
+        Some(token) => state.store.contact_by_token(&token_hash(token)).await?,
+        None => None,
+    };
+    // A token from another workspace is not reused: each workspace knows its own leads.
+    let (token, contact) = match (req.visitor_token, known) {
+        (Some(token), Some(c)) if c.workspace_id == workspace.id => (token, c.id),
+        _ => {
+            let token = new_token()?;
+            let contact = NewContact {
+                id: ContactId(new_id()),
+                workspace_id: workspace.id.clone(),
+                token_hash: token_hash(&token),
+                created_at: state.clock.now(),
+            };
+            state.store.create_contact(&contact).await?;
+            (token, contact.id)
+        }
+    };
+    let options = porch_domain::effective_lead_options(workspace.plan, &workspace.lead_options);
+    let last_seq = state.store.last_seq(&workspace.id).await?;
+    let filter = ConversationFilter { contact: Some(contact.clone()), ..Default::default() };
+    let mut conversations = state.store.conversations(&workspace.id, &filter).await?;
+    if options.hide_closed {
+        conversations.retain(|c| c.status == wire::ConversationStatus::Open);
+    }
+    Ok(Json(wire::WidgetSession {
+        visitor_token: token,
+        contact_id: contact,
+        options,
+        conversations,
+        last_seq,
+    }))
+}
+
+fn lead_message(lead: &Lead, body: String, client_id: Option<String>) -> NewMessage {
+    NewMessage {
+        id: new_message_id(),
+        author_kind: AuthorKind::Contact,
+        author_id: Some(lead.0.id.0.clone()),
+        author_name: None,
+        body,
+        client_id,
+    }
+}
+
+async fn start(
+    State(state): State<AppState>,
+    lead: Lead,
+    Json(req): Json<wire::StartConversation>,
+) -> Result<(StatusCode, Json<wire::Conversation>), ApiError> {
+    if let Some(body) = &req.body {
+        porch_domain::validate_body(body)?;
+    }
+    let id = ConversationId(new_id());
+    let first = req.body.map(|body| lead_message(&lead, body, req.client_id));
+    let (cid, contact, now) = (id.clone(), lead.0.id.clone(), state.clock.now());
+    state
+        .record(
+            &lead.0.workspace_id,
+            None,
+            Actor::Contact(lead.0.id.clone()),
+            Box::new(move |_| {
+                porch_domain::start(cid, contact, ConversationKind::Live, first, now)
+            }),
+        )
+        .await?;
+    let conversation = state.store.conversation(&lead.0.workspace_id, &id).await?;
+    Ok((StatusCode::CREATED, Json(conversation.ok_or(ApiError::NotFound("conversation"))?)))
+}
+
+/// The lead's own conversation: another lead's id, even in the same workspace, is not found.
+async fn own_conversation(
+    state: &AppState,
+    lead: &Lead,
+    id: &ConversationId,
+) -> Result<wire::Conversation, ApiError> {
+    state
+        .store
+        .conversation(&lead.0.workspace_id, id)
+        .await?
+        .filter(|c| c.contact_id == lead.0.id)
+        .ok_or(ApiError::NotFound("conversation"))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    lead: Lead,
+    Path(id): Path<String>,
+) -> Result<Json<wire::ConversationDetail>, ApiError> {
+    let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
+    let messages = state.store.messages(&conversation.id).await?;
+    Ok(Json(wire::ConversationDetail { conversation, messages }))
+}
+
+async fn post_message(
+    State(state): State<AppState>,
+    lead: Lead,
+    Path(id): Path<String>,
+    Json(req): Json<wire::PostMessage>,
+) -> Result<(StatusCode, Json<wire::Message>), ApiError> {
+    let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
+    let message = lead_message(&lead, req.body, req.client_id);
+    let actor = Actor::Contact(lead.0.id.clone());
+    let stored = state.post_message(&lead.0.workspace_id, &conversation.id, actor, message).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+#[derive(Deserialize)]
+struct SocketParams {
+    token: String,
+    /// Resume after this seq (as `super::Resume`, not flattened: query strings carry no types).
+    #[serde(default)]
+    after: u64,
+}
+
+async fn socket(
+    State(state): State<AppState>,
+    Query(params): Query<SocketParams>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let lead = Lead::from_token(&state, &params.token).await?;
+    let workspace = lead.0.workspace_id.clone();
+    let audience = Audience::Contact(lead.0.id);
+    let after = params.after;
+    Ok(upgrade
+        .on_upgrade(move |socket| crate::ws::serve(socket, state, workspace, audience, after)))
+}

@@ -1,0 +1,90 @@
+//! Commands shared by the lead and agent routes: load what a rule needs, let the store record
+//! the decision, publish what was committed.
+
+use porch_domain::{effective_lead_options, NewMessage};
+use porch_protocol::{
+    Actor, AuthorKind, ConversationId, EventFrame, LeadOptions, Message, MessageId, WorkspaceId,
+};
+use porch_store::{Decide, StoreError};
+
+use crate::{ApiError, AppState};
+
+impl AppState {
+    /// Records a decision and publishes its events, in this process's commit order.
+    pub async fn record(
+        &self,
+        workspace: &WorkspaceId,
+        target: Option<&ConversationId>,
+        actor: Actor,
+        decide: Decide,
+    ) -> Result<Vec<EventFrame>, StoreError> {
+        let lock = {
+            let mut locks = self.workspace_locks.lock().unwrap_or_else(|e| e.into_inner());
+            locks.entry(workspace.clone()).or_default().clone()
+        };
+        let _ordered = lock.lock().await;
+        let frames = self.store.record(workspace, target, actor, self.clock.now(), decide).await?;
+        self.hub.publish(workspace, &frames);
+        Ok(frames)
+    }
+
+    /// The lead-facing options in effect for a workspace.
+    pub async fn lead_options(&self, workspace: &WorkspaceId) -> Result<LeadOptions, ApiError> {
+        let ws = self.store.workspace(workspace).await?.ok_or(ApiError::NotFound("workspace"))?;
+        Ok(effective_lead_options(ws.plan, &ws.lead_options))
+    }
+
+    /// Posts a message; a retry carrying a `client_id` already stored returns the stored message.
+    pub async fn post_message(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+        actor: Actor,
+        message: NewMessage,
+    ) -> Result<Message, ApiError> {
+        if let Some(client_id) = &message.client_id {
+            if let Some(stored) = self.store.message_by_client_id(conversation, client_id).await? {
+                return Ok(stored);
+            }
+        }
+        let options = match message.author_kind {
+            AuthorKind::Contact => self.lead_options(workspace).await?,
+            _ => LeadOptions::default(),
+        };
+        let now = self.clock.now();
+        let client_id = message.client_id.clone();
+        let decide: Decide = Box::new(move |state| match state {
+            Some(state) => porch_domain::post_message(state, message, &options, now),
+            None => Ok(Vec::new()),
+        });
+        match self.record(workspace, Some(conversation), actor, decide).await {
+            Ok(frames) => posted(&frames),
+            // Two copies of one retry raced; the other one was stored.
+            Err(StoreError::Conflict("client_id")) => {
+                let client_id = client_id.unwrap_or_default();
+                let stored = self.store.message_by_client_id(conversation, &client_id).await?;
+                stored.ok_or(ApiError::Internal("conflicting message vanished".into()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A fresh id for a new row.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+pub fn new_message_id() -> MessageId {
+    MessageId(new_id())
+}
+
+fn posted(frames: &[EventFrame]) -> Result<Message, ApiError> {
+    frames
+        .iter()
+        .find_map(|f| match &f.event {
+            porch_protocol::Event::MessagePosted { message } => Some(message.clone()),
+            _ => None,
+        })
+        .ok_or(ApiError::Internal("no message recorded".into()))
+}

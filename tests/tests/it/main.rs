@@ -1,0 +1,4 @@
+//! API and WebSocket tests against a real server on an ephemeral port.
+
+mod api;
+mod ws;
