@@ -1,1 +1,12 @@
-//! placeholder
+//! The sellers' live chat app: sign in, folders of conversations kept live by the agents'
+//! socket, a conversation view to reply and close.
+//!
+//! `state` holds the pure folder rules; `components` draws them; HTTP and the resuming socket
+//! come from `porch-client`.
+
+pub mod components;
+pub mod state;
+
+pub fn start() {
+    leptos::mount::mount_to_body(components::App);
+}

@@ -1,1 +1,151 @@
-pub struct Browser;
+//! Headless Chromium driven through chromedriver (fantoccini), with `data-testid` helpers.
+//!
+//! Each [`Browser`] is its own chromedriver and Chromium with a fresh profile, so two of them are
+//! two unrelated people (a lead and an agent).
+
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use porch_store::testing::TempDir;
+use serde_json::json;
+
+/// How long a step may wait for the page to get there; a liveness guard, not a measurement.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver_path =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {driver_path} (cargo xtask test installs it): {e}"));
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < PATIENCE, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = TempDir::new();
+        let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let options = json!({
+            "binary": binary,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.0.display()),
+            ]
+        });
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a Chromium session");
+        Browser { client, driver, _profile: profile }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// The element with this `data-testid`, waiting for it to appear.
+    pub async fn find(&self, test_id: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={test_id}]: {e}"))
+    }
+
+    pub async fn all(&self, test_id: &str) -> Vec<Element> {
+        self.client
+            .find_all(Locator::Css(&format!("[data-testid=\"{test_id}\"]")))
+            .await
+            .unwrap_or_default()
+    }
+
+    pub async fn click(&self, test_id: &str) {
+        self.find(test_id).await.click().await.unwrap_or_else(|e| panic!("click {test_id}: {e}"));
+    }
+
+    pub async fn type_into(&self, test_id: &str, text: &str) {
+        self.find(test_id)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {test_id}: {e}"));
+    }
+
+    /// The texts of every element with this `data-testid`.
+    pub async fn texts(&self, test_id: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        for element in self.all(test_id).await {
+            texts.push(element.text().await.unwrap_or_default());
+        }
+        texts
+    }
+
+    /// Waits until some element with this `data-testid` contains `text`.
+    pub async fn wait_for_text(&self, test_id: &str, text: &str) {
+        eventually(&format!("[data-testid={test_id}] showing {text:?}"), || async {
+            self.texts(test_id).await.iter().any(|t| t.contains(text)).then_some(())
+        })
+        .await
+    }
+
+    /// Whether an element's `disabled` property is set.
+    pub async fn is_disabled(&self, test_id: &str) -> bool {
+        let element = self.find(test_id).await;
+        element.prop("disabled").await.ok().flatten().is_some_and(|v| v == "true")
+    }
+
+    pub async fn run(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.expect("script runs")
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // The driver leads its own process group; ending the group takes Chromium with it even
+        // when a failing test never reached `close`.
+        let _ = Command::new("kill").arg("--").arg(format!("-{}", self.driver.id())).status();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Polls `check` until it yields a value, failing after [`PATIENCE`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

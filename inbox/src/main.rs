@@ -1,0 +1,3 @@
+fn main() {
+    porch_inbox::start();
+}

@@ -1,0 +1,5 @@
+//! Browser end-to-end tests: the real widget and inbox, built by Trunk, in headless Chromium.
+//! They need the built UI (`dist/`) and chromedriver, which `cargo xtask test` provides; hence
+//! `#[ignore]` for a bare `cargo test`.
+
+mod walking_skeleton;

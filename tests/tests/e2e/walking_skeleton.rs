@@ -1,0 +1,83 @@
+use std::time::Instant;
+
+use porch_server::demo;
+use porch_tests::browser::{eventually, Browser};
+use porch_tests::TestServer;
+use serde_json::json;
+
+/// A lead on the demo site says Hello; the agent sees it live and replies; the lead sees the
+/// reply live; the agent closes; the widget applies the demo workspace's closing options.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn one_message_and_one_closure_end_to_end() {
+    let server = TestServer::start().await;
+    assert!(
+        server.state.assets_dir.join("widget/index.html").exists(),
+        "no built widget under {:?}: run cargo xtask test",
+        server.state.assets_dir
+    );
+    let (lead, agent) = tokio::join!(Browser::start(), Browser::start());
+
+    // The seller signs in to the live chat app.
+    agent.goto(&server.url("/app/")).await;
+    agent.type_into("login-email", demo::AGENT.1).await;
+    agent.type_into("login-password", demo::AGENT.2).await;
+    agent.click("login-submit").await;
+    agent.find("folder-open").await;
+    eventually("the inbox socket to be live", || async {
+        let state = agent.find("connection").await.attr("data-state").await.ok().flatten();
+        (state.as_deref() == Some("live")).then_some(())
+    })
+    .await;
+
+    // The lead visits the customer's site: the loader adds only a launcher and window.Porch.
+    lead.goto(&server.url("/demo")).await;
+    lead.click("porch-launcher").await;
+    let host = lead
+        .run("return {cookie: document.cookie, porch: Object.keys(window.Porch).sort(), frames: document.querySelectorAll('iframe').length}")
+        .await;
+    assert_eq!(
+        host,
+        json!({"cookie": "", "porch": ["close", "identify", "on", "open", "toggle"], "frames": 1})
+    );
+    let frame = lead.find("porch-frame").await;
+    frame.enter_frame().await.expect("enter the widget iframe");
+    lead.click("start-conversation").await;
+    lead.type_into("composer-input", "Hello").await;
+    lead.click("send").await;
+    lead.wait_for_text("message", "Hello").await;
+
+    // The agent sees it appear without reloading, opens it and replies.
+    agent.wait_for_text("conversation-item", "Hello").await;
+    agent.click("conversation-item").await;
+    agent.wait_for_text("message", "Hello").await;
+    agent.type_into("reply-input", "Hi! How can I help?").await;
+    agent.click("reply-send").await;
+
+    // The lead sees the reply without reloading.
+    lead.wait_for_text("message", "Hi! How can I help?").await;
+    assert!(!lead.is_disabled("composer-input").await);
+
+    // The agent closes; the widget disables its composer and shows the owner's notice.
+    agent.click("close-conversation").await;
+    let closed_at = Instant::now();
+    eventually("the composer to be disabled", || async {
+        lead.is_disabled("composer-input").await.then_some(())
+    })
+    .await;
+    println!(
+        "closure applied in the widget {} ms after the agent's click",
+        closed_at.elapsed().as_millis()
+    );
+    lead.wait_for_text("close-notification", "This conversation has been closed").await;
+    assert!(lead.is_disabled("send").await);
+    lead.find("start-new").await;
+    agent.wait_for_text("folder-closed", "1").await;
+    assert!(
+        agent.all("close-conversation").await.is_empty(),
+        "a closed conversation offers no Close"
+    );
+
+    lead.close().await;
+    agent.close().await;
+}

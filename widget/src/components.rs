@@ -1,0 +1,307 @@
+//! The widget's views. Every element tests touch has a `data-testid`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use porch_client::{self as client, Connection};
+use porch_protocol::replica::Replica;
+use porch_protocol::{
+    self as wire, AuthorKind, ConversationDetail, ConversationId, ConversationKind,
+    ConversationStatus, Event, ServerFrame,
+};
+use serde_json::json;
+
+use crate::host;
+use crate::state::{close_notice, input_disabled, token_storage_key, Screen};
+
+/// Everything the views share, as cheap copyable signals.
+#[derive(Clone, Copy)]
+struct Ctx {
+    replica: RwSignal<Replica>,
+    screen: RwSignal<Screen>,
+    token: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+}
+
+impl Ctx {
+    fn fail(&self, e: wire::ApiError) {
+        self.error.set(Some(e.message));
+    }
+
+    /// Loads a conversation's history and shows it.
+    fn open(self, id: ConversationId) {
+        self.screen.set(Screen::Conversation(id.clone()));
+        spawn_local(async move {
+            let path = format!("/api/v1/widget/conversations/{id}");
+            let token = self.token.get_untracked();
+            match client::get::<ConversationDetail>(&path, Some(&token)).await {
+                Ok(detail) => self.replica.update(|r| {
+                    if r.conversation(&id).is_none() {
+                        r.upsert(detail.conversation);
+                    }
+                    r.load_messages(id, detail.messages);
+                }),
+                Err(e) => self.fail(e),
+            }
+        });
+    }
+}
+
+#[component]
+pub fn App(key: String) -> impl IntoView {
+    let ctx = Ctx {
+        replica: RwSignal::new(Replica::default()),
+        screen: RwSignal::new(Screen::Loading),
+        token: RwSignal::new(String::new()),
+        error: RwSignal::new(None),
+    };
+    let connection = RwSignal::new(Connection::Connecting);
+    let stop = Arc::new(AtomicBool::new(false));
+    on_cleanup({
+        let stop = stop.clone();
+        move || stop.store(true, Ordering::Relaxed)
+    });
+    spawn_local(open_session(ctx, key, connection, stop));
+
+    let label = move || match connection.get() {
+        Connection::Live => "Online",
+        Connection::Connecting => "Connecting…",
+        Connection::Offline => "Offline — retrying",
+    };
+    view! {
+        <div class="porch" data-testid="widget">
+            <header class="bar">
+                <h1>"Chat"</h1>
+                <span class="connection" data-testid="connection"
+                    data-state=move || format!("{:?}", connection.get()).to_lowercase()>
+                    {label}
+                </span>
+                <button class="icon" type="button" aria-label="Minimise chat"
+                    on:click=|_| host::notify(&json!({"porch": "hide"}))>
+                    "×"
+                </button>
+            </header>
+            {move || ctx.error.get().map(|e| view! {
+                <p class="error" role="alert" data-testid="error">{e}</p>
+            })}
+            {move || match ctx.screen.get() {
+                Screen::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Screen::Home => view! { <Home ctx=ctx /> }.into_any(),
+                Screen::Draft => view! { <Chat ctx=ctx id=None /> }.into_any(),
+                Screen::Conversation(id) => view! { <Chat ctx=ctx id=Some(id) /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+async fn open_session(
+    ctx: Ctx,
+    key: String,
+    connection: RwSignal<Connection>,
+    stop: Arc<AtomicBool>,
+) {
+    let storage_key = token_storage_key(&key);
+    let request = wire::OpenSession {
+        workspace_key: key,
+        visitor_token: LocalStorage::get::<String>(&storage_key).ok(),
+    };
+    let session = match client::post::<_, wire::WidgetSession>(
+        "/api/v1/widget/session",
+        &request,
+        None,
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(e) => return ctx.fail(e),
+    };
+    let _ = LocalStorage::set(&storage_key, &session.visitor_token);
+    let token = session.visitor_token.clone();
+    ctx.token.set(session.visitor_token);
+    ctx.replica.set(Replica::new(session.conversations, session.options, session.last_seq));
+    ctx.screen.set(Screen::Home);
+    client::follow(
+        move |after| client::socket_url(&format!("/api/v1/widget/ws?token={token}&after={after}")),
+        move || ctx.replica.with_untracked(|r| r.last_seq),
+        move |frame| {
+            if let ServerFrame::Event(frame) = frame {
+                let applied = ctx.replica.try_update(|r| r.apply(&frame)).unwrap_or(false);
+                if let (true, Event::ConversationClosed { conversation_id, .. }) =
+                    (applied, &frame.event)
+                {
+                    host::notify(&json!({"porch": "event", "name": "conversation:closed",
+                        "payload": {"conversation_id": conversation_id}}));
+                }
+            }
+        },
+        move |status| connection.set(status),
+        stop,
+    );
+    host::notify(&json!({"porch": "ready"}));
+}
+
+fn time_of(millis: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+    String::from(date.to_locale_time_string("default"))
+}
+
+/// The Home sidebar: the lead's conversations, newest activity first.
+#[component]
+fn Home(ctx: Ctx) -> impl IntoView {
+    let conversations = move || ctx.replica.with(|r| r.conversations().to_vec());
+    view! {
+        <section class="home" data-testid="home">
+            <button class="primary" type="button" data-testid="start-conversation"
+                on:click=move |_| ctx.screen.set(Screen::Draft)>
+                "Start a new conversation"
+            </button>
+            <h2>"Your conversations"</h2>
+            {move || conversations().is_empty().then(|| view! {
+                <p class="muted" data-testid="no-history">"No conversations yet."</p>
+            })}
+            <ul class="history">
+                <For each=conversations
+                    key=|c| (c.id.clone(), c.status, c.cycle, c.last_activity_at, c.last_message.clone())
+                    children=move |c| {
+                        let id = c.id.clone();
+                        let kind = match c.kind { ConversationKind::Bot => "Bot", ConversationKind::Live => "Live chat" };
+                        let status = match c.status { ConversationStatus::Open => "Open", ConversationStatus::Closed => "Closed" };
+                        view! {
+                            <li>
+                                <button type="button" class="conversation" data-testid="conversation-item"
+                                    data-status=status.to_lowercase()
+                                    on:click=move |_| ctx.open(id.clone())>
+                                    <span class="badges">
+                                        <span class="badge">{kind}</span>
+                                        <span class="badge status">{status}</span>
+                                    </span>
+                                    <span class="preview">{c.last_message.clone().unwrap_or_default()}</span>
+                                    <time>{time_of(c.last_activity_at)}</time>
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
+/// One conversation (or a draft when `id` is none): messages, closing notice, composer.
+#[component]
+fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let conversation = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            id.as_ref().and_then(|id| ctx.replica.with(|r| r.conversation(id).cloned()))
+        })
+    };
+    let messages = {
+        let id = id.clone();
+        move || {
+            id.as_ref()
+                .and_then(|id| ctx.replica.with(|r| r.messages(id).map(<[_]>::to_vec)))
+                .unwrap_or_default()
+        }
+    };
+    let disabled = Memo::new(move |_| {
+        conversation.get().is_some_and(|c| ctx.replica.with(|r| input_disabled(&c, &r.options)))
+    });
+    let notice = Memo::new(move |_| {
+        conversation
+            .get()
+            .and_then(|c| ctx.replica.with(|r| close_notice(&c, &r.options).map(str::to_owned)))
+    });
+    let send = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let body = text.get_untracked();
+            if body.trim().is_empty() || sending.get_untracked() {
+                return;
+            }
+            sending.set(true);
+            let id = id.clone();
+            spawn_local(async move {
+                let token = ctx.token.get_untracked();
+                let client_id = Some(client::client_id());
+                let sent = match &id {
+                    Some(id) => {
+                        let path = format!("/api/v1/widget/conversations/{id}/messages");
+                        let request = wire::PostMessage { body, client_id };
+                        client::post::<_, wire::Message>(&path, &request, Some(&token)).await.map(
+                            |m| {
+                                ctx.replica.update(|r| {
+                                    r.load_messages(m.conversation_id.clone(), vec![m])
+                                });
+                            },
+                        )
+                    }
+                    None => {
+                        let request = wire::StartConversation { body: Some(body), client_id };
+                        client::post::<_, wire::Conversation>(
+                            "/api/v1/widget/conversations",
+                            &request,
+                            Some(&token),
+                        )
+                        .await
+                        .map(|c| ctx.open(c.id))
+                    }
+                };
+                sending.set(false);
+                match sent {
+                    Ok(()) => {
+                        text.set(String::new());
+                        ctx.error.set(None);
+                    }
+                    Err(e) => ctx.fail(e),
+                }
+            });
+        }
+    };
+    view! {
+        <section class="chat" data-testid="chat">
+            <button class="link" type="button" data-testid="back" on:click=move |_| ctx.screen.set(Screen::Home)>
+                "← All conversations"
+            </button>
+            <ol class="messages" data-testid="messages">
+                <For each=messages key=|m| m.id.clone() children=|m| {
+                    let mine = m.author_kind == AuthorKind::Contact;
+                    view! {
+                        <li class=if mine { "message mine" } else { "message theirs" } data-testid="message">
+                            {(!mine).then(|| m.author_name.clone().map(|n| view! { <span class="author">{n}</span> }))}
+                            <span class="body">{m.body.clone()}</span>
+                        </li>
+                    }
+                } />
+            </ol>
+            // Always present, so screen readers announce the notice when it appears.
+            <div class="notice-region" role="status" aria-live="polite">
+                {move || notice.get().map(|n| view! { <p class="notice" data-testid="close-notification">{n}</p> })}
+            </div>
+            <form class="composer" data-testid="composer" on:submit=send>
+                <label for="porch-input" class="sr-only">"Message"</label>
+                <input id="porch-input" type="text" autocomplete="off" data-testid="composer-input"
+                    placeholder=move || if disabled.get() { "This conversation is closed" } else { "Write a message…" }
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                    disabled=disabled />
+                <button type="submit" class="primary" data-testid="send"
+                    disabled=move || disabled.get() || sending.get()>
+                    "Send"
+                </button>
+            </form>
+            {move || disabled.get().then(|| view! {
+                <button class="link" type="button" data-testid="start-new"
+                    on:click=move |_| ctx.screen.set(Screen::Draft)>
+                    "Start a new conversation"
+                </button>
+            })}
+        </section>
+    }
+}
