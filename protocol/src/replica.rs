@@ -59,7 +59,7 @@ impl Replica {
                 all.push(message);
             }
         }
-        all.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        all.sort_by_key(|m| m.created_at);
         self.messages.insert(id, all);
     }
 
@@ -115,7 +115,7 @@ impl Replica {
     }
 
     fn sort(&mut self) {
-        self.conversations.sort_by(|a, b| b.last_activity_at.cmp(&a.last_activity_at));
+        self.conversations.sort_by_key(|c| std::cmp::Reverse(c.last_activity_at));
     }
 }
 

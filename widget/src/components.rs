@@ -305,3 +305,6 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;

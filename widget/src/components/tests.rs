@@ -1,0 +1,179 @@
+//! Component tests in a real browser (wasm-bindgen-test in headless Chromium): the chat view
+//! reacts to a closure exactly as the owner's options say.
+
+use porch_protocol::{
+    Actor, ClosingSource, ContactId, Conversation, EventFrame, LeadOptions, Message, MessageId,
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+use super::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn conversation() -> Conversation {
+    Conversation {
+        id: ConversationId("c1".into()),
+        contact_id: ContactId("lead".into()),
+        kind: ConversationKind::Live,
+        status: ConversationStatus::Open,
+        cycle: 1,
+        outcome: None,
+        closing_source: None,
+        closed_by: None,
+        closed_at: None,
+        created_at: 1,
+        last_activity_at: 1,
+        last_message: Some("Hello".into()),
+    }
+}
+
+fn hello() -> Message {
+    Message {
+        id: MessageId("m1".into()),
+        conversation_id: ConversationId("c1".into()),
+        author_kind: AuthorKind::Contact,
+        author_id: None,
+        author_name: None,
+        body: "Hello".into(),
+        client_id: None,
+        created_at: 1,
+    }
+}
+
+fn closed(seq: u64) -> EventFrame {
+    EventFrame {
+        seq,
+        at: 5,
+        actor: Actor::System,
+        contact_id: Some(ContactId("lead".into())),
+        event: Event::ConversationClosed {
+            conversation_id: ConversationId("c1".into()),
+            outcome: None,
+            source: ClosingSource::Manual,
+            closed_by: None,
+        },
+    }
+}
+
+/// Mounts the chat view of conversation c1 into a fresh element; returns the element and ctx.
+fn mount_chat(options: LeadOptions) -> (web_sys::HtmlElement, Ctx) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let mut replica = Replica::new(vec![conversation()], options, 1);
+    replica.load_messages(ConversationId("c1".into()), vec![hello()]);
+    let ctx = Ctx {
+        replica: RwSignal::new(replica),
+        screen: RwSignal::new(Screen::Conversation(ConversationId("c1".into()))),
+        token: RwSignal::new("token".into()),
+        error: RwSignal::new(None),
+    };
+    let id = Some(ConversationId("c1".into()));
+    let handle =
+        leptos::mount::mount_to(root.clone(), move || view! { <Chat ctx=ctx id=id.clone() /> });
+    handle.forget();
+    (root, ctx)
+}
+
+fn find(root: &web_sys::HtmlElement, test_id: &str) -> Option<web_sys::Element> {
+    root.query_selector(&format!("[data-testid=\"{test_id}\"]")).unwrap()
+}
+
+fn input_disabled_in(root: &web_sys::HtmlElement) -> bool {
+    find(root, "composer-input").unwrap().unchecked_into::<web_sys::HtmlInputElement>().disabled()
+}
+
+/// Lets Leptos run the effects a signal change scheduled.
+async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(20).await;
+}
+
+#[wasm_bindgen_test]
+async fn shows_the_history_with_an_enabled_composer() {
+    let (root, _) = mount_chat(LeadOptions::default());
+    settle().await;
+    let messages = root.query_selector_all("[data-testid=\"message\"]").unwrap();
+    assert_eq!(messages.length(), 1);
+    assert_eq!(messages.get(0).unwrap().text_content().unwrap(), "Hello");
+    assert!(!input_disabled_in(&root));
+    assert!(find(&root, "close-notification").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_closure_disables_input_and_shows_the_notice_when_the_owner_says_so() {
+    let options = LeadOptions {
+        hide_closed: false,
+        disable_input_on_close: true,
+        notify_on_close: true,
+        notification_text: "Thanks, we're done here.".into(),
+    };
+    let (root, ctx) = mount_chat(options);
+    settle().await;
+    assert!(!input_disabled_in(&root));
+    ctx.replica.update(|r| {
+        r.apply(&closed(2));
+    });
+    settle().await;
+    assert!(input_disabled_in(&root));
+    assert_eq!(
+        find(&root, "close-notification").unwrap().text_content().unwrap(),
+        "Thanks, we're done here."
+    );
+    assert!(find(&root, "start-new").is_some());
+    // The notice sits inside a live region so screen readers announce it.
+    let region = find(&root, "close-notification").unwrap().parent_element().unwrap();
+    assert_eq!(region.get_attribute("aria-live").as_deref(), Some("polite"));
+}
+
+#[wasm_bindgen_test]
+async fn with_every_option_off_the_lead_notices_nothing() {
+    let (root, ctx) = mount_chat(LeadOptions::default());
+    settle().await;
+    let before = root.inner_html();
+    ctx.replica.update(|r| {
+        r.apply(&closed(2));
+    });
+    settle().await;
+    assert!(!input_disabled_in(&root));
+    assert!(find(&root, "close-notification").is_none());
+    assert!(find(&root, "start-new").is_none());
+    assert_eq!(root.inner_html(), before);
+}
+
+#[wasm_bindgen_test]
+async fn the_owners_notification_text_is_inert() {
+    let options = LeadOptions {
+        notify_on_close: true,
+        notification_text: "<img src=x onerror=alert(1)><b>bold</b>".into(),
+        ..LeadOptions::default()
+    };
+    let (root, ctx) = mount_chat(options);
+    ctx.replica.update(|r| {
+        r.apply(&closed(2));
+    });
+    settle().await;
+    let notice = find(&root, "close-notification").unwrap();
+    assert_eq!(notice.text_content().unwrap(), "<img src=x onerror=alert(1)><b>bold</b>");
+    assert_eq!(notice.child_element_count(), 0, "no HTML was parsed");
+    assert!(root.query_selector("img").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn closing_rules() {
+    let mut c = conversation();
+    let all = LeadOptions {
+        hide_closed: true,
+        disable_input_on_close: true,
+        notify_on_close: true,
+        notification_text: "Bye".into(),
+    };
+    assert!(!input_disabled(&c, &all));
+    assert_eq!(close_notice(&c, &all), None);
+    c.status = ConversationStatus::Closed;
+    assert!(input_disabled(&c, &all));
+    assert_eq!(close_notice(&c, &all), Some("Bye"));
+    assert!(!input_disabled(&c, &LeadOptions::default()));
+    let blank = LeadOptions { notification_text: "  ".into(), ..all };
+    assert_eq!(close_notice(&c, &blank), None, "an empty notice is not shown");
+}
