@@ -1,5 +1,7 @@
+//! Conversations: starting, writing, assignment, snoozing, blocking, handing to the bot.
+
 use porch_protocol::{
-    AgentId, AuthorKind, ClosingSource, ContactId, Conversation, ConversationId, ConversationKind,
+    AgentId, AuthorKind, ContactId, Conversation, ConversationId, ConversationKind,
     ConversationStatus, Event, LeadOptions, Message, MessageId, Millis, Outcome, MAX_MESSAGE_CHARS,
 };
 
@@ -13,7 +15,16 @@ pub struct ConversationState {
     pub kind: ConversationKind,
     pub status: ConversationStatus,
     pub cycle: u32,
+    pub outcome: Option<Outcome>,
+    pub assignee: Option<AgentId>,
+    pub snoozed_until: Option<Millis>,
     pub contact_blocked: bool,
+}
+
+impl ConversationState {
+    pub fn is_snoozed(&self, now: Millis) -> bool {
+        self.snoozed_until.is_some_and(|until| until > now)
+    }
 }
 
 /// A message about to be posted, with ids chosen by the caller.
@@ -40,17 +51,21 @@ pub fn validate_body(body: &str) -> Result<String, DomainError> {
     Ok(body.to_owned())
 }
 
-/// A lead starts a conversation, optionally with a first message.
+/// A lead starts a conversation, optionally with a first message. Blocked leads cannot.
 pub fn start(
     id: ConversationId,
     contact_id: ContactId,
+    contact_blocked: bool,
     kind: ConversationKind,
     first: Option<NewMessage>,
     now: Millis,
 ) -> Result<Vec<Event>, DomainError> {
+    if contact_blocked {
+        return Err(DomainError::ContactBlocked);
+    }
     let conversation = Conversation {
         id: id.clone(),
-        contact_id: contact_id.clone(),
+        contact_id,
         kind,
         status: ConversationStatus::Open,
         cycle: 1,
@@ -58,6 +73,10 @@ pub fn start(
         closing_source: None,
         closed_by: None,
         closed_at: None,
+        closing_note: None,
+        assignee: None,
+        snoozed_until: None,
+        contact_blocked: false,
         created_at: now,
         last_activity_at: now,
         last_message: None,
@@ -71,9 +90,10 @@ pub fn start(
 
 /// Someone writes into a conversation.
 ///
-/// A lead writing into a closed conversation reopens it (new cycle) unless the owner's
-/// *disable input on close* option is in effect, in which case the message is refused. Agents
-/// and automations cannot write into a closed conversation; they reopen it first.
+/// A blocked lead cannot write. A lead writing into a closed conversation reopens it (new
+/// cycle) unless the owner's *disable input on close* option is in effect, in which case the
+/// message is refused; writing into a snoozed one wakes it. Agents and automations cannot write
+/// into a closed conversation; they reopen it first.
 pub fn post_message(
     conversation: &ConversationState,
     message: NewMessage,
@@ -81,43 +101,84 @@ pub fn post_message(
     now: Millis,
 ) -> Result<Vec<Event>, DomainError> {
     let mut events = Vec::with_capacity(2);
+    let from_lead = message.author_kind == AuthorKind::Contact;
+    if from_lead && conversation.contact_blocked {
+        return Err(DomainError::ContactBlocked);
+    }
     if conversation.status == ConversationStatus::Closed {
-        if message.author_kind != AuthorKind::Contact {
+        if !from_lead {
             return Err(DomainError::ConversationClosed);
         }
         if lead_options.disable_input_on_close {
             return Err(DomainError::InputDisabled);
         }
-        if conversation.contact_blocked {
-            return Err(DomainError::ContactBlocked);
-        }
         events.push(Event::ConversationReopened {
             conversation_id: conversation.id.clone(),
             cycle: conversation.cycle + 1,
         });
+    } else if from_lead && conversation.is_snoozed(now) {
+        events.push(Event::Unsnoozed { conversation_id: conversation.id.clone() });
     }
     events.push(posted(&conversation.id, message, now)?);
     Ok(events)
 }
 
-/// An agent closes a conversation.
-pub fn close(
+/// Assigns (or transfers) to an agent, or unassigns with `None`; a no-op when nothing changes.
+/// The caller checks that the agent belongs to the workspace.
+pub fn assign(conversation: &ConversationState, to: Option<AgentId>) -> Vec<Event> {
+    let id = conversation.id.clone();
+    match (to, conversation.assignee.clone()) {
+        (Some(to), previous) if previous.as_ref() != Some(&to) => {
+            vec![Event::Assigned { conversation_id: id, agent_id: to, previous }]
+        }
+        (None, Some(previous)) => vec![Event::Unassigned { conversation_id: id, previous }],
+        _ => Vec::new(),
+    }
+}
+
+/// Takes an open conversation out of the Open folder until `until`.
+pub fn snooze(
     conversation: &ConversationState,
-    by: &AgentId,
-    outcome: Option<Outcome>,
+    until: Millis,
+    now: Millis,
 ) -> Result<Vec<Event>, DomainError> {
     if conversation.status == ConversationStatus::Closed {
-        return Err(DomainError::AlreadyClosed);
+        return Err(DomainError::ConversationClosed);
     }
-    if conversation.contact_blocked {
-        return Err(DomainError::ContactBlocked);
+    if until <= now {
+        return Err(DomainError::SnoozeInPast);
     }
-    Ok(vec![Event::ConversationClosed {
-        conversation_id: conversation.id.clone(),
-        outcome,
-        source: ClosingSource::Manual,
-        closed_by: Some(by.clone()),
-    }])
+    Ok(vec![Event::Snoozed { conversation_id: conversation.id.clone(), until }])
+}
+
+pub fn unsnooze(conversation: &ConversationState, now: Millis) -> Result<Vec<Event>, DomainError> {
+    if !conversation.is_snoozed(now) {
+        return Err(DomainError::NotSnoozed);
+    }
+    Ok(vec![Event::Unsnoozed { conversation_id: conversation.id.clone() }])
+}
+
+/// Blocks or unblocks the conversation's lead; a no-op when already so.
+pub fn set_blocked(conversation: &ConversationState, blocked: bool) -> Vec<Event> {
+    let contact_id = conversation.contact_id.clone();
+    match (blocked, conversation.contact_blocked) {
+        (true, false) => vec![Event::ContactBlocked { contact_id }],
+        (false, true) => vec![Event::ContactUnblocked { contact_id }],
+        _ => Vec::new(),
+    }
+}
+
+/// The team gives an open live conversation back to the bot: it leaves the agents' folders.
+pub fn hand_to_bot(conversation: &ConversationState) -> Result<Vec<Event>, DomainError> {
+    if conversation.status == ConversationStatus::Closed {
+        return Err(DomainError::ConversationClosed);
+    }
+    if conversation.kind != ConversationKind::Live {
+        return Err(DomainError::NotLive);
+    }
+    let mut events = assign(conversation, None);
+    events.push(Event::HandedToBot { conversation_id: conversation.id.clone() });
+    Ok(events)
 }
 
 fn posted(

@@ -4,9 +4,11 @@
 //! No I/O, no async, no clock, no ids invented here (callers pass them in). Storage lives in
 //! `porch-store`, transport in `porch-server`.
 
+mod closing;
 mod conversation;
 mod plan;
 
+pub use closing::*;
 pub use conversation::*;
 pub use plan::*;
 
@@ -28,6 +30,26 @@ pub enum DomainError {
     ContactBlocked,
     #[error("the {option} option needs the {needed} plan or higher")]
     PlanRequired { option: &'static str, needed: porch_protocol::Plan },
+    #[error("choose an outcome: resolved or unresolved")]
+    OutcomeRequired,
+    #[error("this workspace requires a closing note with a {0}")]
+    ClosingNoteRequired(&'static str),
+    #[error("{0:?} is not one of this workspace's closing categories")]
+    UnknownCategory(String),
+    #[error("closing notes are turned off in this workspace")]
+    ClosingNotesOff,
+    #[error("this conversation is not closed")]
+    NotClosed,
+    #[error("this conversation is already open")]
+    AlreadyOpen,
+    #[error("a snooze must end in the future")]
+    SnoozeInPast,
+    #[error("this conversation is not snoozed")]
+    NotSnoozed,
+    #[error("only a live conversation can be handed to the bot")]
+    NotLive,
+    #[error("{0}")]
+    InvalidSettings(String),
 }
 
 impl DomainError {
@@ -41,6 +63,16 @@ impl DomainError {
             DomainError::AlreadyClosed => "already_closed",
             DomainError::ContactBlocked => "contact_blocked",
             DomainError::PlanRequired { .. } => "plan_required",
+            DomainError::OutcomeRequired => "outcome_required",
+            DomainError::ClosingNoteRequired(_) => "closing_note_required",
+            DomainError::UnknownCategory(_) => "unknown_category",
+            DomainError::ClosingNotesOff => "closing_notes_off",
+            DomainError::NotClosed => "not_closed",
+            DomainError::AlreadyOpen => "already_open",
+            DomainError::SnoozeInPast => "snooze_in_past",
+            DomainError::NotSnoozed => "not_snoozed",
+            DomainError::NotLive => "not_live",
+            DomainError::InvalidSettings(_) => "invalid_settings",
         }
     }
 }

@@ -245,7 +245,7 @@ fn Detail(ctx: Ctx) -> impl IntoView {
             let path = format!("/api/v1/agent/conversations/{id}/close");
             if let Err(e) = client::post::<_, wire::Conversation>(
                 &path,
-                &wire::CloseConversation::default(),
+                &wire::CloseConversation { outcome: Some(wire::Outcome::Resolved), note: None },
                 None,
             )
             .await

@@ -1,8 +1,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Actor, AgentId, ApiError, ClosingSource, ContactId, Conversation, ConversationId, LeadOptions,
-    Message, Millis, Outcome,
+    Actor, AgentId, ApiError, ClosingNote, ClosingSource, ContactId, Conversation, ConversationId,
+    LeadOptions, Message, Millis, Outcome, WorkspaceSettings,
 };
 
 /// One entry of a workspace's append-only log; also what WebSockets push.
@@ -20,14 +20,52 @@ pub enum Event {
         outcome: Option<Outcome>,
         source: ClosingSource,
         closed_by: Option<AgentId>,
+        note: Option<ClosingNote>,
     },
+    /// By an agent, or by the lead writing again (see the frame's actor).
     ConversationReopened {
         conversation_id: ConversationId,
         cycle: u32,
     },
+    /// A closed conversation's outcome was changed; the new one counts in reports.
+    OutcomeChanged {
+        conversation_id: ConversationId,
+        from: Option<Outcome>,
+        to: Outcome,
+    },
+    /// Assigned or transferred; each one counts as an assignment in reports.
+    Assigned {
+        conversation_id: ConversationId,
+        agent_id: AgentId,
+        previous: Option<AgentId>,
+    },
+    Unassigned {
+        conversation_id: ConversationId,
+        previous: AgentId,
+    },
+    Snoozed {
+        conversation_id: ConversationId,
+        until: Millis,
+    },
+    Unsnoozed {
+        conversation_id: ConversationId,
+    },
+    ContactBlocked {
+        contact_id: ContactId,
+    },
+    ContactUnblocked {
+        contact_id: ContactId,
+    },
+    /// The team returned the conversation to the bot instead of closing it.
+    HandedToBot {
+        conversation_id: ConversationId,
+    },
     /// The lead-facing options in effect changed (settings or plan); widgets apply them at once.
     LeadOptionsChanged {
         options: LeadOptions,
+    },
+    SettingsChanged {
+        settings: WorkspaceSettings,
     },
 }
 
@@ -39,7 +77,16 @@ impl Event {
             Event::MessagePosted { .. } => "message_posted",
             Event::ConversationClosed { .. } => "conversation_closed",
             Event::ConversationReopened { .. } => "conversation_reopened",
+            Event::OutcomeChanged { .. } => "outcome_changed",
+            Event::Assigned { .. } => "assigned",
+            Event::Unassigned { .. } => "unassigned",
+            Event::Snoozed { .. } => "snoozed",
+            Event::Unsnoozed { .. } => "unsnoozed",
+            Event::ContactBlocked { .. } => "contact_blocked",
+            Event::ContactUnblocked { .. } => "contact_unblocked",
+            Event::HandedToBot { .. } => "handed_to_bot",
             Event::LeadOptionsChanged { .. } => "lead_options_changed",
+            Event::SettingsChanged { .. } => "settings_changed",
         }
     }
 
@@ -48,9 +95,52 @@ impl Event {
             Event::ConversationStarted { conversation } => Some(&conversation.id),
             Event::MessagePosted { message } => Some(&message.conversation_id),
             Event::ConversationClosed { conversation_id, .. }
-            | Event::ConversationReopened { conversation_id, .. } => Some(conversation_id),
-            Event::LeadOptionsChanged { .. } => None,
+            | Event::ConversationReopened { conversation_id, .. }
+            | Event::OutcomeChanged { conversation_id, .. }
+            | Event::Assigned { conversation_id, .. }
+            | Event::Unassigned { conversation_id, .. }
+            | Event::Snoozed { conversation_id, .. }
+            | Event::Unsnoozed { conversation_id }
+            | Event::HandedToBot { conversation_id } => Some(conversation_id),
+            Event::ContactBlocked { .. }
+            | Event::ContactUnblocked { .. }
+            | Event::LeadOptionsChanged { .. }
+            | Event::SettingsChanged { .. } => None,
         }
+    }
+}
+
+impl EventFrame {
+    /// The frame as a lead's widget may see it: the team's own bookkeeping (outcomes, notes,
+    /// assignment, snoozes, blocking, settings) is withheld; what shows closure stays.
+    pub fn for_lead(&self) -> Option<EventFrame> {
+        let event = match &self.event {
+            Event::ConversationStarted { conversation } => {
+                Event::ConversationStarted { conversation: conversation.clone().for_lead() }
+            }
+            Event::ConversationClosed { conversation_id, source, .. } => {
+                Event::ConversationClosed {
+                    conversation_id: conversation_id.clone(),
+                    outcome: None,
+                    source: *source,
+                    closed_by: None,
+                    note: None,
+                }
+            }
+            Event::MessagePosted { .. }
+            | Event::ConversationReopened { .. }
+            | Event::LeadOptionsChanged { .. } => self.event.clone(),
+            Event::OutcomeChanged { .. }
+            | Event::Assigned { .. }
+            | Event::Unassigned { .. }
+            | Event::Snoozed { .. }
+            | Event::Unsnoozed { .. }
+            | Event::ContactBlocked { .. }
+            | Event::ContactUnblocked { .. }
+            | Event::HandedToBot { .. }
+            | Event::SettingsChanged { .. } => return None,
+        };
+        Some(EventFrame { event, ..self.clone() })
     }
 }
 
@@ -70,7 +160,7 @@ pub struct EventFrame {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum ServerFrame {
-    Event(EventFrame),
+    Event(Box<EventFrame>),
     /// Everything up to `seq` has been sent; what follows is live.
     Ready {
         seq: u64,

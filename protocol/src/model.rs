@@ -92,7 +92,7 @@ pub enum Role {
     Agent,
 }
 
-/// A conversation as both UIs list it.
+/// A conversation as both UIs list it. Leads receive it through [`Conversation::for_lead`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
     pub id: ConversationId,
@@ -105,10 +105,70 @@ pub struct Conversation {
     pub closing_source: Option<ClosingSource>,
     pub closed_by: Option<AgentId>,
     pub closed_at: Option<Millis>,
+    pub closing_note: Option<ClosingNote>,
+    pub assignee: Option<AgentId>,
+    /// Out of the Open folder until then.
+    pub snoozed_until: Option<Millis>,
+    pub contact_blocked: bool,
     pub created_at: Millis,
     pub last_activity_at: Millis,
     /// The latest message body, cut to [`PREVIEW_CHARS`].
     pub last_message: Option<String>,
+}
+
+impl Conversation {
+    /// What a lead may know: nothing of the team's outcome, notes, assignment or blocking.
+    pub fn for_lead(self) -> Conversation {
+        Conversation {
+            outcome: None,
+            closed_by: None,
+            closing_note: None,
+            assignee: None,
+            snoozed_until: None,
+            contact_blocked: false,
+            ..self
+        }
+    }
+
+    /// Snoozed at `now`.
+    pub fn is_snoozed(&self, now: Millis) -> bool {
+        self.snoozed_until.is_some_and(|until| until > now)
+    }
+}
+
+/// What an agent writes (or the Summarizer drafts) when closing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingNote {
+    pub category: Option<String>,
+    pub summary: Option<String>,
+    /// True when the summary came from the Summarizer unedited.
+    #[serde(default)]
+    pub generated: bool,
+}
+
+/// How closing notes are asked for, per workspace.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosingNotesMode {
+    #[default]
+    Off,
+    Optional,
+    CategoryRequired,
+    CategoryAndSummaryRequired,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingNotesSettings {
+    pub mode: ClosingNotesMode,
+    /// The owner's list, e.g. "Order issue", "Payment issue", "Product inquiry".
+    pub categories: Vec<String>,
+}
+
+/// A workspace's settings other than the lead-facing options.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkspaceSettings {
+    pub closing_notes: ClosingNotesSettings,
 }
 
 /// Length of [`Conversation::last_message`].
@@ -174,6 +234,9 @@ pub struct PostMessage {
 pub struct ConversationDetail {
     pub conversation: Conversation,
     pub messages: Vec<Message>,
+    /// The conversation's log, for the agents' timeline; empty for leads.
+    #[serde(default)]
+    pub events: Vec<crate::EventFrame>,
 }
 
 // ---- Agent (inbox) endpoints -------------------------------------------------------------
@@ -201,5 +264,36 @@ pub struct Me {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CloseConversation {
+    /// Required for a manual close.
     pub outcome: Option<Outcome>,
+    pub note: Option<ClosingNote>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Assign {
+    /// None unassigns.
+    pub agent_id: Option<AgentId>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Snooze {
+    pub until: Millis,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    pub summary: String,
+}
+
+/// What the inbox needs to know of its workspace.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WorkspaceView {
+    pub plan: Plan,
+    pub settings: WorkspaceSettings,
+    pub agents: Vec<Agent>,
 }

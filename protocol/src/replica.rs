@@ -18,6 +18,8 @@ pub struct Replica {
     conversations: Vec<Conversation>,
     /// Messages of the conversations whose history has been loaded, oldest first.
     messages: HashMap<ConversationId, Vec<Message>>,
+    /// The log of conversations whose timeline has been loaded (the inbox's), by seq.
+    timelines: HashMap<ConversationId, Vec<EventFrame>>,
     pub options: LeadOptions,
 }
 
@@ -41,6 +43,30 @@ impl Replica {
     /// The loaded history of a conversation; `None` if it was never loaded.
     pub fn messages(&self, id: &ConversationId) -> Option<&[Message]> {
         self.messages.get(id).map(Vec::as_slice)
+    }
+
+    /// The loaded timeline of a conversation.
+    pub fn timeline(&self, id: &ConversationId) -> Option<&[EventFrame]> {
+        self.timelines.get(id).map(Vec::as_slice)
+    }
+
+    /// Records a conversation's log read over HTTP, merged with frames that arrived meanwhile.
+    pub fn load_timeline(&mut self, id: ConversationId, log: Vec<EventFrame>) {
+        let entry = self.timelines.entry(id).or_default();
+        for frame in log {
+            if !entry.iter().any(|f| f.seq == frame.seq) {
+                entry.push(frame);
+            }
+        }
+        entry.sort_by_key(|f| f.seq);
+    }
+
+    /// Adds a conversation read over HTTP unless a newer copy is already here (events may have
+    /// arrived while the request was under way).
+    pub fn insert(&mut self, conversation: Conversation) {
+        if self.conversation(&conversation.id).is_none() {
+            self.upsert(conversation);
+        }
     }
 
     /// Adds or replaces a conversation read over HTTP.
@@ -69,6 +95,11 @@ impl Replica {
             return false;
         }
         self.last_seq = frame.seq;
+        if let Some(timeline) =
+            frame.event.conversation_id().and_then(|id| self.timelines.get_mut(id))
+        {
+            timeline.push(frame.clone());
+        }
         match &frame.event {
             Event::ConversationStarted { conversation } => {
                 if self.conversation(&conversation.id).is_none() {
@@ -86,25 +117,56 @@ impl Replica {
                 }
                 self.sort();
             }
-            Event::ConversationClosed { conversation_id, outcome, source, closed_by } => {
-                if let Some(c) = self.conversation_mut(conversation_id) {
+            Event::ConversationClosed { conversation_id, outcome, source, closed_by, note } => {
+                self.edit(conversation_id, |c| {
                     c.status = ConversationStatus::Closed;
                     c.outcome = *outcome;
                     c.closing_source = Some(*source);
                     c.closed_by = closed_by.clone();
+                    c.closing_note = note.clone();
                     c.closed_at = Some(frame.at);
-                }
+                    c.snoozed_until = None;
+                });
             }
             Event::ConversationReopened { conversation_id, cycle } => {
-                if let Some(c) = self.conversation_mut(conversation_id) {
+                self.edit(conversation_id, |c| {
                     c.status = ConversationStatus::Open;
                     c.cycle = *cycle;
                     c.outcome = None;
                     c.closing_source = None;
                     c.closed_by = None;
+                    c.closing_note = None;
                     c.closed_at = None;
+                });
+            }
+            Event::OutcomeChanged { conversation_id, to, .. } => {
+                self.edit(conversation_id, |c| c.outcome = Some(*to));
+            }
+            Event::Assigned { conversation_id, agent_id, .. } => {
+                self.edit(conversation_id, |c| c.assignee = Some(agent_id.clone()));
+            }
+            Event::Unassigned { conversation_id, .. } => {
+                self.edit(conversation_id, |c| c.assignee = None);
+            }
+            Event::Snoozed { conversation_id, until } => {
+                self.edit(conversation_id, |c| c.snoozed_until = Some(*until));
+            }
+            Event::Unsnoozed { conversation_id } => {
+                self.edit(conversation_id, |c| c.snoozed_until = None);
+            }
+            Event::ContactBlocked { contact_id } | Event::ContactUnblocked { contact_id } => {
+                let blocked = matches!(frame.event, Event::ContactBlocked { .. });
+                for c in self.conversations.iter_mut().filter(|c| &c.contact_id == contact_id) {
+                    c.contact_blocked = blocked;
                 }
             }
+            Event::HandedToBot { conversation_id } => {
+                self.edit(conversation_id, |c| {
+                    c.kind = crate::ConversationKind::Bot;
+                    c.assignee = None;
+                });
+            }
+            Event::SettingsChanged { .. } => {}
             Event::LeadOptionsChanged { options } => self.options = options.clone(),
         }
         true
@@ -112,6 +174,12 @@ impl Replica {
 
     fn conversation_mut(&mut self, id: &ConversationId) -> Option<&mut Conversation> {
         self.conversations.iter_mut().find(|c| &c.id == id)
+    }
+
+    fn edit(&mut self, id: &ConversationId, change: impl FnOnce(&mut Conversation)) {
+        if let Some(c) = self.conversation_mut(id) {
+            change(c);
+        }
     }
 
     fn sort(&mut self) {
@@ -140,6 +208,10 @@ mod tests {
             closing_source: None,
             closed_by: None,
             closed_at: None,
+            closing_note: None,
+            assignee: None,
+            snoozed_until: None,
+            contact_blocked: false,
             created_at: at,
             last_activity_at: at,
             last_message: None,
@@ -181,6 +253,7 @@ mod tests {
             outcome: None,
             source: ClosingSource::Manual,
             closed_by: None,
+            note: None,
         };
         assert!(!r.apply(&frame(7, close.clone())));
         assert_eq!(r.conversations()[0].status, ConversationStatus::Open);
@@ -230,6 +303,7 @@ mod tests {
                 outcome: Some(crate::Outcome::Resolved),
                 source: ClosingSource::Manual,
                 closed_by: None,
+                note: None,
             },
         ));
         r.apply(&frame(2, Event::ConversationReopened { conversation_id: id.clone(), cycle: 2 }));
@@ -237,6 +311,93 @@ mod tests {
         assert_eq!(
             (c.status, c.cycle, c.outcome, c.closed_at),
             (ConversationStatus::Open, 2, None, None)
+        );
+    }
+
+    #[test]
+    fn team_events_update_the_list_and_loaded_timelines() {
+        let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 0);
+        let id = ConversationId("c".into());
+        r.load_timeline(id.clone(), vec![]);
+        let agent = crate::AgentId("a".into());
+        r.apply(&frame(
+            1,
+            Event::Assigned {
+                conversation_id: id.clone(),
+                agent_id: agent.clone(),
+                previous: None,
+            },
+        ));
+        r.apply(&frame(2, Event::Snoozed { conversation_id: id.clone(), until: 99 }));
+        r.apply(&frame(3, Event::ContactBlocked { contact_id: ContactId("lead".into()) }));
+        let c = r.conversation(&id).unwrap();
+        assert_eq!(
+            (c.assignee.clone(), c.snoozed_until, c.contact_blocked),
+            (Some(agent), Some(99), true)
+        );
+        assert!(c.is_snoozed(98) && !c.is_snoozed(99));
+        r.apply(&frame(4, Event::HandedToBot { conversation_id: id.clone() }));
+        let c = r.conversation(&id).unwrap();
+        assert_eq!((c.kind, c.assignee.clone()), (ConversationKind::Bot, None));
+        assert_eq!(r.timeline(&id).unwrap().iter().map(|f| f.seq).collect::<Vec<_>>(), [1, 2, 4]);
+        // A log read later merges without duplicates.
+        r.load_timeline(
+            id.clone(),
+            vec![frame(2, Event::Unsnoozed { conversation_id: id.clone() })],
+        );
+        assert_eq!(r.timeline(&id).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn leads_never_see_the_teams_bookkeeping() {
+        let id = ConversationId("c".into());
+        let agent = crate::AgentId("a".into());
+        let mut closed = frame(
+            1,
+            Event::ConversationClosed {
+                conversation_id: id.clone(),
+                outcome: Some(crate::Outcome::Unresolved),
+                source: ClosingSource::Manual,
+                closed_by: Some(agent.clone()),
+                note: Some(crate::ClosingNote {
+                    category: Some("Refund".into()),
+                    summary: Some("angry".into()),
+                    generated: false,
+                }),
+            },
+        );
+        closed.actor = Actor::Agent(agent.clone());
+        let seen = closed.for_lead().unwrap();
+        assert_eq!(seen.actor, Actor::Agent(agent.clone()), "who closed is no secret");
+        assert!(matches!(
+            seen.event,
+            Event::ConversationClosed { outcome: None, closed_by: None, note: None, .. }
+        ));
+        let private = [
+            Event::OutcomeChanged {
+                conversation_id: id.clone(),
+                from: None,
+                to: crate::Outcome::Resolved,
+            },
+            Event::Assigned {
+                conversation_id: id.clone(),
+                agent_id: agent.clone(),
+                previous: None,
+            },
+            Event::Snoozed { conversation_id: id.clone(), until: 5 },
+            Event::ContactBlocked { contact_id: ContactId("lead".into()) },
+            Event::HandedToBot { conversation_id: id.clone() },
+            Event::SettingsChanged { settings: Default::default() },
+        ];
+        for event in private {
+            assert_eq!(frame(2, event).for_lead(), None);
+        }
+        let mut started = conversation("c", 1);
+        started.assignee = Some(agent);
+        let seen =
+            frame(3, Event::ConversationStarted { conversation: started }).for_lead().unwrap();
+        assert!(
+            matches!(seen.event, Event::ConversationStarted { conversation } if conversation.assignee.is_none())
         );
     }
 
@@ -256,10 +417,10 @@ mod tests {
 
     #[test]
     fn frames_round_trip_through_json() {
-        let f = crate::ServerFrame::Event(frame(
+        let f = crate::ServerFrame::Event(Box::new(frame(
             3,
             Event::ConversationStarted { conversation: conversation("c", 1) },
-        ));
+        )));
         let text = serde_json::to_string(&f).unwrap();
         assert!(
             text.contains(r#""frame":"event""#)

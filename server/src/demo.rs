@@ -1,7 +1,10 @@
 //! Demo data for `cargo xtask run`: one workspace on the professional plan with an owner and an
 //! agent, created once and found again on later starts.
 
-use porch_protocol::{Agent, AgentId, LeadOptions, Plan, Role, WorkspaceId};
+use porch_protocol::{
+    Agent, AgentId, ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan, Role, WorkspaceId,
+    WorkspaceSettings,
+};
 use porch_store::{NewAgent, NewWorkspace, Store, StoreError};
 
 use crate::auth::hash_password;
@@ -30,6 +33,16 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                 notify_on_close: true,
                 notification_text:
                     "This conversation has been closed. Thanks for chatting with us!".into(),
+            },
+            settings: WorkspaceSettings {
+                closing_notes: ClosingNotesSettings {
+                    mode: ClosingNotesMode::Optional,
+                    categories: vec![
+                        "Order issue".into(),
+                        "Payment issue".into(),
+                        "Product inquiry".into(),
+                    ],
+                },
             },
             created_at: clock.now(),
         })

@@ -16,6 +16,9 @@ pub enum ApiError {
     /// 401: no valid session or visitor token.
     #[error("sign in first")]
     Unauthorized,
+    /// 403: signed in, but this needs an owner or manager.
+    #[error("only owners and managers may do this")]
+    Forbidden,
     /// 401: login refused.
     #[error("wrong e-mail or password")]
     InvalidCredentials,
@@ -38,17 +41,27 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::BadRequest { status, .. } => *status,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Domain(e) => match e {
-                DomainError::EmptyMessage | DomainError::MessageTooLong { .. } => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
+                DomainError::EmptyMessage
+                | DomainError::MessageTooLong { .. }
+                | DomainError::OutcomeRequired
+                | DomainError::ClosingNoteRequired(_)
+                | DomainError::UnknownCategory(_)
+                | DomainError::ClosingNotesOff
+                | DomainError::SnoozeInPast
+                | DomainError::InvalidSettings(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 DomainError::PlanRequired { .. } => StatusCode::FORBIDDEN,
                 DomainError::InputDisabled
                 | DomainError::ConversationClosed
                 | DomainError::AlreadyClosed
-                | DomainError::ContactBlocked => StatusCode::CONFLICT,
+                | DomainError::ContactBlocked
+                | DomainError::NotClosed
+                | DomainError::AlreadyOpen
+                | DomainError::NotSnoozed
+                | DomainError::NotLive => StatusCode::CONFLICT,
             },
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -59,6 +72,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::Unauthorized => "unauthorized",
             ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::Forbidden => "forbidden",
             ApiError::BadRequest { code, .. } => code,
             ApiError::Conflict(_) => "conflict",
             ApiError::Domain(e) => e.code(),

@@ -22,10 +22,13 @@ pub enum Audience {
 }
 
 impl Audience {
-    pub fn sees(&self, frame: &EventFrame) -> bool {
+    /// The frame as this audience may see it, if at all: agents see everything; a lead sees
+    /// their own and workspace-wide events, without the team's bookkeeping.
+    pub fn view(&self, frame: &EventFrame) -> Option<EventFrame> {
         match (self, &frame.contact_id) {
-            (Audience::Agents, _) | (Audience::Contact(_), None) => true,
-            (Audience::Contact(me), Some(contact)) => me == contact,
+            (Audience::Agents, _) => Some(frame.clone()),
+            (Audience::Contact(me), Some(contact)) if me != contact => None,
+            (Audience::Contact(_), _) => frame.for_lead(),
         }
     }
 
@@ -88,11 +91,15 @@ impl Hub {
 
     /// Queues each frame for every socket that may see it; drops sockets whose queue is full.
     pub fn publish(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
-        let frames: Vec<Arc<EventFrame>> = frames.iter().cloned().map(Arc::new).collect();
+        let for_agents: Vec<Arc<EventFrame>> = frames.iter().cloned().map(Arc::new).collect();
         let mut inner = self.lock();
         let Some(subscribers) = inner.workspaces.get_mut(workspace) else { return };
-        subscribers.retain(|s| {
-            frames.iter().filter(|f| s.audience.sees(f)).all(|f| s.tx.try_send(f.clone()).is_ok())
+        subscribers.retain(|s| match &s.audience {
+            Audience::Agents => for_agents.iter().all(|f| s.tx.try_send(f.clone()).is_ok()),
+            lead => frames
+                .iter()
+                .filter_map(|f| lead.view(f))
+                .all(|f| s.tx.try_send(Arc::new(f)).is_ok()),
         });
         if subscribers.is_empty() {
             inner.workspaces.remove(workspace);
@@ -144,6 +151,23 @@ mod tests {
             contact_id: contact.map(|c| ContactId(c.into())),
             event: Event::LeadOptionsChanged { options: LeadOptions::default() },
         }
+    }
+
+    #[test]
+    fn leads_get_the_lead_view_of_a_frame() {
+        let hub = Arc::new(Hub::default());
+        let ws = WorkspaceId("w".into());
+        let mut ann = hub.subscribe(&ws, Audience::Contact(ContactId("ann".into())));
+        let mut agents = hub.subscribe(&ws, Audience::Agents);
+        let mut assigned = frame(1, Some("ann"));
+        assigned.event = Event::Assigned {
+            conversation_id: porch_protocol::ConversationId("c".into()),
+            agent_id: porch_protocol::AgentId("a".into()),
+            previous: None,
+        };
+        hub.publish(&ws, &[assigned, frame(2, Some("ann"))]);
+        assert_eq!(ann.frames.try_recv().unwrap().seq, 2, "assignment is the team's business");
+        assert_eq!(agents.frames.try_recv().unwrap().seq, 1);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod error;
 pub mod hub;
 mod routes;
 mod service;
+pub mod summarizer;
 mod ws;
 
 use std::collections::HashMap;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub hub: Arc<Hub>,
     pub clock: Arc<dyn Clock>,
+    /// Drafts closing-note summaries; the built-in extractive one unless configured otherwise.
+    pub summarizer: Arc<dyn summarizer::Summarizer>,
     /// Built UI: `widget/` (the iframe page) and `app/` (the inbox).
     pub assets_dir: PathBuf,
     /// The widget key `/demo` embeds, when demo data was created.
@@ -50,6 +53,7 @@ impl AppState {
             store,
             hub: Arc::default(),
             clock,
+            summarizer: Arc::new(summarizer::Extractive),
             assets_dir,
             demo_key: None,
             shutdown: CancellationToken::new(),

@@ -1,11 +1,12 @@
 //! Commands shared by the lead and agent routes: load what a rule needs, let the store record
 //! the decision, publish what was committed.
 
-use porch_domain::{effective_lead_options, NewMessage};
+use porch_domain::{effective_lead_options, ConversationState, DomainError, NewMessage};
 use porch_protocol::{
-    Actor, AuthorKind, ConversationId, EventFrame, LeadOptions, Message, MessageId, WorkspaceId,
+    Actor, AuthorKind, Conversation, ConversationId, Event, EventFrame, LeadOptions, Message,
+    MessageId, WorkspaceId,
 };
-use porch_store::{Decide, StoreError};
+use porch_store::{AgentRecord, Decide, StoreError};
 
 use crate::{ApiError, AppState};
 
@@ -26,6 +27,21 @@ impl AppState {
         let frames = self.store.record(workspace, target, actor, self.clock.now(), decide).await?;
         self.hub.publish(workspace, &frames);
         Ok(frames)
+    }
+
+    /// An agent's decision on one conversation of their workspace; answers the conversation as
+    /// it is afterwards.
+    pub async fn act(
+        &self,
+        agent: &AgentRecord,
+        id: &ConversationId,
+        decide: impl FnOnce(&ConversationState) -> Result<Vec<Event>, DomainError> + Send + 'static,
+    ) -> Result<Conversation, ApiError> {
+        let decide: Decide = Box::new(move |state| state.map_or(Ok(Vec::new()), decide));
+        let actor = Actor::Agent(agent.id().clone());
+        self.record(&agent.workspace_id, Some(id), actor, decide).await?;
+        let conversation = self.store.conversation(&agent.workspace_id, id).await?;
+        conversation.ok_or(ApiError::NotFound("conversation"))
     }
 
     /// The lead-facing options in effect for a workspace.
@@ -53,9 +69,8 @@ impl AppState {
         };
         let now = self.clock.now();
         let client_id = message.client_id.clone();
-        let decide: Decide = Box::new(move |state| match state {
-            Some(state) => porch_domain::post_message(state, message, &options, now),
-            None => Ok(Vec::new()),
+        let decide: Decide = Box::new(move |state| {
+            state.map_or(Ok(Vec::new()), |s| porch_domain::post_message(s, message, &options, now))
         });
         match self.record(workspace, Some(conversation), actor, decide).await {
             Ok(frames) => posted(&frames),

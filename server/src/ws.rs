@@ -30,9 +30,15 @@ pub async fn serve(
                 return;
             }
         };
-        for frame in &page {
-            if send_event(&mut socket, frame, &mut last).await.is_err() {
-                return;
+        for stored in &page {
+            match audience.view(stored) {
+                Some(frame) => {
+                    if send_event(&mut socket, &frame, &mut last).await.is_err() {
+                        return;
+                    }
+                }
+                // Withheld from this audience; still counts as seen.
+                None => last = last.max(stored.seq),
             }
         }
         if page.len() < PAGE as usize {
@@ -93,7 +99,7 @@ async fn send_event(
         return Ok(());
     }
     *last = frame.seq;
-    send(socket, &ServerFrame::Event(frame.clone())).await
+    send(socket, &ServerFrame::Event(Box::new(frame.clone()))).await
 }
 
 async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), axum::Error> {

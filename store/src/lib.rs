@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use porch_domain::{ConversationState, DomainError};
 use porch_protocol::{
-    Actor, ContactId, Conversation, ConversationId, Event, EventFrame, Message, Millis, Plan,
-    WorkspaceId,
+    Actor, Agent, ContactId, Conversation, ConversationId, Event, EventFrame, Message, Millis,
+    Plan, WorkspaceId,
 };
 
 pub use sql::SqlStore;
@@ -65,6 +65,8 @@ pub trait Store: Send + Sync + 'static {
     /// The agent behind an unexpired session.
     async fn session_agent(&self, token_hash: &str, now: Millis) -> Result<Option<AgentRecord>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// The workspace's agents, by name.
+    async fn agents(&self, workspace: &WorkspaceId) -> Result<Vec<Agent>>;
     async fn create_contact(&self, new: &NewContact) -> Result<()>;
     async fn contact_by_token(&self, token_hash: &str) -> Result<Option<ContactRecord>>;
 
@@ -87,6 +89,13 @@ pub trait Store: Send + Sync + 'static {
         conversation: &ConversationId,
         client_id: &str,
     ) -> Result<Option<Message>>;
+
+    /// A conversation's part of the log, oldest first: its timeline.
+    async fn conversation_events(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+    ) -> Result<Vec<EventFrame>>;
 
     // ---- the log ----
     async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64>;

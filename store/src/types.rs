@@ -1,5 +1,6 @@
 use porch_protocol::{
     Agent, AgentId, ContactId, ConversationStatus, LeadOptions, Millis, Plan, WorkspaceId,
+    WorkspaceSettings,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -9,6 +10,7 @@ pub struct NewWorkspace {
     pub widget_key: String,
     pub plan: Plan,
     pub lead_options: LeadOptions,
+    pub settings: WorkspaceSettings,
     pub created_at: Millis,
 }
 
@@ -20,6 +22,7 @@ pub struct Workspace {
     pub plan: Plan,
     /// As saved by the owner; see `porch_domain::effective_lead_options` for what applies.
     pub lead_options: LeadOptions,
+    pub settings: WorkspaceSettings,
 }
 
 #[derive(Clone, Debug)]

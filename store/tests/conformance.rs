@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use porch_domain::{close, post_message, start, ConversationState, DomainError, NewMessage};
+use porch_domain::{
+    assign, change_outcome, close, hand_to_bot, post_message, reopen, set_blocked, snooze, start,
+    ConversationState, DomainError, NewMessage,
+};
 use porch_protocol::*;
 use porch_store::*;
 
@@ -36,7 +39,22 @@ conformance!(
     sequences_are_per_workspace_and_gapless_under_concurrency,
     leads_resume_only_their_own_events,
     a_foreign_workspace_cannot_reach_a_conversation,
+    lifecycle_events_project_onto_the_conversation,
+    blocking_and_handing_to_the_bot,
+    settings_and_agents,
 );
+
+/// Records one decision on a conversation, as `actor`, at `now`.
+async fn act(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+    conversation: &ConversationId,
+    now: Millis,
+    decide: impl FnOnce(&ConversationState) -> Result<Vec<Event>, DomainError> + Send + 'static,
+) -> Vec<EventFrame> {
+    let decide: Decide = Box::new(move |state| decide(state.expect("target")));
+    store.record(&ws.id, Some(conversation), Actor::System, now, decide).await.unwrap()
+}
 
 const NOW: Millis = 1_700_000_000_000;
 
@@ -55,6 +73,7 @@ async fn workspace(store: &Arc<dyn Store>) -> Workspace {
             widget_key: id("key"),
             plan: Plan::Professional,
             lead_options: LeadOptions { disable_input_on_close: true, ..LeadOptions::default() },
+            settings: WorkspaceSettings::default(),
             created_at: NOW,
         })
         .await
@@ -94,7 +113,9 @@ fn lead_posts(message: NewMessage, now: Millis) -> Decide {
 }
 
 fn agent_closes(by: AgentId, outcome: Option<Outcome>) -> Decide {
-    Box::new(move |state: Option<&ConversationState>| close(state.expect("target"), &by, outcome))
+    Box::new(move |state: Option<&ConversationState>| {
+        close(state.expect("target"), &by, outcome, None, &ClosingNotesSettings::default())
+    })
 }
 
 async fn start_conversation(
@@ -112,7 +133,7 @@ async fn start_conversation(
             None,
             Actor::Contact(contact.clone()),
             NOW,
-            Box::new(move |_| start(cid, c, ConversationKind::Live, Some(first), NOW)),
+            Box::new(move |_| start(cid, c, false, ConversationKind::Live, Some(first), NOW)),
         )
         .await
         .unwrap();
@@ -132,6 +153,7 @@ async fn workspaces_are_found_by_id_and_key(store: Arc<dyn Store>) {
             widget_key: ws.widget_key.clone(),
             plan: Plan::Free,
             lead_options: LeadOptions::default(),
+            settings: WorkspaceSettings::default(),
             created_at: NOW,
         })
         .await;
@@ -338,4 +360,151 @@ async fn a_foreign_workspace_cannot_reach_a_conversation(store: Arc<dyn Store>) 
     let ours_now = store.conversation(&ours.id, &conversation).await.unwrap().unwrap();
     assert_eq!(ours_now.status, ConversationStatus::Open);
     assert_eq!(store.last_seq(&theirs.id).await.unwrap(), 0);
+}
+
+async fn lifecycle_events_project_onto_the_conversation(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (conversation, _) = start_conversation(&store, &ws, &lead, "Hello").await;
+    let (ann, bob) = (AgentId("ann".into()), AgentId("bob".into()));
+    let read = |store: Arc<dyn Store>, ws: WorkspaceId, c: ConversationId| async move {
+        store.conversation(&ws, &c).await.unwrap().unwrap()
+    };
+
+    let a = ann.clone();
+    act(&store, &ws, &conversation, NOW, move |s| Ok(assign(s, Some(a)))).await;
+    assert_eq!(
+        read(store.clone(), ws.id.clone(), conversation.clone()).await.assignee,
+        Some(ann.clone())
+    );
+    let b = bob.clone();
+    let transfer = act(&store, &ws, &conversation, NOW, move |s| Ok(assign(s, Some(b)))).await;
+    assert!(matches!(&transfer[0].event, Event::Assigned { previous: Some(p), .. } if *p == ann));
+
+    act(&store, &ws, &conversation, NOW, |s| snooze(s, NOW + 60_000, NOW)).await;
+    let snoozed = read(store.clone(), ws.id.clone(), conversation.clone()).await;
+    assert_eq!(snoozed.snoozed_until, Some(NOW + 60_000));
+    assert!(snoozed.is_snoozed(NOW) && !snoozed.is_snoozed(NOW + 60_000));
+
+    let settings = ClosingNotesSettings {
+        mode: ClosingNotesMode::CategoryAndSummaryRequired,
+        categories: vec!["Order issue".into()],
+    };
+    let note = ClosingNote {
+        category: Some("Order issue".into()),
+        summary: Some("Parcel lost".into()),
+        generated: true,
+    };
+    let (by, n) = (bob.clone(), note.clone());
+    act(&store, &ws, &conversation, NOW + 1, move |s| {
+        close(s, &by, Some(Outcome::Unresolved), Some(n), &settings)
+    })
+    .await;
+    let closed = read(store.clone(), ws.id.clone(), conversation.clone()).await;
+    assert_eq!(closed.closing_note, Some(note));
+    assert_eq!(closed.outcome, Some(Outcome::Unresolved));
+    assert_eq!(closed.snoozed_until, None, "closing ends a snooze");
+
+    act(&store, &ws, &conversation, NOW + 2, |s| change_outcome(s, Outcome::Resolved)).await;
+    assert_eq!(
+        read(store.clone(), ws.id.clone(), conversation.clone()).await.outcome,
+        Some(Outcome::Resolved)
+    );
+
+    let frames = act(&store, &ws, &conversation, NOW + 3, reopen).await;
+    assert!(matches!(frames[0].event, Event::ConversationReopened { cycle: 2, .. }));
+    let reopened = read(store.clone(), ws.id.clone(), conversation.clone()).await;
+    assert_eq!((reopened.cycle, reopened.outcome, reopened.closing_note), (2, None, None));
+    assert_eq!(reopened.assignee, Some(bob), "assignment survives a reopen");
+
+    // The timeline is the conversation's own log, in order.
+    let timeline = store.conversation_events(&ws.id, &conversation).await.unwrap();
+    let kinds: Vec<_> = timeline.iter().map(|f| f.event.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "conversation_started",
+            "message_posted",
+            "assigned",
+            "assigned",
+            "snoozed",
+            "conversation_closed",
+            "outcome_changed",
+            "conversation_reopened",
+        ]
+    );
+}
+
+async fn blocking_and_handing_to_the_bot(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (first, _) = start_conversation(&store, &ws, &lead, "one").await;
+    let (second, _) = start_conversation(&store, &ws, &lead, "two").await;
+    let frames = act(&store, &ws, &first, NOW, |s| Ok(set_blocked(s, true))).await;
+    assert_eq!(frames[0].contact_id.as_ref(), Some(&lead));
+    for id in [&first, &second] {
+        assert!(store.conversation(&ws.id, id).await.unwrap().unwrap().contact_blocked);
+    }
+    // The block is the lead's, so it shows on all their conversations and in every decision.
+    let refused = store
+        .record(
+            &ws.id,
+            Some(&second),
+            Actor::System,
+            NOW,
+            agent_closes(AgentId("a".into()), Some(Outcome::Resolved)),
+        )
+        .await;
+    assert!(matches!(refused, Err(StoreError::Domain(DomainError::ContactBlocked))));
+    act(&store, &ws, &second, NOW, |s| Ok(set_blocked(s, false))).await;
+    assert!(!store.conversation(&ws.id, &first).await.unwrap().unwrap().contact_blocked);
+
+    act(&store, &ws, &first, NOW, |s| Ok(assign(s, Some(AgentId("ann".into()))))).await;
+    let frames = act(&store, &ws, &first, NOW, hand_to_bot).await;
+    assert_eq!(
+        frames.iter().map(|f| f.event.kind()).collect::<Vec<_>>(),
+        ["unassigned", "handed_to_bot"]
+    );
+    let handed = store.conversation(&ws.id, &first).await.unwrap().unwrap();
+    assert_eq!(
+        (handed.kind, handed.assignee, handed.status),
+        (ConversationKind::Bot, None, ConversationStatus::Open)
+    );
+}
+
+async fn settings_and_agents(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let other = workspace(&store).await;
+    assert_eq!(ws.settings, WorkspaceSettings::default());
+    let settings = WorkspaceSettings {
+        closing_notes: ClosingNotesSettings {
+            mode: ClosingNotesMode::CategoryRequired,
+            categories: vec!["Order issue".into(), "Payment issue".into()],
+        },
+    };
+    let changed = Event::SettingsChanged { settings: settings.clone() };
+    store.record_workspace_event(&ws.id, Actor::System, NOW, changed).await.unwrap();
+    assert_eq!(store.workspace(&ws.id).await.unwrap().unwrap().settings, settings);
+    assert_eq!(
+        store.workspace(&other.id).await.unwrap().unwrap().settings,
+        WorkspaceSettings::default()
+    );
+
+    for (name, workspace) in [("Zoe", &ws), ("Adam", &ws), ("Eve", &other)] {
+        let agent = Agent {
+            id: AgentId(id("agent")),
+            name: name.into(),
+            email: format!("{}@x.io", id(name)),
+            role: Role::Agent,
+        };
+        let new = NewAgent {
+            workspace_id: workspace.id.clone(),
+            agent,
+            password_hash: "h".into(),
+            created_at: NOW,
+        };
+        store.create_agent(&new).await.unwrap();
+    }
+    let names: Vec<_> = store.agents(&ws.id).await.unwrap().into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["Adam", "Zoe"]);
 }

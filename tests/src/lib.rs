@@ -45,6 +45,10 @@ impl TestServer {
         TestServer { base, state, clock, _db: db }
     }
 
+    pub fn clock_now(&self) -> porch_protocol::Millis {
+        self.clock.now()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -75,6 +79,7 @@ impl TestServer {
             widget_key: key.clone(),
             plan,
             lead_options: options,
+            settings: Default::default(),
             created_at: now,
         };
         store.create_workspace(&new).await.unwrap();
@@ -263,13 +268,27 @@ impl AgentClient {
             .await
     }
 
+    /// Closes as Resolved, with no note.
     pub async fn close(&self, conversation: &wire::ConversationId) -> Answer {
-        self.http
-            .post(
-                &format!("/api/v1/agent/conversations/{conversation}/close"),
-                serde_json::json!({}),
-            )
-            .await
+        self.act(conversation, "close", serde_json::json!({"outcome": "resolved"})).await
+    }
+
+    /// `POST /api/v1/agent/conversations/{id}/{action}` with `body`.
+    pub async fn act(
+        &self,
+        conversation: &wire::ConversationId,
+        action: &str,
+        body: Value,
+    ) -> Answer {
+        self.http.post(&format!("/api/v1/agent/conversations/{conversation}/{action}"), body).await
+    }
+
+    pub async fn detail(&self, conversation: &wire::ConversationId) -> wire::ConversationDetail {
+        self.http.get(&format!("/api/v1/agent/conversations/{conversation}")).await.json()
+    }
+
+    pub async fn owner(server: &TestServer) -> AgentClient {
+        AgentClient::login(server, demo::OWNER.1, demo::OWNER.2).await
     }
 
     pub async fn socket(&self, server: &TestServer, after: u64) -> Socket {
@@ -314,7 +333,7 @@ impl Socket {
     /// The next event frame; panics on anything else.
     pub async fn event(&mut self) -> wire::EventFrame {
         match self.next().await {
-            wire::ServerFrame::Event(frame) => frame,
+            wire::ServerFrame::Event(frame) => *frame,
             other => panic!("expected an event, got {other:?}"),
         }
     }
@@ -324,7 +343,7 @@ impl Socket {
         let mut events = Vec::new();
         loop {
             match self.next().await {
-                wire::ServerFrame::Event(frame) => events.push(frame),
+                wire::ServerFrame::Event(frame) => events.push(*frame),
                 wire::ServerFrame::Ready { seq } => return (events, seq),
                 other => panic!("unexpected {other:?}"),
             }

@@ -1,20 +1,16 @@
-//! The sellers' endpoints, used by the inbox with the session cookie.
+//! The sellers' session, workspace view and settings, used by the inbox with the session cookie.
 
-use axum::extract::{Path, State, WebSocketUpgrade};
+use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
-use porch_domain::NewMessage;
-use porch_protocol::{self as wire, Actor, AuthorKind, ConversationId, ConversationStatus};
-use porch_store::{ConversationFilter, Decide};
-use serde::Deserialize;
+use porch_protocol::{self as wire, Actor, Event, Role};
 
 use super::Resume;
 use crate::auth::{self, AgentSession};
 use crate::error::{Json, Query};
 use crate::hub::Audience;
-use crate::service::new_message_id;
 use crate::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -22,10 +18,8 @@ pub fn router() -> Router<AppState> {
         .route("/agent/login", post(login))
         .route("/agent/logout", post(logout))
         .route("/agent/me", get(me))
-        .route("/agent/conversations", get(list))
-        .route("/agent/conversations/{id}", get(read))
-        .route("/agent/conversations/{id}/messages", post(reply))
-        .route("/agent/conversations/{id}/close", post(close))
+        .route("/agent/workspace", get(workspace))
+        .route("/agent/settings/closing-notes", put(set_closing_notes))
         .route("/agent/ws", get(socket))
 }
 
@@ -63,70 +57,42 @@ async fn me(
     Ok(Json(wire::Me { agent: session.agent, last_seq }))
 }
 
-#[derive(Deserialize)]
-struct ListParams {
-    status: Option<ConversationStatus>,
-}
-
-async fn list(
+/// Plan, settings and the team, for the inbox's dropdowns and dialogs.
+async fn workspace(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
-    Query(params): Query<ListParams>,
-) -> Result<Json<Vec<wire::Conversation>>, ApiError> {
-    let filter = ConversationFilter { status: params.status, ..Default::default() };
-    Ok(Json(state.store.conversations(&session.workspace_id, &filter).await?))
-}
-
-async fn read(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Path(id): Path<String>,
-) -> Result<Json<wire::ConversationDetail>, ApiError> {
-    let conversation = state
+) -> Result<Json<wire::WorkspaceView>, ApiError> {
+    let workspace = state
         .store
-        .conversation(&session.workspace_id, &ConversationId(id))
+        .workspace(&session.workspace_id)
         .await?
-        .ok_or(ApiError::NotFound("conversation"))?;
-    let messages = state.store.messages(&conversation.id).await?;
-    Ok(Json(wire::ConversationDetail { conversation, messages }))
+        .ok_or(ApiError::NotFound("workspace"))?;
+    let agents = state.store.agents(&session.workspace_id).await?;
+    Ok(Json(wire::WorkspaceView { plan: workspace.plan, settings: workspace.settings, agents }))
 }
 
-async fn reply(
+/// Owners and managers set how closing notes are asked for.
+async fn set_closing_notes(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
-    Path(id): Path<String>,
-    Json(req): Json<wire::PostMessage>,
-) -> Result<(StatusCode, Json<wire::Message>), ApiError> {
-    let message = NewMessage {
-        id: new_message_id(),
-        author_kind: AuthorKind::Agent,
-        author_id: Some(session.agent.id.0.clone()),
-        author_name: Some(session.agent.name.clone()),
-        body: req.body,
-        client_id: req.client_id,
-    };
+    Json(req): Json<wire::ClosingNotesSettings>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    if session.agent.role == Role::Agent {
+        return Err(ApiError::Forbidden);
+    }
+    let closing_notes = porch_domain::validate_closing_notes(req)?;
+    let workspace = state
+        .store
+        .workspace(&session.workspace_id)
+        .await?
+        .ok_or(ApiError::NotFound("workspace"))?;
+    let mut settings = workspace.settings;
+    settings.closing_notes = closing_notes;
+    let event = Event::SettingsChanged { settings: settings.clone() };
     let actor = Actor::Agent(session.agent.id.clone());
-    let stored =
-        state.post_message(&session.workspace_id, &ConversationId(id), actor, message).await?;
-    Ok((StatusCode::CREATED, Json(stored)))
-}
-
-async fn close(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Path(id): Path<String>,
-    Json(req): Json<wire::CloseConversation>,
-) -> Result<Json<wire::Conversation>, ApiError> {
-    let id = ConversationId(id);
-    let by = session.agent.id.clone();
-    let decide: Decide = Box::new(move |state| match state {
-        Some(state) => porch_domain::close(state, &by, req.outcome),
-        None => Ok(Vec::new()),
-    });
-    let actor = Actor::Agent(session.agent.id.clone());
-    state.record(&session.workspace_id, Some(&id), actor, decide).await?;
-    let conversation = state.store.conversation(&session.workspace_id, &id).await?;
-    Ok(Json(conversation.ok_or(ApiError::NotFound("conversation"))?))
+    let decide: porch_store::Decide = Box::new(move |_| Ok(vec![event]));
+    state.record(&session.workspace_id, None, actor, decide).await?;
+    Ok(Json(settings))
 }
 
 async fn socket(

@@ -2,6 +2,7 @@
 
 mod agent;
 mod assets;
+mod conversations;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
@@ -20,6 +21,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(widget::router())
         .merge(agent::router())
+        .merge(conversations::router())
         .fallback(|| async { ApiError::NotFound("endpoint") });
     Router::new()
         .route("/healthz", get(|| async { "ok" }))

@@ -64,6 +64,7 @@ async fn open_session(
     if options.hide_closed {
         conversations.retain(|c| c.status == wire::ConversationStatus::Open);
     }
+    let conversations = conversations.into_iter().map(wire::Conversation::for_lead).collect();
     Ok(Json(wire::WidgetSession {
         visitor_token: token,
         contact_id: contact,
@@ -95,18 +96,20 @@ async fn start(
     let id = ConversationId(new_id());
     let first = req.body.map(|body| lead_message(&lead, body, req.client_id));
     let (cid, contact, now) = (id.clone(), lead.0.id.clone(), state.clock.now());
+    let blocked = lead.0.blocked;
     state
         .record(
             &lead.0.workspace_id,
             None,
             Actor::Contact(lead.0.id.clone()),
             Box::new(move |_| {
-                porch_domain::start(cid, contact, ConversationKind::Live, first, now)
+                porch_domain::start(cid, contact, blocked, ConversationKind::Live, first, now)
             }),
         )
         .await?;
     let conversation = state.store.conversation(&lead.0.workspace_id, &id).await?;
-    Ok((StatusCode::CREATED, Json(conversation.ok_or(ApiError::NotFound("conversation"))?)))
+    let conversation = conversation.ok_or(ApiError::NotFound("conversation"))?;
+    Ok((StatusCode::CREATED, Json(conversation.for_lead())))
 }
 
 /// The lead's own conversation: another lead's id, even in the same workspace, is not found.
@@ -128,9 +131,9 @@ async fn read(
     lead: Lead,
     Path(id): Path<String>,
 ) -> Result<Json<wire::ConversationDetail>, ApiError> {
-    let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
+    let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?.for_lead();
     let messages = state.store.messages(&conversation.id).await?;
-    Ok(Json(wire::ConversationDetail { conversation, messages }))
+    Ok(Json(wire::ConversationDetail { conversation, messages, events: Vec::new() }))
 }
 
 async fn post_message(

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::str::FromStr;
 
 use porch_protocol::{
-    ContactId, Conversation, ConversationId, EventFrame, Message, Millis, Plan, WorkspaceId,
+    Agent, ContactId, Conversation, ConversationId, EventFrame, Message, Millis, Plan, WorkspaceId,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -19,7 +19,7 @@ use crate::{
     AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, NewAgent, NewContact,
     NewWorkspace, Result, Store, StoreError, Workspace,
 };
-use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS};
+use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, WORKSPACE_COLUMNS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -40,12 +40,14 @@ impl Backend {
 
     fn migrations(self) -> Vec<Migration> {
         let files: &[(i64, &str, &'static str)] = match self {
-            Backend::Sqlite => {
-                &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))]
-            }
-            Backend::Postgres => {
-                &[(1, "init", include_str!("../../migrations/postgres/0001_init.sql"))]
-            }
+            Backend::Sqlite => &[
+                (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
+                (2, "lifecycle", include_str!("../../migrations/sqlite/0002_lifecycle.sql")),
+            ],
+            Backend::Postgres => &[
+                (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
+                (2, "lifecycle", include_str!("../../migrations/postgres/0002_lifecycle.sql")),
+            ],
         };
         files
             .iter()
@@ -140,14 +142,15 @@ fn unique_violation(e: sqlx::Error, what: &'static str) -> StoreError {
 impl Store for SqlStore {
     async fn create_workspace(&self, new: &NewWorkspace) -> Result<Workspace> {
         sqlx::query(
-            "INSERT INTO workspaces (id, name, widget_key, plan, lead_options, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO workspaces (id, name, widget_key, plan, lead_options, settings, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(new.id.as_str())
         .bind(&new.name)
         .bind(&new.widget_key)
         .bind(new.plan.as_str())
         .bind(rows::json(&new.lead_options)?)
+        .bind(rows::json(&new.settings)?)
         .bind(new.created_at)
         .execute(&self.pool)
         .await
@@ -158,11 +161,12 @@ impl Store for SqlStore {
             widget_key: new.widget_key.clone(),
             plan: new.plan,
             lead_options: new.lead_options.clone(),
+            settings: new.settings.clone(),
         })
     }
 
     async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>> {
-        sqlx::query("SELECT id, name, widget_key, plan, lead_options FROM workspaces WHERE id = $1")
+        sqlx::query(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1"))
             .bind(id.as_str())
             .fetch_optional(&self.pool)
             .await?
@@ -171,14 +175,12 @@ impl Store for SqlStore {
     }
 
     async fn workspace_by_key(&self, widget_key: &str) -> Result<Option<Workspace>> {
-        sqlx::query(
-            "SELECT id, name, widget_key, plan, lead_options FROM workspaces WHERE widget_key = $1",
-        )
-        .bind(widget_key)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| rows::workspace(&r))
-        .transpose()
+        sqlx::query(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE widget_key = $1"))
+            .bind(widget_key)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| rows::workspace(&r))
+            .transpose()
     }
 
     async fn set_plan(&self, id: &WorkspaceId, plan: Plan) -> Result<()> {
@@ -264,6 +266,19 @@ impl Store for SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn agents(&self, workspace: &WorkspaceId) -> Result<Vec<Agent>> {
+        sqlx::query(
+            "SELECT id, workspace_id, name, email, role FROM agents WHERE workspace_id = $1
+             ORDER BY name, id",
+        )
+        .bind(workspace.as_str())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| rows::agent(r).map(|a| a.agent))
+        .collect()
     }
 
     async fn create_contact(&self, new: &NewContact) -> Result<()> {
@@ -363,6 +378,24 @@ impl Store for SqlStore {
         .await?
         .map(|r| rows::message(&r))
         .transpose()
+    }
+
+    async fn conversation_events(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+    ) -> Result<Vec<EventFrame>> {
+        sqlx::query(
+            "SELECT seq, at, actor, contact_id, payload FROM events
+             WHERE conversation_id = $2 AND workspace_id = $1 ORDER BY seq",
+        )
+        .bind(workspace.as_str())
+        .bind(conversation.as_str())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::event_frame)
+        .collect()
     }
 
     async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64> {

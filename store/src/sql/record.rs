@@ -2,7 +2,8 @@
 
 use porch_domain::ConversationState;
 use porch_protocol::{
-    Actor, ConversationId, ConversationStatus, Event, EventFrame, Millis, WorkspaceId,
+    Actor, ConversationId, ConversationKind, ConversationStatus, Event, EventFrame, Millis,
+    WorkspaceId,
 };
 use sqlx::{Any, AnyPool, Row, Transaction};
 
@@ -67,7 +68,8 @@ async fn load_state(
     id: &ConversationId,
 ) -> Result<Option<ConversationState>> {
     let row = sqlx::query(
-        "SELECT c.id, c.contact_id, c.kind, c.status, c.cycle, k.blocked
+        "SELECT c.id, c.contact_id, c.kind, c.status, c.cycle, c.outcome, c.assignee,
+                c.snoozed_until, k.blocked
          FROM conversations c JOIN contacts k ON k.id = c.contact_id
          WHERE c.workspace_id = $1 AND c.id = $2",
     )
@@ -82,10 +84,31 @@ async fn load_state(
             kind: rows::parse_enum(r.try_get("kind")?)?,
             status: rows::parse_enum(r.try_get("status")?)?,
             cycle: u32::try_from(r.try_get::<i64, _>("cycle")?).unwrap_or(u32::MAX),
+            outcome: r
+                .try_get::<Option<String>, _>("outcome")?
+                .map(rows::parse_enum)
+                .transpose()?,
+            assignee: r.try_get::<Option<String>, _>("assignee")?.map(porch_protocol::AgentId),
+            snoozed_until: r.try_get("snoozed_until")?,
             contact_blocked: r.try_get::<i64, _>("blocked")? != 0,
         })
     })
     .transpose()
+}
+
+/// Sets one text column of a conversation. `column` is always a literal from this module.
+async fn set(
+    tx: &mut Transaction<'_, Any>,
+    conversation: &ConversationId,
+    column: &'static str,
+    value: Option<String>,
+) -> Result<()> {
+    sqlx::query(&format!("UPDATE conversations SET {column} = $2 WHERE id = $1"))
+        .bind(conversation.as_str())
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn append(
@@ -166,10 +189,13 @@ async fn project(
             .execute(&mut **tx)
             .await?;
         }
-        Event::ConversationClosed { conversation_id, outcome, source, closed_by } => {
+        Event::ConversationClosed { conversation_id, outcome, source, closed_by, note } => {
+            let note = note.clone().unwrap_or_default();
             sqlx::query(
                 "UPDATE conversations
-                 SET status = $2, outcome = $3, closing_source = $4, closed_by = $5, closed_at = $6
+                 SET status = $2, outcome = $3, closing_source = $4, closed_by = $5, closed_at = $6,
+                     closing_category = $7, closing_summary = $8, closing_generated = $9,
+                     snoozed_until = NULL
                  WHERE id = $1",
             )
             .bind(conversation_id.as_str())
@@ -178,6 +204,9 @@ async fn project(
             .bind(enum_text(source))
             .bind(closed_by.as_ref().map(|a| a.0.clone()))
             .bind(frame.at)
+            .bind(note.category)
+            .bind(note.summary)
+            .bind(i64::from(note.generated))
             .execute(&mut **tx)
             .await?;
         }
@@ -185,7 +214,8 @@ async fn project(
             sqlx::query(
                 "UPDATE conversations
                  SET status = $2, cycle = $3, outcome = NULL, closing_source = NULL,
-                     closed_by = NULL, closed_at = NULL
+                     closed_by = NULL, closed_at = NULL, closing_category = NULL,
+                     closing_summary = NULL, closing_generated = 0
                  WHERE id = $1",
             )
             .bind(conversation_id.as_str())
@@ -194,7 +224,49 @@ async fn project(
             .execute(&mut **tx)
             .await?;
         }
-        // Settings live on the workspace row, written by their own store call.
+        Event::OutcomeChanged { conversation_id, to, .. } => {
+            set(tx, conversation_id, "outcome", Some(enum_text(to))).await?;
+        }
+        Event::Assigned { conversation_id, agent_id, .. } => {
+            set(tx, conversation_id, "assignee", Some(agent_id.0.clone())).await?;
+        }
+        Event::Unassigned { conversation_id, .. } => {
+            set(tx, conversation_id, "assignee", None).await?;
+        }
+        Event::Snoozed { conversation_id, until } => {
+            sqlx::query("UPDATE conversations SET snoozed_until = $2 WHERE id = $1")
+                .bind(conversation_id.as_str())
+                .bind(*until)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Event::Unsnoozed { conversation_id } => {
+            sqlx::query("UPDATE conversations SET snoozed_until = NULL WHERE id = $1")
+                .bind(conversation_id.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Event::ContactBlocked { contact_id } | Event::ContactUnblocked { contact_id } => {
+            let blocked = matches!(frame.event, Event::ContactBlocked { .. });
+            sqlx::query("UPDATE contacts SET blocked = $3 WHERE id = $1 AND workspace_id = $2")
+                .bind(contact_id.as_str())
+                .bind(workspace.as_str())
+                .bind(i64::from(blocked))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Event::HandedToBot { conversation_id } => {
+            set(tx, conversation_id, "kind", Some(enum_text(&ConversationKind::Bot))).await?;
+        }
+        Event::SettingsChanged { settings } => {
+            sqlx::query("UPDATE workspaces SET settings = $2 WHERE id = $1")
+                .bind(workspace.as_str())
+                .bind(json(settings)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+        // The saved options live on the workspace row, written by their own store call; the
+        // event carries the effective ones for widgets.
         Event::LeadOptionsChanged { .. } => {}
     }
     Ok(())

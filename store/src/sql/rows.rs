@@ -1,8 +1,8 @@
 //! Rows ↔ types. Enums are stored as their snake_case wire names, structured values as JSON.
 
 use porch_protocol::{
-    Agent, AgentId, ContactId, Conversation, ConversationId, EventFrame, Message, MessageId,
-    WorkspaceId,
+    Agent, AgentId, ClosingNote, ContactId, Conversation, ConversationId, EventFrame, Message,
+    MessageId, WorkspaceId,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::any::AnyRow;
@@ -10,8 +10,12 @@ use sqlx::Row;
 
 use crate::{AgentRecord, Result, StoreError, Workspace};
 
+pub const WORKSPACE_COLUMNS: &str = "id, name, widget_key, plan, lead_options, settings";
+
 pub const CONVERSATION_COLUMNS: &str = "id, contact_id, kind, status, cycle, outcome, \
-     closing_source, closed_by, closed_at, created_at, last_activity_at, last_message";
+     closing_source, closed_by, closed_at, closing_category, closing_summary, closing_generated, \
+     assignee, snoozed_until, created_at, last_activity_at, last_message, \
+     (SELECT blocked FROM contacts k WHERE k.id = conversations.contact_id) AS contact_blocked";
 
 pub const MESSAGE_COLUMNS: &str =
     "id, conversation_id, author_kind, author_id, author_name, body, client_id, created_at";
@@ -54,6 +58,7 @@ pub fn workspace(row: &AnyRow) -> Result<Workspace> {
         plan: porch_protocol::Plan::parse(&plan)
             .ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?,
         lead_options: parse_json(&row.try_get::<String, _>("lead_options")?)?,
+        settings: parse_json(&row.try_get::<String, _>("settings")?)?,
     })
 }
 
@@ -80,10 +85,25 @@ pub fn conversation(row: &AnyRow) -> Result<Conversation> {
         closing_source: opt_enum(row, "closing_source")?,
         closed_by: row.try_get::<Option<String>, _>("closed_by")?.map(AgentId),
         closed_at: row.try_get("closed_at")?,
+        closing_note: closing_note(row)?,
+        assignee: row.try_get::<Option<String>, _>("assignee")?.map(AgentId),
+        snoozed_until: row.try_get("snoozed_until")?,
+        contact_blocked: row.try_get::<Option<i64>, _>("contact_blocked")?.unwrap_or(0) != 0,
         created_at: row.try_get("created_at")?,
         last_activity_at: row.try_get("last_activity_at")?,
         last_message: row.try_get("last_message")?,
     })
+}
+
+fn closing_note(row: &AnyRow) -> Result<Option<ClosingNote>> {
+    let category: Option<String> = row.try_get("closing_category")?;
+    let summary: Option<String> = row.try_get("closing_summary")?;
+    let generated = row.try_get::<i64, _>("closing_generated")? != 0;
+    Ok((category.is_some() || summary.is_some()).then_some(ClosingNote {
+        category,
+        summary,
+        generated,
+    }))
 }
 
 pub fn message(row: &AnyRow) -> Result<Message> {

@@ -1,4 +1,5 @@
 //! API and WebSocket tests against a real server on an ephemeral port.
 
 mod api;
+mod lifecycle;
 mod ws;

@@ -34,7 +34,14 @@ async fn agents_see_a_lead_write_live_and_the_lead_sees_reply_and_closure() {
     );
     assert_eq!(closed.seq, reply.seq + 1);
     assert_eq!(inbox.event().await, reply);
-    assert_eq!(inbox.event().await, closed);
+    // The same closure, as each side may see it: the team also learns the outcome.
+    let inbox_closed = inbox.event().await;
+    assert_eq!(inbox_closed.seq, closed.seq);
+    assert!(matches!(
+        inbox_closed.event,
+        Event::ConversationClosed { outcome: Some(wire::Outcome::Resolved), .. }
+    ));
+    assert!(matches!(closed.event, Event::ConversationClosed { outcome: None, .. }));
 }
 
 #[tokio::test]

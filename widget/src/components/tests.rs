@@ -22,6 +22,10 @@ fn conversation() -> Conversation {
         closing_source: None,
         closed_by: None,
         closed_at: None,
+        closing_note: None,
+        assignee: None,
+        snoozed_until: None,
+        contact_blocked: false,
         created_at: 1,
         last_activity_at: 1,
         last_message: Some("Hello".into()),
@@ -52,6 +56,7 @@ fn closed(seq: u64) -> EventFrame {
             outcome: None,
             source: ClosingSource::Manual,
             closed_by: None,
+            note: None,
         },
     }
 }

@@ -1,0 +1,204 @@
+//! What sellers do with conversations: list, read, reply, close, reopen, change the outcome,
+//! assign, snooze, block, hand to the bot, summarize. Each action answers the conversation as it
+//! is afterwards; every change is an event.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use porch_domain::{ConversationState, NewMessage};
+use porch_protocol::{self as wire, Actor, AuthorKind, ConversationId, ConversationStatus};
+use porch_store::ConversationFilter;
+use serde::Deserialize;
+
+use crate::auth::AgentSession;
+use crate::error::{Json, Query};
+use crate::service::new_message_id;
+use crate::summarizer::MAX_MESSAGES;
+use crate::{ApiError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agent/conversations", get(list))
+        .route("/agent/conversations/{id}", get(read))
+        .route("/agent/conversations/{id}/messages", post(reply))
+        .route("/agent/conversations/{id}/close", post(close))
+        .route("/agent/conversations/{id}/reopen", post(reopen))
+        .route("/agent/conversations/{id}/outcome", post(change_outcome))
+        .route("/agent/conversations/{id}/assign", post(assign))
+        .route("/agent/conversations/{id}/snooze", post(snooze))
+        .route("/agent/conversations/{id}/unsnooze", post(unsnooze))
+        .route("/agent/conversations/{id}/block", post(block))
+        .route("/agent/conversations/{id}/unblock", post(unblock))
+        .route("/agent/conversations/{id}/hand-to-bot", post(hand_to_bot))
+        .route("/agent/conversations/{id}/summarize", post(summarize))
+}
+
+type Answer = Result<Json<wire::Conversation>, ApiError>;
+
+#[derive(Deserialize)]
+struct ListParams {
+    status: Option<ConversationStatus>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Vec<wire::Conversation>>, ApiError> {
+    let filter = ConversationFilter { status: params.status, ..Default::default() };
+    Ok(Json(state.store.conversations(&session.workspace_id, &filter).await?))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+) -> Result<Json<wire::ConversationDetail>, ApiError> {
+    let conversation = state
+        .store
+        .conversation(&session.workspace_id, &ConversationId(id))
+        .await?
+        .ok_or(ApiError::NotFound("conversation"))?;
+    let messages = state.store.messages(&conversation.id).await?;
+    let events = state.store.conversation_events(&session.workspace_id, &conversation.id).await?;
+    Ok(Json(wire::ConversationDetail { conversation, messages, events }))
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+    Json(req): Json<wire::PostMessage>,
+) -> Result<(StatusCode, Json<wire::Message>), ApiError> {
+    let message = NewMessage {
+        id: new_message_id(),
+        author_kind: AuthorKind::Agent,
+        author_id: Some(session.agent.id.0.clone()),
+        author_name: Some(session.agent.name.clone()),
+        body: req.body,
+        client_id: req.client_id,
+    };
+    let actor = Actor::Agent(session.agent.id.clone());
+    let stored =
+        state.post_message(&session.workspace_id, &ConversationId(id), actor, message).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+async fn close(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+    Json(req): Json<wire::CloseConversation>,
+) -> Answer {
+    let workspace = state
+        .store
+        .workspace(&session.workspace_id)
+        .await?
+        .ok_or(ApiError::NotFound("workspace"))?;
+    let notes = workspace.settings.closing_notes;
+    let by = session.agent.id.clone();
+    let decide =
+        move |s: &ConversationState| porch_domain::close(s, &by, req.outcome, req.note, &notes);
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn reopen(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(Json(state.act(&session, &ConversationId(id), porch_domain::reopen).await?))
+}
+
+async fn change_outcome(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+    Json(req): Json<wire::ChangeOutcome>,
+) -> Answer {
+    let decide = move |s: &ConversationState| porch_domain::change_outcome(s, req.outcome);
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+    Json(req): Json<wire::Assign>,
+) -> Answer {
+    if let Some(agent) = &req.agent_id {
+        let team = state.store.agents(&session.workspace_id).await?;
+        if !team.iter().any(|a| &a.id == agent) {
+            return Err(ApiError::NotFound("agent"));
+        }
+    }
+    let decide = move |s: &ConversationState| Ok(porch_domain::assign(s, req.agent_id));
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn snooze(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+    Json(req): Json<wire::Snooze>,
+) -> Answer {
+    let now = state.clock.now();
+    let decide = move |s: &ConversationState| porch_domain::snooze(s, req.until, now);
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn unsnooze(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+) -> Answer {
+    let now = state.clock.now();
+    let decide = move |s: &ConversationState| porch_domain::unsnooze(s, now);
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn block(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+) -> Answer {
+    let decide = |s: &ConversationState| Ok(porch_domain::set_blocked(s, true));
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn unblock(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+) -> Answer {
+    let decide = |s: &ConversationState| Ok(porch_domain::set_blocked(s, false));
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn hand_to_bot(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(Json(state.act(&session, &ConversationId(id), porch_domain::hand_to_bot).await?))
+}
+
+/// Drafts a closing-note summary from the conversation's latest messages.
+async fn summarize(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+) -> Result<Json<wire::Summary>, ApiError> {
+    let conversation = state
+        .store
+        .conversation(&session.workspace_id, &ConversationId(id))
+        .await?
+        .ok_or(ApiError::NotFound("conversation"))?;
+    let messages = state.store.messages(&conversation.id).await?;
+    let recent = &messages[messages.len().saturating_sub(MAX_MESSAGES)..];
+    let summary = state.summarizer.summarize(recent).await.ok_or_else(|| {
+        ApiError::bad_request("nothing_to_summarize", "this conversation has no messages yet")
+    })?;
+    Ok(Json(wire::Summary { summary }))
+}
