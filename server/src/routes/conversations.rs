@@ -4,10 +4,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::routing::MethodRouter;
 use axum::routing::{get, post};
 use axum::Router;
-use porch_domain::{ConversationState, NewMessage};
-use porch_protocol::{self as wire, Actor, AuthorKind, ConversationId, ConversationStatus};
+use porch_domain::{ConversationState, DomainError, NewMessage};
+use porch_protocol::{self as wire, Actor, AuthorKind, ConversationId, ConversationStatus, Event};
 use porch_store::ConversationFilter;
 use serde::Deserialize;
 
@@ -23,18 +24,37 @@ pub fn router() -> Router<AppState> {
         .route("/agent/conversations/{id}", get(read))
         .route("/agent/conversations/{id}/messages", post(reply))
         .route("/agent/conversations/{id}/close", post(close))
-        .route("/agent/conversations/{id}/reopen", post(reopen))
+        .route("/agent/conversations/{id}/reopen", action(porch_domain::reopen))
         .route("/agent/conversations/{id}/outcome", post(change_outcome))
         .route("/agent/conversations/{id}/assign", post(assign))
         .route("/agent/conversations/{id}/snooze", post(snooze))
         .route("/agent/conversations/{id}/unsnooze", post(unsnooze))
-        .route("/agent/conversations/{id}/block", post(block))
-        .route("/agent/conversations/{id}/unblock", post(unblock))
-        .route("/agent/conversations/{id}/hand-to-bot", post(hand_to_bot))
+        .route(
+            "/agent/conversations/{id}/block",
+            action(|s| Ok(porch_domain::set_blocked(s, true))),
+        )
+        .route(
+            "/agent/conversations/{id}/unblock",
+            action(|s| Ok(porch_domain::set_blocked(s, false))),
+        )
+        .route("/agent/conversations/{id}/hand-to-bot", action(porch_domain::hand_to_bot))
         .route("/agent/conversations/{id}/summarize", post(summarize))
 }
 
 type Answer = Result<Json<wire::Conversation>, ApiError>;
+
+/// A POST route for an action that needs nothing but the conversation.
+fn action(
+    decide: fn(&ConversationState) -> Result<Vec<Event>, DomainError>,
+) -> MethodRouter<AppState> {
+    post(
+        move |State(state): State<AppState>,
+              AgentSession(session): AgentSession,
+              Path(id): Path<String>| async move {
+            Ok::<_, ApiError>(Json(state.act(&session, &ConversationId(id), decide).await?))
+        },
+    )
+}
 
 #[derive(Deserialize)]
 struct ListParams {
@@ -103,14 +123,6 @@ async fn close(
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
-async fn reopen(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Path(id): Path<String>,
-) -> Answer {
-    Ok(Json(state.act(&session, &ConversationId(id), porch_domain::reopen).await?))
-}
-
 async fn change_outcome(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
@@ -156,32 +168,6 @@ async fn unsnooze(
     let now = state.clock.now();
     let decide = move |s: &ConversationState| porch_domain::unsnooze(s, now);
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
-}
-
-async fn block(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Path(id): Path<String>,
-) -> Answer {
-    let decide = |s: &ConversationState| Ok(porch_domain::set_blocked(s, true));
-    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
-}
-
-async fn unblock(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Path(id): Path<String>,
-) -> Answer {
-    let decide = |s: &ConversationState| Ok(porch_domain::set_blocked(s, false));
-    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
-}
-
-async fn hand_to_bot(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Path(id): Path<String>,
-) -> Answer {
-    Ok(Json(state.act(&session, &ConversationId(id), porch_domain::hand_to_bot).await?))
 }
 
 /// Drafts a closing-note summary from the conversation's latest messages.
