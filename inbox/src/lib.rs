@@ -10,3 +10,6 @@ pub mod state;
 pub fn start() {
     leptos::mount::mount_to_body(components::App);
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

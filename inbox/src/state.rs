@@ -1,27 +1,237 @@
-//! Folder rules of the inbox, pure.
+//! The inbox's rules, pure: which folder holds a conversation, and how the timeline words each
+//! event.
 
-use porch_protocol::{Conversation, ConversationStatus};
+use porch_protocol::{
+    Actor, AgentId, ClosingSource, Conversation, ConversationKind, ConversationStatus, Event,
+    EventFrame, Millis, Outcome,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Folder {
     Open,
+    Mine,
+    Unassigned,
+    Snoozed,
     Closed,
 }
 
 impl Folder {
-    pub const ALL: [Folder; 2] = [Folder::Open, Folder::Closed];
+    pub const ALL: [Folder; 5] =
+        [Folder::Open, Folder::Mine, Folder::Unassigned, Folder::Snoozed, Folder::Closed];
 
     pub fn label(self) -> &'static str {
         match self {
             Folder::Open => "Open",
+            Folder::Mine => "Mine",
+            Folder::Unassigned => "Unassigned",
+            Folder::Snoozed => "Snoozed",
             Folder::Closed => "Closed",
         }
     }
 
-    pub fn holds(self, conversation: &Conversation) -> bool {
+    /// Open folders hold the team's live conversations (not the bot's), minus snoozed ones.
+    pub fn holds(self, c: &Conversation, me: &AgentId, now: Millis) -> bool {
+        let live = c.status == ConversationStatus::Open && c.kind == ConversationKind::Live;
+        let awake = live && !c.is_snoozed(now);
         match self {
-            Folder::Open => conversation.status == ConversationStatus::Open,
-            Folder::Closed => conversation.status == ConversationStatus::Closed,
+            Folder::Open => awake,
+            Folder::Mine => awake && c.assignee.as_ref() == Some(me),
+            Folder::Unassigned => awake && c.assignee.is_none(),
+            Folder::Snoozed => live && c.is_snoozed(now),
+            Folder::Closed => c.status == ConversationStatus::Closed,
         }
+    }
+}
+
+pub fn outcome_label(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Resolved => "Resolved",
+        Outcome::Unresolved => "Unresolved",
+    }
+}
+
+/// "Ann Lee" → "AL".
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase()
+}
+
+/// The system note a timeline shows for an event; `None` for messages (shown as bubbles) and
+/// events that need no note.
+pub fn note(
+    frame: &EventFrame,
+    name: impl Fn(&AgentId) -> String,
+    time: impl Fn(Millis) -> String,
+) -> Option<String> {
+    let who = match &frame.actor {
+        Actor::Agent(id) => name(id),
+        Actor::Contact(_) => "The visitor".to_owned(),
+        Actor::System => "Porch".to_owned(),
+    };
+    Some(match &frame.event {
+        Event::ConversationStarted { .. } => "Conversation started".to_owned(),
+        Event::MessagePosted { .. } => return None,
+        Event::ConversationClosed { outcome, source, note, .. } => {
+            let mut text = match source {
+                ClosingSource::Manual => format!("{who} closed the conversation"),
+                ClosingSource::AutoClose => "Closed by auto-close".to_owned(),
+            };
+            if let Some(outcome) = outcome {
+                text += &format!(" · {}", outcome_label(*outcome));
+            }
+            if let Some(note) = note {
+                if let Some(category) = &note.category {
+                    text += &format!(" · {category}");
+                }
+                if let Some(summary) = &note.summary {
+                    text += &format!(" — {summary}");
+                }
+            }
+            text
+        }
+        Event::ConversationReopened { cycle, .. } => match frame.actor {
+            Actor::Contact(_) => format!("The visitor wrote again: reopened as cycle {cycle}"),
+            _ => format!("{who} reopened the conversation (cycle {cycle})"),
+        },
+        Event::OutcomeChanged { from, to, .. } => match from {
+            Some(from) => format!(
+                "{who} changed the outcome from {} to {}",
+                outcome_label(*from),
+                outcome_label(*to)
+            ),
+            None => format!("{who} set the outcome to {}", outcome_label(*to)),
+        },
+        Event::Assigned { agent_id, previous, .. } => match previous {
+            Some(previous) => {
+                format!(
+                    "{who} transferred the conversation from {} to {}",
+                    name(previous),
+                    name(agent_id)
+                )
+            }
+            None => format!("{who} assigned the conversation to {}", name(agent_id)),
+        },
+        Event::Unassigned { previous, .. } => {
+            format!("{who} unassigned the conversation (it was {})", name(previous))
+        }
+        Event::Snoozed { until, .. } => {
+            format!("{who} snoozed the conversation until {}", time(*until))
+        }
+        Event::Unsnoozed { .. } => "The snooze ended".to_owned(),
+        Event::ContactBlocked { .. } => format!("{who} blocked the contact"),
+        Event::ContactUnblocked { .. } => format!("{who} unblocked the contact"),
+        Event::HandedToBot { .. } => format!("{who} handed the conversation back to the bot"),
+        Event::LeadOptionsChanged { .. } | Event::SettingsChanged { .. } => return None,
+    })
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use porch_protocol::{ClosingNote, ContactId, ConversationId};
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    fn conversation() -> Conversation {
+        Conversation {
+            id: ConversationId("c".into()),
+            contact_id: ContactId("lead".into()),
+            kind: ConversationKind::Live,
+            status: ConversationStatus::Open,
+            cycle: 1,
+            outcome: None,
+            closing_source: None,
+            closed_by: None,
+            closed_at: None,
+            closing_note: None,
+            assignee: None,
+            snoozed_until: None,
+            contact_blocked: false,
+            created_at: 0,
+            last_activity_at: 0,
+            last_message: None,
+        }
+    }
+
+    fn folders_of(c: &Conversation, now: Millis) -> Vec<Folder> {
+        let me = AgentId("me".into());
+        Folder::ALL.into_iter().filter(|f| f.holds(c, &me, now)).collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn folders_follow_status_assignment_snooze_and_kind() {
+        let mut c = conversation();
+        assert_eq!(folders_of(&c, 0), [Folder::Open, Folder::Unassigned]);
+        c.assignee = Some(AgentId("me".into()));
+        assert_eq!(folders_of(&c, 0), [Folder::Open, Folder::Mine]);
+        c.assignee = Some(AgentId("other".into()));
+        assert_eq!(folders_of(&c, 0), [Folder::Open]);
+        c.snoozed_until = Some(10);
+        assert_eq!(folders_of(&c, 5), [Folder::Snoozed]);
+        assert_eq!(folders_of(&c, 10), [Folder::Open], "back when the snooze ends");
+        c.status = ConversationStatus::Closed;
+        assert_eq!(folders_of(&c, 0), [Folder::Closed]);
+        c.status = ConversationStatus::Open;
+        c.kind = ConversationKind::Bot;
+        assert!(folders_of(&c, 20).is_empty(), "handed to the bot: out of the agents' folders");
+    }
+
+    #[wasm_bindgen_test]
+    fn notes_say_who_did_what() {
+        let name = |a: &AgentId| if a.0 == "ann" { "Ann".to_owned() } else { "Bob".to_owned() };
+        let frame = |actor: Actor, event: Event| EventFrame {
+            seq: 1,
+            at: 0,
+            actor,
+            contact_id: None,
+            event,
+        };
+        let ann = Actor::Agent(AgentId("ann".into()));
+        let id = ConversationId("c".into());
+        let closed = Event::ConversationClosed {
+            conversation_id: id.clone(),
+            outcome: Some(Outcome::Unresolved),
+            source: ClosingSource::Manual,
+            closed_by: None,
+            note: Some(ClosingNote {
+                category: Some("Order issue".into()),
+                summary: Some("Lost".into()),
+                generated: true,
+            }),
+        };
+        assert_eq!(
+            note(&frame(ann.clone(), closed), name, |_| String::new()).unwrap(),
+            "Ann closed the conversation · Unresolved · Order issue — Lost"
+        );
+        let transfer = Event::Assigned {
+            conversation_id: id.clone(),
+            agent_id: AgentId("bob".into()),
+            previous: Some(AgentId("ann".into())),
+        };
+        assert_eq!(
+            note(&frame(ann.clone(), transfer), name, |_| String::new()).unwrap(),
+            "Ann transferred the conversation from Ann to Bob"
+        );
+        let reopened = Event::ConversationReopened { conversation_id: id.clone(), cycle: 2 };
+        let by_lead = frame(Actor::Contact(ContactId("l".into())), reopened);
+        assert_eq!(
+            note(&by_lead, name, |_| String::new()).unwrap(),
+            "The visitor wrote again: reopened as cycle 2"
+        );
+        let auto = Event::ConversationClosed {
+            conversation_id: id,
+            outcome: None,
+            source: ClosingSource::AutoClose,
+            closed_by: None,
+            note: None,
+        };
+        assert_eq!(
+            note(&frame(Actor::System, auto), name, |_| String::new()).unwrap(),
+            "Closed by auto-close"
+        );
+        assert_eq!(initials("Sam  Seller"), "SS");
     }
 }

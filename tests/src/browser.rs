@@ -93,6 +93,41 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {test_id}: {e}"));
     }
 
+    /// Chooses the `<option value=…>` of a `<select>`.
+    pub async fn select(&self, test_id: &str, value: &str) {
+        self.find(test_id)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {test_id}: {e}"));
+    }
+
+    /// The `value` property of an input, select or textarea.
+    pub async fn value(&self, test_id: &str) -> String {
+        self.find(test_id).await.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
+    /// Signs in to the inbox at `base` and waits until its socket is live.
+    pub async fn sign_in(&self, base: &str, email: &str, password: &str) {
+        self.goto(&format!("{base}/app/")).await;
+        self.type_into("login-email", email).await;
+        self.type_into("login-password", password).await;
+        self.click("login-submit").await;
+        eventually("the inbox socket to be live", || async {
+            let state = self.find("connection").await.attr("data-state").await.ok().flatten();
+            (state.as_deref() == Some("live")).then_some(())
+        })
+        .await;
+    }
+
+    /// Opens the widget on the demo site for `key` and enters its iframe.
+    pub async fn open_widget(&self, base: &str, key: &str) {
+        self.goto(&format!("{base}/demo?key={key}")).await;
+        self.click("porch-launcher").await;
+        let frame = self.find("porch-frame").await;
+        frame.enter_frame().await.expect("enter the widget iframe");
+    }
+
     /// The texts of every element with this `data-testid`.
     pub async fn texts(&self, test_id: &str) -> Vec<String> {
         let mut texts = Vec::new();
@@ -106,6 +141,14 @@ impl Browser {
     pub async fn wait_for_text(&self, test_id: &str, text: &str) {
         eventually(&format!("[data-testid={test_id}] showing {text:?}"), || async {
             self.texts(test_id).await.iter().any(|t| t.contains(text)).then_some(())
+        })
+        .await
+    }
+
+    /// Waits until no element has this `data-testid`.
+    pub async fn wait_gone(&self, test_id: &str) {
+        eventually(&format!("[data-testid={test_id}] to go"), || async {
+            self.all(test_id).await.is_empty().then_some(())
         })
         .await
     }

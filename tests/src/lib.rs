@@ -67,8 +67,21 @@ impl TestServer {
             .id
     }
 
-    /// Another workspace with one agent, whose e-mail is returned (password [`PASSWORD`]).
+    /// Another workspace with one agent: its widget key and the agent's e-mail (password
+    /// [`PASSWORD`]).
     pub async fn workspace(&self, plan: Plan, options: LeadOptions) -> (String, String) {
+        let team = self.team_workspace(plan, options, Default::default()).await;
+        (team.key, team.agents[0].1.clone())
+    }
+
+    /// A workspace with two agents, "Ann Agent" (owner) and "Bob Agent": its widget key and
+    /// their names and e-mails (password [`PASSWORD`]).
+    pub async fn team_workspace(
+        &self,
+        plan: Plan,
+        options: LeadOptions,
+        settings: porch_protocol::WorkspaceSettings,
+    ) -> TestWorkspace {
         let store = &self.state.store;
         let id = WorkspaceId(uuid());
         let key = format!("key-{}", uuid());
@@ -79,24 +92,29 @@ impl TestServer {
             widget_key: key.clone(),
             plan,
             lead_options: options,
-            settings: Default::default(),
+            settings,
             created_at: now,
         };
         store.create_workspace(&new).await.unwrap();
-        let email = format!("{}@example.com", uuid());
-        let agent = Agent {
-            id: AgentId(uuid()),
-            name: "Other Agent".into(),
-            email: email.clone(),
-            role: Role::Agent,
-        };
         let password_hash = auth::hash_password(PASSWORD).unwrap();
-        store
-            .create_agent(&NewAgent { workspace_id: id, agent, password_hash, created_at: now })
-            .await
-            .unwrap();
-        (key, email)
+        let mut agents = Vec::new();
+        for (name, role) in [("Ann Agent", Role::Owner), ("Bob Agent", Role::Agent)] {
+            let email = format!("{}@example.com", uuid());
+            let agent =
+                Agent { id: AgentId(uuid()), name: name.into(), email: email.clone(), role };
+            let password_hash = password_hash.clone();
+            let new = NewAgent { workspace_id: id.clone(), agent, password_hash, created_at: now };
+            store.create_agent(&new).await.unwrap();
+            agents.push((name.to_owned(), email));
+        }
+        TestWorkspace { key, agents }
     }
+}
+
+pub struct TestWorkspace {
+    pub key: String,
+    /// (name, e-mail), Ann (owner) first.
+    pub agents: Vec<(String, String)>,
 }
 
 impl Drop for TestServer {

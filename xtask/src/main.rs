@@ -124,11 +124,13 @@ fn test() -> Result {
         cargo().args(["test", "--workspace"]).args(native_only),
     )?;
     step(
-        "widget component tests (headless Chromium)",
+        "widget and inbox tests (headless Chromium)",
         tools.command("cargo").current_dir(root()).args([
             "test",
             "-p",
             "porch-widget",
+            "-p",
+            "porch-inbox",
             "--target",
             "wasm32-unknown-unknown",
         ]),

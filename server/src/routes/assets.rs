@@ -44,10 +44,26 @@ async fn loader() -> Response {
         .into_response()
 }
 
-async fn demo(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    let Some(key) = state.demo_key else {
+#[derive(serde::Deserialize)]
+struct DemoParams {
+    key: Option<String>,
+}
+
+/// The demo site, embedding the demo workspace's widget or, with `?key=`, any workspace's
+/// (widget keys are public: every customer page carries one). Served only in demo mode.
+async fn demo(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Query(params): axum::extract::Query<DemoParams>,
+) -> Response {
+    let Some(demo_key) = state.demo_key else {
         return (StatusCode::NOT_FOUND, ApiError::NotFound("demo workspace")).into_response();
     };
+    let key = params.key.unwrap_or(demo_key);
+    // The key lands in an HTML attribute: only characters keys are made of may pass.
+    if !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return ApiError::bad_request("invalid_key", "widget keys are letters, digits, - and _")
+            .into_response();
+    }
     Html(DEMO_PAGE.replace("{KEY}", &key)).into_response()
 }
 

@@ -2,4 +2,5 @@
 //! They need the built UI (`dist/`) and chromedriver, which `cargo xtask test` provides; hence
 //! `#[ignore]` for a bare `cargo test`.
 
+mod lifecycle;
 mod walking_skeleton;

@@ -19,16 +19,7 @@ async fn one_message_and_one_closure_end_to_end() {
     let (lead, agent) = tokio::join!(Browser::start(), Browser::start());
 
     // The seller signs in to the live chat app.
-    agent.goto(&server.url("/app/")).await;
-    agent.type_into("login-email", demo::AGENT.1).await;
-    agent.type_into("login-password", demo::AGENT.2).await;
-    agent.click("login-submit").await;
-    agent.find("folder-open").await;
-    eventually("the inbox socket to be live", || async {
-        let state = agent.find("connection").await.attr("data-state").await.ok().flatten();
-        (state.as_deref() == Some("live")).then_some(())
-    })
-    .await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
 
     // The lead visits the customer's site: the loader adds only a launcher and window.Porch.
     lead.goto(&server.url("/demo")).await;
@@ -60,6 +51,8 @@ async fn one_message_and_one_closure_end_to_end() {
 
     // The agent closes; the widget disables its composer and shows the owner's notice.
     agent.click("close-conversation").await;
+    agent.click("outcome-resolved").await;
+    agent.click("confirm-close").await;
     let closed_at = Instant::now();
     eventually("the composer to be disabled", || async {
         lead.is_disabled("composer-input").await.then_some(())

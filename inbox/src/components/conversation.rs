@@ -1,0 +1,230 @@
+//! The selected conversation: its state and actions, its timeline, the reply box.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use porch_client as client;
+use porch_protocol::{
+    self as wire, AuthorKind, Conversation, ConversationKind, ConversationStatus, Event, Outcome,
+};
+use serde_json::json;
+
+use super::close_dialog::CloseDialog;
+use super::{time_of, Ctx};
+use crate::state::{initials, note, outcome_label};
+
+const HOUR: i64 = 3_600_000;
+
+#[component]
+pub fn Detail(ctx: Ctx) -> impl IntoView {
+    let conversation = Memo::new(move |_| {
+        ctx.selected.get().and_then(|id| ctx.replica.with(|r| r.conversation(&id).cloned()))
+    });
+    let closing = RwSignal::new(false);
+    view! {
+        <main class="detail" data-testid="conversation">
+            {move || match conversation.get() {
+                None => view! { <p class="muted">"Choose a conversation."</p> }.into_any(),
+                Some(c) => view! {
+                    <Header ctx=ctx c=c closing=closing />
+                    <Timeline ctx=ctx />
+                    <Composer ctx=ctx conversation=conversation />
+                }.into_any(),
+            }}
+            {move || closing.get().then(|| view! { <CloseDialog ctx=ctx open=closing /> })}
+        </main>
+    }
+}
+
+#[component]
+fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
+    let open = c.status == ConversationStatus::Open;
+    let live_open = open && c.kind == ConversationKind::Live;
+    let blocked = c.contact_blocked;
+    let snoozed = c.is_snoozed(ctx.now.get_untracked());
+    let status = match (c.status, c.kind) {
+        (ConversationStatus::Closed, _) => "Closed",
+        (_, ConversationKind::Bot) => "With the bot",
+        _ if snoozed => "Snoozed",
+        _ => "Open",
+    };
+    let change_outcome = move |ev: leptos::ev::Event| {
+        let outcome = match event_target_value(&ev).as_str() {
+            "resolved" => Outcome::Resolved,
+            _ => Outcome::Unresolved,
+        };
+        ctx.act("outcome", wire::ChangeOutcome { outcome });
+    };
+    let snooze = move |ev: leptos::ev::Event| {
+        if let Ok(hours) = event_target_value(&ev).parse::<i64>() {
+            ctx.act("snooze", wire::Snooze { until: super::now() + hours * HOUR });
+        }
+    };
+    view! {
+        <header class="detail-head">
+            <h2>"Conversation"</h2>
+            <span class="badge" data-testid="conversation-status">{status}</span>
+            <span class="badge" data-testid="conversation-cycle">"Cycle " {c.cycle}</span>
+            {c.outcome.map(|o| view! { <span class="badge" data-testid="conversation-outcome">{outcome_label(o)}</span> })}
+            {blocked.then(|| view! { <span class="badge danger" data-testid="blocked-badge">"Blocked"</span> })}
+            {snoozed.then(|| c.snoozed_until.map(|t| view! { <span class="meta">"until " {time_of(t)}</span> }))}
+            <span class="spacer"></span>
+            <Assignment ctx=ctx assignee=c.assignee.clone() />
+            // A blocked contact's conversations can be neither opened nor closed.
+            {(live_open && !blocked).then(|| view! {
+                <button type="button" class="primary" data-testid="close-conversation"
+                    on:click=move |_| closing.set(true)>"Close"</button>
+            })}
+            {(!open && !blocked).then(|| view! {
+                <button type="button" class="primary" data-testid="reopen-conversation"
+                    on:click=move |_| ctx.act("reopen", json!({}))>"Open"</button>
+            })}
+        </header>
+        <div class="actions">
+            {(!open).then(|| view! {
+                <label>"Outcome "
+                    <select data-testid="change-outcome" on:change=change_outcome>
+                        <option value="resolved" selected=c.outcome == Some(Outcome::Resolved)>"Resolved"</option>
+                        <option value="unresolved" selected=c.outcome == Some(Outcome::Unresolved)>"Unresolved"</option>
+                    </select>
+                </label>
+            })}
+            {(live_open && !snoozed).then(|| view! {
+                <label>"Snooze "
+                    <select data-testid="snooze-select" on:change=snooze>
+                        <option value="" selected>"…"</option>
+                        <option value="1">"1 hour"</option>
+                        <option value="4">"4 hours"</option>
+                        <option value="24">"1 day"</option>
+                        <option value="168">"1 week"</option>
+                    </select>
+                </label>
+            })}
+            {(live_open && snoozed).then(|| view! {
+                <button type="button" data-testid="unsnooze" on:click=move |_| ctx.act("unsnooze", json!({}))>"Wake up"</button>
+            })}
+            {live_open.then(|| view! {
+                <button type="button" data-testid="hand-to-bot" on:click=move |_| ctx.act("hand-to-bot", json!({}))>"Hand back to bot"</button>
+            })}
+            {if blocked {
+                view! { <button type="button" data-testid="unblock-contact" on:click=move |_| ctx.act("unblock", json!({}))>"Unblock contact"</button> }.into_any()
+            } else {
+                view! { <button type="button" class="danger" data-testid="block-contact" on:click=move |_| ctx.act("block", json!({}))>"Block contact"</button> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// The assignment dropdown: the team with avatars, a search box, and Unassign.
+#[component]
+fn Assignment(ctx: Ctx, assignee: Option<wire::AgentId>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
+    let label = assignee.as_ref().map(|a| ctx.name_of(a)).unwrap_or_else(|| "Unassigned".into());
+    let agents = move || {
+        let needle = search.get().to_lowercase();
+        ctx.workspace.with(|w| {
+            w.as_ref()
+                .map(|w| {
+                    w.agents
+                        .iter()
+                        .filter(|a| a.name.to_lowercase().contains(&needle))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let pick = move |agent_id: Option<wire::AgentId>| {
+        open.set(false);
+        search.set(String::new());
+        ctx.act("assign", wire::Assign { agent_id });
+    };
+    view! {
+        <div class="assign">
+            <button type="button" data-testid="assignee" aria-haspopup="listbox"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                {label}
+            </button>
+            {move || open.get().then(|| view! {
+                <div class="menu" role="listbox" aria-label="Assign to"
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { open.set(false) }>
+                    <input type="search" placeholder="Search agents" aria-label="Search agents" data-testid="assignee-search" autofocus
+                        prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+                    <For each=agents key=|a| a.id.clone() children=move |a| {
+                        let id = a.id.clone();
+                        view! {
+                            <button type="button" role="option" class="option" data-testid="assignee-option"
+                                on:click=move |_| pick(Some(id.clone()))>
+                                <span class="avatar" aria-hidden="true">{initials(&a.name)}</span>
+                                {a.name.clone()}
+                            </button>
+                        }
+                    } />
+                    <button type="button" role="option" class="option" data-testid="unassign" on:click=move |_| pick(None)>"Unassign"</button>
+                </div>
+            })}
+        </div>
+    }
+}
+
+/// Messages as bubbles and every other event as a system note, in log order.
+#[component]
+fn Timeline(ctx: Ctx) -> impl IntoView {
+    let entries = move || {
+        ctx.selected
+            .get()
+            .and_then(|id| ctx.replica.with(|r| r.timeline(&id).map(<[_]>::to_vec)))
+            .unwrap_or_default()
+    };
+    view! {
+        <ol class="messages" aria-label="Timeline">
+            <For each=entries key=|f| f.seq children=move |frame| match &frame.event {
+                Event::MessagePosted { message: m } => {
+                    let theirs = m.author_kind == AuthorKind::Contact;
+                    let author = m.author_name.clone().unwrap_or_else(|| if theirs { "Visitor".into() } else { "Bot".into() });
+                    view! {
+                        <li class=if theirs { "message theirs" } else { "message mine" } data-testid="message">
+                            <span class="author">{author}</span>
+                            <span class="body">{m.body.clone()}</span>
+                        </li>
+                    }.into_any()
+                }
+                _ => match note(&frame, |a| ctx.name_of(a), time_of) {
+                    Some(text) => view! { <li class="system-note" data-testid="system-note">{text}</li> }.into_any(),
+                    None => ().into_any(),
+                },
+            } />
+        </ol>
+    }
+}
+
+#[component]
+fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let writable = move || conversation.get().is_some_and(|c| c.status == ConversationStatus::Open);
+    let reply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(id), body) = (ctx.selected.get_untracked(), text.get_untracked()) else { return };
+        if body.trim().is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            let request = wire::PostMessage { body, client_id: Some(client::client_id()) };
+            let path = format!("/api/v1/agent/conversations/{id}/messages");
+            match client::post::<_, wire::Message>(&path, &request, None).await {
+                Ok(_) => text.set(String::new()),
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    move || {
+        writable().then(|| view! {
+        <form class="composer" on:submit=reply>
+            <label for="reply" class="sr-only">"Reply"</label>
+            <input id="reply" type="text" autocomplete="off" data-testid="reply-input" placeholder="Write a reply…"
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+            <button type="submit" class="primary" data-testid="reply-send">"Send"</button>
+        </form>
+    })
+    }
+}

@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+use porch_protocol::Conversation;
+
+use super::Ctx;
+use crate::state::{outcome_label, Folder};
+
+fn in_folder(ctx: Ctx, folder: Folder) -> Vec<Conversation> {
+    let (me, now) = (ctx.me.get_value(), ctx.now.get());
+    ctx.replica
+        .with(|r| r.conversations().iter().filter(|c| folder.holds(c, &me, now)).cloned().collect())
+}
+
+/// The folder tabs with live counts, and the selected folder's list, newest activity first.
+#[component]
+pub fn Folders(ctx: Ctx) -> impl IntoView {
+    view! {
+        <nav class="folders" aria-label="Conversations">
+            <div class="tabs" role="tablist">
+                {Folder::ALL.into_iter().map(|folder| view! {
+                    <button type="button" role="tab" data-testid=format!("folder-{}", folder.label().to_lowercase())
+                        aria-selected=move || (ctx.folder.get() == folder).to_string()
+                        on:click=move |_| ctx.folder.set(folder)>
+                        {folder.label()} " " <span class="count">{move || in_folder(ctx, folder).len()}</span>
+                    </button>
+                }).collect_view()}
+            </div>
+            <ul class="list">
+                <For each=move || in_folder(ctx, ctx.folder.get())
+                    key=|c| (c.id.clone(), c.status, c.cycle, c.last_activity_at, c.last_message.clone(), c.outcome, c.assignee.clone())
+                    children=move |c| {
+                        let id = c.id.clone();
+                        let selected = { let id = id.clone(); move || ctx.selected.get().as_ref() == Some(&id) };
+                        let assignee = c.assignee.as_ref().map(|a| ctx.name_of(a));
+                        view! {
+                            <li>
+                                <button type="button" class="item" data-testid="conversation-item"
+                                    aria-current=move || selected().then_some("true")
+                                    on:click=move |_| ctx.select(id.clone())>
+                                    <span class="preview">{c.last_message.clone().unwrap_or_else(|| "(no messages)".into())}</span>
+                                    <span class="meta">
+                                        "Cycle " {c.cycle}
+                                        {c.outcome.map(|o| view! { " · " <span data-testid="item-outcome">{outcome_label(o)}</span> })}
+                                        {assignee.map(|a| format!(" · {a}"))}
+                                    </span>
+                                </button>
+                            </li>
+                        }
+                    } />
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,226 @@
+//! The inbox views. Every element tests touch has a `data-testid`. Actions are sent over HTTP;
+//! what they change comes back as events on the agents' socket, which is the one way the views
+//! update.
+
+mod close_dialog;
+mod conversation;
+mod folders;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use porch_client::{self as client, Connection};
+use porch_protocol::replica::Replica;
+use porch_protocol::{
+    self as wire, AgentId, ConversationDetail, ConversationId, Millis, ServerFrame,
+};
+use serde::Serialize;
+
+use crate::state::Folder;
+
+#[component]
+pub fn App() -> impl IntoView {
+    // None while checking the session; then Some(None) signed out, Some(Some(me)) signed in.
+    let me = RwSignal::new(None::<Option<wire::Me>>);
+    spawn_local(async move {
+        me.set(Some(client::get::<wire::Me>("/api/v1/agent/me", None).await.ok()));
+    });
+    view! {
+        {move || match me.get() {
+            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            Some(None) => view! { <Login me=me /> }.into_any(),
+            Some(Some(signed_in)) => view! { <Inbox me=signed_in /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let login =
+            wire::Login { email: email.get_untracked(), password: password.get_untracked() };
+        spawn_local(async move {
+            match client::post::<_, wire::Me>("/api/v1/agent/login", &login, None).await {
+                Ok(signed_in) => me.set(Some(Some(signed_in))),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <main class="login">
+            <h1>"Porch — sign in"</h1>
+            <form on:submit=submit data-testid="login-form">
+                <label>"E-mail"
+                    <input type="email" required autocomplete="username" data-testid="login-email"
+                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                </label>
+                <label>"Password"
+                    <input type="password" required autocomplete="current-password" data-testid="login-password"
+                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="login-error">{e}</p> })}
+                <button type="submit" class="primary" data-testid="login-submit">"Sign in"</button>
+            </form>
+        </main>
+    }
+}
+
+/// What the inbox's views share, as cheap copyable signals.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx {
+    pub replica: RwSignal<Replica>,
+    pub folder: RwSignal<Folder>,
+    pub selected: RwSignal<Option<ConversationId>>,
+    pub error: RwSignal<Option<String>>,
+    pub me: StoredValue<AgentId>,
+    pub workspace: RwSignal<Option<wire::WorkspaceView>>,
+    /// The browser's clock, ticking every few seconds, for snoozes.
+    pub now: RwSignal<Millis>,
+}
+
+impl Ctx {
+    pub fn fail(&self, e: wire::ApiError) {
+        self.error.set(Some(e.message));
+    }
+
+    /// An agent's name, for notes and the assignment dropdown.
+    pub fn name_of(&self, id: &AgentId) -> String {
+        self.workspace
+            .with(|w| {
+                w.as_ref()
+                    .and_then(|w| w.agents.iter().find(|a| &a.id == id).map(|a| a.name.clone()))
+            })
+            .unwrap_or_else(|| "Someone".into())
+    }
+
+    pub fn select(self, id: ConversationId) {
+        self.selected.set(Some(id.clone()));
+        spawn_local(async move {
+            match client::get::<ConversationDetail>(
+                &format!("/api/v1/agent/conversations/{id}"),
+                None,
+            )
+            .await
+            {
+                Ok(detail) => self.replica.update(|r| {
+                    r.insert(detail.conversation);
+                    r.load_messages(id.clone(), detail.messages);
+                    r.load_timeline(id, detail.events);
+                }),
+                Err(e) => self.fail(e),
+            }
+        });
+    }
+
+    /// Posts an action on the selected conversation; its effect arrives over the socket.
+    pub fn act<B: Serialize + 'static>(self, action: &'static str, body: B) {
+        let Some(id) = self.selected.get_untracked() else { return };
+        spawn_local(async move {
+            let path = format!("/api/v1/agent/conversations/{id}/{action}");
+            match client::post::<_, wire::Conversation>(&path, &body, None).await {
+                Ok(_) => self.error.set(None),
+                Err(e) => self.fail(e),
+            }
+        });
+    }
+}
+
+pub(crate) fn now() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+pub(crate) fn time_of(millis: Millis) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+#[component]
+fn Inbox(me: wire::Me) -> impl IntoView {
+    let ctx = Ctx {
+        replica: RwSignal::new(Replica::new(Vec::new(), Default::default(), me.last_seq)),
+        folder: RwSignal::new(Folder::Open),
+        selected: RwSignal::new(None),
+        error: RwSignal::new(None),
+        me: StoredValue::new(me.agent.id.clone()),
+        workspace: RwSignal::new(None),
+        now: RwSignal::new(now()),
+    };
+    let connection = RwSignal::new(Connection::Connecting);
+    let stop = Arc::new(AtomicBool::new(false));
+    let ticker =
+        set_interval_with_handle(move || ctx.now.set(now()), std::time::Duration::from_secs(5))
+            .ok();
+    on_cleanup({
+        let stop = stop.clone();
+        move || {
+            stop.store(true, Ordering::Relaxed);
+            if let Some(ticker) = ticker {
+                ticker.clear();
+            }
+        }
+    });
+    // Subscribe first, then read the list: events in between are applied once, by seq.
+    client::follow(
+        |after| client::socket_url(&format!("/api/v1/agent/ws?after={after}")),
+        move || ctx.replica.with_untracked(|r| r.last_seq),
+        move |frame| {
+            if let ServerFrame::Event(frame) = frame {
+                if let wire::Event::SettingsChanged { settings } = &frame.event {
+                    let settings = settings.clone();
+                    ctx.workspace.update(|w| {
+                        if let Some(w) = w {
+                            w.settings = settings
+                        }
+                    });
+                }
+                ctx.replica.update(|r| {
+                    r.apply(&frame);
+                });
+            }
+        },
+        move |status| connection.set(status),
+        stop,
+    );
+    spawn_local(async move {
+        match client::get::<Vec<wire::Conversation>>("/api/v1/agent/conversations", None).await {
+            Ok(list) => ctx.replica.update(|r| list.into_iter().for_each(|c| r.insert(c))),
+            Err(e) => ctx.fail(e),
+        }
+        match client::get::<wire::WorkspaceView>("/api/v1/agent/workspace", None).await {
+            Ok(view) => ctx.workspace.set(Some(view)),
+            Err(e) => ctx.fail(e),
+        }
+    });
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = client::post_empty("/api/v1/agent/logout").await;
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        });
+    };
+    view! {
+        <div class="inbox">
+            <header class="bar">
+                <h1>"Porch"</h1>
+                <span class="connection" data-testid="connection"
+                    data-state=move || format!("{:?}", connection.get()).to_lowercase()>
+                    {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
+                </span>
+                <span class="who" data-testid="agent-name">{me.agent.name.clone()}</span>
+                <button type="button" class="link light" on:click=sign_out>"Sign out"</button>
+            </header>
+            {move || ctx.error.get().map(|e| view! { <p class="error" role="alert" data-testid="error">{e}</p> })}
+            <div class="columns">
+                <folders::Folders ctx=ctx />
+                <conversation::Detail ctx=ctx />
+            </div>
+        </div>
+    }
+}
