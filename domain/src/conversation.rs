@@ -63,24 +63,7 @@ pub fn start(
     if contact_blocked {
         return Err(DomainError::ContactBlocked);
     }
-    let conversation = Conversation {
-        id: id.clone(),
-        contact_id,
-        kind,
-        status: ConversationStatus::Open,
-        cycle: 1,
-        outcome: None,
-        closing_source: None,
-        closed_by: None,
-        closed_at: None,
-        closing_note: None,
-        assignee: None,
-        snoozed_until: None,
-        contact_blocked: false,
-        created_at: now,
-        last_activity_at: now,
-        last_message: None,
-    };
+    let conversation = Conversation::opened(id.clone(), contact_id, kind, now);
     let mut events = vec![Event::ConversationStarted { conversation }];
     if let Some(first) = first {
         events.push(posted(&id, first, now)?);

@@ -136,24 +136,8 @@ mod tests {
     use super::*;
 
     fn conversation() -> Conversation {
-        Conversation {
-            id: ConversationId("c".into()),
-            contact_id: ContactId("lead".into()),
-            kind: ConversationKind::Live,
-            status: ConversationStatus::Open,
-            cycle: 1,
-            outcome: None,
-            closing_source: None,
-            closed_by: None,
-            closed_at: None,
-            closing_note: None,
-            assignee: None,
-            snoozed_until: None,
-            contact_blocked: false,
-            created_at: 0,
-            last_activity_at: 0,
-            last_message: None,
-        }
+        let (id, lead) = (ConversationId("c".into()), ContactId("lead".into()));
+        Conversation::opened(id, lead, ConversationKind::Live, 0)
     }
 
     fn folders_of(c: &Conversation, now: Millis) -> Vec<Folder> {

@@ -117,6 +117,33 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// A conversation as it starts: open, cycle 1, nobody on it yet.
+    pub fn opened(
+        id: ConversationId,
+        contact_id: ContactId,
+        kind: ConversationKind,
+        now: Millis,
+    ) -> Self {
+        Conversation {
+            id,
+            contact_id,
+            kind,
+            status: ConversationStatus::Open,
+            cycle: 1,
+            outcome: None,
+            closing_source: None,
+            closed_by: None,
+            closed_at: None,
+            closing_note: None,
+            assignee: None,
+            snoozed_until: None,
+            contact_blocked: false,
+            created_at: now,
+            last_activity_at: now,
+            last_message: None,
+        }
+    }
+
     /// What a lead may know: nothing of the team's outcome, notes, assignment or blocking.
     pub fn for_lead(self) -> Conversation {
         Conversation {

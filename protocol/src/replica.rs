@@ -198,24 +198,12 @@ mod tests {
     use crate::{Actor, AuthorKind, ClosingSource, ContactId, ConversationKind, MessageId};
 
     fn conversation(id: &str, at: i64) -> Conversation {
-        Conversation {
-            id: ConversationId(id.into()),
-            contact_id: ContactId("lead".into()),
-            kind: ConversationKind::Live,
-            status: ConversationStatus::Open,
-            cycle: 1,
-            outcome: None,
-            closing_source: None,
-            closed_by: None,
-            closed_at: None,
-            closing_note: None,
-            assignee: None,
-            snoozed_until: None,
-            contact_blocked: false,
-            created_at: at,
-            last_activity_at: at,
-            last_message: None,
-        }
+        Conversation::opened(
+            ConversationId(id.into()),
+            ContactId("lead".into()),
+            ConversationKind::Live,
+            at,
+        )
     }
 
     fn frame(seq: u64, event: Event) -> EventFrame {

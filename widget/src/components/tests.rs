@@ -12,24 +12,10 @@ use super::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn conversation() -> Conversation {
-    Conversation {
-        id: ConversationId("c1".into()),
-        contact_id: ContactId("lead".into()),
-        kind: ConversationKind::Live,
-        status: ConversationStatus::Open,
-        cycle: 1,
-        outcome: None,
-        closing_source: None,
-        closed_by: None,
-        closed_at: None,
-        closing_note: None,
-        assignee: None,
-        snoozed_until: None,
-        contact_blocked: false,
-        created_at: 1,
-        last_activity_at: 1,
-        last_message: Some("Hello".into()),
-    }
+    let id = ConversationId("c1".into());
+    let mut c = Conversation::opened(id, ContactId("lead".into()), ConversationKind::Live, 1);
+    c.last_message = Some("Hello".into());
+    c
 }
 
 fn hello() -> Message {
