@@ -19,6 +19,13 @@ pub struct ConversationState {
     pub assignee: Option<AgentId>,
     pub snoozed_until: Option<Millis>,
     pub contact_blocked: bool,
+    /// The running auto-close deadline.
+    pub auto_close_at: Option<Millis>,
+    /// When the latest message of anyone was posted.
+    pub last_message_at: Millis,
+    /// When a human agent last wrote, if no lead message came after it: the conversation
+    /// awaits the lead's reply.
+    pub last_human_reply_at: Option<Millis>,
 }
 
 impl ConversationState {

@@ -4,10 +4,12 @@
 //! No I/O, no async, no clock, no ids invented here (callers pass them in). Storage lives in
 //! `porch-store`, transport in `porch-server`.
 
+mod auto_close;
 mod closing;
 mod conversation;
 mod plan;
 
+pub use auto_close::*;
 pub use closing::*;
 pub use conversation::*;
 pub use plan::*;

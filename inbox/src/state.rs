@@ -3,7 +3,7 @@
 
 use porch_protocol::{
     Actor, AgentId, ClosingSource, Conversation, ConversationKind, ConversationStatus, Event,
-    EventFrame, Millis, Outcome,
+    EventFrame, Millis, Outcome, TimerReason,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +47,34 @@ pub fn outcome_label(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Resolved => "Resolved",
         Outcome::Unresolved => "Unresolved",
+    }
+}
+
+fn reason_text(reason: TimerReason) -> &'static str {
+    match reason {
+        TimerReason::AgentReplied => "an agent replied",
+        TimerReason::ContactReplied => "the visitor replied",
+        TimerReason::Message => "a new message",
+        TimerReason::Assigned => "reassigned",
+        TimerReason::Snoozed => "snoozed; it resumes when the snooze ends",
+        TimerReason::SnoozeEnded => "the snooze ended",
+        TimerReason::HandedToBot => "handed to the bot",
+        TimerReason::Closed => "closed",
+        TimerReason::SettingsChanged => "the auto-close setting changed",
+    }
+}
+
+/// "closes in 29:59": a countdown to `deadline`, or "closing…" once it is due.
+pub fn countdown(deadline: Millis, now: Millis) -> String {
+    let left = (deadline - now).max(0) / 1000;
+    if left == 0 {
+        return "closing…".into();
+    }
+    let (h, m, s) = (left / 3600, left % 3600 / 60, left % 60);
+    match h {
+        0 => format!("closes in {m}:{s:02}"),
+        1..=47 => format!("closes in {h} h {m:02} min"),
+        _ => format!("closes in {} days", h / 24),
     }
 }
 
@@ -124,6 +152,13 @@ pub fn note(
         Event::ContactBlocked { .. } => format!("{who} blocked the contact"),
         Event::ContactUnblocked { .. } => format!("{who} unblocked the contact"),
         Event::HandedToBot { .. } => format!("{who} handed the conversation back to the bot"),
+        Event::AutoCloseArmed { deadline, previous, reason, .. } => {
+            let verb = if previous.is_some() { "moved to" } else { "set for" };
+            format!("Auto-close {verb} {} ({})", time(*deadline), reason_text(*reason))
+        }
+        Event::AutoCloseCancelled { reason, .. } => {
+            format!("Auto-close cancelled ({})", reason_text(*reason))
+        }
         Event::LeadOptionsChanged { .. } | Event::SettingsChanged { .. } => return None,
     })
 }
@@ -217,5 +252,13 @@ mod tests {
             "Closed by auto-close"
         );
         assert_eq!(initials("Sam  Seller"), "SS");
+    }
+
+    #[wasm_bindgen_test]
+    fn countdowns_read_naturally() {
+        assert_eq!(countdown(30 * 60_000, 1_000), "closes in 29:59");
+        assert_eq!(countdown(3 * 3_600_000 + 60_000, 0), "closes in 3 h 01 min");
+        assert_eq!(countdown(5 * 86_400_000, 0), "closes in 5 days");
+        assert_eq!(countdown(10, 20), "closing…");
     }
 }

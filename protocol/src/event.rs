@@ -60,6 +60,18 @@ pub enum Event {
     HandedToBot {
         conversation_id: ConversationId,
     },
+    /// An auto-close deadline was set, or moved (`previous`), and why.
+    AutoCloseArmed {
+        conversation_id: ConversationId,
+        deadline: Millis,
+        previous: Option<Millis>,
+        reason: TimerReason,
+    },
+    AutoCloseCancelled {
+        conversation_id: ConversationId,
+        previous: Millis,
+        reason: TimerReason,
+    },
     /// The lead-facing options in effect changed (settings or plan); widgets apply them at once.
     LeadOptionsChanged {
         options: LeadOptions,
@@ -85,6 +97,8 @@ impl Event {
             Event::ContactBlocked { .. } => "contact_blocked",
             Event::ContactUnblocked { .. } => "contact_unblocked",
             Event::HandedToBot { .. } => "handed_to_bot",
+            Event::AutoCloseArmed { .. } => "auto_close_armed",
+            Event::AutoCloseCancelled { .. } => "auto_close_cancelled",
             Event::LeadOptionsChanged { .. } => "lead_options_changed",
             Event::SettingsChanged { .. } => "settings_changed",
         }
@@ -101,7 +115,9 @@ impl Event {
             | Event::Unassigned { conversation_id, .. }
             | Event::Snoozed { conversation_id, .. }
             | Event::Unsnoozed { conversation_id }
-            | Event::HandedToBot { conversation_id } => Some(conversation_id),
+            | Event::HandedToBot { conversation_id }
+            | Event::AutoCloseArmed { conversation_id, .. }
+            | Event::AutoCloseCancelled { conversation_id, .. } => Some(conversation_id),
             Event::ContactBlocked { .. }
             | Event::ContactUnblocked { .. }
             | Event::LeadOptionsChanged { .. }
@@ -138,10 +154,30 @@ impl EventFrame {
             | Event::ContactBlocked { .. }
             | Event::ContactUnblocked { .. }
             | Event::HandedToBot { .. }
+            | Event::AutoCloseArmed { .. }
+            | Event::AutoCloseCancelled { .. }
             | Event::SettingsChanged { .. } => return None,
         };
         Some(EventFrame { event, ..self.clone() })
     }
+}
+
+/// Why an auto-close deadline moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerReason {
+    AgentReplied,
+    ContactReplied,
+    /// Any message, in inactivity mode.
+    Message,
+    Assigned,
+    /// Snoozed: the deadline resumes when the snooze ends.
+    Snoozed,
+    SnoozeEnded,
+    HandedToBot,
+    Closed,
+    /// The owner changed the setting and applied it to open conversations.
+    SettingsChanged,
 }
 
 /// A stored event: its place in the workspace's log, when, by whom, and for which lead.

@@ -93,7 +93,7 @@ pub enum Role {
 }
 
 /// A conversation as both UIs list it. Leads receive it through [`Conversation::for_lead`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Conversation {
     pub id: ConversationId,
     pub contact_id: ContactId,
@@ -110,6 +110,8 @@ pub struct Conversation {
     /// Out of the Open folder until then.
     pub snoozed_until: Option<Millis>,
     pub contact_blocked: bool,
+    /// When auto-close will close it, if a deadline is running.
+    pub auto_close_at: Option<Millis>,
     pub created_at: Millis,
     pub last_activity_at: Millis,
     /// The latest message body, cut to [`PREVIEW_CHARS`].
@@ -138,6 +140,7 @@ impl Conversation {
             assignee: None,
             snoozed_until: None,
             contact_blocked: false,
+            auto_close_at: None,
             created_at: now,
             last_activity_at: now,
             last_message: None,
@@ -153,6 +156,7 @@ impl Conversation {
             assignee: None,
             snoozed_until: None,
             contact_blocked: false,
+            auto_close_at: None,
             ..self
         }
     }
@@ -164,7 +168,7 @@ impl Conversation {
 }
 
 /// What an agent writes (or the Summarizer drafts) when closing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ClosingNote {
     pub category: Option<String>,
     pub summary: Option<String>,
@@ -191,11 +195,75 @@ pub struct ClosingNotesSettings {
     pub categories: Vec<String>,
 }
 
+/// What starts an auto-close deadline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoCloseMode {
+    /// The last outgoing message of a human agent starts it; a lead reply cancels it.
+    #[default]
+    AfterAgentReply,
+    /// The last message of anyone starts it.
+    Inactivity,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AutoCloseSettings {
+    pub enabled: bool,
+    /// From 30 minutes to 14 days.
+    pub period_minutes: u32,
+    pub mode: AutoCloseMode,
+    /// Fill the closing note's category and summary when auto-close fires.
+    pub generate_notes: bool,
+}
+
+impl Default for AutoCloseSettings {
+    fn default() -> Self {
+        AutoCloseSettings {
+            enabled: false,
+            period_minutes: 24 * 60,
+            mode: AutoCloseMode::AfterAgentReply,
+            generate_notes: false,
+        }
+    }
+}
+
+impl AutoCloseSettings {
+    pub fn period_millis(&self) -> Millis {
+        Millis::from(self.period_minutes) * 60_000
+    }
+}
+
 /// A workspace's settings other than the lead-facing options.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WorkspaceSettings {
     pub closing_notes: ClosingNotesSettings,
+    pub auto_close: AutoCloseSettings,
+}
+
+/// A proposed auto-close setting and whether it should also reschedule conversations already
+/// open (otherwise it applies to deadlines armed from now on).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeAutoClose {
+    pub settings: AutoCloseSettings,
+    #[serde(default)]
+    pub apply_to_open: bool,
+}
+
+/// What a proposed auto-close setting would do to the conversations open now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoClosePreview {
+    /// Would close at once.
+    pub close_now: u64,
+    /// Would close within the next 24 hours (not counting those above).
+    pub close_within_24h: u64,
+}
+
+/// Moves a `--dev-clock` server's clock forward.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AdvanceClock {
+    pub millis: Millis,
 }
 
 /// Length of [`Conversation::last_message`].
@@ -287,6 +355,8 @@ pub struct Me {
     pub agent: Agent,
     /// Newest event sequence number of the workspace when read.
     pub last_seq: u64,
+    /// The server's time, so countdowns follow the server's clock.
+    pub now: Millis,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

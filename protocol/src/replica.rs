@@ -126,6 +126,7 @@ impl Replica {
                     c.closing_note = note.clone();
                     c.closed_at = Some(frame.at);
                     c.snoozed_until = None;
+                    c.auto_close_at = None;
                 });
             }
             Event::ConversationReopened { conversation_id, cycle } => {
@@ -165,6 +166,12 @@ impl Replica {
                     c.kind = crate::ConversationKind::Bot;
                     c.assignee = None;
                 });
+            }
+            Event::AutoCloseArmed { conversation_id, deadline, .. } => {
+                self.edit(conversation_id, |c| c.auto_close_at = Some(*deadline));
+            }
+            Event::AutoCloseCancelled { conversation_id, .. } => {
+                self.edit(conversation_id, |c| c.auto_close_at = None);
             }
             Event::SettingsChanged { .. } => {}
             Event::LeadOptionsChanged { options } => self.options = options.clone(),

@@ -30,6 +30,23 @@ pub struct ServeConfig {
     /// Create the demo workspace, owner and agent (once) and serve `/demo`.
     #[arg(long, env = "PORCH_DEMO")]
     pub demo: bool,
+    /// Run on a manual clock that `POST /api/v1/dev/clock/advance` moves. For tests and demos
+    /// only: refused unless listening on a loopback address.
+    #[arg(long, env = "PORCH_DEV_CLOCK")]
+    pub dev_clock: bool,
+}
+
+impl ServeConfig {
+    pub fn check(&self) -> Result<(), String> {
+        if self.dev_clock && !self.listen.ip().is_loopback() {
+            return Err(format!(
+                "--dev-clock lets anyone move the server's time; refused on {} (use a loopback \
+                 address such as 127.0.0.1)",
+                self.listen
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for ServeConfig {
@@ -39,6 +56,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("database_url", &redact(&self.database_url))
             .field("assets_dir", &self.assets_dir)
             .field("demo", &self.demo)
+            .field("dev_clock", &self.dev_clock)
             .finish()
     }
 }

@@ -2,8 +2,8 @@
 //! agent, created once and found again on later starts.
 
 use porch_protocol::{
-    Agent, AgentId, ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan, Role, WorkspaceId,
-    WorkspaceSettings,
+    Agent, AgentId, AutoCloseSettings, ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan,
+    Role, WorkspaceId, WorkspaceSettings,
 };
 use porch_store::{NewAgent, NewWorkspace, Store, StoreError};
 
@@ -42,6 +42,11 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                         "Payment issue".into(),
                         "Product inquiry".into(),
                     ],
+                },
+                auto_close: AutoCloseSettings {
+                    enabled: true,
+                    generate_notes: true,
+                    ..AutoCloseSettings::default()
                 },
             },
             created_at: clock.now(),

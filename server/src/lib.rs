@@ -11,6 +11,7 @@ pub mod demo;
 mod error;
 pub mod hub;
 mod routes;
+pub mod scheduler;
 mod service;
 pub mod summarizer;
 mod ws;
@@ -42,6 +43,10 @@ pub struct AppState {
     pub demo_key: Option<String>,
     /// Cancelled on shutdown; long-lived sockets and loops watch it.
     pub shutdown: CancellationToken,
+    /// Deadline changes for the scheduler, sent after each commit.
+    pub scheduler: Arc<scheduler::Channel>,
+    /// `--dev-clock`: `/api/v1/dev/clock` may move the (manual) clock.
+    pub dev_clock: bool,
     /// Per-workspace order of record-then-publish within this process, so sockets receive
     /// frames in sequence order.
     workspace_locks: Arc<Mutex<HashMap<WorkspaceId, Arc<tokio::sync::Mutex<()>>>>>,
@@ -57,6 +62,8 @@ impl AppState {
             assets_dir,
             demo_key: None,
             shutdown: CancellationToken::new(),
+            scheduler: Arc::default(),
+            dev_clock: false,
             workspace_locks: Arc::default(),
         }
     }
@@ -67,8 +74,9 @@ pub fn app(state: AppState) -> axum::Router {
     routes::router(state)
 }
 
-/// Serves until `state.shutdown` is cancelled.
+/// Serves, and fires deadlines, until `state.shutdown` is cancelled.
 pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let shutdown = state.shutdown.clone();
+    tokio::spawn(scheduler::run(state.clone()));
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown.cancelled_owned()).await
 }

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use porch_server::config::{Cli, Command, ServeConfig};
-use porch_server::{demo, AppState, SystemClock};
+use porch_server::{demo, AppState, Clock, ManualClock, SystemClock};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -19,8 +19,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(?config, "starting");
+    config.check()?;
     let store = porch_store::connect(&config.database_url).await?;
-    let mut state = AppState::new(store, Arc::new(SystemClock), config.assets_dir.clone());
+    let clock: Arc<dyn Clock> = if config.dev_clock {
+        Arc::new(ManualClock::starting_now())
+    } else {
+        Arc::new(SystemClock)
+    };
+    let mut state = AppState::new(store, clock, config.assets_dir.clone());
+    state.dev_clock = config.dev_clock;
     if config.demo {
         state.demo_key = Some(demo::seed(state.store.as_ref(), state.clock.as_ref()).await?);
     }

@@ -3,15 +3,16 @@
 
 use porch_domain::{effective_lead_options, ConversationState, DomainError, NewMessage};
 use porch_protocol::{
-    Actor, AuthorKind, Conversation, ConversationId, Event, EventFrame, LeadOptions, Message,
-    MessageId, WorkspaceId,
+    Actor, AuthorKind, ClosingNote, Conversation, ConversationId, Event, EventFrame, LeadOptions,
+    Message, MessageId, WorkspaceId,
 };
 use porch_store::{AgentRecord, Decide, StoreError};
 
 use crate::{ApiError, AppState};
 
 impl AppState {
-    /// Records a decision and publishes its events, in this process's commit order.
+    /// Records a decision, with what it does to the auto-close deadline, and publishes its
+    /// events (in this process's commit order) and deadline changes.
     pub async fn record(
         &self,
         workspace: &WorkspaceId,
@@ -19,14 +20,47 @@ impl AppState {
         actor: Actor,
         decide: Decide,
     ) -> Result<Vec<EventFrame>, StoreError> {
+        let policy =
+            self.store.workspace(workspace).await?.ok_or(StoreError::NotFound)?.settings.auto_close;
         let lock = {
             let mut locks = self.workspace_locks.lock().unwrap_or_else(|e| e.into_inner());
             locks.entry(workspace.clone()).or_default().clone()
         };
         let _ordered = lock.lock().await;
-        let frames = self.store.record(workspace, target, actor, self.clock.now(), decide).await?;
+        let now = self.clock.now();
+        let decide: Decide = Box::new(move |state| {
+            let mut events = decide(state)?;
+            events.extend(porch_domain::follow(&policy, state, &events, now));
+            Ok(events)
+        });
+        let frames = self.store.record(workspace, target, actor, now, decide).await?;
+        for change in frames.iter().flat_map(|f| crate::scheduler::changes(workspace, f)) {
+            // The loop only stops at shutdown; a change sent after that is moot.
+            let _ = self.scheduler.tx.send(change);
+        }
         self.hub.publish(workspace, &frames);
         Ok(frames)
+    }
+
+    /// The closing note auto-close writes, when the owner asked for generated notes.
+    pub async fn auto_close_note(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+    ) -> Option<ClosingNote> {
+        let settings = self.store.workspace(workspace).await.ok()??.settings;
+        if !settings.auto_close.generate_notes {
+            return None;
+        }
+        let messages = self.store.messages(conversation).await.ok()?;
+        let recent = &messages[messages.len().saturating_sub(crate::summarizer::MAX_MESSAGES)..];
+        let summary = self.summarizer.summarize(recent).await;
+        let category = self.summarizer.categorize(recent, &settings.closing_notes.categories).await;
+        (summary.is_some() || category.is_some()).then_some(ClosingNote {
+            category,
+            summary,
+            generated: true,
+        })
     }
 
     /// An agent's decision on one conversation of their workspace; answers the conversation as

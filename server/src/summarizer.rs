@@ -15,6 +15,23 @@ pub trait Summarizer: Send + Sync + 'static {
     /// A short summary of `messages` (oldest first, already cut to [`MAX_MESSAGES`]); `None`
     /// when there is nothing worth summarizing.
     async fn summarize(&self, messages: &[Message]) -> Option<String>;
+
+    /// The owner's category that fits the conversation best, if any fits at all. By default:
+    /// the one whose words occur most often in the messages.
+    async fn categorize(&self, messages: &[Message], categories: &[String]) -> Option<String> {
+        let text: Vec<String> = messages.iter().flat_map(|m| words(&m.body)).collect();
+        categories
+            .iter()
+            .map(|c| {
+                let hits = words(c)
+                    .map(|w| text.iter().filter(|t| t.starts_with(&w[..w.len().min(5)])).count())
+                    .sum::<usize>();
+                (hits, c)
+            })
+            .filter(|(hits, _)| *hits > 0)
+            .max_by_key(|(hits, _)| *hits)
+            .map(|(_, c)| c.clone())
+    }
 }
 
 /// Picks the sentences that carry the conversation's most frequent words: the lead's opening
@@ -135,6 +152,22 @@ mod tests {
         assert!(!summary.contains("Zanzibar"), "{summary}");
         let long = [message(AuthorKind::Contact, &"word ".repeat(400))];
         assert_eq!(summarize_extractive(&long).unwrap().chars().count(), MAX_CHARS);
+    }
+
+    #[tokio::test]
+    async fn categorize_picks_the_category_the_conversation_talks_about() {
+        let categories =
+            ["Order issue".to_owned(), "Payment issue".to_owned(), "Product inquiry".to_owned()];
+        let messages = [
+            message(AuthorKind::Contact, "I was charged twice for my payment."),
+            message(AuthorKind::Agent, "I refunded the duplicate payment."),
+        ];
+        assert_eq!(
+            Extractive.categorize(&messages, &categories).await.as_deref(),
+            Some("Payment issue")
+        );
+        let unrelated = [message(AuthorKind::Contact, "Nice weather today")];
+        assert_eq!(Extractive.categorize(&unrelated, &categories).await, None);
     }
 
     #[test]

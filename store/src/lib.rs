@@ -97,6 +97,15 @@ pub trait Store: Send + Sync + 'static {
         conversation: &ConversationId,
     ) -> Result<Vec<EventFrame>>;
 
+    /// The rule-facing state of every open conversation of a workspace (previews and
+    /// rescheduling when settings change).
+    async fn open_conversation_states(
+        &self,
+        workspace: &WorkspaceId,
+    ) -> Result<Vec<ConversationState>>;
+    /// Every pending deadline of every workspace: what the scheduler rebuilds at start.
+    async fn timers(&self) -> Result<Vec<Timer>>;
+
     // ---- the log ----
     async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64>;
     /// Events after `after`, oldest first, at most `limit`; for one lead when `contact` is given

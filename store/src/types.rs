@@ -73,3 +73,18 @@ impl AgentRecord {
         &self.agent.id
     }
 }
+
+/// A deadline stored on a conversation that something must happen at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timer {
+    pub workspace: WorkspaceId,
+    pub conversation: porch_protocol::ConversationId,
+    pub kind: TimerKind,
+    pub at: Millis,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimerKind {
+    AutoClose,
+    SnoozeEnd,
+}

@@ -42,6 +42,7 @@ conformance!(
     lifecycle_events_project_onto_the_conversation,
     blocking_and_handing_to_the_bot,
     settings_and_agents,
+    deadlines_are_stored_and_listed_for_the_scheduler,
 );
 
 /// Records one decision on a conversation, as `actor`, at `now`.
@@ -481,6 +482,7 @@ async fn settings_and_agents(store: Arc<dyn Store>) {
             mode: ClosingNotesMode::CategoryRequired,
             categories: vec!["Order issue".into(), "Payment issue".into()],
         },
+        auto_close: AutoCloseSettings { enabled: true, ..Default::default() },
     };
     let changed = Event::SettingsChanged { settings: settings.clone() };
     store.record_workspace_event(&ws.id, Actor::System, NOW, changed).await.unwrap();
@@ -507,4 +509,64 @@ async fn settings_and_agents(store: Arc<dyn Store>) {
     }
     let names: Vec<_> = store.agents(&ws.id).await.unwrap().into_iter().map(|a| a.name).collect();
     assert_eq!(names, ["Adam", "Zoe"]);
+}
+
+async fn deadlines_are_stored_and_listed_for_the_scheduler(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (conversation, _) = start_conversation(&store, &ws, &lead, "Hello").await;
+    let state = |store: Arc<dyn Store>, ws: WorkspaceId| async move {
+        store.open_conversation_states(&ws).await.unwrap().remove(0)
+    };
+    assert_eq!(state(store.clone(), ws.id.clone()).await.last_human_reply_at, None);
+
+    // An agent's reply is the anchor of after-reply deadlines; the lead's clears it.
+    let reply = NewMessage { author_kind: AuthorKind::Agent, ..lead_message(&lead, "Hi", None) };
+    act(&store, &ws, &conversation, NOW + 10, move |s| {
+        let mut events = post_message(s, reply, &LeadOptions::default(), NOW + 10)?;
+        events.push(Event::AutoCloseArmed {
+            conversation_id: s.id.clone(),
+            deadline: NOW + 1_000,
+            previous: None,
+            reason: TimerReason::AgentReplied,
+        });
+        Ok(events)
+    })
+    .await;
+    let s = state(store.clone(), ws.id.clone()).await;
+    assert_eq!(
+        (s.last_human_reply_at, s.auto_close_at, s.last_message_at),
+        (Some(NOW + 10), Some(NOW + 1_000), NOW + 10)
+    );
+    assert_eq!(
+        store.conversation(&ws.id, &conversation).await.unwrap().unwrap().auto_close_at,
+        Some(NOW + 1_000)
+    );
+
+    act(&store, &ws, &conversation, NOW, |s| snooze(s, NOW + 5_000, NOW)).await;
+    let mut timers: Vec<_> =
+        store.timers().await.unwrap().into_iter().filter(|t| t.workspace == ws.id).collect();
+    timers.sort_by_key(|t| t.kind);
+    assert_eq!(
+        timers.iter().map(|t| (t.conversation.clone(), t.kind, t.at)).collect::<Vec<_>>(),
+        [
+            (conversation.clone(), TimerKind::AutoClose, NOW + 1_000),
+            (conversation.clone(), TimerKind::SnoozeEnd, NOW + 5_000)
+        ]
+    );
+
+    // Closing clears both; the conversation leaves the scheduler's list.
+    let closing = agent_closes(AgentId("a".into()), Some(Outcome::Resolved));
+    store.record(&ws.id, Some(&conversation), Actor::System, NOW, closing).await.unwrap();
+    let closed = store.conversation(&ws.id, &conversation).await.unwrap().unwrap();
+    assert_eq!((closed.auto_close_at, closed.snoozed_until), (None, None));
+    assert!(store.timers().await.unwrap().iter().all(|t| t.workspace != ws.id));
+    assert!(store.open_conversation_states(&ws.id).await.unwrap().is_empty());
+
+    let lead_reply = lead_message(&lead, "again", None);
+    act(&store, &ws, &conversation, NOW + 20, move |s| {
+        post_message(s, lead_reply, &LeadOptions::default(), NOW + 20)
+    })
+    .await;
+    assert_eq!(state(store.clone(), ws.id.clone()).await.last_human_reply_at, None);
 }

@@ -22,7 +22,9 @@ pub struct TestServer {
     pub base: String,
     pub state: AppState,
     pub clock: Arc<ManualClock>,
-    _db: TestDatabase,
+    /// The database, owned by one server of those sharing it; dropped with it.
+    db: Option<TestDatabase>,
+    pub database_url: String,
 }
 
 impl TestServer {
@@ -33,16 +35,45 @@ impl TestServer {
     }
 
     pub async fn start_on(db: TestDatabase) -> TestServer {
-        let store = porch_store::connect(&db.url).await.expect("connect store");
-        let clock = Arc::new(ManualClock::starting_now());
+        let url = db.url.clone();
+        let mut server = TestServer::start_at(&url, porch_server::SystemClock.now()).await;
+        server.db = Some(db);
+        server
+    }
+
+    /// Another server process on the same database, its manual clock starting at `now`.
+    pub async fn start_at(database_url: &str, now: porch_protocol::Millis) -> TestServer {
+        let store = porch_store::connect(database_url).await.expect("connect store");
+        let clock = Arc::new(ManualClock::new(now));
         let assets = std::env::var("PORCH_ASSETS_DIR")
             .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../dist").to_owned());
         let mut state = AppState::new(store, clock.clone() as Arc<dyn Clock>, assets.into());
         state.demo_key = Some(demo::seed(state.store.as_ref(), clock.as_ref()).await.unwrap());
+        state.dev_clock = true;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(porch_server::run(listener, state.clone()));
-        TestServer { base, state, clock, _db: db }
+        TestServer { base, state, clock, db: None, database_url: database_url.to_owned() }
+    }
+
+    /// Stops this server and starts a fresh one on the same database and time, as a restart
+    /// (or a crash) would: only what the store kept survives.
+    pub async fn restart(mut self) -> TestServer {
+        let db = self.db.take();
+        self.state.shutdown.cancel();
+        let mut next = TestServer::start_at(&self.database_url, self.clock.now()).await;
+        next.db = db;
+        next
+    }
+
+    /// Hands the database over (to drop it explicitly, as PostgreSQL ones must be).
+    pub fn take_database(&mut self) -> Option<TestDatabase> {
+        self.db.take()
+    }
+
+    /// Moves this server's clock forward.
+    pub fn advance(&self, millis: porch_protocol::Millis) {
+        self.clock.advance(millis);
     }
 
     pub fn clock_now(&self) -> porch_protocol::Millis {

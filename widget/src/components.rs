@@ -164,7 +164,7 @@ fn Home(ctx: Ctx) -> impl IntoView {
             })}
             <ul class="history">
                 <For each=conversations
-                    key=|c| (c.id.clone(), c.status, c.cycle, c.last_activity_at, c.last_message.clone())
+                    key=|c| c.clone()
                     children=move |c| {
                         let id = c.id.clone();
                         let kind = match c.kind { ConversationKind::Bot => "Bot", ConversationKind::Live => "Live chat" };

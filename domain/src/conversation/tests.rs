@@ -14,6 +14,9 @@ fn open() -> ConversationState {
         assignee: None,
         snoozed_until: None,
         contact_blocked: false,
+        auto_close_at: None,
+        last_message_at: 0,
+        last_human_reply_at: None,
     }
 }
 

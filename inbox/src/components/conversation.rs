@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::close_dialog::CloseDialog;
 use super::{time_of, Ctx};
-use crate::state::{initials, note, outcome_label};
+use crate::state::{countdown, initials, note, outcome_label};
 
 const HOUR: i64 = 3_600_000;
 
@@ -56,7 +56,7 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
     };
     let snooze = move |ev: leptos::ev::Event| {
         if let Ok(hours) = event_target_value(&ev).parse::<i64>() {
-            ctx.act("snooze", wire::Snooze { until: super::now() + hours * HOUR });
+            ctx.act("snooze", wire::Snooze { until: ctx.server_now() + hours * HOUR });
         }
     };
     view! {
@@ -67,6 +67,11 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
             {c.outcome.map(|o| view! { <span class="badge" data-testid="conversation-outcome">{outcome_label(o)}</span> })}
             {blocked.then(|| view! { <span class="badge danger" data-testid="blocked-badge">"Blocked"</span> })}
             {snoozed.then(|| c.snoozed_until.map(|t| view! { <span class="meta">"until " {time_of(t)}</span> }))}
+            {c.auto_close_at.filter(|_| open).map(|at| view! {
+                <span class="badge countdown" data-testid="conversation-countdown">
+                    {format!("Auto-close at {} · ", time_of(at))} {move || countdown(at, ctx.now.get())}
+                </span>
+            })}
             <span class="spacer"></span>
             <Assignment ctx=ctx assignee=c.assignee.clone() />
             // A blocked contact's conversations can be neither opened nor closed.

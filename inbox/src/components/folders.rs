@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use porch_protocol::Conversation;
 
-use super::Ctx;
-use crate::state::{outcome_label, Folder};
+use super::{time_of, Ctx};
+use crate::state::{countdown, outcome_label, Folder};
 
 fn in_folder(ctx: Ctx, folder: Folder) -> Vec<Conversation> {
     let (me, now) = (ctx.me.get_value(), ctx.now.get());
@@ -26,11 +26,12 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
             </div>
             <ul class="list">
                 <For each=move || in_folder(ctx, ctx.folder.get())
-                    key=|c| (c.id.clone(), c.status, c.cycle, c.last_activity_at, c.last_message.clone(), c.outcome, c.assignee.clone())
+                    key=|c| c.clone()
                     children=move |c| {
                         let id = c.id.clone();
                         let selected = { let id = id.clone(); move || ctx.selected.get().as_ref() == Some(&id) };
                         let assignee = c.assignee.as_ref().map(|a| ctx.name_of(a));
+                        let deadline = c.auto_close_at.filter(|_| c.status == porch_protocol::ConversationStatus::Open);
                         view! {
                             <li>
                                 <button type="button" class="item" data-testid="conversation-item"
@@ -42,6 +43,11 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                                         {c.outcome.map(|o| view! { " · " <span data-testid="item-outcome">{outcome_label(o)}</span> })}
                                         {assignee.map(|a| format!(" · {a}"))}
                                     </span>
+                                    {deadline.map(|at| view! {
+                                        <span class="countdown" data-testid="auto-close-countdown" title=format!("Auto-close at {}", time_of(at))>
+                                            {move || countdown(at, ctx.now.get())}
+                                        </span>
+                                    })}
                                 </button>
                             </li>
                         }

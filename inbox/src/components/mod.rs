@@ -80,8 +80,11 @@ pub(crate) struct Ctx {
     pub error: RwSignal<Option<String>>,
     pub me: StoredValue<AgentId>,
     pub workspace: RwSignal<Option<wire::WorkspaceView>>,
-    /// The browser's clock, ticking every few seconds, for snoozes.
+    /// The server's clock as this page follows it (ticking every second): for snoozes and
+    /// auto-close countdowns.
     pub now: RwSignal<Millis>,
+    /// Server time minus browser time, measured at sign-in.
+    pub offset: StoredValue<Millis>,
 }
 
 impl Ctx {
@@ -97,6 +100,11 @@ impl Ctx {
                     .and_then(|w| w.agents.iter().find(|a| &a.id == id).map(|a| a.name.clone()))
             })
             .unwrap_or_else(|| "Someone".into())
+    }
+
+    /// The server's time now.
+    pub fn server_now(&self) -> Millis {
+        now() + self.offset.get_value()
     }
 
     pub fn select(self, id: ConversationId) {
@@ -149,13 +157,16 @@ fn Inbox(me: wire::Me) -> impl IntoView {
         error: RwSignal::new(None),
         me: StoredValue::new(me.agent.id.clone()),
         workspace: RwSignal::new(None),
-        now: RwSignal::new(now()),
+        now: RwSignal::new(me.now),
+        offset: StoredValue::new(me.now - now()),
     };
     let connection = RwSignal::new(Connection::Connecting);
     let stop = Arc::new(AtomicBool::new(false));
-    let ticker =
-        set_interval_with_handle(move || ctx.now.set(now()), std::time::Duration::from_secs(5))
-            .ok();
+    let ticker = set_interval_with_handle(
+        move || ctx.now.set(ctx.server_now()),
+        std::time::Duration::from_secs(1),
+    )
+    .ok();
     on_cleanup({
         let stop = stop.clone();
         move || {

@@ -12,6 +12,7 @@ use crate::auth::{self, AgentSession};
 use crate::error::{Json, Query};
 use crate::hub::Audience;
 use crate::{ApiError, AppState};
+use porch_store::AgentRecord;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,6 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/agent/me", get(me))
         .route("/agent/workspace", get(workspace))
         .route("/agent/settings/closing-notes", put(set_closing_notes))
+        .route("/agent/settings/auto-close", put(set_auto_close))
+        .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
 }
 
@@ -35,7 +38,7 @@ async fn login(
     let expires = state.clock.now() + auth::SESSION_MILLIS;
     state.store.create_session(&auth::token_hash(&token), &credentials.record, expires).await?;
     let last_seq = state.store.last_seq(&credentials.record.workspace_id).await?;
-    let me = wire::Me { agent: credentials.record.agent, last_seq };
+    let me = wire::Me { agent: credentials.record.agent, last_seq, now: state.clock.now() };
     let cookie = auth::session_cookie(&token, auth::SESSION_MILLIS / 1000);
     Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }
@@ -54,7 +57,7 @@ async fn me(
     AgentSession(session): AgentSession,
 ) -> Result<Json<wire::Me>, ApiError> {
     let last_seq = state.store.last_seq(&session.workspace_id).await?;
-    Ok(Json(wire::Me { agent: session.agent, last_seq }))
+    Ok(Json(wire::Me { agent: session.agent, last_seq, now: state.clock.now() }))
 }
 
 /// Plan, settings and the team, for the inbox's dropdowns and dialogs.
@@ -71,28 +74,83 @@ async fn workspace(
     Ok(Json(wire::WorkspaceView { plan: workspace.plan, settings: workspace.settings, agents }))
 }
 
-/// Owners and managers set how closing notes are asked for.
-async fn set_closing_notes(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Json(req): Json<wire::ClosingNotesSettings>,
-) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+/// Records a change of the workspace's settings, made by an owner or manager.
+async fn change_settings(
+    state: &AppState,
+    session: &AgentRecord,
+    change: impl FnOnce(&mut wire::WorkspaceSettings),
+) -> Result<wire::WorkspaceSettings, ApiError> {
     if session.agent.role == Role::Agent {
         return Err(ApiError::Forbidden);
     }
-    let closing_notes = porch_domain::validate_closing_notes(req)?;
     let workspace = state
         .store
         .workspace(&session.workspace_id)
         .await?
         .ok_or(ApiError::NotFound("workspace"))?;
     let mut settings = workspace.settings;
-    settings.closing_notes = closing_notes;
+    change(&mut settings);
     let event = Event::SettingsChanged { settings: settings.clone() };
     let actor = Actor::Agent(session.agent.id.clone());
     let decide: porch_store::Decide = Box::new(move |_| Ok(vec![event]));
     state.record(&session.workspace_id, None, actor, decide).await?;
+    Ok(settings)
+}
+
+/// Owners and managers set how closing notes are asked for.
+async fn set_closing_notes(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::ClosingNotesSettings>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let closing_notes = porch_domain::validate_closing_notes(req)?;
+    Ok(Json(change_settings(&state, &session, |s| s.closing_notes = closing_notes).await?))
+}
+
+/// Owners and managers set auto-close; with `apply_to_open`, every open conversation gets the
+/// deadline the new rule gives it (possibly due at once), each move recorded.
+async fn set_auto_close(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::ChangeAutoClose>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let policy = porch_domain::validate_auto_close(req.settings)?;
+    let settings = change_settings(&state, &session, |s| s.auto_close = policy).await?;
+    if req.apply_to_open {
+        let actor = Actor::Agent(session.agent.id.clone());
+        for open in state.store.open_conversation_states(&session.workspace_id).await? {
+            let now = state.clock.now();
+            let decide: porch_store::Decide = Box::new(move |s| {
+                Ok(s.and_then(|s| porch_domain::reschedule(&policy, s, now)).into_iter().collect())
+            });
+            match state.record(&session.workspace_id, Some(&open.id), actor.clone(), decide).await {
+                // Closed or gone meanwhile: nothing to reschedule.
+                Ok(_) | Err(porch_store::StoreError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
     Ok(Json(settings))
+}
+
+/// How many open conversations a proposed setting would close at once and within 24 hours,
+/// if applied to them.
+async fn preview_auto_close(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::AutoCloseSettings>,
+) -> Result<Json<wire::AutoClosePreview>, ApiError> {
+    let policy = porch_domain::validate_auto_close(req)?;
+    let now = state.clock.now();
+    let mut preview = wire::AutoClosePreview { close_now: 0, close_within_24h: 0 };
+    for open in state.store.open_conversation_states(&session.workspace_id).await? {
+        match porch_domain::deadline_under(&policy, &open, now) {
+            Some(at) if at <= now => preview.close_now += 1,
+            Some(at) if at <= now + 24 * 3_600_000 => preview.close_within_24h += 1,
+            _ => {}
+        }
+    }
+    Ok(Json(preview))
 }
 
 async fn socket(

@@ -3,6 +3,7 @@
 mod agent;
 mod assets;
 mod conversations;
+mod dev;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
@@ -22,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         .merge(widget::router())
         .merge(agent::router())
         .merge(conversations::router())
+        .merge(dev::router())
         .fallback(|| async { ApiError::NotFound("endpoint") });
     Router::new()
         .route("/healthz", get(|| async { "ok" }))

@@ -17,9 +17,10 @@ use sqlx::{AnyPool, Row};
 
 use crate::{
     AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, NewAgent, NewContact,
-    NewWorkspace, Result, Store, StoreError, Workspace,
+    NewWorkspace, Result, Store, StoreError, Timer, TimerKind, Workspace,
 };
-use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, WORKSPACE_COLUMNS};
+use porch_domain::ConversationState;
+use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS, WORKSPACE_COLUMNS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -43,10 +44,12 @@ impl Backend {
             Backend::Sqlite => &[
                 (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
                 (2, "lifecycle", include_str!("../../migrations/sqlite/0002_lifecycle.sql")),
+                (3, "auto_close", include_str!("../../migrations/sqlite/0003_auto_close.sql")),
             ],
             Backend::Postgres => &[
                 (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
                 (2, "lifecycle", include_str!("../../migrations/postgres/0002_lifecycle.sql")),
+                (3, "auto_close", include_str!("../../migrations/postgres/0003_auto_close.sql")),
             ],
         };
         files
@@ -396,6 +399,44 @@ impl Store for SqlStore {
         .iter()
         .map(rows::event_frame)
         .collect()
+    }
+
+    async fn open_conversation_states(
+        &self,
+        workspace: &WorkspaceId,
+    ) -> Result<Vec<ConversationState>> {
+        sqlx::query(&format!(
+            "SELECT {STATE_COLUMNS} FROM conversations c JOIN contacts k ON k.id = c.contact_id
+             WHERE c.workspace_id = $1 AND c.status = 'open' ORDER BY c.id"
+        ))
+        .bind(workspace.as_str())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::state)
+        .collect()
+    }
+
+    async fn timers(&self) -> Result<Vec<Timer>> {
+        let rows = sqlx::query(
+            "SELECT workspace_id, id, auto_close_at, snoozed_until FROM conversations
+             WHERE status = 'open' AND (auto_close_at IS NOT NULL OR snoozed_until IS NOT NULL)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut timers = Vec::with_capacity(rows.len());
+        for row in rows {
+            let workspace = WorkspaceId(row.try_get("workspace_id")?);
+            let conversation = ConversationId(row.try_get("id")?);
+            if let Some(at) = row.try_get::<Option<i64>, _>("auto_close_at")? {
+                let (workspace, conversation) = (workspace.clone(), conversation.clone());
+                timers.push(Timer { workspace, conversation, kind: TimerKind::AutoClose, at });
+            }
+            if let Some(at) = row.try_get::<Option<i64>, _>("snoozed_until")? {
+                timers.push(Timer { workspace, conversation, kind: TimerKind::SnoozeEnd, at });
+            }
+        }
+        Ok(timers)
     }
 
     async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64> {

@@ -2,12 +2,12 @@
 
 use porch_domain::ConversationState;
 use porch_protocol::{
-    Actor, ConversationId, ConversationKind, ConversationStatus, Event, EventFrame, Millis,
-    WorkspaceId,
+    Actor, AuthorKind, ConversationId, ConversationKind, ConversationStatus, Event, EventFrame,
+    Millis, WorkspaceId,
 };
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
-use super::rows::{self, enum_text, json};
+use super::rows::{self, enum_text, json, STATE_COLUMNS};
 use super::unique_violation;
 use crate::{Decide, Result, StoreError};
 
@@ -67,33 +67,15 @@ async fn load_state(
     workspace: &WorkspaceId,
     id: &ConversationId,
 ) -> Result<Option<ConversationState>> {
-    let row = sqlx::query(
-        "SELECT c.id, c.contact_id, c.kind, c.status, c.cycle, c.outcome, c.assignee,
-                c.snoozed_until, k.blocked
-         FROM conversations c JOIN contacts k ON k.id = c.contact_id
-         WHERE c.workspace_id = $1 AND c.id = $2",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {STATE_COLUMNS} FROM conversations c JOIN contacts k ON k.id = c.contact_id
+         WHERE c.workspace_id = $1 AND c.id = $2"
+    ))
     .bind(workspace.as_str())
     .bind(id.as_str())
     .fetch_optional(&mut **tx)
     .await?;
-    row.map(|r| {
-        Ok(ConversationState {
-            id: ConversationId(r.try_get("id")?),
-            contact_id: porch_protocol::ContactId(r.try_get("contact_id")?),
-            kind: rows::parse_enum(r.try_get("kind")?)?,
-            status: rows::parse_enum(r.try_get("status")?)?,
-            cycle: u32::try_from(r.try_get::<i64, _>("cycle")?).unwrap_or(u32::MAX),
-            outcome: r
-                .try_get::<Option<String>, _>("outcome")?
-                .map(rows::parse_enum)
-                .transpose()?,
-            assignee: r.try_get::<Option<String>, _>("assignee")?.map(porch_protocol::AgentId),
-            snoozed_until: r.try_get("snoozed_until")?,
-            contact_blocked: r.try_get::<i64, _>("blocked")? != 0,
-        })
-    })
-    .transpose()
+    row.as_ref().map(rows::state).transpose()
 }
 
 /// Sets one text column of a conversation. `column` is always a literal from this module.
@@ -177,12 +159,18 @@ async fn project(
             .execute(&mut **tx)
             .await
             .map_err(|e| unique_violation(e, "client_id"))?;
-            sqlx::query(
+            // A human agent's message starts "awaiting the lead"; the lead's ends it.
+            let human_reply = match m.author_kind {
+                AuthorKind::Agent => "$2",
+                AuthorKind::Contact => "NULL",
+                _ => "last_human_reply_at",
+            };
+            sqlx::query(&format!(
                 "UPDATE conversations
                  SET last_activity_at = CASE WHEN last_activity_at < $2 THEN $2 ELSE last_activity_at END,
-                     last_message = $3
-                 WHERE id = $1",
-            )
+                     last_message = $3, last_human_reply_at = {human_reply}
+                 WHERE id = $1"
+            ))
             .bind(m.conversation_id.as_str())
             .bind(m.created_at)
             .bind(porch_protocol::replica::preview(&m.body))
@@ -195,7 +183,7 @@ async fn project(
                 "UPDATE conversations
                  SET status = $2, outcome = $3, closing_source = $4, closed_by = $5, closed_at = $6,
                      closing_category = $7, closing_summary = $8, closing_generated = $9,
-                     snoozed_until = NULL
+                     snoozed_until = NULL, auto_close_at = NULL
                  WHERE id = $1",
             )
             .bind(conversation_id.as_str())
@@ -257,6 +245,19 @@ async fn project(
         }
         Event::HandedToBot { conversation_id } => {
             set(tx, conversation_id, "kind", Some(enum_text(&ConversationKind::Bot))).await?;
+        }
+        Event::AutoCloseArmed { conversation_id, deadline, .. } => {
+            sqlx::query("UPDATE conversations SET auto_close_at = $2 WHERE id = $1")
+                .bind(conversation_id.as_str())
+                .bind(*deadline)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Event::AutoCloseCancelled { conversation_id, .. } => {
+            sqlx::query("UPDATE conversations SET auto_close_at = NULL WHERE id = $1")
+                .bind(conversation_id.as_str())
+                .execute(&mut **tx)
+                .await?;
         }
         Event::SettingsChanged { settings } => {
             sqlx::query("UPDATE workspaces SET settings = $2 WHERE id = $1")

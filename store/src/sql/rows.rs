@@ -9,12 +9,13 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::{AgentRecord, Result, StoreError, Workspace};
+use porch_domain::ConversationState;
 
 pub const WORKSPACE_COLUMNS: &str = "id, name, widget_key, plan, lead_options, settings";
 
 pub const CONVERSATION_COLUMNS: &str = "id, contact_id, kind, status, cycle, outcome, \
      closing_source, closed_by, closed_at, closing_category, closing_summary, closing_generated, \
-     assignee, snoozed_until, created_at, last_activity_at, last_message, \
+     assignee, snoozed_until, auto_close_at, created_at, last_activity_at, last_message, \
      (SELECT blocked FROM contacts k WHERE k.id = conversations.contact_id) AS contact_blocked";
 
 pub const MESSAGE_COLUMNS: &str =
@@ -89,6 +90,7 @@ pub fn conversation(row: &AnyRow) -> Result<Conversation> {
         assignee: row.try_get::<Option<String>, _>("assignee")?.map(AgentId),
         snoozed_until: row.try_get("snoozed_until")?,
         contact_blocked: row.try_get::<Option<i64>, _>("contact_blocked")?.unwrap_or(0) != 0,
+        auto_close_at: row.try_get("auto_close_at")?,
         created_at: row.try_get("created_at")?,
         last_activity_at: row.try_get("last_activity_at")?,
         last_message: row.try_get("last_message")?,
@@ -104,6 +106,28 @@ fn closing_note(row: &AnyRow) -> Result<Option<ClosingNote>> {
         summary,
         generated,
     }))
+}
+
+/// What the rules need of a conversation: `conversations c JOIN contacts k`.
+pub const STATE_COLUMNS: &str = "c.id, c.contact_id, c.kind, c.status, c.cycle, c.outcome, \
+     c.assignee, c.snoozed_until, c.auto_close_at, c.last_activity_at, c.last_human_reply_at, \
+     k.blocked";
+
+pub fn state(r: &AnyRow) -> Result<ConversationState> {
+    Ok(ConversationState {
+        id: ConversationId(r.try_get("id")?),
+        contact_id: ContactId(r.try_get("contact_id")?),
+        kind: parse_enum(r.try_get("kind")?)?,
+        status: parse_enum(r.try_get("status")?)?,
+        cycle: u32::try_from(r.try_get::<i64, _>("cycle")?).unwrap_or(u32::MAX),
+        outcome: opt_enum(r, "outcome")?,
+        assignee: r.try_get::<Option<String>, _>("assignee")?.map(AgentId),
+        snoozed_until: r.try_get("snoozed_until")?,
+        contact_blocked: r.try_get::<i64, _>("blocked")? != 0,
+        auto_close_at: r.try_get("auto_close_at")?,
+        last_message_at: r.try_get("last_activity_at")?,
+        last_human_reply_at: r.try_get("last_human_reply_at")?,
+    })
 }
 
 pub fn message(row: &AnyRow) -> Result<Message> {

@@ -20,6 +20,7 @@ async fn closing_workflow_in_the_live_chat_app() {
                 "Product inquiry".into(),
             ],
         },
+        ..Default::default()
     };
     // All lead options off: a lead writing again reopens the conversation for the seller.
     let team = server.team_workspace(Plan::Professional, LeadOptions::default(), settings).await;

@@ -2,5 +2,6 @@
 //! They need the built UI (`dist/`) and chromedriver, which `cargo xtask test` provides; hence
 //! `#[ignore]` for a bare `cargo test`.
 
+mod auto_close;
 mod lifecycle;
 mod walking_skeleton;

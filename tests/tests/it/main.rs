@@ -1,5 +1,6 @@
 //! API and WebSocket tests against a real server on an ephemeral port.
 
 mod api;
+mod auto_close;
 mod lifecycle;
 mod ws;

@@ -32,8 +32,11 @@ async fn agents_see_a_lead_write_live_and_the_lead_sees_reply_and_closure() {
     assert!(
         matches!(&closed.event, Event::ConversationClosed { conversation_id, .. } if *conversation_id == conversation.id)
     );
-    assert_eq!(closed.seq, reply.seq + 1);
+    assert!(closed.seq > reply.seq);
     assert_eq!(inbox.event().await, reply);
+    // The team also sees the demo's auto-close deadline start with the reply; the lead does not.
+    let armed = inbox.event().await;
+    assert!(matches!(armed.event, Event::AutoCloseArmed { .. }), "{armed:?}");
     // The same closure, as each side may see it: the team also learns the outcome.
     let inbox_closed = inbox.event().await;
     assert_eq!(inbox_closed.seq, closed.seq);
@@ -77,18 +80,18 @@ async fn resuming_after_a_seq_returns_exactly_the_missed_events_then_live_ones()
     let (_, seen) = widget.until_ready().await;
     drop(widget); // the laptop sleeps
 
-    agent.reply(&conversation.id, "Answer").await; // seq 3
-    agent.close(&conversation.id).await; // seq 4
+    agent.reply(&conversation.id, "Answer").await; // seq 3 (and the team's deadline, 4)
+    agent.close(&conversation.id).await; // seq 5
 
     let mut widget = lead.socket(&server, seen).await;
     let (missed, ready) = widget.until_ready().await;
-    assert_eq!(missed.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4]);
-    assert!(matches!(missed[1].event, Event::ConversationClosed { .. }));
-    assert_eq!(ready, 4);
+    let kinds: Vec<_> = missed.iter().map(|e| (e.seq, e.event.kind())).collect();
+    assert_eq!(kinds, [(3, "message_posted"), (5, "conversation_closed")]);
+    assert_eq!(ready, 5);
 
     // Live frames continue after the replay, without repeats.
     lead.start("New topic").await;
-    assert_eq!(widget.event().await.seq, 5);
+    assert_eq!(widget.event().await.seq, 6);
 }
 
 #[tokio::test]

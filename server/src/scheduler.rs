@@ -1,0 +1,269 @@
+//! Fires stored deadlines on time: auto-close and the end of snoozes.
+//!
+//! The deadlines live on the conversations; this is a cache of them, rebuilt from the store at
+//! start and kept current from every committed event. It is one ordered queue per process
+//! (earliest first) and one loop sleeping on the [`Clock`](crate::Clock) until the next one, not
+//! a periodic sweep and not a task per conversation. Firing is a decision taken inside the
+//! store's transaction that checks the deadline is still the one stored, so a late, repeated or
+//! concurrent (another process) firing does nothing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use porch_protocol::{Actor, ConversationId, Event, EventFrame, Millis, WorkspaceId};
+use porch_store::{Decide, Timer, TimerKind};
+use tokio::sync::mpsc;
+
+use crate::AppState;
+
+/// After a failed firing (the store unreachable), try again this much later.
+pub const RETRY_MILLIS: Millis = 5_000;
+
+/// Pending deadlines by time. Conversation ids are UUIDs kept as `u128` and workspaces as
+/// indexes, so a deadline costs a few dozen bytes.
+#[derive(Default)]
+pub struct TimerQueue {
+    /// (when to fire, conversation, kind)
+    by_time: BTreeSet<(Millis, u128, TimerKind)>,
+    /// (conversation, kind) → (the stored deadline, when to fire, workspace index)
+    by_key: HashMap<(u128, TimerKind), (Millis, Millis, u32)>,
+    workspaces: Vec<WorkspaceId>,
+    workspace_index: HashMap<WorkspaceId, u32>,
+}
+
+impl TimerQueue {
+    /// Sets (or replaces) the deadline of one kind for a conversation.
+    pub fn set(&mut self, timer: &Timer) {
+        self.set_due(timer, timer.at);
+    }
+
+    fn set_due(&mut self, timer: &Timer, due: Millis) {
+        let Some(key) = uuid_of(&timer.conversation) else {
+            tracing::warn!(conversation = %timer.conversation, "not a UUID; deadline ignored");
+            return;
+        };
+        self.clear_key(key, timer.kind);
+        let workspace = match self.workspace_index.get(&timer.workspace) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(self.workspaces.len()).unwrap_or(u32::MAX);
+                self.workspaces.push(timer.workspace.clone());
+                self.workspace_index.insert(timer.workspace.clone(), i);
+                i
+            }
+        };
+        self.by_time.insert((due, key, timer.kind));
+        self.by_key.insert((key, timer.kind), (timer.at, due, workspace));
+    }
+
+    pub fn clear(&mut self, conversation: &ConversationId, kind: TimerKind) {
+        if let Some(key) = uuid_of(conversation) {
+            self.clear_key(key, kind);
+        }
+    }
+
+    fn clear_key(&mut self, key: u128, kind: TimerKind) {
+        if let Some((_, due, _)) = self.by_key.remove(&(key, kind)) {
+            self.by_time.remove(&(due, key, kind));
+        }
+    }
+
+    /// When the earliest deadline is due.
+    pub fn next(&self) -> Option<Millis> {
+        self.by_time.first().map(|(due, _, _)| *due)
+    }
+
+    /// Removes and returns every deadline due at `now`, earliest first.
+    pub fn pop_due(&mut self, now: Millis) -> Vec<Timer> {
+        let mut due = Vec::new();
+        while let Some(&(at, key, kind)) = self.by_time.first() {
+            if at > now {
+                break;
+            }
+            self.by_time.pop_first();
+            if let Some((deadline, _, workspace)) = self.by_key.remove(&(key, kind)) {
+                due.push(Timer {
+                    workspace: self.workspaces[workspace as usize].clone(),
+                    conversation: ConversationId(uuid::Uuid::from_u128(key).to_string()),
+                    kind,
+                    at: deadline,
+                });
+            }
+        }
+        due
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+fn uuid_of(id: &ConversationId) -> Option<u128> {
+    uuid::Uuid::parse_str(id.as_str()).ok().map(|u| u.as_u128())
+}
+
+/// What the scheduler is told after each commit.
+#[derive(Debug)]
+pub enum Change {
+    Set(Timer),
+    Clear(ConversationId, TimerKind),
+}
+
+/// The deadline changes committed events make.
+pub fn changes(workspace: &WorkspaceId, frame: &EventFrame) -> Vec<Change> {
+    let timer = |conversation: &ConversationId, kind, at| {
+        Change::Set(Timer {
+            workspace: workspace.clone(),
+            conversation: conversation.clone(),
+            kind,
+            at,
+        })
+    };
+    match &frame.event {
+        Event::AutoCloseArmed { conversation_id, deadline, .. } => {
+            vec![timer(conversation_id, TimerKind::AutoClose, *deadline)]
+        }
+        Event::AutoCloseCancelled { conversation_id, .. } => {
+            vec![Change::Clear(conversation_id.clone(), TimerKind::AutoClose)]
+        }
+        Event::Snoozed { conversation_id, until } => {
+            vec![timer(conversation_id, TimerKind::SnoozeEnd, *until)]
+        }
+        Event::Unsnoozed { conversation_id } => {
+            vec![Change::Clear(conversation_id.clone(), TimerKind::SnoozeEnd)]
+        }
+        Event::ConversationClosed { conversation_id, .. } => vec![
+            Change::Clear(conversation_id.clone(), TimerKind::AutoClose),
+            Change::Clear(conversation_id.clone(), TimerKind::SnoozeEnd),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// The sending half kept in [`AppState`]; the loop takes the receiving half when it starts.
+pub struct Channel {
+    pub tx: mpsc::UnboundedSender<Change>,
+    pub rx: Mutex<Option<mpsc::UnboundedReceiver<Change>>>,
+    /// Deadlines the loop holds, as of its last turn (for health checks and tests).
+    pub pending: AtomicUsize,
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Channel { tx, rx: Mutex::new(Some(rx)), pending: AtomicUsize::new(0) }
+    }
+}
+
+/// Rebuilds the queue from the store and runs until shutdown.
+pub async fn run(state: AppState) {
+    let Some(mut changes) = state.scheduler.rx.lock().unwrap_or_else(|e| e.into_inner()).take()
+    else {
+        return;
+    };
+    let mut queue = TimerQueue::default();
+    match state.store.timers().await {
+        Ok(timers) => timers.iter().for_each(|t| queue.set(t)),
+        Err(e) => tracing::error!(error = %e, "could not load deadlines; only new ones will fire"),
+    }
+    tracing::info!(deadlines = queue.len(), "scheduler started");
+    loop {
+        let now = state.clock.now();
+        for timer in queue.pop_due(now) {
+            if let Err(e) = fire(&state, &timer).await {
+                tracing::warn!(error = %e, conversation = %timer.conversation, "deadline will be retried");
+                queue.set_due(&timer, now + RETRY_MILLIS);
+            }
+        }
+        state.scheduler.pending.store(queue.len(), Ordering::Relaxed);
+        let sleep = match queue.next() {
+            Some(at) => state.clock.sleep_until(at),
+            None => Box::pin(std::future::pending()),
+        };
+        tokio::select! {
+            _ = sleep => {}
+            change = changes.recv() => match change {
+                Some(Change::Set(timer)) => queue.set(&timer),
+                Some(Change::Clear(conversation, kind)) => queue.clear(&conversation, kind),
+                None => return,
+            },
+            _ = state.shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Takes the decision a due deadline calls for; the store checks it still applies.
+async fn fire(state: &AppState, timer: &Timer) -> Result<(), porch_store::StoreError> {
+    let (deadline, now) = (timer.at, state.clock.now());
+    let decide: Decide = match timer.kind {
+        TimerKind::AutoClose => {
+            let note = state.auto_close_note(&timer.workspace, &timer.conversation).await;
+            Box::new(move |s| {
+                Ok(s.map(|s| porch_domain::fire(s, deadline, now, note)).unwrap_or_default())
+            })
+        }
+        TimerKind::SnoozeEnd => Box::new(move |s| {
+            Ok(s.map(|s| porch_domain::end_snooze(s, deadline, now)).unwrap_or_default())
+        }),
+    };
+    match state.record(&timer.workspace, Some(&timer.conversation), Actor::System, decide).await {
+        Ok(_) | Err(porch_store::StoreError::NotFound) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timer(n: u128, kind: TimerKind, at: Millis) -> Timer {
+        Timer {
+            workspace: WorkspaceId(format!("w{}", n % 2)),
+            conversation: ConversationId(uuid::Uuid::from_u128(n).to_string()),
+            kind,
+            at,
+        }
+    }
+
+    #[test]
+    fn pops_due_deadlines_in_order_and_replaces_moved_ones() {
+        let mut q = TimerQueue::default();
+        q.set(&timer(1, TimerKind::AutoClose, 300));
+        q.set(&timer(2, TimerKind::AutoClose, 100));
+        q.set(&timer(3, TimerKind::SnoozeEnd, 200));
+        q.set(&timer(1, TimerKind::AutoClose, 150)); // pushed earlier: replaces 300
+        assert_eq!((q.len(), q.next()), (3, Some(100)));
+        let due = q.pop_due(200);
+        assert_eq!(
+            due,
+            [
+                timer(2, TimerKind::AutoClose, 100),
+                timer(1, TimerKind::AutoClose, 150),
+                timer(3, TimerKind::SnoozeEnd, 200)
+            ]
+        );
+        assert!(q.is_empty() && q.next().is_none());
+    }
+
+    #[test]
+    fn kinds_are_independent_and_clearing_removes_one() {
+        let mut q = TimerQueue::default();
+        q.set(&timer(7, TimerKind::AutoClose, 100));
+        q.set(&timer(7, TimerKind::SnoozeEnd, 50));
+        q.clear(&timer(7, TimerKind::SnoozeEnd, 0).conversation, TimerKind::SnoozeEnd);
+        assert_eq!(q.pop_due(1_000), [timer(7, TimerKind::AutoClose, 100)]);
+    }
+
+    #[test]
+    fn a_retry_keeps_the_stored_deadline() {
+        let mut q = TimerQueue::default();
+        q.set_due(&timer(9, TimerKind::AutoClose, 100), 5_100);
+        assert!(q.pop_due(5_000).is_empty());
+        assert_eq!(q.pop_due(5_100)[0].at, 100, "fire() compares against the stored deadline");
+    }
+}
