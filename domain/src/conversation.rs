@@ -32,6 +32,25 @@ impl ConversationState {
     pub fn is_snoozed(&self, now: Millis) -> bool {
         self.snoozed_until.is_some_and(|until| until > now)
     }
+
+    /// Test fixture: an open live conversation `c1` of lead `lead`, with nothing going on.
+    #[cfg(test)]
+    pub(crate) fn open_fixture() -> ConversationState {
+        ConversationState {
+            id: ConversationId("c1".into()),
+            contact_id: ContactId("lead".into()),
+            kind: ConversationKind::Live,
+            status: ConversationStatus::Open,
+            cycle: 1,
+            outcome: None,
+            assignee: None,
+            snoozed_until: None,
+            contact_blocked: false,
+            auto_close_at: None,
+            last_message_at: 0,
+            last_human_reply_at: None,
+        }
+    }
 }
 
 /// A message about to be posted, with ids chosen by the caller.

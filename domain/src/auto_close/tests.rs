@@ -10,20 +10,7 @@ fn policy(mode: AutoCloseMode) -> AutoCloseSettings {
 }
 
 fn open() -> ConversationState {
-    ConversationState {
-        id: ConversationId("c".into()),
-        contact_id: ContactId("lead".into()),
-        kind: ConversationKind::Live,
-        status: ConversationStatus::Open,
-        cycle: 1,
-        outcome: None,
-        assignee: None,
-        snoozed_until: None,
-        contact_blocked: false,
-        auto_close_at: None,
-        last_message_at: 0,
-        last_human_reply_at: None,
-    }
+    ConversationState { id: ConversationId("c".into()), ..ConversationState::open_fixture() }
 }
 
 fn posted(kind: AuthorKind) -> Event {

@@ -4,20 +4,7 @@ use porch_protocol::{ClosingNote, ClosingNotesMode, ClosingNotesSettings};
 use proptest::prelude::*;
 
 fn open() -> ConversationState {
-    ConversationState {
-        id: ConversationId("c1".into()),
-        contact_id: ContactId("lead".into()),
-        kind: ConversationKind::Live,
-        status: ConversationStatus::Open,
-        cycle: 1,
-        outcome: None,
-        assignee: None,
-        snoozed_until: None,
-        contact_blocked: false,
-        auto_close_at: None,
-        last_message_at: 0,
-        last_human_reply_at: None,
-    }
+    ConversationState::open_fixture()
 }
 
 fn closed() -> ConversationState {
