@@ -1,4 +1,4 @@
-use porch_protocol::{AgentId, ContactId, ConversationId, Message, MessageId, Outcome};
+use porch_protocol::{AgentId, ConversationId, Message, MessageId, Outcome};
 use proptest::prelude::*;
 
 use super::*;
