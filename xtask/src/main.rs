@@ -13,7 +13,7 @@ use tools::Tools;
 const USAGE: &str = "usage: cargo xtask <run | test | bench>
   run    build the widget and inbox, start Porch on 127.0.0.1:8080 with SQLite and demo data
   test   fmt, clippy, unit, store conformance, API + WebSocket, widget (Chromium) and e2e tests
-  bench  size of the loader and the widget (raw, gzip, brotli)";
+  bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -175,5 +175,16 @@ fn bench() -> Result {
         let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
         tools::print_sizes(&tools, &format!("widget: {name}"), std::slice::from_ref(file))?;
     }
-    tools::print_sizes(&tools, "widget total (wasm + js + css)", &bundle)
+    tools::print_sizes(&tools, "widget total (wasm + js + css)", &bundle)?;
+
+    println!("\nAuto-close (release build):");
+    sh(cargo().args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "porch-server",
+        "--example",
+        "auto_close_bench",
+    ]))
 }
