@@ -160,6 +160,7 @@ pub fn note(
             format!("Auto-close cancelled ({})", reason_text(*reason))
         }
         Event::LeadOptionsChanged { .. } | Event::SettingsChanged { .. } => return None,
+        Event::PlanChanged { plan } => format!("{who} moved the workspace to the {plan} plan"),
     })
 }
 

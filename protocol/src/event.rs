@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Actor, AgentId, ApiError, ClosingNote, ClosingSource, ContactId, Conversation, ConversationId,
-    LeadOptions, Message, Millis, Outcome, WorkspaceSettings,
+    LeadOptions, Message, Millis, Outcome, Plan, WorkspaceSettings,
 };
 
 /// One entry of a workspace's append-only log; also what WebSockets push.
@@ -74,7 +74,15 @@ pub enum Event {
     },
     /// The lead-facing options in effect changed (settings or plan); widgets apply them at once.
     LeadOptionsChanged {
+        /// What widgets obey: the saved options if the plan includes them, all off otherwise.
         options: LeadOptions,
+        /// The owner's saved options, when they were saved; withheld from leads.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        saved: Option<LeadOptions>,
+    },
+    /// The workspace moved to another plan.
+    PlanChanged {
+        plan: Plan,
     },
     SettingsChanged {
         settings: WorkspaceSettings,
@@ -100,6 +108,7 @@ impl Event {
             Event::AutoCloseArmed { .. } => "auto_close_armed",
             Event::AutoCloseCancelled { .. } => "auto_close_cancelled",
             Event::LeadOptionsChanged { .. } => "lead_options_changed",
+            Event::PlanChanged { .. } => "plan_changed",
             Event::SettingsChanged { .. } => "settings_changed",
         }
     }
@@ -121,6 +130,7 @@ impl Event {
             Event::ContactBlocked { .. }
             | Event::ContactUnblocked { .. }
             | Event::LeadOptionsChanged { .. }
+            | Event::PlanChanged { .. }
             | Event::SettingsChanged { .. } => None,
         }
     }
@@ -143,9 +153,10 @@ impl EventFrame {
                     note: None,
                 }
             }
-            Event::MessagePosted { .. }
-            | Event::ConversationReopened { .. }
-            | Event::LeadOptionsChanged { .. } => self.event.clone(),
+            Event::LeadOptionsChanged { options, .. } => {
+                Event::LeadOptionsChanged { options: options.clone(), saved: None }
+            }
+            Event::MessagePosted { .. } | Event::ConversationReopened { .. } => self.event.clone(),
             Event::OutcomeChanged { .. }
             | Event::Assigned { .. }
             | Event::Unassigned { .. }
@@ -156,6 +167,7 @@ impl EventFrame {
             | Event::HandedToBot { .. }
             | Event::AutoCloseArmed { .. }
             | Event::AutoCloseCancelled { .. }
+            | Event::PlanChanged { .. }
             | Event::SettingsChanged { .. } => return None,
         };
         Some(EventFrame { event, ..self.clone() })

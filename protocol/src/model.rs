@@ -392,5 +392,15 @@ pub struct Summary {
 pub struct WorkspaceView {
     pub plan: Plan,
     pub settings: WorkspaceSettings,
+    /// As saved by the owner (what applies depends on the plan).
+    pub lead_options: LeadOptions,
     pub agents: Vec<Agent>,
 }
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangePlan {
+    pub plan: Plan,
+}
+
+/// Longest closing notification a lead can be shown.
+pub const MAX_NOTIFICATION_CHARS: usize = 500;

@@ -173,8 +173,8 @@ impl Replica {
             Event::AutoCloseCancelled { conversation_id, .. } => {
                 self.edit(conversation_id, |c| c.auto_close_at = None);
             }
-            Event::SettingsChanged { .. } => {}
-            Event::LeadOptionsChanged { options } => self.options = options.clone(),
+            Event::SettingsChanged { .. } | Event::PlanChanged { .. } => {}
+            Event::LeadOptionsChanged { options, .. } => self.options = options.clone(),
         }
         true
     }
@@ -402,7 +402,7 @@ mod tests {
             Event::ConversationStarted { conversation: conversation("c", 1) },
             Event::MessagePosted { message: message("m", "c", 1) },
             Event::ConversationReopened { conversation_id: ConversationId("c".into()), cycle: 2 },
-            Event::LeadOptionsChanged { options: LeadOptions::default() },
+            Event::LeadOptionsChanged { options: LeadOptions::default(), saved: None },
         ];
         for event in events {
             let value = serde_json::to_value(&event).unwrap();

@@ -14,6 +14,26 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API, WebSockets, widget and inbox.
     Serve(ServeConfig),
+    /// Operator commands on a workspace's plan.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PlanCommand {
+    /// Moves WORKSPACE (its id or widget key) to PLAN: free, starter, professional, enterprise.
+    Set {
+        workspace: String,
+        #[arg(value_parser = parse_plan)]
+        plan: porch_protocol::Plan,
+        #[arg(long, env = "PORCH_DATABASE_URL", default_value = "sqlite://data/porch.db")]
+        database_url: String,
+    },
+}
+
+fn parse_plan(s: &str) -> Result<porch_protocol::Plan, String> {
+    porch_protocol::Plan::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a plan: free, starter, professional, enterprise"))
 }
 
 #[derive(Clone, clap::Args)]

@@ -149,7 +149,7 @@ mod tests {
             at: 0,
             actor: Actor::System,
             contact_id: contact.map(|c| ContactId(c.into())),
-            event: Event::LeadOptionsChanged { options: LeadOptions::default() },
+            event: Event::LeadOptionsChanged { options: LeadOptions::default(), saved: None },
         }
     }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 mod error;
 pub mod hub;
+pub mod operator;
 mod routes;
 pub mod scheduler;
 mod service;

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use clap::Parser;
-use porch_server::config::{Cli, Command, ServeConfig};
+use porch_server::config::{Cli, Command, PlanCommand, ServeConfig};
 use porch_server::{demo, AppState, Clock, ManualClock, SystemClock};
 use tracing_subscriber::EnvFilter;
 
@@ -14,7 +14,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     match Cli::parse().command {
         Command::Serve(config) => serve(config).await,
+        Command::Plan(PlanCommand::Set { workspace, plan, database_url }) => {
+            set_plan(&workspace, plan, &database_url).await
+        }
     }
+}
+
+async fn set_plan(
+    workspace: &str,
+    plan: porch_protocol::Plan,
+    database_url: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = porch_store::connect(database_url).await?;
+    let message =
+        porch_server::operator::set_plan(store.as_ref(), workspace, plan, SystemClock.now())
+            .await?;
+    println!("{message}");
+    Ok(())
 }
 
 async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {

@@ -337,7 +337,7 @@ async fn leads_resume_only_their_own_events(store: Arc<dyn Store>) {
     let (ann, bob) = (contact(&store, &ws).await, contact(&store, &ws).await);
     start_conversation(&store, &ws, &ann, "from Ann").await;
     start_conversation(&store, &ws, &bob, "from Bob").await;
-    let changed = Event::LeadOptionsChanged { options: LeadOptions::default() };
+    let changed = Event::LeadOptionsChanged { options: LeadOptions::default(), saved: None };
     let options = store.record_workspace_event(&ws.id, Actor::System, NOW, changed).await.unwrap();
     assert_eq!((options.seq, options.contact_id), (5, None));
 

@@ -22,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/agent/workspace", get(workspace))
         .route("/agent/settings/closing-notes", put(set_closing_notes))
         .route("/agent/settings/auto-close", put(set_auto_close))
+        .route("/agent/settings/lead-options", put(set_lead_options))
+        .route("/agent/plan", put(set_plan))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
 }
@@ -71,7 +73,52 @@ async fn workspace(
         .await?
         .ok_or(ApiError::NotFound("workspace"))?;
     let agents = state.store.agents(&session.workspace_id).await?;
-    Ok(Json(wire::WorkspaceView { plan: workspace.plan, settings: workspace.settings, agents }))
+    Ok(Json(wire::WorkspaceView {
+        plan: workspace.plan,
+        settings: workspace.settings,
+        lead_options: workspace.lead_options,
+        agents,
+    }))
+}
+
+/// Owners and managers choose what a closing does to the lead; the plan gates it.
+async fn set_lead_options(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::LeadOptions>,
+) -> Result<Json<wire::WorkspaceView>, ApiError> {
+    if session.agent.role == Role::Agent {
+        return Err(ApiError::Forbidden);
+    }
+    let plan = workspace_of(&state, &session).await?.plan;
+    let actor = Actor::Agent(session.agent.id.clone());
+    let decide: porch_store::Decide = Box::new(move |_| porch_domain::save_lead_options(plan, req));
+    state.record(&session.workspace_id, None, actor, decide).await?;
+    workspace(State(state), AgentSession(session)).await
+}
+
+/// Owners change the plan (billing would call this); saved options start or stop applying.
+async fn set_plan(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::ChangePlan>,
+) -> Result<Json<wire::WorkspaceView>, ApiError> {
+    if session.agent.role != Role::Owner {
+        return Err(ApiError::Forbidden);
+    }
+    let current = workspace_of(&state, &session).await?;
+    let actor = Actor::Agent(session.agent.id.clone());
+    let events = porch_domain::change_plan(current.plan, req.plan, &current.lead_options);
+    let decide: porch_store::Decide = Box::new(move |_| Ok(events));
+    state.record(&session.workspace_id, None, actor, decide).await?;
+    workspace(State(state), AgentSession(session)).await
+}
+
+async fn workspace_of(
+    state: &AppState,
+    session: &AgentRecord,
+) -> Result<porch_store::Workspace, ApiError> {
+    state.store.workspace(&session.workspace_id).await?.ok_or(ApiError::NotFound("workspace"))
 }
 
 /// Records a change of the workspace's settings, made by an owner or manager.

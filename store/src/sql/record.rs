@@ -266,9 +266,22 @@ async fn project(
                 .execute(&mut **tx)
                 .await?;
         }
-        // The saved options live on the workspace row, written by their own store call; the
-        // event carries the effective ones for widgets.
-        Event::LeadOptionsChanged { .. } => {}
+        Event::LeadOptionsChanged { saved: Some(saved), .. } => {
+            sqlx::query("UPDATE workspaces SET lead_options = $2 WHERE id = $1")
+                .bind(workspace.as_str())
+                .bind(json(saved)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+        // Only what applies changed (a plan change): nothing saved moves.
+        Event::LeadOptionsChanged { saved: None, .. } => {}
+        Event::PlanChanged { plan } => {
+            sqlx::query("UPDATE workspaces SET plan = $2 WHERE id = $1")
+                .bind(workspace.as_str())
+                .bind(plan.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -3,4 +3,5 @@
 mod api;
 mod auto_close;
 mod lifecycle;
+mod plans;
 mod ws;
