@@ -35,6 +35,15 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     read(request.send().await.map_err(network)?).await
 }
 
+/// A PUT with the agent's cookie.
+pub async fn put<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, wire::ApiError> {
+    let request = Request::put(path).json(body).map_err(network)?;
+    read(request.send().await.map_err(network)?).await
+}
+
 /// A POST whose answer has no body worth reading (204).
 pub async fn post_empty(path: &str) -> Result<(), wire::ApiError> {
     let response = Request::post(path).send().await.map_err(network)?;

@@ -113,6 +113,16 @@ impl Browser {
         self.type_into("login-email", email).await;
         self.type_into("login-password", password).await;
         self.click("login-submit").await;
+        self.wait_live().await;
+    }
+
+    /// Opens (or reloads) the inbox of an agent already signed in.
+    pub async fn open_inbox(&self, base: &str) {
+        self.goto(&format!("{base}/app/")).await;
+        self.wait_live().await;
+    }
+
+    async fn wait_live(&self) {
         eventually("the inbox socket to be live", || async {
             let state = self.find("connection").await.attr("data-state").await.ok().flatten();
             (state.as_deref() == Some("live")).then_some(())
@@ -124,6 +134,24 @@ impl Browser {
     pub async fn open_widget(&self, base: &str, key: &str) {
         self.goto(&format!("{base}/demo?key={key}")).await;
         self.click("porch-launcher").await;
+        let frame = self.find("porch-frame").await;
+        frame.enter_frame().await.expect("enter the widget iframe");
+    }
+
+    /// Opens a new tab of the same browser (same storage: the same lead) and switches to it.
+    pub async fn new_tab(&self) -> fantoccini::wd::WindowHandle {
+        let tab = self.client.new_window(true).await.expect("new tab");
+        self.client.switch_to_window(tab.handle.clone()).await.expect("switch tab");
+        tab.handle
+    }
+
+    pub async fn switch_to(&self, tab: fantoccini::wd::WindowHandle) {
+        self.client.switch_to_window(tab).await.expect("switch tab");
+    }
+
+    /// Re-enters the widget iframe after switching tabs.
+    pub async fn enter_widget(&self) {
+        self.client.enter_parent_frame().await.ok();
         let frame = self.find("porch-frame").await;
         frame.enter_frame().await.expect("enter the widget iframe");
     }

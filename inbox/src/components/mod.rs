@@ -5,6 +5,7 @@
 mod close_dialog;
 mod conversation;
 mod folders;
+mod settings;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -79,6 +80,9 @@ pub(crate) struct Ctx {
     pub selected: RwSignal<Option<ConversationId>>,
     pub error: RwSignal<Option<String>>,
     pub me: StoredValue<AgentId>,
+    pub role: StoredValue<wire::Role>,
+    /// The settings page instead of the conversations.
+    pub settings_open: RwSignal<bool>,
     pub workspace: RwSignal<Option<wire::WorkspaceView>>,
     /// The server's clock as this page follows it (ticking every second): for snoozes and
     /// auto-close countdowns.
@@ -156,6 +160,8 @@ fn Inbox(me: wire::Me) -> impl IntoView {
         selected: RwSignal::new(None),
         error: RwSignal::new(None),
         me: StoredValue::new(me.agent.id.clone()),
+        role: StoredValue::new(me.agent.role),
+        settings_open: RwSignal::new(false),
         workspace: RwSignal::new(None),
         now: RwSignal::new(me.now),
         offset: StoredValue::new(me.now - now()),
@@ -225,13 +231,24 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                     {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
                 </span>
                 <span class="who" data-testid="agent-name">{me.agent.name.clone()}</span>
+                <button type="button" class="link light" data-testid="open-settings"
+                    aria-pressed=move || ctx.settings_open.get().to_string()
+                    on:click=move |_| ctx.settings_open.update(|o| *o = !*o)>
+                    {move || if ctx.settings_open.get() { "Conversations" } else { "Settings" }}
+                </button>
                 <button type="button" class="link light" on:click=sign_out>"Sign out"</button>
             </header>
             {move || ctx.error.get().map(|e| view! { <p class="error" role="alert" data-testid="error">{e}</p> })}
-            <div class="columns">
-                <folders::Folders ctx=ctx />
-                <conversation::Detail ctx=ctx />
-            </div>
+            {move || if ctx.settings_open.get() {
+                view! { <settings::Settings ctx=ctx /> }.into_any()
+            } else {
+                view! {
+                    <div class="columns">
+                        <folders::Folders ctx=ctx />
+                        <conversation::Detail ctx=ctx />
+                    </div>
+                }.into_any()
+            }}
         </div>
     }
 }

@@ -3,5 +3,6 @@
 //! `#[ignore]` for a bare `cargo test`.
 
 mod auto_close;
+mod closing_options;
 mod lifecycle;
 mod walking_skeleton;
