@@ -49,6 +49,28 @@ fn checkbox(
     }
 }
 
+/// Saves one part of the workspace's settings; the answer becomes the inbox's copy.
+fn save_settings<B: serde::Serialize + 'static>(
+    ctx: Ctx,
+    path: &'static str,
+    body: B,
+    status: RwSignal<Option<Result<String, String>>>,
+) {
+    spawn_local(async move {
+        match client::put::<_, wire::WorkspaceSettings>(path, &body).await {
+            Ok(settings) => {
+                ctx.workspace.update(|w| {
+                    if let Some(w) = w {
+                        w.settings = settings
+                    }
+                });
+                status.set(Some(Ok("Saved.".into())));
+            }
+            Err(e) => status.set(Some(Err(e.message))),
+        }
+    });
+}
+
 /// Shows the outcome of a save next to its form.
 fn status_line(
     status: RwSignal<Option<Result<String, String>>>,
@@ -164,24 +186,7 @@ fn AutoCloseForm(ctx: Ctx, saved: AutoCloseSettings, editable: bool) -> impl Int
             settings: current(),
             apply_to_open: apply_to_open.get_untracked(),
         };
-        spawn_local(async move {
-            match client::put::<_, wire::WorkspaceSettings>(
-                "/api/v1/agent/settings/auto-close",
-                &body,
-            )
-            .await
-            {
-                Ok(settings) => {
-                    ctx.workspace.update(|w| {
-                        if let Some(w) = w {
-                            w.settings = settings
-                        }
-                    });
-                    status.set(Some(Ok("Saved.".into())));
-                }
-                Err(e) => status.set(Some(Err(e.message))),
-            }
-        });
+        save_settings(ctx, "/api/v1/agent/settings/auto-close", body, status);
     };
     let periods = [
         (30, "30 minutes"),
@@ -247,24 +252,7 @@ fn ClosingNotesForm(ctx: Ctx, saved: ClosingNotesSettings, editable: bool) -> im
                 .map(str::to_owned)
                 .collect(),
         };
-        spawn_local(async move {
-            match client::put::<_, wire::WorkspaceSettings>(
-                "/api/v1/agent/settings/closing-notes",
-                &body,
-            )
-            .await
-            {
-                Ok(settings) => {
-                    ctx.workspace.update(|w| {
-                        if let Some(w) = w {
-                            w.settings = settings
-                        }
-                    });
-                    status.set(Some(Ok("Saved.".into())));
-                }
-                Err(e) => status.set(Some(Err(e.message))),
-            }
-        });
+        save_settings(ctx, "/api/v1/agent/settings/closing-notes", body, status);
     };
     let modes = [
         (ClosingNotesMode::Off, "off", "Off"),
