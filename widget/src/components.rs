@@ -65,6 +65,7 @@ pub fn App(key: String) -> impl IntoView {
         move || stop.store(true, Ordering::Relaxed)
     });
     spawn_local(open_session(ctx, key, connection, stop));
+    host::listen();
 
     let label = move || match connection.get() {
         Connection::Live => "Online",
@@ -72,7 +73,8 @@ pub fn App(key: String) -> impl IntoView {
         Connection::Offline => "Offline — retrying",
     };
     view! {
-        <div class="porch" data-testid="widget">
+        <div class="porch" data-testid="widget"
+            on:keydown=|ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { host::notify(&json!({"porch": "hide"})) }>
             <header class="bar">
                 <h1>"Chat"</h1>
                 <span class="connection" data-testid="connection"
@@ -84,15 +86,17 @@ pub fn App(key: String) -> impl IntoView {
                     "×"
                 </button>
             </header>
-            {move || ctx.error.get().map(|e| view! {
-                <p class="error" role="alert" data-testid="error">{e}</p>
-            })}
-            {move || match ctx.screen.get() {
-                Screen::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                Screen::Home => view! { <Home ctx=ctx /> }.into_any(),
-                Screen::Draft => view! { <Chat ctx=ctx id=None /> }.into_any(),
-                Screen::Conversation(id) => view! { <Chat ctx=ctx id=Some(id) /> }.into_any(),
-            }}
+            <main class="screen">
+                {move || ctx.error.get().map(|e| view! {
+                    <p class="error" role="alert" data-testid="error">{e}</p>
+                })}
+                {move || match ctx.screen.get() {
+                    Screen::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                    Screen::Home => view! { <Home ctx=ctx /> }.into_any(),
+                    Screen::Draft => view! { <Chat ctx=ctx id=None /> }.into_any(),
+                    Screen::Conversation(id) => view! { <Chat ctx=ctx id=Some(id) /> }.into_any(),
+                }}
+            </main>
         </div>
     }
 }
@@ -129,12 +133,18 @@ async fn open_session(
         move |frame| {
             if let ServerFrame::Event(frame) = frame {
                 let applied = ctx.replica.try_update(|r| r.apply(&frame)).unwrap_or(false);
-                if let (true, Event::ConversationClosed { conversation_id, .. }) =
-                    (applied, &frame.event)
-                {
-                    host::notify(&json!({"porch": "event", "name": "conversation:closed",
-                        "payload": {"conversation_id": conversation_id}}));
-                }
+                // The host page hears of closures and messages by id, never their text.
+                let (name, payload) = match (applied, &frame.event) {
+                    (true, Event::ConversationClosed { conversation_id, .. }) => {
+                        ("conversation:closed", json!({"conversation_id": conversation_id}))
+                    }
+                    (true, Event::MessagePosted { message }) => (
+                        "message",
+                        json!({"conversation_id": message.conversation_id, "author_kind": message.author_kind}),
+                    ),
+                    _ => return,
+                };
+                host::notify(&json!({"porch": "event", "name": name, "payload": payload}));
             }
         },
         move |status| connection.set(status),
@@ -194,6 +204,13 @@ fn Home(ctx: Ctx) -> impl IntoView {
 #[component]
 fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
     let text = RwSignal::new(String::new());
+    // Keyboard users land in the composer when a conversation opens.
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+    });
     let sending = RwSignal::new(false);
     let conversation = {
         let id = id.clone();
@@ -269,7 +286,7 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             <button class="link" type="button" data-testid="back" on:click=move |_| ctx.screen.set(Screen::Home)>
                 "← All conversations"
             </button>
-            <ol class="messages" data-testid="messages">
+            <ol class="messages" data-testid="messages" aria-label="Messages">
                 <For each=messages key=|m| m.id.clone() children=|m| {
                     let mine = m.author_kind == AuthorKind::Contact;
                     view! {
@@ -286,7 +303,7 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             </div>
             <form class="composer" data-testid="composer" on:submit=send>
                 <label for="porch-input" class="sr-only">"Message"</label>
-                <input id="porch-input" type="text" autocomplete="off" data-testid="composer-input"
+                <input id="porch-input" type="text" autocomplete="off" data-testid="composer-input" node_ref=input
                     placeholder=move || if disabled.get() { "This conversation is closed" } else { "Write a message…" }
                     prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))

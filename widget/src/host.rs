@@ -1,6 +1,48 @@
 //! Messages to the loader on the host page (`window.parent`). Only non-sensitive notices cross:
 //! readiness, "hide me", and event names with ids.
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Moves keyboard focus into the widget: the composer if one is shown, else the first button.
+pub fn focus_first() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let target = [
+        "[data-testid=\"composer-input\"]:not([disabled])",
+        "[data-testid=\"start-conversation\"]",
+        "button",
+    ]
+    .iter()
+    .find_map(|selector| document.query_selector(selector).ok().flatten());
+    if let Some(element) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// Obeys the loader: `focus` when the lead opens the chat (after the view has settled).
+pub fn listen() {
+    let Some(window) = web_sys::window() else { return };
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+            let from_parent = web_sys::window()
+                .and_then(|w| w.parent().ok().flatten())
+                .is_some_and(|p| event.source().is_some_and(|s| s == p.into()));
+            let focus = js_sys::Reflect::get(&event.data(), &"porch".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .is_some_and(|v| v == "focus");
+            if from_parent && focus {
+                leptos::task::spawn_local(async {
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    focus_first();
+                });
+            }
+        });
+    let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    // The widget listens for its whole life.
+    on_message.forget();
+}
+
 pub fn notify(message: &serde_json::Value) {
     let Some(window) = web_sys::window() else { return };
     let Ok(Some(parent)) = window.parent() else { return };

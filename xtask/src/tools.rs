@@ -51,6 +51,7 @@ impl Tools {
         command.env("PATH", &self.path);
         if program == "cargo" || program == "trunk" {
             command.env("CHROMEDRIVER", chromedriver());
+            command.env("PORCH_AXE_JS", self.tools_dir.join("node_modules/axe-core/axe.min.js"));
         }
         command
     }

@@ -2,6 +2,7 @@
 //! They need the built UI (`dist/`) and chromedriver, which `cargo xtask test` provides; hence
 //! `#[ignore]` for a bare `cargo test`.
 
+mod accessibility;
 mod auto_close;
 mod closing_options;
 mod lifecycle;

@@ -1,0 +1,106 @@
+use fantoccini::key::Key;
+use porch_server::demo;
+use porch_tests::browser::{eventually, Browser};
+use porch_tests::{AgentClient, TestServer};
+use serde_json::json;
+
+/// axe-core as `cargo xtask test` installs it (npm `axe-core`).
+fn axe_source() -> String {
+    let path = std::env::var("PORCH_AXE_JS").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/porch/tools/node_modules/axe-core/axe.min.js",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    });
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("axe-core at {path} (cargo xtask test installs it): {e}"))
+}
+
+/// axe-core's violations on the current frame, as "rule: nodes" lines.
+async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
+    let inject = "if (!window.axe) { const s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s); }";
+    browser.client.execute(inject, vec![json!(axe)]).await.expect("inject axe");
+    let run = "const done = arguments[arguments.length - 1];
+        axe.run(document).then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));";
+    let found = browser.client.execute_async(run, vec![]).await.expect("axe runs");
+    serde_json::from_value(found).expect("a list")
+}
+
+/// axe-core finds nothing on the widget: home, a conversation, and a closed one with the
+/// owner's notice.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn axe_finds_no_violations_in_the_widget() {
+    let server = TestServer::start().await;
+    let axe = axe_source();
+    let lead = Browser::start().await;
+    lead.open_widget(&server.base, demo::WIDGET_KEY).await;
+    lead.find("start-conversation").await;
+    assert_eq!(violations(&lead, &axe).await, Vec::<String>::new(), "home");
+    lead.click("start-conversation").await;
+    lead.type_into("composer-input", "Hello").await;
+    lead.click("send").await;
+    lead.wait_for_text("message", "Hello").await;
+    assert_eq!(violations(&lead, &axe).await, Vec::<String>::new(), "chat");
+    let agent = AgentClient::demo(&server).await;
+    let list: Vec<porch_protocol::Conversation> =
+        agent.http.get("/api/v1/agent/conversations").await.json();
+    agent.close(&list[0].id).await;
+    lead.find("close-notification").await;
+    assert_eq!(violations(&lead, &axe).await, Vec::<String>::new(), "closed, with the notice");
+    lead.close().await;
+}
+
+fn key(k: Key) -> String {
+    char::from(k).to_string()
+}
+
+/// Types into whatever has focus, as a keyboard would.
+async fn press(browser: &Browser, keys: &str) {
+    browser.client.active_element().await.unwrap().send_keys(keys).await.unwrap();
+}
+
+async fn focused_test_id(browser: &Browser) -> Option<String> {
+    let active = browser.client.active_element().await.ok()?;
+    active.attr("data-testid").await.ok().flatten()
+}
+
+/// From the launcher to a sent message and back, by keyboard alone.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn keyboard_only_from_launcher_to_message() {
+    let server = TestServer::start().await;
+    let lead = Browser::start().await;
+    lead.goto(&server.url("/demo")).await;
+    lead.find("porch-launcher").await;
+    press(&lead, &key(Key::Tab)).await;
+    assert_eq!(focused_test_id(&lead).await.as_deref(), Some("porch-launcher"));
+    press(&lead, &key(Key::Enter)).await;
+
+    let frame = lead.find("porch-frame").await;
+    frame.enter_frame().await.unwrap();
+    eventually("focus to move into the widget", || async {
+        (focused_test_id(&lead).await.as_deref() == Some("start-conversation")).then_some(())
+    })
+    .await;
+    press(&lead, &key(Key::Enter)).await;
+    eventually("the composer to take focus", || async {
+        (focused_test_id(&lead).await.as_deref() == Some("composer-input")).then_some(())
+    })
+    .await;
+    press(&lead, &format!("Hello from the keyboard{}", key(Key::Enter))).await;
+    lead.wait_for_text("message", "Hello from the keyboard").await;
+
+    // Escape closes the widget and gives focus back to the launcher.
+    press(&lead, &key(Key::Escape)).await;
+    lead.client.enter_parent_frame().await.unwrap();
+    eventually("focus back on the launcher", || async {
+        (focused_test_id(&lead).await.as_deref() == Some("porch-launcher")).then_some(())
+    })
+    .await;
+    let hidden = lead
+        .run("return getComputedStyle(document.querySelector('[data-testid=porch-frame]')).display")
+        .await;
+    assert_eq!(hidden, json!("none"));
+    lead.close().await;
+}
