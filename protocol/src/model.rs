@@ -312,6 +312,26 @@ pub struct WidgetSession {
     pub last_seq: u64,
 }
 
+/// From `Porch.identify(...)`: who the lead is, signed by the owner's backend:
+/// `hash` = hex(HMAC-SHA256(workspace identity secret, id)).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Identify {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub hash: String,
+}
+
+/// The lead after identification: the same token, or (when this identity was already known,
+/// from another browser) a new token of that lead, whose history comes with it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Identified {
+    pub visitor_token: String,
+    pub contact_id: ContactId,
+    /// True when this browser now belongs to a lead other than before: reload the session.
+    pub switched: bool,
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StartConversation {
     /// An optional first message.
@@ -395,6 +415,8 @@ pub struct WorkspaceView {
     /// As saved by the owner (what applies depends on the plan).
     pub lead_options: LeadOptions,
     pub agents: Vec<Agent>,
+    /// The secret that signs lead identities; shown to owners only.
+    pub identity_secret: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -104,3 +104,53 @@ impl FromRequestParts<AppState> for Lead {
         Lead::from_token(state, token.trim()).await
     }
 }
+
+/// Whether `hash` is hex(HMAC-SHA256(secret, id)), compared in constant time. An empty secret
+/// (a workspace without one) verifies nothing.
+pub fn verify_identity(secret: &str, id: &str, hash: &str) -> bool {
+    use hmac::Mac;
+    let Some(expected) = from_hex(hash.trim()) else { return false };
+    if secret.is_empty() {
+        return false;
+    }
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(id.as_bytes());
+    mac.verify_slice(&expected).is_ok()
+}
+
+/// hex(HMAC-SHA256(secret, id)): what an owner's backend computes (tests sign with it too).
+pub fn sign_identity(secret: &str, id: &str) -> String {
+    use hmac::Mac;
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(id.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_right_signature_verifies() {
+        let hash = sign_identity("s3cret", "user-42");
+        assert!(verify_identity("s3cret", "user-42", &hash));
+        assert!(verify_identity("s3cret", "user-42", &hash.to_uppercase()));
+        assert!(!verify_identity("s3cret", "user-43", &hash));
+        assert!(!verify_identity("other", "user-42", &hash));
+        assert!(!verify_identity("", "user-42", &sign_identity("", "user-42")), "no secret");
+        for junk in ["", "zz", "abc", &hash[..10], "é1"] {
+            assert!(!verify_identity("s3cret", "user-42", junk), "{junk:?}");
+        }
+    }
+}

@@ -69,6 +69,21 @@ pub trait Store: Send + Sync + 'static {
     async fn agents(&self, workspace: &WorkspaceId) -> Result<Vec<Agent>>;
     async fn create_contact(&self, new: &NewContact) -> Result<()>;
     async fn contact_by_token(&self, token_hash: &str) -> Result<Option<ContactRecord>>;
+    /// Another browser of the same lead.
+    async fn add_visitor_token(
+        &self,
+        token_hash: &str,
+        contact: &ContactId,
+        now: Millis,
+    ) -> Result<()>;
+    /// Records who `contact` is; when another contact of the workspace already has that
+    /// identity, that one is the lead: its id is returned and `contact` is left as it was.
+    async fn identify_contact(
+        &self,
+        workspace: &WorkspaceId,
+        contact: &ContactId,
+        identity: &Identity,
+    ) -> Result<ContactId>;
 
     // ---- conversations: reads ----
     async fn conversation(

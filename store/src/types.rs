@@ -23,6 +23,9 @@ pub struct Workspace {
     /// As saved by the owner; see `porch_domain::effective_lead_options` for what applies.
     pub lead_options: LeadOptions,
     pub settings: WorkspaceSettings,
+    /// Signs lead identities (HMAC-SHA256 of the lead's id); empty on workspaces made before
+    /// identities existed, which then refuse every identity.
+    pub identity_secret: String,
 }
 
 #[derive(Clone, Debug)]
@@ -87,4 +90,12 @@ pub struct Timer {
 pub enum TimerKind {
     AutoClose,
     SnoozeEnd,
+}
+
+/// Who an identified lead is, as the owner's site says (and signs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    pub external_id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
 }

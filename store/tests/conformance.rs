@@ -43,6 +43,7 @@ conformance!(
     blocking_and_handing_to_the_bot,
     settings_and_agents,
     deadlines_are_stored_and_listed_for_the_scheduler,
+    identities_join_browsers_to_one_lead,
 );
 
 /// Records one decision on a conversation, as `actor`, at `now`.
@@ -569,4 +570,22 @@ async fn deadlines_are_stored_and_listed_for_the_scheduler(store: Arc<dyn Store>
     })
     .await;
     assert_eq!(state(store.clone(), ws.id.clone()).await.last_human_reply_at, None);
+}
+
+async fn identities_join_browsers_to_one_lead(store: Arc<dyn Store>) {
+    let (ws, other) = (workspace(&store).await, workspace(&store).await);
+    assert_eq!(ws.identity_secret.len(), 64, "each workspace gets its own secret");
+    assert_ne!(ws.identity_secret, other.identity_secret);
+    let (laptop, phone) = (contact(&store, &ws).await, contact(&store, &ws).await);
+    let ada = Identity { external_id: "ada".into(), name: Some("Ada".into()), email: None };
+    assert_eq!(store.identify_contact(&ws.id, &laptop, &ada).await.unwrap(), laptop);
+    // The phone claims the same identity: the laptop's contact is the lead.
+    assert_eq!(store.identify_contact(&ws.id, &phone, &ada).await.unwrap(), laptop);
+    store.add_visitor_token("phone-token", &laptop, NOW).await.unwrap();
+    assert_eq!(store.contact_by_token("phone-token").await.unwrap().unwrap().id, laptop);
+    let dup = store.add_visitor_token("phone-token", &phone, NOW).await;
+    assert!(matches!(dup, Err(StoreError::Conflict("visitor_token"))));
+    // The same external id in another workspace is another person.
+    let stranger = contact(&store, &other).await;
+    assert_eq!(store.identify_contact(&other.id, &stranger, &ada).await.unwrap(), stranger);
 }

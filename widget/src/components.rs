@@ -64,8 +64,8 @@ pub fn App(key: String) -> impl IntoView {
         let stop = stop.clone();
         move || stop.store(true, Ordering::Relaxed)
     });
-    spawn_local(open_session(ctx, key, connection, stop));
-    host::listen();
+    spawn_local(open_session(ctx, key.clone(), connection, stop));
+    host::listen(move |user| spawn_local(identify(ctx, key.clone(), user)));
 
     let label = move || match connection.get() {
         Connection::Live => "Online",
@@ -151,6 +151,29 @@ async fn open_session(
         stop,
     );
     host::notify(&json!({"porch": "ready"}));
+}
+
+/// `Porch.identify(user)`: a lead already known under this identity takes this browser over,
+/// with their history (the page reloads into their session).
+async fn identify(ctx: Ctx, key: String, user: serde_json::Value) {
+    let warn =
+        |message: &str| web_sys::console::warn_1(&format!("Porch.identify: {message}").into());
+    let Ok(request) = serde_json::from_value::<wire::Identify>(user) else {
+        return warn("expected {id, name, email, hash}");
+    };
+    let token = ctx.token.get_untracked();
+    match client::post::<_, wire::Identified>("/api/v1/widget/identify", &request, Some(&token))
+        .await
+    {
+        Ok(who) if who.switched => {
+            let _ = LocalStorage::set(token_storage_key(&key), &who.visitor_token);
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        }
+        Ok(_) => {}
+        Err(e) => warn(&e.message),
+    }
 }
 
 fn time_of(millis: i64) -> String {

@@ -19,23 +19,34 @@ pub fn focus_first() {
     }
 }
 
-/// Obeys the loader: `focus` when the lead opens the chat (after the view has settled).
-pub fn listen() {
+/// Obeys the loader: `focus` when the lead opens the chat (after the view has settled), and
+/// `identify` from `Porch.identify(user)`, handed to `on_identify`.
+pub fn listen(on_identify: impl Fn(serde_json::Value) + 'static) {
     let Some(window) = web_sys::window() else { return };
     let on_message =
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let from_parent = web_sys::window()
                 .and_then(|w| w.parent().ok().flatten())
                 .is_some_and(|p| event.source().is_some_and(|s| s == p.into()));
-            let focus = js_sys::Reflect::get(&event.data(), &"porch".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .is_some_and(|v| v == "focus");
-            if from_parent && focus {
-                leptos::task::spawn_local(async {
+            if !from_parent {
+                return;
+            }
+            let field = |name: &str| js_sys::Reflect::get(&event.data(), &name.into()).ok();
+            match field("porch").and_then(|v| v.as_string()).as_deref() {
+                Some("focus") => leptos::task::spawn_local(async {
                     gloo_timers::future::TimeoutFuture::new(0).await;
                     focus_first();
-                });
+                }),
+                Some("identify") => {
+                    let user = field("user")
+                        .and_then(|u| js_sys::JSON::stringify(&u).ok())
+                        .and_then(|s| s.as_string())
+                        .and_then(|s| serde_json::from_str(&s).ok());
+                    if let Some(user) = user {
+                        on_identify(user);
+                    }
+                }
+                _ => {}
             }
         });
     let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());

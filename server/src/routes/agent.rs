@@ -78,6 +78,7 @@ async fn workspace(
         settings: workspace.settings,
         lead_options: workspace.lead_options,
         agents,
+        identity_secret: (session.agent.role == Role::Owner).then_some(workspace.identity_secret),
     }))
 }
 

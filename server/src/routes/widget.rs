@@ -25,6 +25,62 @@ pub fn router() -> Router<AppState> {
         .route("/widget/conversations/{id}", get(read))
         .route("/widget/conversations/{id}/messages", post(post_message))
         .route("/widget/ws", get(socket))
+        .route("/widget/identify", post(identify))
+}
+
+/// Longest external id, name or e-mail accepted from `Porch.identify`.
+const MAX_IDENTITY_CHARS: usize = 200;
+
+/// The owner's site says who the lead is, signed with the workspace's secret. A lead already
+/// known under that identity (from another browser) takes this browser over, history and all.
+async fn identify(
+    State(state): State<AppState>,
+    lead: Lead,
+    headers: axum::http::HeaderMap,
+    Json(req): Json<wire::Identify>,
+) -> Result<Json<wire::Identified>, ApiError> {
+    let fields = [Some(&req.id), req.name.as_ref(), req.email.as_ref()];
+    if req.id.trim().is_empty()
+        || fields.iter().flatten().any(|f| f.chars().count() > MAX_IDENTITY_CHARS)
+    {
+        return Err(ApiError::BadRequest {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_identity",
+            message: format!("an identity needs an id; id, name and e-mail have at most {MAX_IDENTITY_CHARS} characters"),
+        });
+    }
+    let workspace = state
+        .store
+        .workspace(&lead.0.workspace_id)
+        .await?
+        .ok_or(ApiError::NotFound("workspace"))?;
+    if !crate::auth::verify_identity(&workspace.identity_secret, &req.id, &req.hash) {
+        return Err(ApiError::BadRequest {
+            status: StatusCode::FORBIDDEN,
+            code: "invalid_identity",
+            message: "the identity's hash does not match; sign the id with the workspace's secret"
+                .into(),
+        });
+    }
+    let identity = porch_store::Identity { external_id: req.id, name: req.name, email: req.email };
+    let owner = state.store.identify_contact(&workspace.id, &lead.0.id, &identity).await?;
+    let current = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if owner == lead.0.id {
+        return Ok(Json(wire::Identified {
+            visitor_token: current,
+            contact_id: owner,
+            switched: false,
+        }));
+    }
+    let token = new_token()?;
+    state.store.add_visitor_token(&token_hash(&token), &owner, state.clock.now()).await?;
+    Ok(Json(wire::Identified { visitor_token: token, contact_id: owner, switched: true }))
 }
 
 /// Opens (or resumes) a lead's session for a workspace key: the visitor token to keep, the

@@ -16,8 +16,8 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 use crate::{
-    AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, NewAgent, NewContact,
-    NewWorkspace, Result, Store, StoreError, Timer, TimerKind, Workspace,
+    AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, Identity, NewAgent,
+    NewContact, NewWorkspace, Result, Store, StoreError, Timer, TimerKind, Workspace,
 };
 use porch_domain::ConversationState;
 use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS, WORKSPACE_COLUMNS};
@@ -45,11 +45,13 @@ impl Backend {
                 (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
                 (2, "lifecycle", include_str!("../../migrations/sqlite/0002_lifecycle.sql")),
                 (3, "auto_close", include_str!("../../migrations/sqlite/0003_auto_close.sql")),
+                (4, "identity", include_str!("../../migrations/sqlite/0004_identity.sql")),
             ],
             Backend::Postgres => &[
                 (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
                 (2, "lifecycle", include_str!("../../migrations/postgres/0002_lifecycle.sql")),
                 (3, "auto_close", include_str!("../../migrations/postgres/0003_auto_close.sql")),
+                (4, "identity", include_str!("../../migrations/postgres/0004_identity.sql")),
             ],
         };
         files
@@ -134,6 +136,24 @@ fn sqlite_url(url: &str) -> Result<String> {
     })
 }
 
+async fn add_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    token_hash: &str,
+    contact: &ContactId,
+    now: Millis,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO visitor_tokens (token_hash, contact_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(contact.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| unique_violation(e, "visitor_token"))?;
+    Ok(())
+}
+
 fn unique_violation(e: sqlx::Error, what: &'static str) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
@@ -144,9 +164,13 @@ fn unique_violation(e: sqlx::Error, what: &'static str) -> StoreError {
 #[async_trait::async_trait]
 impl Store for SqlStore {
     async fn create_workspace(&self, new: &NewWorkspace) -> Result<Workspace> {
+        // 244 random bits from the OS, by way of two v4 UUIDs.
+        let identity_secret =
+            format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
         sqlx::query(
-            "INSERT INTO workspaces (id, name, widget_key, plan, lead_options, settings, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO workspaces
+                 (id, name, widget_key, plan, lead_options, settings, identity_secret, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(new.id.as_str())
         .bind(&new.name)
@@ -154,6 +178,7 @@ impl Store for SqlStore {
         .bind(new.plan.as_str())
         .bind(rows::json(&new.lead_options)?)
         .bind(rows::json(&new.settings)?)
+        .bind(&identity_secret)
         .bind(new.created_at)
         .execute(&self.pool)
         .await
@@ -165,6 +190,7 @@ impl Store for SqlStore {
             plan: new.plan,
             lead_options: new.lead_options.clone(),
             settings: new.settings.clone(),
+            identity_secret,
         })
     }
 
@@ -285,6 +311,7 @@ impl Store for SqlStore {
     }
 
     async fn create_contact(&self, new: &NewContact) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO contacts (id, workspace_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -292,18 +319,34 @@ impl Store for SqlStore {
         .bind(new.workspace_id.as_str())
         .bind(&new.token_hash)
         .bind(new.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| unique_violation(e, "visitor_token"))?;
+        add_token(&mut tx, &new.token_hash, &new.id, new.created_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_visitor_token(
+        &self,
+        token_hash: &str,
+        contact: &ContactId,
+        now: Millis,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        add_token(&mut tx, token_hash, contact, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn contact_by_token(&self, token_hash: &str) -> Result<Option<ContactRecord>> {
-        let row =
-            sqlx::query("SELECT id, workspace_id, blocked FROM contacts WHERE token_hash = $1")
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT c.id, c.workspace_id, c.blocked FROM visitor_tokens t
+             JOIN contacts c ON c.id = t.contact_id WHERE t.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| {
             Ok(ContactRecord {
                 id: ContactId(r.try_get("id")?),
@@ -312,6 +355,37 @@ impl Store for SqlStore {
             })
         })
         .transpose()
+    }
+
+    async fn identify_contact(
+        &self,
+        workspace: &WorkspaceId,
+        contact: &ContactId,
+        identity: &Identity,
+    ) -> Result<ContactId> {
+        let mut tx = self.pool.begin().await?;
+        let known: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM contacts WHERE workspace_id = $1 AND external_id = $2",
+        )
+        .bind(workspace.as_str())
+        .bind(&identity.external_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let owner = known.map(ContactId).unwrap_or_else(|| contact.clone());
+        sqlx::query(
+            "UPDATE contacts SET external_id = $3, name = $4, email = $5
+             WHERE id = $1 AND workspace_id = $2",
+        )
+        .bind(owner.as_str())
+        .bind(workspace.as_str())
+        .bind(&identity.external_id)
+        .bind(identity.name.clone())
+        .bind(identity.email.clone())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| unique_violation(e, "external_id"))?;
+        tx.commit().await?;
+        Ok(owner)
     }
 
     async fn conversation(

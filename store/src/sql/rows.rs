@@ -11,7 +11,8 @@ use sqlx::Row;
 use crate::{AgentRecord, Result, StoreError, Workspace};
 use porch_domain::ConversationState;
 
-pub const WORKSPACE_COLUMNS: &str = "id, name, widget_key, plan, lead_options, settings";
+pub const WORKSPACE_COLUMNS: &str =
+    "id, name, widget_key, plan, lead_options, settings, identity_secret";
 
 pub const CONVERSATION_COLUMNS: &str = "id, contact_id, kind, status, cycle, outcome, \
      closing_source, closed_by, closed_at, closing_category, closing_summary, closing_generated, \
@@ -60,6 +61,7 @@ pub fn workspace(row: &AnyRow) -> Result<Workspace> {
             .ok_or_else(|| StoreError::Corrupt(format!("plan {plan:?}")))?,
         lead_options: parse_json(&row.try_get::<String, _>("lead_options")?)?,
         settings: parse_json(&row.try_get::<String, _>("settings")?)?,
+        identity_secret: row.try_get("identity_secret")?,
     })
 }
 

@@ -5,5 +5,6 @@
 mod accessibility;
 mod auto_close;
 mod closing_options;
+mod identity;
 mod lifecycle;
 mod walking_skeleton;
