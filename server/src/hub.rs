@@ -106,6 +106,12 @@ impl Hub {
         }
     }
 
+    /// Drops every socket of a workspace, as a network outage would; their clients reconnect
+    /// and resume from the store.
+    pub fn disconnect(&self, workspace: &WorkspaceId) {
+        self.lock().workspaces.remove(workspace);
+    }
+
     pub fn subscribers(&self, workspace: &WorkspaceId) -> usize {
         self.lock().workspaces.get(workspace).map_or(0, Vec::len)
     }

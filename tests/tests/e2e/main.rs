@@ -7,4 +7,5 @@ mod auto_close;
 mod closing_options;
 mod identity;
 mod lifecycle;
+mod offline;
 mod walking_skeleton;
