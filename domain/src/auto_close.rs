@@ -134,6 +134,7 @@ pub fn follow(
             // A close clears the deadline by itself (the close event says why); no second event.
             Event::ConversationClosed { .. } => return None,
             Event::ConversationReopened { .. } => t.open = true,
+            Event::HandedToHuman { .. } => t.live = true,
             _ => {}
         }
     }

@@ -129,6 +129,10 @@ pub fn post_message(
         events.push(Event::Unsnoozed { conversation_id: conversation.id.clone() });
     }
     events.push(posted(&conversation.id, message, now)?);
+    // Free text to the bot means the lead wants someone: the team takes over.
+    if from_lead && conversation.kind == ConversationKind::Bot {
+        events.push(Event::HandedToHuman { conversation_id: conversation.id.clone() });
+    }
     Ok(events)
 }
 
@@ -190,7 +194,7 @@ pub fn hand_to_bot(conversation: &ConversationState) -> Result<Vec<Event>, Domai
     Ok(events)
 }
 
-fn posted(
+pub(crate) fn posted(
     conversation_id: &ConversationId,
     message: NewMessage,
     now: Millis,

@@ -5,11 +5,13 @@
 //! `porch-store`, transport in `porch-server`.
 
 mod auto_close;
+mod bot;
 mod closing;
 mod conversation;
 mod plan;
 
 pub use auto_close::*;
+pub use bot::*;
 pub use closing::*;
 pub use conversation::*;
 pub use plan::*;
@@ -52,6 +54,10 @@ pub enum DomainError {
     NotLive,
     #[error("{0}")]
     InvalidSettings(String),
+    #[error("this conversation is not with the bot")]
+    NotWithTheBot,
+    #[error("the bot has no quick answer number {0}")]
+    UnknownQuickAnswer(usize),
 }
 
 impl DomainError {
@@ -75,6 +81,8 @@ impl DomainError {
             DomainError::NotSnoozed => "not_snoozed",
             DomainError::NotLive => "not_live",
             DomainError::InvalidSettings(_) => "invalid_settings",
+            DomainError::NotWithTheBot => "not_with_the_bot",
+            DomainError::UnknownQuickAnswer(_) => "unknown_quick_answer",
         }
     }
 }

@@ -152,6 +152,9 @@ pub fn note(
         Event::ContactBlocked { .. } => format!("{who} blocked the contact"),
         Event::ContactUnblocked { .. } => format!("{who} unblocked the contact"),
         Event::HandedToBot { .. } => format!("{who} handed the conversation back to the bot"),
+        Event::HandedToHuman { .. } => {
+            "The visitor asked for a person: over to the team".to_owned()
+        }
         Event::AutoCloseArmed { deadline, previous, reason, .. } => {
             let verb = if previous.is_some() { "moved to" } else { "set for" };
             format!("Auto-close {verb} {} ({})", time(*deadline), reason_text(*reason))

@@ -60,6 +60,10 @@ pub enum Event {
     HandedToBot {
         conversation_id: ConversationId,
     },
+    /// The lead asked for a person (or wrote freely to the bot): now a live chat for the team.
+    HandedToHuman {
+        conversation_id: ConversationId,
+    },
     /// An auto-close deadline was set, or moved (`previous`), and why.
     AutoCloseArmed {
         conversation_id: ConversationId,
@@ -105,6 +109,7 @@ impl Event {
             Event::ContactBlocked { .. } => "contact_blocked",
             Event::ContactUnblocked { .. } => "contact_unblocked",
             Event::HandedToBot { .. } => "handed_to_bot",
+            Event::HandedToHuman { .. } => "handed_to_human",
             Event::AutoCloseArmed { .. } => "auto_close_armed",
             Event::AutoCloseCancelled { .. } => "auto_close_cancelled",
             Event::LeadOptionsChanged { .. } => "lead_options_changed",
@@ -125,6 +130,7 @@ impl Event {
             | Event::Snoozed { conversation_id, .. }
             | Event::Unsnoozed { conversation_id }
             | Event::HandedToBot { conversation_id }
+            | Event::HandedToHuman { conversation_id }
             | Event::AutoCloseArmed { conversation_id, .. }
             | Event::AutoCloseCancelled { conversation_id, .. } => Some(conversation_id),
             Event::ContactBlocked { .. }
@@ -156,7 +162,9 @@ impl EventFrame {
             Event::LeadOptionsChanged { options, .. } => {
                 Event::LeadOptionsChanged { options: options.clone(), saved: None }
             }
-            Event::MessagePosted { .. } | Event::ConversationReopened { .. } => self.event.clone(),
+            Event::MessagePosted { .. }
+            | Event::ConversationReopened { .. }
+            | Event::HandedToHuman { .. } => self.event.clone(),
             Event::OutcomeChanged { .. }
             | Event::Assigned { .. }
             | Event::Unassigned { .. }

@@ -234,12 +234,53 @@ impl AutoCloseSettings {
     }
 }
 
+/// One of the bot's canned answers, offered to the lead as a button.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickAnswer {
+    pub question: String,
+    pub answer: String,
+}
+
+/// The built-in bot: it greets, offers the owner's quick answers and "Talk to a person".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BotSettings {
+    pub enabled: bool,
+    pub greeting: String,
+    pub quick_answers: Vec<QuickAnswer>,
+}
+
+impl Default for BotSettings {
+    fn default() -> Self {
+        BotSettings {
+            enabled: false,
+            greeting: "Hi! How can we help? Pick a question or talk to a person.".into(),
+            quick_answers: Vec::new(),
+        }
+    }
+}
+
+/// What the widget offers in a bot conversation: the quick answers' questions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotMenu {
+    pub questions: Vec<String>,
+}
+
+/// A lead's pick in a bot conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BotChoice {
+    QuickAnswer { index: usize },
+    Person,
+}
+
 /// A workspace's settings other than the lead-facing options.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WorkspaceSettings {
     pub closing_notes: ClosingNotesSettings,
     pub auto_close: AutoCloseSettings,
+    pub bot: BotSettings,
 }
 
 /// A proposed auto-close setting and whether it should also reschedule conversations already
@@ -307,6 +348,9 @@ pub struct WidgetSession {
     pub visitor_token: String,
     pub contact_id: ContactId,
     pub options: LeadOptions,
+    /// Present when the workspace's bot is on: new conversations start with it.
+    #[serde(default)]
+    pub bot: Option<BotMenu>,
     pub conversations: Vec<Conversation>,
     /// The newest event sequence number when the session was read; resume the socket after it.
     pub last_seq: u64,

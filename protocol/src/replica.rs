@@ -167,6 +167,9 @@ impl Replica {
                     c.assignee = None;
                 });
             }
+            Event::HandedToHuman { conversation_id } => {
+                self.edit(conversation_id, |c| c.kind = crate::ConversationKind::Live);
+            }
             Event::AutoCloseArmed { conversation_id, deadline, .. } => {
                 self.edit(conversation_id, |c| c.auto_close_at = Some(*deadline));
             }

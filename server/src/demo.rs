@@ -2,8 +2,8 @@
 //! agent, created once and found again on later starts.
 
 use porch_protocol::{
-    Agent, AgentId, AutoCloseSettings, ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan,
-    Role, WorkspaceId, WorkspaceSettings,
+    Agent, AgentId, AutoCloseSettings, BotSettings, ClosingNotesMode, ClosingNotesSettings,
+    LeadOptions, Plan, QuickAnswer, Role, WorkspaceId, WorkspaceSettings,
 };
 use porch_store::{NewAgent, NewWorkspace, Store, StoreError};
 
@@ -47,6 +47,22 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                     enabled: true,
                     generate_notes: true,
                     ..AutoCloseSettings::default()
+                },
+                // Off, so the demo's first message reaches a person; owners switch it on in
+                // Settings.
+                bot: BotSettings {
+                    enabled: false,
+                    quick_answers: vec![
+                        QuickAnswer {
+                            question: "When will my order arrive?".into(),
+                            answer: "Orders ship within a day and arrive in 2 to 4 days.".into(),
+                        },
+                        QuickAnswer {
+                            question: "How do I return an item?".into(),
+                            answer: "Returns are free within 30 days: reply RETURN in your order e-mail.".into(),
+                        },
+                    ],
+                    ..BotSettings::default()
                 },
             },
             created_at: clock.now(),

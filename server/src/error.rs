@@ -52,7 +52,8 @@ impl ApiError {
                 | DomainError::UnknownCategory(_)
                 | DomainError::ClosingNotesOff
                 | DomainError::SnoozeInPast
-                | DomainError::InvalidSettings(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                | DomainError::InvalidSettings(_)
+                | DomainError::UnknownQuickAnswer(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 DomainError::PlanRequired { .. } => StatusCode::FORBIDDEN,
                 DomainError::InputDisabled
                 | DomainError::ConversationClosed
@@ -61,7 +62,8 @@ impl ApiError {
                 | DomainError::NotClosed
                 | DomainError::AlreadyOpen
                 | DomainError::NotSnoozed
-                | DomainError::NotLive => StatusCode::CONFLICT,
+                | DomainError::NotLive
+                | DomainError::NotWithTheBot => StatusCode::CONFLICT,
             },
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -484,6 +484,7 @@ async fn settings_and_agents(store: Arc<dyn Store>) {
             categories: vec!["Order issue".into(), "Payment issue".into()],
         },
         auto_close: AutoCloseSettings { enabled: true, ..Default::default() },
+        ..Default::default()
     };
     let changed = Event::SettingsChanged { settings: settings.clone() };
     store.record_workspace_event(&ws.id, Actor::System, NOW, changed).await.unwrap();

@@ -24,11 +24,48 @@ struct Ctx {
     screen: RwSignal<Screen>,
     token: RwSignal<String>,
     error: RwSignal<Option<String>>,
+    /// The bot's menu when the workspace's bot is on.
+    bot: RwSignal<Option<wire::BotMenu>>,
 }
 
 impl Ctx {
     fn fail(&self, e: wire::ApiError) {
         self.error.set(Some(e.message));
+    }
+
+    /// "Start a new conversation": with the bot on, it starts now and the bot greets; without,
+    /// the lead's first message starts it.
+    fn start_new(self) {
+        if self.bot.with_untracked(Option::is_none) {
+            return self.screen.set(Screen::Draft);
+        }
+        spawn_local(async move {
+            let token = self.token.get_untracked();
+            let request = wire::StartConversation::default();
+            match client::post::<_, wire::Conversation>(
+                "/api/v1/widget/conversations",
+                &request,
+                Some(&token),
+            )
+            .await
+            {
+                Ok(c) => self.open(c.id),
+                Err(e) => self.fail(e),
+            }
+        });
+    }
+
+    /// A pick in a bot conversation; what it says arrives over the socket.
+    fn choose(self, id: ConversationId, choice: wire::BotChoice) {
+        spawn_local(async move {
+            let token = self.token.get_untracked();
+            let path = format!("/api/v1/widget/conversations/{id}/bot");
+            if let Err(e) =
+                client::post::<_, wire::Conversation>(&path, &choice, Some(&token)).await
+            {
+                self.fail(e);
+            }
+        });
     }
 
     /// Loads a conversation's history and shows it.
@@ -57,6 +94,7 @@ pub fn App(key: String) -> impl IntoView {
         screen: RwSignal::new(Screen::Loading),
         token: RwSignal::new(String::new()),
         error: RwSignal::new(None),
+        bot: RwSignal::new(None),
     };
     let connection = RwSignal::new(Connection::Connecting);
     let stop = Arc::new(AtomicBool::new(false));
@@ -125,6 +163,7 @@ async fn open_session(
     let _ = LocalStorage::set(&storage_key, &session.visitor_token);
     let token = session.visitor_token.clone();
     ctx.token.set(session.visitor_token);
+    ctx.bot.set(session.bot);
     ctx.replica.set(Replica::new(session.conversations, session.options, session.last_seq));
     ctx.screen.set(Screen::Home);
     client::follow(
@@ -188,7 +227,7 @@ fn Home(ctx: Ctx) -> impl IntoView {
     view! {
         <section class="home" data-testid="home">
             <button class="primary" type="button" data-testid="start-conversation"
-                on:click=move |_| ctx.screen.set(Screen::Draft)>
+                on:click=move |_| ctx.start_new()>
                 "Start a new conversation"
             </button>
             <h2>"Your conversations"</h2>
@@ -320,6 +359,29 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                     }
                 } />
             </ol>
+            {move || {
+                let with_bot = conversation.get().is_some_and(|c| {
+                    c.kind == ConversationKind::Bot && c.status == ConversationStatus::Open
+                });
+                let (id, menu) = (id.clone()?, ctx.bot.get()?);
+                with_bot.then(|| view! {
+                    <div class="bot-menu" role="group" aria-label="Quick answers">
+                        {menu.questions.into_iter().enumerate().map(|(index, question)| {
+                            let id = id.clone();
+                            view! {
+                                <button type="button" class="chip" data-testid="quick-answer"
+                                    on:click=move |_| ctx.choose(id.clone(), wire::BotChoice::QuickAnswer { index })>
+                                    {question}
+                                </button>
+                            }
+                        }).collect_view()}
+                        <button type="button" class="chip person" data-testid="talk-to-person"
+                            on:click=move |_| ctx.choose(id.clone(), wire::BotChoice::Person)>
+                            "Talk to a person"
+                        </button>
+                    </div>
+                })
+            }}
             // Always present, so screen readers announce the notice when it appears.
             <div class="notice-region" role="status" aria-live="polite">
                 {move || notice.get().map(|n| view! { <p class="notice" data-testid="close-notification">{n}</p> })}

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol::{
-    self as wire, AutoCloseMode, AutoClosePreview, AutoCloseSettings, ClosingNotesMode,
-    ClosingNotesSettings, LeadOptions, Plan, Role,
+    self as wire, AutoCloseMode, AutoClosePreview, AutoCloseSettings, BotSettings,
+    ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan, QuickAnswer, Role,
 };
 
 use super::Ctx;
@@ -27,6 +27,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <LeadOptionsForm ctx=ctx plan=w.plan saved=w.lead_options.clone() editable=editable />
                 <AutoCloseForm ctx=ctx saved=w.settings.auto_close editable=editable />
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />
+                <BotForm ctx=ctx saved=w.settings.bot.clone() editable=editable />
             </section>
         }
         .into_any(),
@@ -231,6 +232,54 @@ fn AutoCloseForm(ctx: Ctx, saved: AutoCloseSettings, editable: bool) -> impl Int
                 })}
             })}
             {status_line(status, "auto-close-status")}
+        </form>
+    }
+}
+
+/// `question | answer` per line.
+fn quick_answers_text(answers: &[QuickAnswer]) -> String {
+    answers.iter().map(|q| format!("{} | {}", q.question, q.answer)).collect::<Vec<_>>().join("\n")
+}
+
+fn parse_quick_answers(text: &str) -> Vec<QuickAnswer> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (question, answer) = l.split_once('|').unwrap_or((l, ""));
+            QuickAnswer { question: question.trim().into(), answer: answer.trim().into() }
+        })
+        .collect()
+}
+
+#[component]
+fn BotForm(ctx: Ctx, saved: BotSettings, editable: bool) -> impl IntoView {
+    let enabled = RwSignal::new(saved.enabled);
+    let greeting = RwSignal::new(saved.greeting.clone());
+    let answers = RwSignal::new(quick_answers_text(&saved.quick_answers));
+    let status = RwSignal::new(None);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = BotSettings {
+            enabled: enabled.get_untracked(),
+            greeting: greeting.get_untracked(),
+            quick_answers: parse_quick_answers(&answers.get_untracked()),
+        };
+        save_settings(ctx, "/api/v1/agent/settings/bot", body, status);
+    };
+    view! {
+        <form class="card" on:submit=save>
+            <h3>"Bot"</h3>
+            {checkbox("Let the bot greet new conversations and offer quick answers", "bot-enabled", enabled, !editable)}
+            <label>"Greeting"
+                <textarea rows="2" data-testid="bot-greeting" disabled=!editable
+                    prop:value=move || greeting.get() on:input=move |ev| greeting.set(event_target_value(&ev))></textarea>
+            </label>
+            <label>"Quick answers (one per line: question | answer)"
+                <textarea rows="4" data-testid="bot-answers" disabled=!editable
+                    prop:value=move || answers.get() on:input=move |ev| answers.set(event_target_value(&ev))></textarea>
+            </label>
+            {editable.then(|| view! { <button type="submit" class="primary" data-testid="bot-save">"Save"</button> })}
+            {status_line(status, "bot-status")}
         </form>
     }
 }

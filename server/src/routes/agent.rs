@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/closing-notes", put(set_closing_notes))
         .route("/agent/settings/auto-close", put(set_auto_close))
         .route("/agent/settings/lead-options", put(set_lead_options))
+        .route("/agent/settings/bot", put(set_bot))
         .route("/agent/plan", put(set_plan))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
@@ -153,6 +154,16 @@ async fn set_closing_notes(
 ) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
     let closing_notes = porch_domain::validate_closing_notes(req)?;
     Ok(Json(change_settings(&state, &session, |s| s.closing_notes = closing_notes).await?))
+}
+
+/// Owners and managers set the bot's greeting and quick answers, or turn it off.
+async fn set_bot(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::BotSettings>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let bot = porch_domain::validate_bot(req)?;
+    Ok(Json(change_settings(&state, &session, |s| s.bot = bot).await?))
 }
 
 /// Owners and managers set auto-close; with `apply_to_open`, every open conversation gets the

@@ -26,6 +26,31 @@ pub fn router() -> Router<AppState> {
         .route("/widget/conversations/{id}/messages", post(post_message))
         .route("/widget/ws", get(socket))
         .route("/widget/identify", post(identify))
+        .route("/widget/conversations/{id}/bot", post(bot_choice))
+}
+
+/// The lead picks a quick answer or asks for a person in a bot conversation.
+async fn bot_choice(
+    State(state): State<AppState>,
+    lead: Lead,
+    Path(id): Path<String>,
+    Json(choice): Json<wire::BotChoice>,
+) -> Result<Json<wire::Conversation>, ApiError> {
+    let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
+    let bot = lead_workspace(&state, &lead).await?.settings.bot;
+    let (ids, now) = ((new_message_id(), new_message_id()), state.clock.now());
+    let decide: porch_store::Decide = Box::new(move |s| {
+        let Some(s) = s else { return Ok(Vec::new()) };
+        match choice {
+            wire::BotChoice::QuickAnswer { index } => {
+                porch_domain::quick_answer(s, &bot, index, ids, None, now)
+            }
+            wire::BotChoice::Person => porch_domain::hand_to_human(s),
+        }
+    });
+    let actor = Actor::Contact(lead.0.id.clone());
+    state.record(&lead.0.workspace_id, Some(&conversation.id), actor, decide).await?;
+    Ok(Json(own_conversation(&state, &lead, &conversation.id).await?.for_lead()))
 }
 
 /// Longest external id, name or e-mail accepted from `Porch.identify`.
@@ -49,11 +74,7 @@ async fn identify(
             message: format!("an identity needs an id; id, name and e-mail have at most {MAX_IDENTITY_CHARS} characters"),
         });
     }
-    let workspace = state
-        .store
-        .workspace(&lead.0.workspace_id)
-        .await?
-        .ok_or(ApiError::NotFound("workspace"))?;
+    let workspace = lead_workspace(&state, &lead).await?;
     if !crate::auth::verify_identity(&workspace.identity_secret, &req.id, &req.hash) {
         return Err(ApiError::BadRequest {
             status: StatusCode::FORBIDDEN,
@@ -121,10 +142,20 @@ async fn open_session(
         conversations.retain(|c| c.status == wire::ConversationStatus::Open);
     }
     let conversations = conversations.into_iter().map(wire::Conversation::for_lead).collect();
+    let bot = workspace.settings.bot.enabled.then(|| wire::BotMenu {
+        questions: workspace
+            .settings
+            .bot
+            .quick_answers
+            .iter()
+            .map(|q| q.question.clone())
+            .collect(),
+    });
     Ok(Json(wire::WidgetSession {
         visitor_token: token,
         contact_id: contact,
         options,
+        bot,
         conversations,
         last_seq,
     }))
@@ -153,19 +184,38 @@ async fn start(
     let first = req.body.map(|body| lead_message(&lead, body, req.client_id));
     let (cid, contact, now) = (id.clone(), lead.0.id.clone(), state.clock.now());
     let blocked = lead.0.blocked;
+    // With the bot on, it takes the conversation first and greets.
+    let bot = lead_workspace(&state, &lead).await?.settings.bot;
+    // A first message is free text, which reaches the team directly.
+    let (kind, greeting) = match bot.enabled && first.is_none() {
+        true => {
+            (ConversationKind::Bot, Some(porch_domain::bot_says(new_message_id(), &bot.greeting)))
+        }
+        false => (ConversationKind::Live, None),
+    };
     state
         .record(
             &lead.0.workspace_id,
             None,
             Actor::Contact(lead.0.id.clone()),
             Box::new(move |_| {
-                porch_domain::start(cid, contact, blocked, ConversationKind::Live, first, now)
+                let mut events =
+                    porch_domain::start(cid.clone(), contact, blocked, kind, first, now)?;
+                if let Some(greeting) = greeting {
+                    events.push(porch_domain::greet(&cid, greeting, now)?);
+                }
+                Ok(events)
             }),
         )
         .await?;
     let conversation = state.store.conversation(&lead.0.workspace_id, &id).await?;
     let conversation = conversation.ok_or(ApiError::NotFound("conversation"))?;
     Ok((StatusCode::CREATED, Json(conversation.for_lead())))
+}
+
+/// The workspace a lead belongs to.
+async fn lead_workspace(state: &AppState, lead: &Lead) -> Result<porch_store::Workspace, ApiError> {
+    state.store.workspace(&lead.0.workspace_id).await?.ok_or(ApiError::NotFound("workspace"))
 }
 
 /// The lead's own conversation: another lead's id, even in the same workspace, is not found.

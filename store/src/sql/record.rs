@@ -246,6 +246,9 @@ async fn project(
         Event::HandedToBot { conversation_id } => {
             set(tx, conversation_id, "kind", Some(enum_text(&ConversationKind::Bot))).await?;
         }
+        Event::HandedToHuman { conversation_id } => {
+            set(tx, conversation_id, "kind", Some(enum_text(&ConversationKind::Live))).await?;
+        }
         Event::AutoCloseArmed { conversation_id, deadline, .. } => {
             sqlx::query("UPDATE conversations SET auto_close_at = $2 WHERE id = $1")
                 .bind(conversation_id.as_str())

@@ -4,6 +4,7 @@
 
 mod accessibility;
 mod auto_close;
+mod bot;
 mod closing_options;
 mod identity;
 mod lifecycle;

@@ -2,6 +2,7 @@
 
 mod api;
 mod auto_close;
+mod bot;
 mod identity;
 mod lifecycle;
 mod plans;

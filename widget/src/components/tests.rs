@@ -59,6 +59,7 @@ fn mount_chat(options: LeadOptions) -> (web_sys::HtmlElement, Ctx) {
         screen: RwSignal::new(Screen::Conversation(ConversationId("c1".into()))),
         token: RwSignal::new("token".into()),
         error: RwSignal::new(None),
+        bot: RwSignal::new(None),
     };
     let id = Some(ConversationId("c1".into()));
     let handle =

@@ -1,0 +1,41 @@
+use porch_protocol::Plan;
+use porch_tests::browser::{eventually, Browser};
+use porch_tests::{TestServer, PASSWORD};
+
+/// The owner switches the bot on in Settings; a lead gets its greeting, a quick answer, then
+/// asks for a person, and the conversation lands in the team's Open folder.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn the_bot_answers_then_hands_the_lead_to_a_person() {
+    let server = TestServer::start().await;
+    let team =
+        server.team_workspace(Plan::Professional, Default::default(), Default::default()).await;
+    let (owner, lead) = tokio::join!(Browser::start(), Browser::start());
+    owner.sign_in(&server.base, &team.agents[0].1, PASSWORD).await;
+    owner.click("open-settings").await;
+    owner.click("bot-enabled").await;
+    owner.type_into("bot-answers", "Opening hours? | We answer from 9 to 5.").await;
+    owner.click("bot-save").await;
+    owner.wait_for_text("bot-status", "Saved").await;
+    owner.click("open-settings").await; // back to the conversations
+
+    lead.open_widget(&server.base, &team.key).await;
+    lead.click("start-conversation").await;
+    lead.wait_for_text("message", "How can we help").await;
+    lead.wait_for_text("quick-answer", "Opening hours?").await;
+    lead.click("quick-answer").await;
+    lead.wait_for_text("message", "We answer from 9 to 5.").await;
+    assert_eq!(owner.texts("folder-open").await, ["Open 0"], "still with the bot");
+    lead.click("talk-to-person").await;
+    eventually("the bot menu to go", || async {
+        lead.all("talk-to-person").await.is_empty().then_some(())
+    })
+    .await;
+
+    owner.wait_for_text("folder-open", "1").await;
+    owner.click("conversation-item").await;
+    owner.wait_for_text("message", "We answer from 9 to 5.").await;
+    owner.wait_for_text("system-note", "asked for a person").await;
+    owner.close().await;
+    lead.close().await;
+}
