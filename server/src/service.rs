@@ -74,13 +74,26 @@ impl AppState {
         let decide: Decide = Box::new(move |state| state.map_or(Ok(Vec::new()), decide));
         let actor = Actor::Agent(agent.id().clone());
         self.record(&agent.workspace_id, Some(id), actor, decide).await?;
-        let conversation = self.store.conversation(&agent.workspace_id, id).await?;
-        conversation.ok_or(ApiError::NotFound("conversation"))
+        self.conversation(&agent.workspace_id, id).await
+    }
+
+    /// A workspace, or 404.
+    pub async fn workspace(&self, id: &WorkspaceId) -> Result<porch_store::Workspace, ApiError> {
+        self.store.workspace(id).await?.ok_or(ApiError::NotFound("workspace"))
+    }
+
+    /// A conversation of `workspace`, or 404 (also when it belongs to another workspace).
+    pub async fn conversation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &ConversationId,
+    ) -> Result<Conversation, ApiError> {
+        self.store.conversation(workspace, id).await?.ok_or(ApiError::NotFound("conversation"))
     }
 
     /// The lead-facing options in effect for a workspace.
     pub async fn lead_options(&self, workspace: &WorkspaceId) -> Result<LeadOptions, ApiError> {
-        let ws = self.store.workspace(workspace).await?.ok_or(ApiError::NotFound("workspace"))?;
+        let ws = self.workspace(workspace).await?;
         Ok(effective_lead_options(ws.plan, &ws.lead_options))
     }
 

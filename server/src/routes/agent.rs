@@ -68,11 +68,7 @@ async fn workspace(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
 ) -> Result<Json<wire::WorkspaceView>, ApiError> {
-    let workspace = state
-        .store
-        .workspace(&session.workspace_id)
-        .await?
-        .ok_or(ApiError::NotFound("workspace"))?;
+    let workspace = state.workspace(&session.workspace_id).await?;
     let agents = state.store.agents(&session.workspace_id).await?;
     Ok(Json(wire::WorkspaceView {
         plan: workspace.plan,
@@ -92,7 +88,7 @@ async fn set_lead_options(
     if session.agent.role == Role::Agent {
         return Err(ApiError::Forbidden);
     }
-    let plan = workspace_of(&state, &session).await?.plan;
+    let plan = state.workspace(&session.workspace_id).await?.plan;
     let actor = Actor::Agent(session.agent.id.clone());
     let decide: porch_store::Decide = Box::new(move |_| porch_domain::save_lead_options(plan, req));
     state.record(&session.workspace_id, None, actor, decide).await?;
@@ -108,19 +104,12 @@ async fn set_plan(
     if session.agent.role != Role::Owner {
         return Err(ApiError::Forbidden);
     }
-    let current = workspace_of(&state, &session).await?;
+    let current = state.workspace(&session.workspace_id).await?;
     let actor = Actor::Agent(session.agent.id.clone());
     let events = porch_domain::change_plan(current.plan, req.plan, &current.lead_options);
     let decide: porch_store::Decide = Box::new(move |_| Ok(events));
     state.record(&session.workspace_id, None, actor, decide).await?;
     workspace(State(state), AgentSession(session)).await
-}
-
-async fn workspace_of(
-    state: &AppState,
-    session: &AgentRecord,
-) -> Result<porch_store::Workspace, ApiError> {
-    state.store.workspace(&session.workspace_id).await?.ok_or(ApiError::NotFound("workspace"))
 }
 
 /// Records a change of the workspace's settings, made by an owner or manager.
@@ -132,11 +121,7 @@ async fn change_settings(
     if session.agent.role == Role::Agent {
         return Err(ApiError::Forbidden);
     }
-    let workspace = state
-        .store
-        .workspace(&session.workspace_id)
-        .await?
-        .ok_or(ApiError::NotFound("workspace"))?;
+    let workspace = state.workspace(&session.workspace_id).await?;
     let mut settings = workspace.settings;
     change(&mut settings);
     let event = Event::SettingsChanged { settings: settings.clone() };

@@ -75,11 +75,7 @@ async fn read(
     AgentSession(session): AgentSession,
     Path(id): Path<String>,
 ) -> Result<Json<wire::ConversationDetail>, ApiError> {
-    let conversation = state
-        .store
-        .conversation(&session.workspace_id, &ConversationId(id))
-        .await?
-        .ok_or(ApiError::NotFound("conversation"))?;
+    let conversation = state.conversation(&session.workspace_id, &ConversationId(id)).await?;
     let messages = state.store.messages(&conversation.id).await?;
     let events = state.store.conversation_events(&session.workspace_id, &conversation.id).await?;
     Ok(Json(wire::ConversationDetail { conversation, messages, events }))
@@ -111,11 +107,7 @@ async fn close(
     Path(id): Path<String>,
     Json(req): Json<wire::CloseConversation>,
 ) -> Answer {
-    let workspace = state
-        .store
-        .workspace(&session.workspace_id)
-        .await?
-        .ok_or(ApiError::NotFound("workspace"))?;
+    let workspace = state.workspace(&session.workspace_id).await?;
     let notes = workspace.settings.closing_notes;
     let by = session.agent.id.clone();
     let decide =
@@ -176,11 +168,7 @@ async fn summarize(
     AgentSession(session): AgentSession,
     Path(id): Path<String>,
 ) -> Result<Json<wire::Summary>, ApiError> {
-    let conversation = state
-        .store
-        .conversation(&session.workspace_id, &ConversationId(id))
-        .await?
-        .ok_or(ApiError::NotFound("conversation"))?;
+    let conversation = state.conversation(&session.workspace_id, &ConversationId(id)).await?;
     let messages = state.store.messages(&conversation.id).await?;
     let recent = &messages[messages.len().saturating_sub(MAX_MESSAGES)..];
     let summary = state.summarizer.summarize(recent).await.ok_or_else(|| {

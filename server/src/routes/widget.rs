@@ -37,7 +37,7 @@ async fn bot_choice(
     Json(choice): Json<wire::BotChoice>,
 ) -> Result<Json<wire::Conversation>, ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
-    let bot = lead_workspace(&state, &lead).await?.settings.bot;
+    let bot = state.workspace(&lead.0.workspace_id).await?.settings.bot;
     let (ids, now) = ((new_message_id(), new_message_id()), state.clock.now());
     let decide: porch_store::Decide = Box::new(move |s| {
         let Some(s) = s else { return Ok(Vec::new()) };
@@ -74,7 +74,7 @@ async fn identify(
             message: format!("an identity needs an id; id, name and e-mail have at most {MAX_IDENTITY_CHARS} characters"),
         });
     }
-    let workspace = lead_workspace(&state, &lead).await?;
+    let workspace = state.workspace(&lead.0.workspace_id).await?;
     if !crate::auth::verify_identity(&workspace.identity_secret, &req.id, &req.hash) {
         return Err(ApiError::BadRequest {
             status: StatusCode::FORBIDDEN,
@@ -185,7 +185,7 @@ async fn start(
     let (cid, contact, now) = (id.clone(), lead.0.id.clone(), state.clock.now());
     let blocked = lead.0.blocked;
     // With the bot on, it takes the conversation first and greets.
-    let bot = lead_workspace(&state, &lead).await?.settings.bot;
+    let bot = state.workspace(&lead.0.workspace_id).await?.settings.bot;
     // A first message is free text, which reaches the team directly.
     let (kind, greeting) = match bot.enabled && first.is_none() {
         true => {
@@ -208,14 +208,8 @@ async fn start(
             }),
         )
         .await?;
-    let conversation = state.store.conversation(&lead.0.workspace_id, &id).await?;
-    let conversation = conversation.ok_or(ApiError::NotFound("conversation"))?;
+    let conversation = state.conversation(&lead.0.workspace_id, &id).await?;
     Ok((StatusCode::CREATED, Json(conversation.for_lead())))
-}
-
-/// The workspace a lead belongs to.
-async fn lead_workspace(state: &AppState, lead: &Lead) -> Result<porch_store::Workspace, ApiError> {
-    state.store.workspace(&lead.0.workspace_id).await?.ok_or(ApiError::NotFound("workspace"))
 }
 
 /// The lead's own conversation: another lead's id, even in the same workspace, is not found.
@@ -224,12 +218,11 @@ async fn own_conversation(
     lead: &Lead,
     id: &ConversationId,
 ) -> Result<wire::Conversation, ApiError> {
-    state
-        .store
-        .conversation(&lead.0.workspace_id, id)
-        .await?
-        .filter(|c| c.contact_id == lead.0.id)
-        .ok_or(ApiError::NotFound("conversation"))
+    let conversation = state.conversation(&lead.0.workspace_id, id).await?;
+    match conversation.contact_id == lead.0.id {
+        true => Ok(conversation),
+        false => Err(ApiError::NotFound("conversation")),
+    }
 }
 
 async fn read(
