@@ -23,6 +23,14 @@ async fn one_message_and_one_closure_end_to_end() {
 
     // The lead visits the customer's site: the loader adds only a launcher and window.Porch.
     lead.goto(&server.url("/demo")).await;
+    lead.find("porch-launcher").await;
+    // Until the lead asks for the chat, the host page has fetched no wasm and has no iframe.
+    let fetched = lead
+        .run("return {wasm: performance.getEntriesByType('resource').filter(r => r.name.endsWith('.wasm')).length, frames: document.querySelectorAll('iframe').length}")
+        .await;
+    assert_eq!(fetched, json!({"wasm": 0, "frames": 0}));
+    // The host page listens to the widget's events.
+    lead.run("window.seen = []; ['ready', 'message', 'conversation:closed'].forEach(n => Porch.on(n, p => window.seen.push([n, p && p.author_kind || null]))); return true").await;
     lead.click("porch-launcher").await;
     let host = lead
         .run("return {cookie: document.cookie, porch: Object.keys(window.Porch).sort(), frames: document.querySelectorAll('iframe').length}")
@@ -69,6 +77,19 @@ async fn one_message_and_one_closure_end_to_end() {
     assert!(
         agent.all("close-conversation").await.is_empty(),
         "a closed conversation offers no Close"
+    );
+
+    // The host page heard: ready, each message (its author, never its text), the closure.
+    lead.client.enter_parent_frame().await.unwrap();
+    let seen = lead.run("return window.seen").await;
+    assert_eq!(
+        seen,
+        json!([
+            ["ready", null],
+            ["message", "contact"],
+            ["message", "agent"],
+            ["conversation:closed", null]
+        ])
     );
 
     lead.close().await;

@@ -142,3 +142,20 @@ async fn the_operator_command_changes_the_plan_in_the_log() {
     assert!(!lead.session.options.hide_closed);
     assert!(porch_server::operator::set_plan(store, "nope", Plan::Free, 0).await.is_err());
 }
+
+#[tokio::test]
+async fn saved_options_reach_open_widgets_at_once() {
+    let server = TestServer::start().await;
+    let team =
+        server.team_workspace(Plan::Professional, LeadOptions::default(), Default::default()).await;
+    let owner = AgentClient::login(&server, &team.agents[0].1, PASSWORD).await;
+    let lead = LeadClient::open(&server, &team.key).await;
+    let mut widget = lead.socket(&server, lead.session.last_seq).await;
+    widget.until_ready().await;
+    let body = json!({"hide_closed": false, "disable_input_on_close": true, "notify_on_close": true, "notification_text": "Bye!"});
+    assert_eq!(put(&owner, "/api/v1/agent/settings/lead-options", body).await.status, 200);
+    let frame = widget.event().await;
+    let Event::LeadOptionsChanged { options, saved } = frame.event else { panic!("{frame:?}") };
+    assert!(options.disable_input_on_close && options.notify_on_close);
+    assert_eq!((options.notification_text.as_str(), saved), ("Bye!", None));
+}
