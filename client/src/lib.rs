@@ -79,11 +79,8 @@ pub fn client_id() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}", js_now()))
-}
-
-fn js_now() -> f64 {
-    web_sys::js_sys::Date::now()
+        // Integer formatting: printing an f64 would pull float formatting into the bundle.
+        .unwrap_or_else(|| (web_sys::js_sys::Date::now() as u64).to_string())
 }
 
 /// Where the event socket stands, for an unobtrusive indicator.
