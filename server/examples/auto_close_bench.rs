@@ -3,6 +3,7 @@
 //! 2. how late the queue and clock loop fire those 1,000,000 deadlines, all due within 10 s;
 //! 3. how late real auto-closes land in SQLite, conversations due together, end to end.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -67,7 +68,8 @@ async fn queue_lateness() {
     println!("queue: fired {} deadlines due over 10 s; lateness {}", late.len(), percentiles(late));
 }
 
-async fn closes_in_sqlite() {
+/// `CLOSES` conversations of one workspace, due from 8 s after arming over `spread` ms.
+async fn closes_in_sqlite(spread: Millis) {
     let dir = std::env::temp_dir().join(format!("porch-bench-{}", uuid::Uuid::new_v4().simple()));
     let url = format!("sqlite://{}/bench.db", dir.display());
     let store = porch_store::connect(&url).await.expect("store");
@@ -88,8 +90,10 @@ async fn closes_in_sqlite() {
         })
         .await
         .expect("workspace");
-    let due = state.clock.now() + 8_000;
+    let first_due = state.clock.now() + 8_000;
+    let due_of = |i: usize| first_due + spread * i as Millis / CLOSES as Millis;
     for i in 0..CLOSES {
+        let due = due_of(i);
         let contact = ContactId(format!("lead-{i}"));
         let new = NewContact {
             id: contact.clone(),
@@ -113,7 +117,7 @@ async fn closes_in_sqlite() {
         });
         state.store.record(&workspace, None, Actor::System, now, decide).await.expect("arm");
     }
-    assert!(state.clock.now() < due, "arming took too long for the chosen deadline");
+    assert!(state.clock.now() < first_due, "arming took too long for the chosen deadlines");
     let started = Instant::now();
     tokio::spawn(porch_server::scheduler::run(state.clone()));
     let open = porch_store::ConversationFilter {
@@ -126,15 +130,26 @@ async fn closes_in_sqlite() {
     let mut late = Vec::new();
     // The log holds every closing with its time.
     let frames = state.store.events_after(&workspace, 0, None, u32::MAX).await.expect("log");
+    let mut deadlines = HashMap::new();
+    for frame in &frames {
+        if let Event::AutoCloseArmed { conversation_id, deadline, .. } = &frame.event {
+            deadlines.insert(conversation_id.clone(), *deadline);
+        }
+    }
     for frame in frames {
-        if let Event::ConversationClosed { .. } = frame.event {
-            late.push(frame.at - due);
+        if let Event::ConversationClosed { conversation_id, .. } = &frame.event {
+            late.push(frame.at - deadlines[conversation_id]);
         }
     }
     println!(
-        "sqlite: {} conversations of one workspace due at the same instant, closed by auto-close \
-         (all done {:.1} s after the scheduler started); lateness {}",
+        "sqlite: {} conversations of one workspace due {}, closed by auto-close (all done {:.1} s \
+         after the scheduler started); lateness {}",
         late.len(),
+        if spread == 0 {
+            "at the same instant".to_owned()
+        } else {
+            format!("over {} s", spread / 1000)
+        },
         started.elapsed().as_secs_f64(),
         percentiles(late)
     );
@@ -145,5 +160,6 @@ async fn closes_in_sqlite() {
 #[tokio::main]
 async fn main() {
     queue_lateness().await;
-    closes_in_sqlite().await;
+    closes_in_sqlite(10_000).await;
+    closes_in_sqlite(0).await;
 }
