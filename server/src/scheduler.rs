@@ -174,10 +174,12 @@ pub async fn run(state: AppState) {
     tracing::info!(deadlines = queue.len(), "scheduler started");
     loop {
         let now = state.clock.now();
-        for timer in queue.pop_due(now) {
-            if let Err(e) = fire(&state, &timer).await {
-                tracing::warn!(error = %e, conversation = %timer.conversation, "deadline will be retried");
-                queue.set_due(&timer, now + RETRY_MILLIS);
+        for (workspace, timers) in by_workspace(queue.pop_due(now)) {
+            for batch in timers.chunks(BATCH) {
+                if let Err(e) = fire(&state, &workspace, batch).await {
+                    tracing::warn!(error = %e, %workspace, due = batch.len(), "deadlines will be retried");
+                    batch.iter().for_each(|t| queue.set_due(t, now + RETRY_MILLIS));
+                }
             }
         }
         state.scheduler.pending.store(queue.len(), Ordering::Relaxed);
@@ -197,24 +199,50 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// Takes the decision a due deadline calls for; the store checks it still applies.
-async fn fire(state: &AppState, timer: &Timer) -> Result<(), porch_store::StoreError> {
-    let (deadline, now) = (timer.at, state.clock.now());
-    let decide: Decide = match timer.kind {
-        TimerKind::AutoClose => {
-            let note = state.auto_close_note(&timer.workspace, &timer.conversation).await;
-            Box::new(move |s| {
-                Ok(s.map(|s| porch_domain::fire(s, deadline, now, note)).unwrap_or_default())
-            })
+/// Deadlines due together in one workspace are fired in one transaction, this many at most.
+pub const BATCH: usize = 500;
+
+/// Due timers grouped by workspace, each group in due order.
+fn by_workspace(due: Vec<Timer>) -> Vec<(WorkspaceId, Vec<Timer>)> {
+    let mut groups: Vec<(WorkspaceId, Vec<Timer>)> = Vec::new();
+    for timer in due {
+        match groups.iter_mut().find(|(w, _)| *w == timer.workspace) {
+            Some((_, timers)) => timers.push(timer),
+            None => groups.push((timer.workspace.clone(), vec![timer])),
         }
-        TimerKind::SnoozeEnd => Box::new(move |s| {
-            Ok(s.map(|s| porch_domain::end_snooze(s, deadline, now)).unwrap_or_default())
-        }),
-    };
-    match state.record(&timer.workspace, Some(&timer.conversation), Actor::System, decide).await {
-        Ok(_) | Err(porch_store::StoreError::NotFound) => Ok(()),
-        Err(e) => Err(e),
     }
+    groups
+}
+
+/// Takes the decisions due deadlines call for, in one transaction; the store checks each
+/// deadline is still the one stored.
+async fn fire(
+    state: &AppState,
+    workspace: &WorkspaceId,
+    timers: &[Timer],
+) -> Result<(), porch_store::StoreError> {
+    let settings = match state.store.workspace(workspace).await? {
+        Some(w) => w.settings,
+        None => return Ok(()), // the workspace is gone, and its deadlines with it
+    };
+    let now = state.clock.now();
+    let mut items = Vec::with_capacity(timers.len());
+    for timer in timers {
+        let deadline = timer.at;
+        let decide: Decide = match timer.kind {
+            TimerKind::AutoClose => {
+                let note = state.auto_close_note(&settings, &timer.conversation).await;
+                Box::new(move |s| {
+                    Ok(s.map(|s| porch_domain::fire(s, deadline, now, note)).unwrap_or_default())
+                })
+            }
+            TimerKind::SnoozeEnd => Box::new(move |s| {
+                Ok(s.map(|s| porch_domain::end_snooze(s, deadline, now)).unwrap_or_default())
+            }),
+        };
+        items.push((timer.conversation.clone(), decide));
+    }
+    state.record_each(workspace, Actor::System, items).await.map(|_| ())
 }
 
 #[cfg(test)]

@@ -20,35 +20,62 @@ impl AppState {
         actor: Actor,
         decide: Decide,
     ) -> Result<Vec<EventFrame>, StoreError> {
-        let policy =
-            self.store.workspace(workspace).await?.ok_or(StoreError::NotFound)?.settings.auto_close;
-        let lock = {
-            let mut locks = self.workspace_locks.lock().unwrap_or_else(|e| e.into_inner());
-            locks.entry(workspace.clone()).or_default().clone()
-        };
-        let _ordered = lock.lock().await;
+        let policy = self.auto_close_policy(workspace).await?;
+        let order = self.order(workspace);
+        let _ordered = order.lock().await;
         let now = self.clock.now();
-        let decide: Decide = Box::new(move |state| {
-            let mut events = decide(state)?;
-            events.extend(porch_domain::follow(&policy, state, &events, now));
-            Ok(events)
-        });
+        let decide = with_timer(policy, now, decide);
         let frames = self.store.record(workspace, target, actor, now, decide).await?;
+        self.committed(workspace, &frames);
+        Ok(frames)
+    }
+
+    /// [`AppState::record`] for several conversations of one workspace in one transaction;
+    /// refused decisions and vanished conversations are skipped.
+    pub async fn record_each(
+        &self,
+        workspace: &WorkspaceId,
+        actor: Actor,
+        items: Vec<(ConversationId, Decide)>,
+    ) -> Result<Vec<EventFrame>, StoreError> {
+        let policy = self.auto_close_policy(workspace).await?;
+        let order = self.order(workspace);
+        let _ordered = order.lock().await;
+        let now = self.clock.now();
+        let items = items.into_iter().map(|(id, d)| (id, with_timer(policy, now, d))).collect();
+        let frames = self.store.record_each(workspace, actor, now, items).await?;
+        self.committed(workspace, &frames);
+        Ok(frames)
+    }
+
+    async fn auto_close_policy(
+        &self,
+        workspace: &WorkspaceId,
+    ) -> Result<porch_protocol::AutoCloseSettings, StoreError> {
+        Ok(self.store.workspace(workspace).await?.ok_or(StoreError::NotFound)?.settings.auto_close)
+    }
+
+    /// The lock that keeps record-then-publish in commit order within this process.
+    fn order(&self, workspace: &WorkspaceId) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.workspace_locks.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(workspace.clone()).or_default().clone()
+    }
+
+    /// After a commit: deadline changes to the scheduler, events to the sockets.
+    fn committed(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
         for change in frames.iter().flat_map(|f| crate::scheduler::changes(workspace, f)) {
             // The loop only stops at shutdown; a change sent after that is moot.
             let _ = self.scheduler.tx.send(change);
         }
-        self.hub.publish(workspace, &frames);
-        Ok(frames)
+        self.hub.publish(workspace, frames);
     }
 
     /// The closing note auto-close writes, when the owner asked for generated notes.
     pub async fn auto_close_note(
         &self,
-        workspace: &WorkspaceId,
+        settings: &porch_protocol::WorkspaceSettings,
         conversation: &ConversationId,
     ) -> Option<ClosingNote> {
-        let settings = self.store.workspace(workspace).await.ok()??.settings;
         if !settings.auto_close.generate_notes {
             return None;
         }
@@ -130,6 +157,19 @@ impl AppState {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Adds to a decision what its events do to the auto-close deadline.
+fn with_timer(
+    policy: porch_protocol::AutoCloseSettings,
+    now: porch_protocol::Millis,
+    decide: Decide,
+) -> Decide {
+    Box::new(move |state| {
+        let mut events = decide(state)?;
+        events.extend(porch_domain::follow(&policy, state, &events, now));
+        Ok(events)
+    })
 }
 
 /// A fresh id for a new row.

@@ -142,6 +142,15 @@ pub trait Store: Send + Sync + 'static {
         now: Millis,
         decide: Decide,
     ) -> Result<Vec<EventFrame>>;
+    /// Several decisions on conversations of one workspace in one transaction (deadlines due
+    /// together). Refused decisions and missing conversations are skipped, not errors.
+    async fn record_each(
+        &self,
+        workspace: &WorkspaceId,
+        actor: Actor,
+        now: Millis,
+        items: Vec<(ConversationId, Decide)>,
+    ) -> Result<Vec<EventFrame>>;
     /// Appends workspace-wide events that change no conversation (settings, plan).
     async fn record_workspace_event(
         &self,

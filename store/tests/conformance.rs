@@ -44,6 +44,7 @@ conformance!(
     settings_and_agents,
     deadlines_are_stored_and_listed_for_the_scheduler,
     identities_join_browsers_to_one_lead,
+    batches_record_what_applies_and_skip_the_rest,
 );
 
 /// Records one decision on a conversation, as `actor`, at `now`.
@@ -589,4 +590,29 @@ async fn identities_join_browsers_to_one_lead(store: Arc<dyn Store>) {
     // The same external id in another workspace is another person.
     let stranger = contact(&store, &other).await;
     assert_eq!(store.identify_contact(&other.id, &stranger, &ada).await.unwrap(), stranger);
+}
+
+async fn batches_record_what_applies_and_skip_the_rest(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (open, _) = start_conversation(&store, &ws, &lead, "one").await;
+    let (done, _) = start_conversation(&store, &ws, &lead, "two").await;
+    let closing = agent_closes(AgentId("a".into()), Some(Outcome::Resolved));
+    store.record(&ws.id, Some(&done), Actor::System, NOW, closing).await.unwrap();
+    let before = store.last_seq(&ws.id).await.unwrap();
+    let items = vec![
+        (open.clone(), agent_closes(AgentId("a".into()), Some(Outcome::Resolved))),
+        (done.clone(), agent_closes(AgentId("a".into()), Some(Outcome::Resolved))), // refused
+        (ConversationId("missing".into()), agent_closes(AgentId("a".into()), None)), // skipped
+    ];
+    let frames = store.record_each(&ws.id, Actor::System, NOW, items).await.unwrap();
+    assert_eq!(
+        frames.iter().map(|f| (f.seq, f.event.kind())).collect::<Vec<_>>(),
+        [(before + 1, "conversation_closed")]
+    );
+    assert_eq!(store.last_seq(&ws.id).await.unwrap(), before + 1);
+    let closed = store.conversation(&ws.id, &open).await.unwrap().unwrap();
+    assert_eq!(closed.status, ConversationStatus::Closed);
+    let nothing = store.record_each(&ws.id, Actor::System, NOW, Vec::new()).await.unwrap();
+    assert!(nothing.is_empty());
 }

@@ -564,4 +564,14 @@ impl Store for SqlStore {
     ) -> Result<Vec<EventFrame>> {
         record::record(&self.pool, workspace, target, actor, now, decide).await
     }
+
+    async fn record_each(
+        &self,
+        workspace: &WorkspaceId,
+        actor: porch_protocol::Actor,
+        now: Millis,
+        items: Vec<(ConversationId, Decide)>,
+    ) -> Result<Vec<EventFrame>> {
+        record::record_each(&self.pool, workspace, actor, now, items).await
+    }
 }

@@ -20,46 +20,94 @@ pub async fn record(
     decide: Decide,
 ) -> Result<Vec<EventFrame>> {
     let mut tx = pool.begin().await?;
-    // Writing first takes the workspace's lock before anything is read: the SQLite write lock,
-    // or the PostgreSQL row lock. Decisions within a workspace are thereby serialised, across
-    // processes too, and sequence numbers can never be handed out twice.
+    let mut seq = lock(&mut tx, workspace).await?;
+    let frames = decide_one(&mut tx, workspace, target, &actor, now, decide, &mut seq).await?;
+    if !frames.is_empty() {
+        finish(tx, workspace, seq).await?;
+    }
+    Ok(frames)
+}
+
+/// Several decisions on conversations of one workspace, in one transaction: one lock, one
+/// commit. A decision refused, or a conversation gone, is skipped; the others are recorded.
+pub async fn record_each(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    actor: Actor,
+    now: Millis,
+    items: Vec<(ConversationId, Decide)>,
+) -> Result<Vec<EventFrame>> {
+    let mut tx = pool.begin().await?;
+    let mut seq = lock(&mut tx, workspace).await?;
+    let mut frames = Vec::new();
+    for (id, decide) in items {
+        match decide_one(&mut tx, workspace, Some(&id), &actor, now, decide, &mut seq).await {
+            Ok(recorded) => frames.extend(recorded),
+            // Refusals and missing conversations happen before anything is written.
+            Err(StoreError::NotFound | StoreError::Domain(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if !frames.is_empty() {
+        finish(tx, workspace, seq).await?;
+    }
+    Ok(frames)
+}
+
+/// Takes the workspace's lock by writing first, before anything is read: the SQLite write
+/// lock, or the PostgreSQL row lock. Decisions within a workspace are thereby serialised,
+/// across processes too, and sequence numbers can never be handed out twice. Returns the last
+/// sequence number used.
+async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<u64> {
     let last: Option<i64> = sqlx::query_scalar(
         "UPDATE workspaces SET last_seq = last_seq WHERE id = $1 RETURNING last_seq",
     )
     .bind(workspace.as_str())
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    let mut seq = rows::seq(last.ok_or(StoreError::NotFound)?);
+    Ok(rows::seq(last.ok_or(StoreError::NotFound)?))
+}
 
+/// Loads the target, decides, appends the events with the next sequence numbers and projects
+/// them. Refusals and a missing target return before anything is written.
+async fn decide_one(
+    tx: &mut Transaction<'_, Any>,
+    workspace: &WorkspaceId,
+    target: Option<&ConversationId>,
+    actor: &Actor,
+    now: Millis,
+    decide: Decide,
+    seq: &mut u64,
+) -> Result<Vec<EventFrame>> {
     let state = match target {
-        Some(id) => Some(load_state(&mut tx, workspace, id).await?.ok_or(StoreError::NotFound)?),
+        Some(id) => Some(load_state(tx, workspace, id).await?.ok_or(StoreError::NotFound)?),
         None => None,
     };
     let events = decide(state.as_ref())?;
-    if events.is_empty() {
-        return Ok(Vec::new());
-    }
-
     let mut frames = Vec::with_capacity(events.len());
     let mut contact_id = state.as_ref().map(|s| s.contact_id.clone());
     for event in events {
-        seq += 1;
+        *seq += 1;
         if let Event::ConversationStarted { conversation } = &event {
             contact_id = Some(conversation.contact_id.clone());
         }
         let contact_id = contact_id.clone();
-        let frame = EventFrame { seq, at: now, actor: actor.clone(), contact_id, event };
-        append(&mut tx, workspace, &frame).await?;
-        project(&mut tx, workspace, &frame).await?;
+        let frame = EventFrame { seq: *seq, at: now, actor: actor.clone(), contact_id, event };
+        append(tx, workspace, &frame).await?;
+        project(tx, workspace, &frame).await?;
         frames.push(frame);
     }
+    Ok(frames)
+}
+
+async fn finish(mut tx: Transaction<'_, Any>, workspace: &WorkspaceId, seq: u64) -> Result<()> {
     sqlx::query("UPDATE workspaces SET last_seq = $2 WHERE id = $1")
         .bind(workspace.as_str())
         .bind(i64::try_from(seq).unwrap_or(i64::MAX))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(frames)
+    Ok(())
 }
 
 async fn load_state(
