@@ -129,7 +129,12 @@ async fn agent_login_sets_a_strict_http_only_cookie_and_logout_ends_it() {
         .post("/api/v1/agent/login", json!({"email": demo::AGENT.1, "password": demo::AGENT.2}))
         .await;
     let cookie = raw.headers["set-cookie"].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Secure"),
+        "{cookie}"
+    );
 
     let agent = AgentClient::demo(&server).await;
     let me: wire::Me = agent.http.get("/api/v1/agent/me").await.json();
