@@ -65,6 +65,8 @@ pub trait Store: Send + Sync + 'static {
     /// The agent behind an unexpired session.
     async fn session_agent(&self, token_hash: &str, now: Millis) -> Result<Option<AgentRecord>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Forgets sessions expired at `now`; returns how many.
+    async fn purge_expired_sessions(&self, now: Millis) -> Result<u64>;
     /// The workspace's agents, by name.
     async fn agents(&self, workspace: &WorkspaceId) -> Result<Vec<Agent>>;
     async fn create_contact(&self, new: &NewContact) -> Result<()>;

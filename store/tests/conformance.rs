@@ -197,11 +197,20 @@ async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
     assert_eq!(creds.record.workspace_id, ws.id);
 
     store.create_session("session-hash", &creds.record, NOW + 1000).await.unwrap();
-    assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), Some(creds.record));
+    assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), Some(creds.record.clone()));
     assert_eq!(store.session_agent("session-hash", NOW + 1000).await.unwrap(), None, "expired");
     assert_eq!(store.session_agent("other", NOW).await.unwrap(), None);
     store.delete_session("session-hash").await.unwrap();
     assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), None);
+
+    // Expired sessions are purged; live ones stay.
+    store.create_session("old", &creds.record, NOW - 1).await.unwrap();
+    store.create_session("live", &creds.record, NOW + 1_000).await.unwrap();
+    assert!(store.purge_expired_sessions(NOW).await.unwrap() >= 1);
+    assert_eq!(
+        store.session_agent("live", NOW).await.unwrap().map(|r| r.workspace_id),
+        Some(ws.id.clone())
+    );
 
     let contact = ContactId(id("contact"));
     let new_contact = NewContact {

@@ -38,6 +38,8 @@ async fn login(
     let verified = auth::verify_password(req.password, stored).await;
     let credentials = credentials.filter(|_| verified).ok_or(ApiError::InvalidCredentials)?;
     let token = auth::new_token()?;
+    // Logins are rare enough to carry the clean-up of expired sessions.
+    state.store.purge_expired_sessions(state.clock.now()).await?;
     let expires = state.clock.now() + auth::SESSION_MILLIS;
     state.store.create_session(&auth::token_hash(&token), &credentials.record, expires).await?;
     let last_seq = state.store.last_seq(&credentials.record.workspace_id).await?;

@@ -46,12 +46,22 @@ impl Backend {
                 (2, "lifecycle", include_str!("../../migrations/sqlite/0002_lifecycle.sql")),
                 (3, "auto_close", include_str!("../../migrations/sqlite/0003_auto_close.sql")),
                 (4, "identity", include_str!("../../migrations/sqlite/0004_identity.sql")),
+                (
+                    5,
+                    "session_expiry",
+                    include_str!("../../migrations/sqlite/0005_session_expiry.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
                 (2, "lifecycle", include_str!("../../migrations/postgres/0002_lifecycle.sql")),
                 (3, "auto_close", include_str!("../../migrations/postgres/0003_auto_close.sql")),
                 (4, "identity", include_str!("../../migrations/postgres/0004_identity.sql")),
+                (
+                    5,
+                    "session_expiry",
+                    include_str!("../../migrations/postgres/0005_session_expiry.sql"),
+                ),
             ],
         };
         files
@@ -308,6 +318,14 @@ impl Store for SqlStore {
         .iter()
         .map(|r| rows::agent(r).map(|a| a.agent))
         .collect()
+    }
+
+    async fn purge_expired_sessions(&self, now: Millis) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM agent_sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn create_contact(&self, new: &NewContact) -> Result<()> {
