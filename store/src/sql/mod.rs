@@ -51,6 +51,11 @@ impl Backend {
                     "session_expiry",
                     include_str!("../../migrations/sqlite/0005_session_expiry.sql"),
                 ),
+                (
+                    6,
+                    "identity_backfill",
+                    include_str!("../../migrations/sqlite/0006_identity_backfill.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -61,6 +66,11 @@ impl Backend {
                     5,
                     "session_expiry",
                     include_str!("../../migrations/postgres/0005_session_expiry.sql"),
+                ),
+                (
+                    6,
+                    "identity_backfill",
+                    include_str!("../../migrations/postgres/0006_identity_backfill.sql"),
                 ),
             ],
         };
