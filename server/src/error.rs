@@ -19,6 +19,9 @@ pub enum ApiError {
     /// 403: signed in, but this needs an owner or manager.
     #[error("only owners and managers may do this")]
     Forbidden,
+    /// 429: too many failed logins for this e-mail; try again later.
+    #[error("too many failed sign-ins for this e-mail; try again in 15 minutes")]
+    TooManyAttempts,
     /// 401: login refused.
     #[error("wrong e-mail or password")]
     InvalidCredentials,
@@ -42,6 +45,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadRequest { status, .. } => *status,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Domain(e) => match e {
@@ -75,6 +79,7 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
+            ApiError::TooManyAttempts => "too_many_attempts",
             ApiError::BadRequest { code, .. } => code,
             ApiError::Conflict(_) => "conflict",
             ApiError::Domain(e) => e.code(),

@@ -15,6 +15,7 @@ mod routes;
 pub mod scheduler;
 mod service;
 pub mod summarizer;
+mod throttle;
 mod ws;
 
 use std::collections::HashMap;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub scheduler: Arc<scheduler::Channel>,
     /// `--dev-clock`: `/api/v1/dev/clock` may move the (manual) clock.
     pub dev_clock: bool,
+    /// Failed logins per e-mail, to slow guessing.
+    login_throttle: Arc<throttle::LoginThrottle>,
     /// Per-workspace order of record-then-publish within this process, so sockets receive
     /// frames in sequence order.
     workspace_locks: Arc<Mutex<HashMap<WorkspaceId, Arc<tokio::sync::Mutex<()>>>>>,
@@ -65,6 +68,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             scheduler: Arc::default(),
             dev_clock: false,
+            login_throttle: Arc::default(),
             workspace_locks: Arc::default(),
         }
     }

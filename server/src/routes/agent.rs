@@ -33,10 +33,18 @@ async fn login(
     State(state): State<AppState>,
     Json(req): Json<wire::Login>,
 ) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    if !state.login_throttle.allows(&req.email, now) {
+        return Err(ApiError::TooManyAttempts);
+    }
     let credentials = state.store.agent_credentials(&req.email).await?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let verified = auth::verify_password(req.password, stored).await;
-    let credentials = credentials.filter(|_| verified).ok_or(ApiError::InvalidCredentials)?;
+    let Some(credentials) = credentials.filter(|_| verified) else {
+        state.login_throttle.failed(&req.email, now);
+        return Err(ApiError::InvalidCredentials);
+    };
+    state.login_throttle.succeeded(&req.email);
     let token = auth::new_token()?;
     // Logins are rare enough to carry the clean-up of expired sessions.
     state.store.purge_expired_sessions(state.clock.now()).await?;

@@ -233,3 +233,21 @@ async fn a_lead_reopens_a_closed_conversation_when_input_stays_enabled() {
         assert_eq!((open[0].id.clone(), open[0].cycle), (conversation.id.clone(), 2));
     }
 }
+
+#[tokio::test]
+async fn password_guessing_is_slowed_per_email() {
+    let server = TestServer::start().await;
+    let http = Http::new(&server);
+    let wrong = json!({"email": demo::AGENT.1, "password": "guess"});
+    for _ in 0..10 {
+        http.post("/api/v1/agent/login", wrong.clone())
+            .await
+            .assert_error(401, "invalid_credentials");
+    }
+    let right = json!({"email": demo::AGENT.1, "password": demo::AGENT.2});
+    http.post("/api/v1/agent/login", right.clone()).await.assert_error(429, "too_many_attempts");
+    let owner = json!({"email": demo::OWNER.1, "password": demo::OWNER.2});
+    assert_eq!(http.post("/api/v1/agent/login", owner).await.status, 200, "other e-mails sign in");
+    server.advance(15 * 60_000);
+    assert_eq!(http.post("/api/v1/agent/login", right).await.status, 200, "after the window");
+}
