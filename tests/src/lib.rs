@@ -258,6 +258,13 @@ impl LeadClient {
         LeadClient { http, session }
     }
 
+    /// The session this browser gets on a reload: same workspace, same visitor token.
+    pub async fn reopen(&self, key: &str) -> wire::WidgetSession {
+        let body =
+            serde_json::json!({"workspace_key": key, "visitor_token": self.session.visitor_token});
+        self.http.post("/api/v1/widget/session", body).await.json()
+    }
+
     pub async fn start(&self, body: &str) -> wire::Conversation {
         let answer =
             self.http.post("/api/v1/widget/conversations", serde_json::json!({"body": body})).await;

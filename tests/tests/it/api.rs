@@ -17,14 +17,7 @@ async fn a_visitor_token_brings_the_same_lead_back() {
     let server = TestServer::start().await;
     let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
     let conversation = lead.start("Hello").await;
-    let again = lead
-        .http
-        .post(
-            "/api/v1/widget/session",
-            json!({"workspace_key": demo::WIDGET_KEY, "visitor_token": lead.session.visitor_token}),
-        )
-        .await
-        .json::<wire::WidgetSession>();
+    let again = lead.reopen(demo::WIDGET_KEY).await;
     assert_eq!(again.contact_id, lead.session.contact_id);
     assert_eq!(again.conversations, [conversation]);
     assert!(again.options.disable_input_on_close, "the demo workspace disables input on close");

@@ -99,14 +99,7 @@ async fn a_downgrade_keeps_saved_options_but_stops_them_at_once_and_an_upgrade_r
     owner.close(&c.id).await;
     put(&owner, "/api/v1/agent/plan", json!({"plan": "enterprise"})).await;
     lead.say(&c.id, "and again").await.assert_error(409, "input_disabled");
-    let session: wire::WidgetSession = Http::new(&server)
-        .post(
-            "/api/v1/widget/session",
-            json!({"workspace_key": team.key, "visitor_token": lead.session.visitor_token}),
-        )
-        .await
-        .json();
-    assert_eq!(session.options, saved);
+    assert_eq!(lead.reopen(&team.key).await.options, saved);
 }
 
 #[tokio::test]
@@ -118,13 +111,7 @@ async fn hide_closed_leaves_closed_conversations_out_of_a_new_session() {
     let lead = LeadClient::open(&server, &team.key).await;
     let (closed, open) = (lead.start("one").await, lead.start("two").await);
     owner.close(&closed.id).await;
-    let session: wire::WidgetSession = Http::new(&server)
-        .post(
-            "/api/v1/widget/session",
-            json!({"workspace_key": team.key, "visitor_token": lead.session.visitor_token}),
-        )
-        .await
-        .json();
+    let session = lead.reopen(&team.key).await;
     assert_eq!(session.conversations.iter().map(|c| &c.id).collect::<Vec<_>>(), [&open.id]);
 }
 
