@@ -61,6 +61,12 @@ pub fn session_cookie(token: &str, max_age_secs: i64) -> String {
     )
 }
 
+/// The token of `Authorization: Bearer <token>`.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    Some(value.strip_prefix("Bearer ")?.trim())
+}
+
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
@@ -99,13 +105,8 @@ impl FromRequestParts<AppState> for Lead {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        Lead::from_token(state, token.trim()).await
+        let token = bearer(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        Lead::from_token(state, token).await
     }
 }
 

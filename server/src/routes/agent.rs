@@ -172,16 +172,23 @@ async fn set_auto_close(
     let settings = change_settings(&state, &session, |s| s.auto_close = policy).await?;
     if req.apply_to_open {
         let actor = Actor::Agent(session.agent.id.clone());
-        for open in state.store.open_conversation_states(&session.workspace_id).await? {
+        let open = state.store.open_conversation_states(&session.workspace_id).await?;
+        // Batched like the scheduler's firings; conversations closed or gone meanwhile are
+        // skipped by `record_each`.
+        for batch in open.chunks(crate::scheduler::BATCH) {
             let now = state.clock.now();
-            let decide: porch_store::Decide = Box::new(move |s| {
-                Ok(s.and_then(|s| porch_domain::reschedule(&policy, s, now)).into_iter().collect())
-            });
-            match state.record(&session.workspace_id, Some(&open.id), actor.clone(), decide).await {
-                // Closed or gone meanwhile: nothing to reschedule.
-                Ok(_) | Err(porch_store::StoreError::NotFound) => {}
-                Err(e) => return Err(e.into()),
-            }
+            let items = batch
+                .iter()
+                .map(|c| {
+                    let decide: porch_store::Decide = Box::new(move |s| {
+                        Ok(s.and_then(|s| porch_domain::reschedule(&policy, s, now))
+                            .into_iter()
+                            .collect())
+                    });
+                    (c.id.clone(), decide)
+                })
+                .collect();
+            state.record_each(&session.workspace_id, actor.clone(), items).await?;
         }
     }
     Ok(Json(settings))

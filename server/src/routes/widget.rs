@@ -85,13 +85,7 @@ async fn identify(
     }
     let identity = porch_store::Identity { external_id: req.id, name: req.name, email: req.email };
     let owner = state.store.identify_contact(&workspace.id, &lead.0.id, &identity).await?;
-    let current = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
+    let current = crate::auth::bearer(&headers).unwrap_or_default().to_owned();
     if owner == lead.0.id {
         return Ok(Json(wire::Identified {
             visitor_token: current,
