@@ -6,24 +6,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use gloo_net::http::{Request, RequestBuilder, Response};
-use gloo_net::websocket::{futures::WebSocket, Message};
-use porch_protocol::{self as wire, ServerFrame};
+use porch_protocol::{self as wire, LeadServerFrame, ServerFrame};
 use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// A credential to send: leads carry their visitor token; agents rely on their cookie.
 pub type Bearer<'a> = Option<&'a str>;
 
-fn with_auth(builder: RequestBuilder, bearer: Bearer<'_>) -> RequestBuilder {
-    match bearer {
-        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
-        None => builder,
-    }
-}
-
 pub async fn get<T: DeserializeOwned>(path: &str, bearer: Bearer<'_>) -> Result<T, wire::ApiError> {
-    let request = with_auth(Request::get(path), bearer).build().map_err(network)?;
-    read(request.send().await.map_err(network)?).await
+    read(fetch("GET", path, None, bearer).await?)
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(
@@ -31,8 +24,7 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     body: &B,
     bearer: Bearer<'_>,
 ) -> Result<T, wire::ApiError> {
-    let request = with_auth(Request::post(path), bearer).json(body).map_err(network)?;
-    read(request.send().await.map_err(network)?).await
+    read(fetch("POST", path, Some(to_json(body)?), bearer).await?)
 }
 
 /// A PUT with the agent's cookie.
@@ -40,31 +32,81 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, wire::ApiError> {
-    let request = Request::put(path).json(body).map_err(network)?;
-    read(request.send().await.map_err(network)?).await
+    read(fetch("PUT", path, Some(to_json(body)?), None).await?)
 }
 
 /// A POST whose answer has no body worth reading (204).
 pub async fn post_empty(path: &str) -> Result<(), wire::ApiError> {
-    let response = Request::post(path).send().await.map_err(network)?;
-    if response.ok() {
+    let answer = fetch("POST", path, None, None).await?;
+    if answer.ok {
         Ok(())
     } else {
-        Err(error_of(response).await)
+        Err(error_of(answer))
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, wire::ApiError> {
-    if response.ok() {
-        response.json().await.map_err(network)
+/// A response read to the end: whether it was 2xx, its status and its body.
+struct Answer {
+    ok: bool,
+    status: u16,
+    text: String,
+}
+
+/// One call with the browser's `fetch` (same origin, so the agent's cookie goes along).
+async fn fetch(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    bearer: Bearer<'_>,
+) -> Result<Answer, wire::ApiError> {
+    let window = web_sys::window().ok_or_else(|| network("no window"))?;
+    let headers = web_sys::Headers::new().map_err(js_network)?;
+    if let Some(token) = bearer {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(js_network)?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        headers.set("Content-Type", "application/json").map_err(js_network)?;
+        init.set_body(&JsValue::from_str(&body));
+    }
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(js_network)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(js_network)?).await.map_err(js_network)?;
+    Ok(Answer {
+        ok: response.ok(),
+        status: response.status(),
+        text: text.as_string().unwrap_or_default(),
+    })
+}
+
+/// JSON text of a value, with the browser's `JSON.stringify` (no JSON library in the bundle).
+fn to_json(body: &impl Serialize) -> Result<String, wire::ApiError> {
+    let value =
+        body.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(network)?;
+    js_sys::JSON::stringify(&value).map(String::from).map_err(js_network)
+}
+
+/// A value from JSON text, parsed by the browser's `JSON.parse`.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, wire::ApiError> {
+    let value = js_sys::JSON::parse(text).map_err(js_network)?;
+    serde_wasm_bindgen::from_value(value).map_err(network)
+}
+
+fn read<T: DeserializeOwned>(answer: Answer) -> Result<T, wire::ApiError> {
+    if answer.ok {
+        from_json(&answer.text)
     } else {
-        Err(error_of(response).await)
+        Err(error_of(answer))
     }
 }
 
-async fn error_of(response: Response) -> wire::ApiError {
-    let status = response.status();
-    response.json().await.unwrap_or_else(|_| wire::ApiError {
+fn error_of(answer: Answer) -> wire::ApiError {
+    let status = answer.status;
+    from_json(&answer.text).unwrap_or_else(|_| wire::ApiError {
         code: format!("http_{status}"),
         message: format!("The server answered {status}."),
     })
@@ -74,13 +116,21 @@ fn network(e: impl std::fmt::Display) -> wire::ApiError {
     wire::ApiError { code: "network".into(), message: format!("Can't reach the server ({e}).") }
 }
 
+fn js_network(e: JsValue) -> wire::ApiError {
+    let text = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| "network error".into());
+    network(text)
+}
+
 /// A fresh id for a message, so a retried send is stored once.
 pub fn client_id() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         // Integer formatting: printing an f64 would pull float formatting into the bundle.
-        .unwrap_or_else(|| (web_sys::js_sys::Date::now() as u64).to_string())
+        .unwrap_or_else(|| (js_sys::Date::now() as u64).to_string())
 }
 
 /// Where the event socket stands, for an unobtrusive indicator.
@@ -89,6 +139,17 @@ pub enum Connection {
     Connecting,
     Live,
     Offline,
+}
+
+impl Connection {
+    /// For `data-state` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Connection::Connecting => "connecting",
+            Connection::Live => "live",
+            Connection::Offline => "offline",
+        }
+    }
 }
 
 /// `ws(s)://<this origin><path>`.
@@ -100,13 +161,31 @@ pub fn socket_url(path: &str) -> String {
     format!("{scheme}://{host}{path}")
 }
 
+/// A frame of either socket: the agents' [`ServerFrame`] or a lead's [`LeadServerFrame`].
+pub trait Frame: DeserializeOwned + 'static {
+    /// Everything missed has been sent; the socket is live.
+    fn is_ready(&self) -> bool;
+}
+
+impl Frame for ServerFrame {
+    fn is_ready(&self) -> bool {
+        matches!(self, ServerFrame::Ready { .. })
+    }
+}
+
+impl Frame for LeadServerFrame {
+    fn is_ready(&self) -> bool {
+        matches!(self, LeadServerFrame::Ready { .. })
+    }
+}
+
 /// Keeps an event socket open for the page's lifetime: connects to `url(after)` where `after`
 /// is the last seq the page applied, hands every frame to `on_frame`, and after a drop retries
 /// with exponential backoff (1 s doubling to 30 s, reset once live). Stops when `stop` is set.
-pub fn follow(
+pub fn follow<F: Frame>(
     url: impl Fn(u64) -> String + 'static,
     last_seq: impl Fn() -> u64 + 'static,
-    on_frame: impl Fn(ServerFrame) + 'static,
+    on_frame: impl Fn(F) + 'static,
     on_status: impl Fn(Connection) + 'static,
     stop: Arc<AtomicBool>,
 ) {
@@ -114,20 +193,37 @@ pub fn follow(
         let mut backoff = 1_000;
         while !stop.load(Ordering::Relaxed) {
             on_status(Connection::Connecting);
-            if let Ok(socket) = WebSocket::open(&url(last_seq())) {
-                let (_write, mut read) = socket.split();
-                while let Some(Ok(message)) = read.next().await {
+            if let Ok(socket) = web_sys::WebSocket::new(&url(last_seq())) {
+                // The socket's callbacks feed a queue this loop reads; `None` means closed (an
+                // error is always followed by a close).
+                let (tx, mut rx) = futures_channel::mpsc::unbounded::<Option<String>>();
+                let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new({
+                    let tx = tx.clone();
+                    move |e: web_sys::MessageEvent| {
+                        if let Some(text) = e.data().as_string() {
+                            let _ = tx.unbounded_send(Some(text));
+                        }
+                    }
+                });
+                let on_close = Closure::<dyn Fn()>::new(move || {
+                    let _ = tx.unbounded_send(None);
+                });
+                socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+                socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+                while let Some(Some(text)) = rx.next().await {
                     if stop.load(Ordering::Relaxed) {
+                        let _ = socket.close();
                         return;
                     }
-                    let Message::Text(text) = message else { continue };
-                    let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else { continue };
-                    if let ServerFrame::Ready { .. } = frame {
+                    let Ok(frame) = from_json::<F>(&text) else { continue };
+                    if frame.is_ready() {
                         backoff = 1_000;
                         on_status(Connection::Live);
                     }
                     on_frame(frame);
                 }
+                socket.set_onmessage(None);
+                socket.set_onclose(None);
             }
             on_status(Connection::Offline);
             gloo_timers::future::TimeoutFuture::new(backoff).await;

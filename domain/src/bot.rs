@@ -94,7 +94,14 @@ pub fn quick_answer(
         client_id: None,
     };
     // Recorded as they are: a pick is a question for the bot, not free text for the team.
-    Ok(vec![posted(&state.id, asked, now)?, posted(&state.id, bot_says(ids.1, &qa.answer), now)?])
+    Ok(vec![
+        Event::QuickAnswerChosen {
+            conversation_id: state.id.clone(),
+            question: qa.question.clone(),
+        },
+        posted(&state.id, asked, now)?,
+        posted(&state.id, bot_says(ids.1, &qa.answer), now)?,
+    ])
 }
 
 /// "Talk to a person": the conversation becomes a live chat in the team's Open folder.
@@ -140,6 +147,14 @@ mod tests {
             })
             .collect();
         assert_eq!(said, [(AuthorKind::Contact, "Opening hours?"), (AuthorKind::Bot, "9 to 5.")]);
+        assert_eq!(
+            events[0],
+            Event::QuickAnswerChosen {
+                conversation_id: with_bot().id,
+                question: "Opening hours?".into()
+            },
+            "reports count the pick as an intent"
+        );
         assert!(
             events.iter().all(|e| !matches!(e, Event::HandedToHuman { .. })),
             "a pick is not free text"

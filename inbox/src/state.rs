@@ -162,7 +162,10 @@ pub fn note(
         Event::AutoCloseCancelled { reason, .. } => {
             format!("Auto-close cancelled ({})", reason_text(*reason))
         }
-        Event::LeadOptionsChanged { .. } | Event::SettingsChanged { .. } => return None,
+        // The lead's pick shows as their message already.
+        Event::LeadOptionsChanged { .. }
+        | Event::SettingsChanged { .. }
+        | Event::QuickAnswerChosen { .. } => return None,
         Event::PlanChanged { plan } => format!("{who} moved the workspace to the {plan} plan"),
     })
 }

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Actor, AgentId, ApiError, ClosingNote, ClosingSource, ContactId, Conversation, ConversationId,
-    LeadOptions, Message, Millis, Outcome, Plan, WorkspaceSettings,
+    LeadConversation, LeadOptions, Message, Millis, Outcome, Plan, WorkspaceSettings,
 };
 
 /// One entry of a workspace's append-only log; also what WebSockets push.
@@ -64,6 +64,12 @@ pub enum Event {
     HandedToHuman {
         conversation_id: ConversationId,
     },
+    /// The lead picked one of the bot's quick answers (the question and answer follow as
+    /// messages); reports count these as the bot's intents.
+    QuickAnswerChosen {
+        conversation_id: ConversationId,
+        question: String,
+    },
     /// An auto-close deadline was set, or moved (`previous`), and why.
     AutoCloseArmed {
         conversation_id: ConversationId,
@@ -110,6 +116,7 @@ impl Event {
             Event::ContactUnblocked { .. } => "contact_unblocked",
             Event::HandedToBot { .. } => "handed_to_bot",
             Event::HandedToHuman { .. } => "handed_to_human",
+            Event::QuickAnswerChosen { .. } => "quick_answer_chosen",
             Event::AutoCloseArmed { .. } => "auto_close_armed",
             Event::AutoCloseCancelled { .. } => "auto_close_cancelled",
             Event::LeadOptionsChanged { .. } => "lead_options_changed",
@@ -131,6 +138,7 @@ impl Event {
             | Event::Unsnoozed { conversation_id }
             | Event::HandedToBot { conversation_id }
             | Event::HandedToHuman { conversation_id }
+            | Event::QuickAnswerChosen { conversation_id, .. }
             | Event::AutoCloseArmed { conversation_id, .. }
             | Event::AutoCloseCancelled { conversation_id, .. } => Some(conversation_id),
             Event::ContactBlocked { .. }
@@ -144,27 +152,34 @@ impl Event {
 
 impl EventFrame {
     /// The frame as a lead's widget may see it: the team's own bookkeeping (outcomes, notes,
-    /// assignment, snoozes, blocking, settings) is withheld; what shows closure stays.
-    pub fn for_lead(&self) -> Option<EventFrame> {
+    /// assignment, snoozes, blocking, settings, who did what) is withheld; what shows closure
+    /// stays.
+    pub fn for_lead(&self) -> Option<LeadFrame> {
         let event = match &self.event {
             Event::ConversationStarted { conversation } => {
-                Event::ConversationStarted { conversation: conversation.clone().for_lead() }
+                LeadEvent::ConversationStarted { conversation: conversation.clone().for_lead() }
+            }
+            Event::MessagePosted { message } => {
+                LeadEvent::MessagePosted { message: message.clone() }
             }
             Event::ConversationClosed { conversation_id, source, .. } => {
-                Event::ConversationClosed {
+                LeadEvent::ConversationClosed {
                     conversation_id: conversation_id.clone(),
-                    outcome: None,
                     source: *source,
-                    closed_by: None,
-                    note: None,
                 }
             }
-            Event::LeadOptionsChanged { options, .. } => {
-                Event::LeadOptionsChanged { options: options.clone(), saved: None }
+            Event::ConversationReopened { conversation_id, cycle } => {
+                LeadEvent::ConversationReopened {
+                    conversation_id: conversation_id.clone(),
+                    cycle: *cycle,
+                }
             }
-            Event::MessagePosted { .. }
-            | Event::ConversationReopened { .. }
-            | Event::HandedToHuman { .. } => self.event.clone(),
+            Event::HandedToHuman { conversation_id } => {
+                LeadEvent::HandedToHuman { conversation_id: conversation_id.clone() }
+            }
+            Event::LeadOptionsChanged { options, .. } => {
+                LeadEvent::LeadOptionsChanged { options: options.clone() }
+            }
             Event::OutcomeChanged { .. }
             | Event::Assigned { .. }
             | Event::Unassigned { .. }
@@ -173,13 +188,82 @@ impl EventFrame {
             | Event::ContactBlocked { .. }
             | Event::ContactUnblocked { .. }
             | Event::HandedToBot { .. }
+            | Event::QuickAnswerChosen { .. }
             | Event::AutoCloseArmed { .. }
             | Event::AutoCloseCancelled { .. }
             | Event::PlanChanged { .. }
             | Event::SettingsChanged { .. } => return None,
         };
-        Some(EventFrame { event, ..self.clone() })
+        Some(LeadFrame { seq: self.seq, at: self.at, event })
     }
+}
+
+/// What a lead's widget receives of an event: only what leads may see, by construction (there
+/// is no field for an outcome, a note, an assignee or the owner's saved options).
+///
+/// Externally tagged (`{"conversation_closed": {…}}`) on purpose: unlike the log's internally
+/// tagged [`Event`], it decodes without buffering, which keeps the widget's WebAssembly small.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadEvent {
+    ConversationStarted { conversation: LeadConversation },
+    MessagePosted { message: Message },
+    ConversationClosed { conversation_id: ConversationId, source: ClosingSource },
+    ConversationReopened { conversation_id: ConversationId, cycle: u32 },
+    HandedToHuman { conversation_id: ConversationId },
+    LeadOptionsChanged { options: LeadOptions },
+}
+
+/// A lead's view of a stored event: its place in the log, when, and what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadFrame {
+    pub seq: u64,
+    pub at: Millis,
+    pub event: LeadEvent,
+}
+
+impl From<LeadFrame> for EventFrame {
+    /// The event as the log's vocabulary has it, with what leads are not told left empty, so
+    /// the widget applies it with the same [`crate::replica::Replica`] as the inbox.
+    fn from(frame: LeadFrame) -> EventFrame {
+        let event = match frame.event {
+            LeadEvent::ConversationStarted { conversation } => {
+                Event::ConversationStarted { conversation: conversation.into() }
+            }
+            LeadEvent::MessagePosted { message } => Event::MessagePosted { message },
+            LeadEvent::ConversationClosed { conversation_id, source } => {
+                Event::ConversationClosed {
+                    conversation_id,
+                    outcome: None,
+                    source,
+                    closed_by: None,
+                    note: None,
+                }
+            }
+            LeadEvent::ConversationReopened { conversation_id, cycle } => {
+                Event::ConversationReopened { conversation_id, cycle }
+            }
+            LeadEvent::HandedToHuman { conversation_id } => {
+                Event::HandedToHuman { conversation_id }
+            }
+            LeadEvent::LeadOptionsChanged { options } => {
+                Event::LeadOptionsChanged { options, saved: None }
+            }
+        };
+        EventFrame { seq: frame.seq, at: frame.at, actor: Actor::System, contact_id: None, event }
+    }
+}
+
+/// What a server sends on a lead's WebSocket (externally tagged, like [`LeadEvent`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadServerFrame {
+    Event(LeadFrame),
+    /// Everything up to `seq` has been sent; what follows is live.
+    Ready {
+        seq: u64,
+    },
+    Error(ApiError),
 }
 
 /// Why an auto-close deadline moved.

@@ -75,6 +75,21 @@ pub enum AuthorKind {
     System,
 }
 
+impl AuthorKind {
+    /// As serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorKind::Contact => "contact",
+            AuthorKind::Agent => "agent",
+            AuthorKind::Bot => "bot",
+            AuthorKind::AiAgent => "ai_agent",
+            AuthorKind::Broadcast => "broadcast",
+            AuthorKind::Workflow => "workflow",
+            AuthorKind::System => "system",
+        }
+    }
+}
+
 /// Who caused an event.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -148,22 +163,55 @@ impl Conversation {
     }
 
     /// What a lead may know: nothing of the team's outcome, notes, assignment or blocking.
-    pub fn for_lead(self) -> Conversation {
-        Conversation {
-            outcome: None,
-            closed_by: None,
-            closing_note: None,
-            assignee: None,
-            snoozed_until: None,
-            contact_blocked: false,
-            auto_close_at: None,
-            ..self
+    pub fn for_lead(self) -> LeadConversation {
+        LeadConversation {
+            id: self.id,
+            contact_id: self.contact_id,
+            kind: self.kind,
+            status: self.status,
+            cycle: self.cycle,
+            closing_source: self.closing_source,
+            closed_at: self.closed_at,
+            created_at: self.created_at,
+            last_activity_at: self.last_activity_at,
+            last_message: self.last_message,
         }
     }
 
     /// Snoozed at `now`.
     pub fn is_snoozed(&self, now: Millis) -> bool {
         self.snoozed_until.is_some_and(|until| until > now)
+    }
+}
+
+/// A conversation as its lead sees it: there is no field for the team's outcome, notes,
+/// assignment, snooze, blocking or timers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LeadConversation {
+    pub id: ConversationId,
+    pub contact_id: ContactId,
+    pub kind: ConversationKind,
+    pub status: ConversationStatus,
+    pub cycle: u32,
+    pub closing_source: Option<ClosingSource>,
+    pub closed_at: Option<Millis>,
+    pub created_at: Millis,
+    pub last_activity_at: Millis,
+    pub last_message: Option<String>,
+}
+
+impl From<LeadConversation> for Conversation {
+    /// With what the lead is not told left empty, for the shared [`crate::replica::Replica`].
+    fn from(c: LeadConversation) -> Conversation {
+        Conversation {
+            closing_source: c.closing_source,
+            closed_at: c.closed_at,
+            last_activity_at: c.last_activity_at,
+            last_message: c.last_message,
+            cycle: c.cycle,
+            status: c.status,
+            ..Conversation::opened(c.id, c.contact_id, c.kind, c.created_at)
+        }
     }
 }
 
@@ -351,7 +399,7 @@ pub struct WidgetSession {
     /// Present when the workspace's bot is on: new conversations start with it.
     #[serde(default)]
     pub bot: Option<BotMenu>,
-    pub conversations: Vec<Conversation>,
+    pub conversations: Vec<LeadConversation>,
     /// The newest event sequence number when the session was read; resume the socket after it.
     pub last_seq: u64,
 }
@@ -396,6 +444,13 @@ pub struct ConversationDetail {
     /// The conversation's log, for the agents' timeline; empty for leads.
     #[serde(default)]
     pub events: Vec<crate::EventFrame>,
+}
+
+/// A conversation as its lead reads it: no log of the team's events.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LeadConversationDetail {
+    pub conversation: LeadConversation,
+    pub messages: Vec<Message>,
 }
 
 // ---- Agent (inbox) endpoints -------------------------------------------------------------

@@ -176,7 +176,9 @@ impl Replica {
             Event::AutoCloseCancelled { conversation_id, .. } => {
                 self.edit(conversation_id, |c| c.auto_close_at = None);
             }
-            Event::SettingsChanged { .. } | Event::PlanChanged { .. } => {}
+            Event::SettingsChanged { .. }
+            | Event::PlanChanged { .. }
+            | Event::QuickAnswerChosen { .. } => {}
             Event::LeadOptionsChanged { options, .. } => self.options = options.clone(),
         }
         true
@@ -205,7 +207,10 @@ pub fn preview(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Actor, AuthorKind, ClosingSource, ContactId, ConversationKind, MessageId};
+    use crate::{
+        Actor, AuthorKind, ClosingSource, ContactId, ConversationKind, LeadEvent, LeadServerFrame,
+        MessageId,
+    };
 
     fn conversation(id: &str, at: i64) -> Conversation {
         Conversation::opened(
@@ -317,7 +322,7 @@ mod tests {
         let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 0);
         let id = ConversationId("c".into());
         r.load_timeline(id.clone(), vec![]);
-        let agent = crate::AgentId("a".into());
+        let agent = crate::AgentId("agent-7f3".into());
         r.apply(&frame(
             1,
             Event::Assigned {
@@ -349,7 +354,7 @@ mod tests {
     #[test]
     fn leads_never_see_the_teams_bookkeeping() {
         let id = ConversationId("c".into());
-        let agent = crate::AgentId("a".into());
+        let agent = crate::AgentId("agent-7f3".into());
         let mut closed = frame(
             1,
             Event::ConversationClosed {
@@ -366,11 +371,15 @@ mod tests {
         );
         closed.actor = Actor::Agent(agent.clone());
         let seen = closed.for_lead().unwrap();
-        assert_eq!(seen.actor, Actor::Agent(agent.clone()), "who closed is no secret");
-        assert!(matches!(
+        assert_eq!(
             seen.event,
-            Event::ConversationClosed { outcome: None, closed_by: None, note: None, .. }
-        ));
+            LeadEvent::ConversationClosed {
+                conversation_id: id.clone(),
+                source: ClosingSource::Manual
+            }
+        );
+        let text = serde_json::to_string(&seen).unwrap();
+        assert!(!text.contains("Refund") && !text.contains("angry") && !text.contains("resolved"));
         let private = [
             Event::OutcomeChanged {
                 conversation_id: id.clone(),
@@ -391,12 +400,11 @@ mod tests {
             assert_eq!(frame(2, event).for_lead(), None);
         }
         let mut started = conversation("c", 1);
-        started.assignee = Some(agent);
+        started.assignee = Some(agent.clone());
         let seen =
             frame(3, Event::ConversationStarted { conversation: started }).for_lead().unwrap();
-        assert!(
-            matches!(seen.event, Event::ConversationStarted { conversation } if conversation.assignee.is_none())
-        );
+        let text = serde_json::to_string(&seen).unwrap();
+        assert!(!text.contains(agent.as_str()), "no assignee in {text}");
     }
 
     #[test]
@@ -414,6 +422,14 @@ mod tests {
     }
 
     #[test]
+    fn author_kind_as_str_is_its_serde_name() {
+        use AuthorKind::*;
+        for kind in [Contact, Agent, Bot, AiAgent, Broadcast, Workflow, System] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
+
+    #[test]
     fn frames_round_trip_through_json() {
         let f = crate::ServerFrame::Event(Box::new(frame(
             3,
@@ -425,5 +441,33 @@ mod tests {
                 && text.contains(r#""type":"conversation_started""#)
         );
         assert_eq!(serde_json::from_str::<crate::ServerFrame>(&text).unwrap(), f);
+    }
+
+    #[test]
+    fn a_lead_frame_applies_like_the_event_it_shows() {
+        let id = ConversationId("c".into());
+        let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 0);
+        let closed = frame(
+            1,
+            Event::ConversationClosed {
+                conversation_id: id.clone(),
+                outcome: Some(crate::Outcome::Resolved),
+                source: ClosingSource::AutoClose,
+                closed_by: None,
+                note: None,
+            },
+        );
+        let wire = LeadServerFrame::Event(closed.for_lead().unwrap());
+        let text = serde_json::to_string(&wire).unwrap();
+        assert!(text.starts_with(r#"{"event":{"seq":1,"#) && text.contains("conversation_closed"));
+        let LeadServerFrame::Event(back) = serde_json::from_str(&text).unwrap() else {
+            panic!("an event frame")
+        };
+        assert!(r.apply(&back.into()));
+        let c = r.conversation(&id).unwrap();
+        assert_eq!(
+            (c.status, c.closing_source, c.outcome),
+            (crate::ConversationStatus::Closed, Some(ClosingSource::AutoClose), None)
+        );
     }
 }

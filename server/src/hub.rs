@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use porch_protocol::{ContactId, EventFrame, WorkspaceId};
+use porch_protocol::{
+    ApiError, ContactId, EventFrame, LeadFrame, LeadServerFrame, ServerFrame, WorkspaceId,
+};
 use tokio::sync::mpsc;
 
 /// Frames a socket may have queued before it counts as too slow.
@@ -24,11 +26,11 @@ pub enum Audience {
 impl Audience {
     /// The frame as this audience may see it, if at all: agents see everything; a lead sees
     /// their own and workspace-wide events, without the team's bookkeeping.
-    pub fn view(&self, frame: &EventFrame) -> Option<EventFrame> {
+    pub fn view(&self, frame: &EventFrame) -> Option<Seen> {
         match (self, &frame.contact_id) {
-            (Audience::Agents, _) => Some(frame.clone()),
+            (Audience::Agents, _) => Some(Seen::Agents(Arc::new(frame.clone()))),
             (Audience::Contact(me), Some(contact)) if me != contact => None,
-            (Audience::Contact(_), _) => frame.for_lead(),
+            (Audience::Contact(_), _) => frame.for_lead().map(|f| Seen::Lead(Arc::new(f))),
         }
     }
 
@@ -38,12 +40,55 @@ impl Audience {
             Audience::Contact(c) => Some(c),
         }
     }
+
+    /// "Everything up to `seq` has been sent", in this audience's wire format.
+    pub fn ready(&self, seq: u64) -> String {
+        match self {
+            Audience::Agents => json(&ServerFrame::Ready { seq }),
+            Audience::Contact(_) => json(&LeadServerFrame::Ready { seq }),
+        }
+    }
+
+    pub fn error(&self, error: ApiError) -> String {
+        match self {
+            Audience::Agents => json(&ServerFrame::Error(error)),
+            Audience::Contact(_) => json(&LeadServerFrame::Error(error)),
+        }
+    }
+}
+
+/// A frame as one audience sees it: agents the log's event, leads their view of it.
+#[derive(Clone, Debug)]
+pub enum Seen {
+    Agents(Arc<EventFrame>),
+    Lead(Arc<LeadFrame>),
+}
+
+impl Seen {
+    pub fn seq(&self) -> u64 {
+        match self {
+            Seen::Agents(f) => f.seq,
+            Seen::Lead(f) => f.seq,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        match self {
+            Seen::Agents(f) => json(&ServerFrame::Event(Box::new(EventFrame::clone(f)))),
+            Seen::Lead(f) => json(&LeadServerFrame::Event(LeadFrame::clone(f))),
+        }
+    }
+}
+
+/// Wire frames are plain data: serialising them cannot fail.
+fn json(frame: &impl serde::Serialize) -> String {
+    serde_json::to_string(frame).unwrap_or_default()
 }
 
 struct Subscriber {
     id: u64,
     audience: Audience,
-    tx: mpsc::Sender<Arc<EventFrame>>,
+    tx: mpsc::Sender<Seen>,
 }
 
 #[derive(Default)]
@@ -62,7 +107,7 @@ pub struct Subscription {
     hub: Arc<Hub>,
     workspace: WorkspaceId,
     id: u64,
-    pub frames: mpsc::Receiver<Arc<EventFrame>>,
+    pub frames: mpsc::Receiver<Seen>,
 }
 
 impl Drop for Subscription {
@@ -91,15 +136,13 @@ impl Hub {
 
     /// Queues each frame for every socket that may see it; drops sockets whose queue is full.
     pub fn publish(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
-        let for_agents: Vec<Arc<EventFrame>> = frames.iter().cloned().map(Arc::new).collect();
+        let for_agents: Vec<Seen> =
+            frames.iter().map(|f| Seen::Agents(Arc::new(f.clone()))).collect();
         let mut inner = self.lock();
         let Some(subscribers) = inner.workspaces.get_mut(workspace) else { return };
         subscribers.retain(|s| match &s.audience {
             Audience::Agents => for_agents.iter().all(|f| s.tx.try_send(f.clone()).is_ok()),
-            lead => frames
-                .iter()
-                .filter_map(|f| lead.view(f))
-                .all(|f| s.tx.try_send(Arc::new(f)).is_ok()),
+            lead => frames.iter().filter_map(|f| lead.view(f)).all(|f| s.tx.try_send(f).is_ok()),
         });
         if subscribers.is_empty() {
             inner.workspaces.remove(workspace);
@@ -172,8 +215,8 @@ mod tests {
             previous: None,
         };
         hub.publish(&ws, &[assigned, frame(2, Some("ann"))]);
-        assert_eq!(ann.frames.try_recv().unwrap().seq, 2, "assignment is the team's business");
-        assert_eq!(agents.frames.try_recv().unwrap().seq, 1);
+        assert_eq!(ann.frames.try_recv().unwrap().seq(), 2, "assignment is the team's business");
+        assert_eq!(agents.frames.try_recv().unwrap().seq(), 1);
     }
 
     #[test]
@@ -185,7 +228,7 @@ mod tests {
         let mut elsewhere = hub.subscribe(&WorkspaceId("x".into()), Audience::Agents);
         hub.publish(&ws, &[frame(1, Some("bob")), frame(2, Some("ann")), frame(3, None)]);
         let seqs = |s: &mut Subscription| {
-            std::iter::from_fn(|| s.frames.try_recv().ok()).map(|f| f.seq).collect::<Vec<_>>()
+            std::iter::from_fn(|| s.frames.try_recv().ok()).map(|f| f.seq()).collect::<Vec<_>>()
         };
         assert_eq!(seqs(&mut ann), [2, 3]);
         assert_eq!(seqs(&mut agents), [1, 2, 3]);

@@ -2,9 +2,9 @@
 //! seq at most once and in order.
 
 use axum::extract::ws::{Message as WsMessage, WebSocket};
-use porch_protocol::{ApiError as WireError, ClientFrame, EventFrame, ServerFrame, WorkspaceId};
+use porch_protocol::{ApiError as WireError, ClientFrame, WorkspaceId};
 
-use crate::hub::Audience;
+use crate::hub::{Audience, Seen};
 use crate::AppState;
 
 /// Backlog is read from the store in pages of this many events.
@@ -45,7 +45,7 @@ pub async fn serve(
             break;
         }
     }
-    if send(&mut socket, &ServerFrame::Ready { seq: last }).await.is_err() {
+    if send(&mut socket, audience.ready(last)).await.is_err() {
         return;
     }
     loop {
@@ -62,22 +62,22 @@ pub async fn serve(
             incoming = socket.recv() => match incoming {
                 Some(Ok(WsMessage::Text(text))) => {
                     let reply = match serde_json::from_str::<ClientFrame>(&text) {
-                        Ok(ClientFrame::Ping) => ServerFrame::Ready { seq: last },
-                        Err(e) => ServerFrame::Error(WireError {
+                        Ok(ClientFrame::Ping) => audience.ready(last),
+                        Err(e) => audience.error(WireError {
                             code: "malformed_frame".into(),
                             message: format!("unreadable frame: {e}"),
                         }),
                     };
-                    if send(&mut socket, &reply).await.is_err() {
+                    if send(&mut socket, reply).await.is_err() {
                         return;
                     }
                 }
                 Some(Ok(WsMessage::Binary(_))) => {
-                    let error = ServerFrame::Error(WireError {
+                    let error = audience.error(WireError {
                         code: "malformed_frame".into(),
                         message: "frames are JSON text".into(),
                     });
-                    if send(&mut socket, &error).await.is_err() {
+                    if send(&mut socket, error).await.is_err() {
                         return;
                     }
                 }
@@ -92,17 +92,16 @@ pub async fn serve(
 
 async fn send_event(
     socket: &mut WebSocket,
-    frame: &EventFrame,
+    frame: &Seen,
     last: &mut u64,
 ) -> Result<(), axum::Error> {
-    if frame.seq <= *last {
+    if frame.seq() <= *last {
         return Ok(());
     }
-    *last = frame.seq;
-    send(socket, &ServerFrame::Event(Box::new(frame.clone()))).await
+    *last = frame.seq();
+    send(socket, frame.to_json()).await
 }
 
-async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), axum::Error> {
-    let text = serde_json::to_string(frame).map_err(axum::Error::new)?;
+async fn send(socket: &mut WebSocket, text: String) -> Result<(), axum::Error> {
     socket.send(WsMessage::Text(text.into())).await
 }

@@ -265,7 +265,7 @@ impl LeadClient {
         self.http.post("/api/v1/widget/session", body).await.json()
     }
 
-    pub async fn start(&self, body: &str) -> wire::Conversation {
+    pub async fn start(&self, body: &str) -> wire::LeadConversation {
         let answer =
             self.http.post("/api/v1/widget/conversations", serde_json::json!({"body": body})).await;
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
@@ -286,7 +286,7 @@ impl LeadClient {
             "/api/v1/widget/ws?token={}&after={after}",
             self.session.visitor_token
         ));
-        Socket::connect(url.into_client_request().unwrap()).await
+        Socket::connect(url.into_client_request().unwrap(), true).await
     }
 }
 
@@ -353,14 +353,19 @@ impl AgentClient {
             .into_client_request()
             .unwrap();
         request.headers_mut().insert("cookie", self.cookie.parse().unwrap());
-        Socket::connect(request).await
+        Socket::connect(request, false).await
     }
 }
 
 type WsStream =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-pub struct Socket(WsStream);
+/// A WebSocket to the server; a lead's speaks [`wire::LeadServerFrame`], which [`Socket::next`]
+/// turns into the agents' vocabulary so tests read both alike.
+pub struct Socket {
+    stream: WsStream,
+    lead: bool,
+}
 
 /// How long a test waits for a frame that should come; a liveness guard, not a measurement.
 const FRAME_WAIT: Duration = Duration::from_secs(10);
@@ -368,21 +373,35 @@ const FRAME_WAIT: Duration = Duration::from_secs(10);
 impl Socket {
     async fn connect(
         request: tokio_tungstenite::tungstenite::handshake::client::Request,
+        lead: bool,
     ) -> Socket {
         let (stream, _) = tokio_tungstenite::connect_async(request).await.expect("socket connects");
-        Socket(stream)
+        Socket { stream, lead }
     }
 
-    pub async fn next(&mut self) -> wire::ServerFrame {
+    /// The next text frame, as sent.
+    pub async fn text(&mut self) -> String {
         loop {
-            let message = tokio::time::timeout(FRAME_WAIT, self.0.next())
+            let message = tokio::time::timeout(FRAME_WAIT, self.stream.next())
                 .await
                 .expect("a frame within the wait")
                 .expect("socket open")
                 .expect("socket ok");
             if let WsMessage::Text(text) = message {
-                return serde_json::from_str(&text).expect("a server frame");
+                return text.to_string();
             }
+        }
+    }
+
+    pub async fn next(&mut self) -> wire::ServerFrame {
+        let text = self.text().await;
+        if !self.lead {
+            return serde_json::from_str(&text).expect("a server frame");
+        }
+        match serde_json::from_str(&text).expect("a lead's frame") {
+            wire::LeadServerFrame::Event(frame) => wire::ServerFrame::Event(Box::new(frame.into())),
+            wire::LeadServerFrame::Ready { seq } => wire::ServerFrame::Ready { seq },
+            wire::LeadServerFrame::Error(e) => wire::ServerFrame::Error(e),
         }
     }
 
@@ -407,6 +426,6 @@ impl Socket {
     }
 
     pub async fn send_text(&mut self, text: &str) {
-        self.0.send(WsMessage::Text(text.into())).await.expect("send");
+        self.stream.send(WsMessage::Text(text.into())).await.expect("send");
     }
 }

@@ -3,19 +3,22 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use gloo_storage::{LocalStorage, Storage};
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client::{self as client, Connection};
 use porch_protocol::replica::Replica;
 use porch_protocol::{
-    self as wire, AuthorKind, ConversationDetail, ConversationId, ConversationKind,
-    ConversationStatus, Event, ServerFrame,
+    self as wire, AuthorKind, ConversationId, ConversationKind, ConversationStatus, LeadEvent,
+    LeadServerFrame,
 };
-use serde_json::json;
+
+use wasm_bindgen::JsValue;
 
 use crate::host;
-use crate::state::{close_notice, input_disabled, token_storage_key, Screen};
+use crate::state::{
+    close_notice, input_disabled, stored_token, token_from_storage, token_storage_key, Screen,
+};
 
 /// Everything the views share, as cheap copyable signals.
 #[derive(Clone, Copy)]
@@ -42,7 +45,7 @@ impl Ctx {
         spawn_local(async move {
             let token = self.token.get_untracked();
             let request = wire::StartConversation::default();
-            match client::post::<_, wire::Conversation>(
+            match client::post::<_, wire::LeadConversation>(
                 "/api/v1/widget/conversations",
                 &request,
                 Some(&token),
@@ -61,7 +64,7 @@ impl Ctx {
             let token = self.token.get_untracked();
             let path = format!("/api/v1/widget/conversations/{id}/bot");
             if let Err(e) =
-                client::post::<_, wire::Conversation>(&path, &choice, Some(&token)).await
+                client::post::<_, wire::LeadConversation>(&path, &choice, Some(&token)).await
             {
                 self.fail(e);
             }
@@ -74,10 +77,10 @@ impl Ctx {
         spawn_local(async move {
             let path = format!("/api/v1/widget/conversations/{id}");
             let token = self.token.get_untracked();
-            match client::get::<ConversationDetail>(&path, Some(&token)).await {
+            match client::get::<wire::LeadConversationDetail>(&path, Some(&token)).await {
                 Ok(detail) => self.replica.update(|r| {
                     if r.conversation(&id).is_none() {
-                        r.upsert(detail.conversation);
+                        r.upsert(detail.conversation.into());
                     }
                     r.load_messages(id, detail.messages);
                 }),
@@ -112,15 +115,15 @@ pub fn App(key: String) -> impl IntoView {
     };
     view! {
         <div class="porch" data-testid="widget"
-            on:keydown=|ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { host::notify(&json!({"porch": "hide"})) }>
+            on:keydown=|ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { host::notify("hide", &[]) }>
             <header class="bar">
                 <h1>"Chat"</h1>
                 <span class="connection" data-testid="connection"
-                    data-state=move || format!("{:?}", connection.get()).to_lowercase()>
+                    data-state=move || connection.get().as_str()>
                     {label}
                 </span>
                 <button class="icon" type="button" aria-label="Minimise chat"
-                    on:click=|_| host::notify(&json!({"porch": "hide"}))>
+                    on:click=|_| host::notify("hide", &[])>
                     "×"
                 </button>
             </header>
@@ -129,10 +132,10 @@ pub fn App(key: String) -> impl IntoView {
                     <p class="error" role="alert" data-testid="error">{e}</p>
                 })}
                 {move || match ctx.screen.get() {
-                    Screen::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                    Screen::Home => view! { <Home ctx=ctx /> }.into_any(),
-                    Screen::Draft => view! { <Chat ctx=ctx id=None /> }.into_any(),
-                    Screen::Conversation(id) => view! { <Chat ctx=ctx id=Some(id) /> }.into_any(),
+                    Screen::Loading => EitherOf4::A(view! { <p class="muted">"Loading…"</p> }),
+                    Screen::Home => EitherOf4::B(view! { <Home ctx=ctx /> }),
+                    Screen::Draft => EitherOf4::C(view! { <Chat ctx=ctx id=None /> }),
+                    Screen::Conversation(id) => EitherOf4::D(view! { <Chat ctx=ctx id=Some(id) /> }),
                 }}
             </main>
         </div>
@@ -148,7 +151,9 @@ async fn open_session(
     let storage_key = token_storage_key(&key);
     let request = wire::OpenSession {
         workspace_key: key,
-        visitor_token: LocalStorage::get::<String>(&storage_key).ok(),
+        visitor_token: storage()
+            .and_then(|s| s.get_item(&storage_key).ok().flatten())
+            .and_then(|stored| token_from_storage(&stored)),
     };
     let session = match client::post::<_, wire::WidgetSession>(
         "/api/v1/widget/session",
@@ -160,44 +165,50 @@ async fn open_session(
         Ok(session) => session,
         Err(e) => return ctx.fail(e),
     };
-    let _ = LocalStorage::set(&storage_key, &session.visitor_token);
+    keep_token(&storage_key, &session.visitor_token);
     let token = session.visitor_token.clone();
     ctx.token.set(session.visitor_token);
     ctx.bot.set(session.bot);
-    ctx.replica.set(Replica::new(session.conversations, session.options, session.last_seq));
+    let conversations = session.conversations.into_iter().map(Into::into).collect();
+    ctx.replica.set(Replica::new(conversations, session.options, session.last_seq));
     ctx.screen.set(Screen::Home);
     client::follow(
         move |after| client::socket_url(&format!("/api/v1/widget/ws?token={token}&after={after}")),
         move || ctx.replica.with_untracked(|r| r.last_seq),
         move |frame| {
-            if let ServerFrame::Event(frame) = frame {
-                let applied = ctx.replica.try_update(|r| r.apply(&frame)).unwrap_or(false);
-                // The host page hears of closures and messages by id, never their text.
-                let (name, payload) = match (applied, &frame.event) {
-                    (true, Event::ConversationClosed { conversation_id, .. }) => {
-                        ("conversation:closed", json!({"conversation_id": conversation_id}))
-                    }
-                    (true, Event::MessagePosted { message }) => (
-                        "message",
-                        json!({"conversation_id": message.conversation_id, "author_kind": message.author_kind}),
-                    ),
-                    _ => return,
-                };
-                host::notify(&json!({"porch": "event", "name": name, "payload": payload}));
+            let LeadServerFrame::Event(frame) = frame else { return };
+            // The host page hears of closures and messages by id, never their text.
+            let (name, payload) = match &frame.event {
+                LeadEvent::ConversationClosed { conversation_id, .. } => (
+                    "conversation:closed",
+                    host::object(&[("conversation_id", conversation_id.as_str().into())]),
+                ),
+                LeadEvent::MessagePosted { message } => (
+                    "message",
+                    host::object(&[
+                        ("conversation_id", message.conversation_id.as_str().into()),
+                        ("author_kind", message.author_kind.as_str().into()),
+                    ]),
+                ),
+                _ => ("", JsValue::UNDEFINED),
+            };
+            let applied = ctx.replica.try_update(|r| r.apply(&frame.into())).unwrap_or(false);
+            if applied && !name.is_empty() {
+                host::notify("event", &[("name", name.into()), ("payload", payload)]);
             }
         },
         move |status| connection.set(status),
         stop,
     );
-    host::notify(&json!({"porch": "ready"}));
+    host::notify("ready", &[]);
 }
 
 /// `Porch.identify(user)`: a lead already known under this identity takes this browser over,
 /// with their history (the page reloads into their session).
-async fn identify(ctx: Ctx, key: String, user: serde_json::Value) {
+async fn identify(ctx: Ctx, key: String, user: Option<wire::Identify>) {
     let warn =
         |message: &str| web_sys::console::warn_1(&format!("Porch.identify: {message}").into());
-    let Ok(request) = serde_json::from_value::<wire::Identify>(user) else {
+    let Some(request) = user else {
         return warn("expected {id, name, email, hash}");
     };
     let token = ctx.token.get_untracked();
@@ -205,13 +216,23 @@ async fn identify(ctx: Ctx, key: String, user: serde_json::Value) {
         .await
     {
         Ok(who) if who.switched => {
-            let _ = LocalStorage::set(token_storage_key(&key), &who.visitor_token);
+            keep_token(&token_storage_key(&key), &who.visitor_token);
             if let Some(window) = web_sys::window() {
                 let _ = window.location().reload();
             }
         }
         Ok(_) => {}
         Err(e) => warn(&e.message),
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn keep_token(storage_key: &str, token: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(storage_key, &stored_token(token));
     }
 }
 
@@ -234,17 +255,20 @@ fn Home(ctx: Ctx) -> impl IntoView {
             {move || conversations().is_empty().then(|| view! {
                 <p class="muted" data-testid="no-history">"No conversations yet."</p>
             })}
+            // Unkeyed lists: rows are rebuilt in place. A lead's lists are short, and keyed
+            // diffing would add its machinery to every visitor's download.
             <ul class="history">
-                <For each=conversations
-                    key=|c| c.clone()
-                    children=move |c| {
+                {move || conversations().into_iter().map(|c| {
                         let id = c.id.clone();
                         let kind = match c.kind { ConversationKind::Bot => "Bot", ConversationKind::Live => "Live chat" };
-                        let status = match c.status { ConversationStatus::Open => "Open", ConversationStatus::Closed => "Closed" };
+                        let (status, status_attr) = match c.status {
+                            ConversationStatus::Open => ("Open", "open"),
+                            ConversationStatus::Closed => ("Closed", "closed"),
+                        };
                         view! {
                             <li>
                                 <button type="button" class="conversation" data-testid="conversation-item"
-                                    data-status=status.to_lowercase()
+                                    data-status=status_attr
                                     on:click=move |_| ctx.open(id.clone())>
                                     <span class="badges">
                                         <span class="badge">{kind}</span>
@@ -255,8 +279,7 @@ fn Home(ctx: Ctx) -> impl IntoView {
                                 </button>
                             </li>
                         }
-                    }
-                />
+                    }).collect_view()}
             </ul>
         </section>
     }
@@ -323,7 +346,7 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                     }
                     None => {
                         let request = wire::StartConversation { body: Some(body), client_id };
-                        client::post::<_, wire::Conversation>(
+                        client::post::<_, wire::LeadConversation>(
                             "/api/v1/widget/conversations",
                             &request,
                             Some(&token),
@@ -349,7 +372,7 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                 "← All conversations"
             </button>
             <ol class="messages" data-testid="messages" aria-label="Messages">
-                <For each=messages key=|m| m.id.clone() children=|m| {
+                {move || messages().into_iter().map(|m| {
                     let mine = m.author_kind == AuthorKind::Contact;
                     view! {
                         <li class=if mine { "message mine" } else { "message theirs" } data-testid="message">
@@ -357,7 +380,7 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                             <span class="body">{m.body.clone()}</span>
                         </li>
                     }
-                } />
+                }).collect_view()}
             </ol>
             {move || {
                 let with_bot = conversation.get().is_some_and(|c| {

@@ -2,7 +2,7 @@
 //! readiness, "hide me", and event names with ids.
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Moves keyboard focus into the widget: the composer if one is shown, else the first button.
 pub fn focus_first() {
@@ -20,8 +20,9 @@ pub fn focus_first() {
 }
 
 /// Obeys the loader: `focus` when the lead opens the chat (after the view has settled), and
-/// `identify` from `Porch.identify(user)`, handed to `on_identify`.
-pub fn listen(on_identify: impl Fn(serde_json::Value) + 'static) {
+/// `identify` from `Porch.identify(user)`, handed to `on_identify` (`None` when `user` is not
+/// `{id, name?, email?, hash}` with strings).
+pub fn listen(on_identify: impl Fn(Option<porch_protocol::Identify>) + 'static) {
     let Some(window) = web_sys::window() else { return };
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -31,21 +32,13 @@ pub fn listen(on_identify: impl Fn(serde_json::Value) + 'static) {
             if !from_parent {
                 return;
             }
-            let field = |name: &str| js_sys::Reflect::get(&event.data(), &name.into()).ok();
-            match field("porch").and_then(|v| v.as_string()).as_deref() {
+            let data = event.data();
+            match field(&data, "porch").as_string().as_deref() {
                 Some("focus") => leptos::task::spawn_local(async {
                     gloo_timers::future::TimeoutFuture::new(0).await;
                     focus_first();
                 }),
-                Some("identify") => {
-                    let user = field("user")
-                        .and_then(|u| js_sys::JSON::stringify(&u).ok())
-                        .and_then(|s| s.as_string())
-                        .and_then(|s| serde_json::from_str(&s).ok());
-                    if let Some(user) = user {
-                        on_identify(user);
-                    }
-                }
+                Some("identify") => on_identify(identity(&field(&data, "user"))),
                 _ => {}
             }
         });
@@ -54,11 +47,43 @@ pub fn listen(on_identify: impl Fn(serde_json::Value) + 'static) {
     on_message.forget();
 }
 
-pub fn notify(message: &serde_json::Value) {
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `Porch.identify`'s argument, read without a JSON round trip.
+fn identity(user: &JsValue) -> Option<porch_protocol::Identify> {
+    let optional = |name: &str| {
+        let value = field(user, name);
+        match value.as_string() {
+            Some(text) => Some(Some(text)),
+            None if value.is_undefined() || value.is_null() => Some(None),
+            None => None,
+        }
+    };
+    Some(porch_protocol::Identify {
+        id: field(user, "id").as_string()?,
+        name: optional("name")?,
+        email: optional("email")?,
+        hash: field(user, "hash").as_string()?,
+    })
+}
+
+/// Tells the loader something: `{porch: kind, ...fields}`. Nothing private is ever sent (the
+/// host's origin is unknown to the widget).
+pub fn notify(kind: &str, fields: &[(&str, JsValue)]) {
     let Some(window) = web_sys::window() else { return };
     let Ok(Some(parent)) = window.parent() else { return };
-    if let Ok(value) = js_sys::JSON::parse(&message.to_string()) {
-        // The host's origin is unknown to the widget; nothing private is ever sent.
-        let _ = parent.post_message(&value, "*");
+    let message = object(fields);
+    let _ = js_sys::Reflect::set(&message, &"porch".into(), &kind.into());
+    let _ = parent.post_message(&message, "*");
+}
+
+/// A plain object with these fields.
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object: JsValue = js_sys::Object::new().into();
+    for (name, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &(*name).into(), value);
     }
+    object
 }

@@ -29,3 +29,32 @@ pub fn close_notice<'a>(conversation: &Conversation, options: &'a LeadOptions) -
 pub fn token_storage_key(workspace_key: &str) -> String {
     format!("porch.visitor.{workspace_key}")
 }
+
+/// The stored form of a visitor token: a JSON string, as earlier widgets wrote it. Tokens are
+/// URL-safe, so there is nothing to escape.
+pub fn stored_token(token: &str) -> String {
+    format!("\"{token}\"")
+}
+
+/// A visitor token from its stored form.
+pub fn token_from_storage(stored: &str) -> Option<String> {
+    let token = stored.strip_prefix('"')?.strip_suffix('"')?;
+    (!token.is_empty() && !token.contains(['"', '\\'])).then(|| token.to_owned())
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn tokens_are_stored_as_json_strings() {
+        let stored = stored_token("abc-DEF_123");
+        assert_eq!(stored, r#""abc-DEF_123""#);
+        assert_eq!(token_from_storage(&stored).as_deref(), Some("abc-DEF_123"));
+        for junk in ["", "abc", r#""""#, r#""a\"b""#, "\"open"] {
+            assert_eq!(token_from_storage(junk), None, "{junk}");
+        }
+    }
+}

@@ -227,7 +227,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
             <header class="bar">
                 <h1>"Porch"</h1>
                 <span class="connection" data-testid="connection"
-                    data-state=move || format!("{:?}", connection.get()).to_lowercase()>
+                    data-state=move || connection.get().as_str()>
                     {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
                 </span>
                 <span class="who" data-testid="agent-name">{me.agent.name.clone()}</span>

@@ -35,7 +35,7 @@ async fn bot_choice(
     lead: Lead,
     Path(id): Path<String>,
     Json(choice): Json<wire::BotChoice>,
-) -> Result<Json<wire::Conversation>, ApiError> {
+) -> Result<Json<wire::LeadConversation>, ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
     let bot = state.workspace(&lead.0.workspace_id).await?.settings.bot;
     let (ids, now) = ((new_message_id(), new_message_id()), state.clock.now());
@@ -170,7 +170,7 @@ async fn start(
     State(state): State<AppState>,
     lead: Lead,
     Json(req): Json<wire::StartConversation>,
-) -> Result<(StatusCode, Json<wire::Conversation>), ApiError> {
+) -> Result<(StatusCode, Json<wire::LeadConversation>), ApiError> {
     if let Some(body) = &req.body {
         porch_domain::validate_body(body)?;
     }
@@ -223,10 +223,10 @@ async fn read(
     State(state): State<AppState>,
     lead: Lead,
     Path(id): Path<String>,
-) -> Result<Json<wire::ConversationDetail>, ApiError> {
+) -> Result<Json<wire::LeadConversationDetail>, ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?.for_lead();
     let messages = state.store.messages(&conversation.id).await?;
-    Ok(Json(wire::ConversationDetail { conversation, messages, events: Vec::new() }))
+    Ok(Json(wire::LeadConversationDetail { conversation, messages }))
 }
 
 async fn post_message(

@@ -324,8 +324,9 @@ async fn project(
                 .execute(&mut **tx)
                 .await?;
         }
-        // Only what applies changed (a plan change): nothing saved moves.
-        Event::LeadOptionsChanged { saved: None, .. } => {}
+        // Only what applies changed (a plan change): nothing saved moves. Quick answers are
+        // in the log for reports; the messages that follow carry what the lead sees.
+        Event::LeadOptionsChanged { saved: None, .. } | Event::QuickAnswerChosen { .. } => {}
         Event::PlanChanged { plan } => {
             sqlx::query("UPDATE workspaces SET plan = $2 WHERE id = $1")
                 .bind(workspace.as_str())

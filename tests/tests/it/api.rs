@@ -70,7 +70,7 @@ async fn leads_need_their_token_and_see_only_their_conversations() {
     bob.say(&conversation.id, "hijack").await.assert_error(404, "not_found");
     ann.http.get("/api/v1/widget/conversations/unknown").await.assert_error(404, "not_found");
 
-    let detail: wire::ConversationDetail = ann.http.get(&path).await.json();
+    let detail: wire::LeadConversationDetail = ann.http.get(&path).await.json();
     assert_eq!(detail.messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["Hello"]);
 }
 

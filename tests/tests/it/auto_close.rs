@@ -20,7 +20,7 @@ async fn set_policy(server: &TestServer, body: serde_json::Value) -> Answer {
 }
 
 /// A lead's conversation in the demo workspace with a 30-minute after-reply auto-close.
-async fn setup(server: &TestServer) -> (LeadClient, AgentClient, wire::Conversation) {
+async fn setup(server: &TestServer) -> (LeadClient, AgentClient, wire::LeadConversation) {
     assert_eq!(set_policy(server, policy(AutoCloseMode::AfterAgentReply, false)).await.status, 200);
     let lead = LeadClient::open(server, demo::WIDGET_KEY).await;
     let agent = AgentClient::demo(server).await;
@@ -28,11 +28,11 @@ async fn setup(server: &TestServer) -> (LeadClient, AgentClient, wire::Conversat
     (lead, agent, conversation)
 }
 
-async fn deadline(agent: &AgentClient, c: &wire::Conversation) -> Option<Millis> {
+async fn deadline(agent: &AgentClient, c: &wire::LeadConversation) -> Option<Millis> {
     agent.detail(&c.id).await.conversation.auto_close_at
 }
 
-async fn wait_closed(agent: &AgentClient, c: &wire::Conversation) -> wire::Conversation {
+async fn wait_closed(agent: &AgentClient, c: &wire::LeadConversation) -> wire::Conversation {
     eventually("auto-close to fire", || async {
         let now = agent.detail(&c.id).await.conversation;
         (now.status == ConversationStatus::Closed).then_some(now)

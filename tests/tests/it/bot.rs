@@ -27,7 +27,7 @@ async fn the_bot_greets_answers_and_hands_over_on_request() {
     let (team, owner) = with_bot(&server).await;
     let lead = LeadClient::open(&server, &team.key).await;
     assert_eq!(lead.session.bot.as_ref().unwrap().questions, ["Opening hours?", "Shipping costs?"]);
-    let c: wire::Conversation =
+    let c: wire::LeadConversation =
         lead.http.post("/api/v1/widget/conversations", json!({})).await.json();
     assert_eq!(c.kind, ConversationKind::Bot);
     let open: Vec<wire::Conversation> =
@@ -49,7 +49,8 @@ async fn the_bot_greets_answers_and_hands_over_on_request() {
             (AuthorKind::Bot, "Shipping is free over €50.".into()),
         ]
     );
-    let handed: wire::Conversation = lead.http.post(&path, json!({"kind": "person"})).await.json();
+    let handed: wire::LeadConversation =
+        lead.http.post(&path, json!({"kind": "person"})).await.json();
     assert_eq!(handed.kind, ConversationKind::Live);
     assert!(owner
         .detail(&c.id)
@@ -65,7 +66,7 @@ async fn writing_freely_to_the_bot_reaches_the_team() {
     let server = TestServer::start().await;
     let (team, owner) = with_bot(&server).await;
     let lead = LeadClient::open(&server, &team.key).await;
-    let c: wire::Conversation =
+    let c: wire::LeadConversation =
         lead.http.post("/api/v1/widget/conversations", json!({})).await.json();
     lead.say(&c.id, "My parcel is broken").await;
     assert_eq!(owner.detail(&c.id).await.conversation.kind, ConversationKind::Live);

@@ -2,7 +2,8 @@
 //! reacts to a closure exactly as the owner's options say.
 
 use porch_protocol::{
-    Actor, ClosingSource, ContactId, Conversation, EventFrame, LeadOptions, Message, MessageId,
+    Actor, ClosingSource, ContactId, Conversation, Event, EventFrame, LeadOptions, Message,
+    MessageId,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
