@@ -9,6 +9,7 @@ mod bot;
 mod closing;
 mod conversation;
 mod plan;
+pub mod reports;
 
 pub use auto_close::*;
 pub use bot::*;

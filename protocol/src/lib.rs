@@ -11,10 +11,12 @@ mod event;
 mod ids;
 mod model;
 pub mod replica;
+mod reports;
 
 pub use event::*;
 pub use ids::*;
 pub use model::*;
+pub use reports::*;
 
 /// Milliseconds since the Unix epoch, UTC. Every time on the wire and in the store.
 pub type Millis = i64;

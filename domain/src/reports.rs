@@ -1,0 +1,601 @@
+//! What the reports count, defined once: a fold of each conversation's events into the facts
+//! of its cycles ([`CycleFacts`]), and the figures as functions of those facts. The store keeps
+//! the facts up to date from the event log; the report pages and e-mails aggregate them.
+//!
+//! The definitions (also on the report pages and in `docs/reports.md`):
+//! - *First response time*: from the first lead message of a cycle, or the hand-off from the
+//!   bot if that came later, to the first human agent's message after it.
+//! - *Resolution time*: from the cycle's start (the conversation's start, or its reopening) to
+//!   its close. For auto-closed cycles the *active* variant ends at the last human message.
+//! - *Wait time*: for each run of lead messages a human has not answered yet, from the first of
+//!   them to the next human message. Only while the team has the conversation (not the bot).
+//! - *Missed*: a cycle whose clock started (a lead waited for the team) and got no human message
+//!   within the owner's threshold; a cycle closed without any human message counts as missed.
+
+use porch_protocol::{
+    Actor, AgentId, AuthorKind, ClosingSource, ContactId, ConversationId, ConversationKind, Event,
+    EventFrame, Millis, Outcome, StartFlow,
+};
+
+pub const MINUTE: Millis = 60_000;
+pub const DAY: Millis = 86_400_000;
+
+/// The intent recorded when a lead asks the bot for a person.
+pub const TALK_TO_A_PERSON: &str = "Talk to a person";
+
+/// Missed unless a human replies within this long, until the owner sets otherwise.
+pub const DEFAULT_MISSED_AFTER: Millis = 3 * 60 * MINUTE;
+
+/// One cycle of one conversation: from its start or reopening to its close.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CycleFacts {
+    pub conversation_id: ConversationId,
+    pub cycle: u32,
+    pub contact_id: ContactId,
+    pub started_at: Millis,
+    pub start_flow: StartFlow,
+    /// The team has it (not the bot), as of the latest event.
+    pub live: bool,
+    pub first_lead_at: Option<Millis>,
+    pub handoff_at: Option<Millis>,
+    /// Where the first-response clock starts: the first lead message while the team has the
+    /// conversation, or the hand-off if the lead had written before it.
+    pub response_due_from: Option<Millis>,
+    pub first_response_at: Option<Millis>,
+    pub first_responder: Option<AgentId>,
+    pub last_human_at: Option<Millis>,
+    /// The first of the lead's messages no human has answered yet.
+    pub waiting_since: Option<Millis>,
+    pub wait_total: Millis,
+    pub wait_runs: u32,
+    pub messages: u32,
+    pub lead_messages: u32,
+    pub human_messages: u32,
+    pub assignee: Option<AgentId>,
+    pub closed_at: Option<Millis>,
+    pub closing_source: Option<ClosingSource>,
+    pub closed_by: Option<AgentId>,
+    pub outcome: Option<Outcome>,
+    pub category: Option<String>,
+    pub summary: Option<String>,
+}
+
+impl CycleFacts {
+    fn begin(
+        conversation_id: ConversationId,
+        cycle: u32,
+        contact_id: ContactId,
+        at: Millis,
+        live: bool,
+        start_flow: StartFlow,
+    ) -> Self {
+        CycleFacts {
+            conversation_id,
+            cycle,
+            contact_id,
+            started_at: at,
+            start_flow,
+            live,
+            first_lead_at: None,
+            handoff_at: None,
+            response_due_from: None,
+            first_response_at: None,
+            first_responder: None,
+            last_human_at: None,
+            waiting_since: None,
+            wait_total: 0,
+            wait_runs: 0,
+            messages: 0,
+            lead_messages: 0,
+            human_messages: 0,
+            assignee: None,
+            closed_at: None,
+            closing_source: None,
+            closed_by: None,
+            outcome: None,
+            category: None,
+            summary: None,
+        }
+    }
+
+    pub fn first_response_time(&self) -> Option<Millis> {
+        Some(self.first_response_at? - self.response_due_from?)
+    }
+
+    pub fn resolution_time(&self) -> Option<Millis> {
+        Some(self.closed_at? - self.started_at)
+    }
+
+    /// For auto-closed cycles: to the last human message, so idle waiting before the automatic
+    /// close does not count. Other closed cycles: the resolution time.
+    pub fn active_resolution_time(&self) -> Option<Millis> {
+        let closed_at = self.closed_at?;
+        let end = match self.closing_source {
+            Some(ClosingSource::AutoClose) => self.last_human_at.unwrap_or(self.started_at),
+            _ => closed_at,
+        };
+        Some(end - self.started_at)
+    }
+
+    /// Mean of this cycle's waits, if any was answered.
+    pub fn mean_wait(&self) -> Option<Millis> {
+        (self.wait_runs > 0).then(|| self.wait_total / Millis::from(self.wait_runs))
+    }
+
+    /// `Some(true)` missed, `Some(false)` handled in time, `None` when no lead waited for the
+    /// team or the threshold has not passed yet (still pending).
+    pub fn missed(&self, threshold: Millis, now: Millis) -> Option<bool> {
+        let from = self.response_due_from?;
+        match self.first_response_at {
+            Some(answered) => Some(answered - from > threshold),
+            None if self.closed_at.is_some() || now - from > threshold => Some(true),
+            None => None,
+        }
+    }
+
+    fn apply(&mut self, frame: &EventFrame) {
+        let at = frame.at;
+        match &frame.event {
+            Event::MessagePosted { message } => {
+                self.messages += 1;
+                match message.author_kind {
+                    AuthorKind::Contact => {
+                        self.lead_messages += 1;
+                        self.first_lead_at.get_or_insert(at);
+                        if self.live {
+                            if self.first_response_at.is_none() {
+                                self.response_due_from.get_or_insert(at);
+                            }
+                            self.waiting_since.get_or_insert(at);
+                        }
+                    }
+                    AuthorKind::Agent => {
+                        self.human_messages += 1;
+                        self.last_human_at = Some(at);
+                        if self.response_due_from.is_some() && self.first_response_at.is_none() {
+                            self.first_response_at = Some(at);
+                            self.first_responder = message.author_id.clone().map(AgentId);
+                        }
+                        if let Some(since) = self.waiting_since.take() {
+                            self.wait_total += at - since;
+                            self.wait_runs += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::QuickAnswerChosen { .. } if self.start_flow == StartFlow::BotNoReply => {
+                self.start_flow = StartFlow::BotQuickAnswer;
+            }
+            Event::HandedToHuman { .. } => {
+                if self.start_flow == StartFlow::BotNoReply {
+                    // The lead wrote freely (the team gets it) or asked for a person.
+                    self.start_flow = if self.lead_messages > 0 {
+                        StartFlow::BotFreeText
+                    } else {
+                        StartFlow::BotPerson
+                    };
+                }
+                self.live = true;
+                self.handoff_at = Some(at);
+                if self.first_response_at.is_none() {
+                    // The later of the first lead message and the hand-off; none yet if the
+                    // lead has not written (their first message will start it).
+                    self.response_due_from = self.first_lead_at.map(|_| at);
+                    self.waiting_since = self.response_due_from;
+                }
+            }
+            Event::HandedToBot { .. } => {
+                self.live = false;
+                self.waiting_since = None;
+            }
+            Event::ConversationClosed { outcome, source, closed_by, note, .. } => {
+                self.closed_at = Some(at);
+                self.closing_source = Some(*source);
+                self.closed_by = closed_by.clone();
+                self.outcome = *outcome;
+                self.category = note.as_ref().and_then(|n| n.category.clone());
+                self.summary = note.as_ref().and_then(|n| n.summary.clone());
+                self.waiting_since = None;
+            }
+            Event::OutcomeChanged { to, .. } => self.outcome = Some(*to),
+            Event::Assigned { agent_id, .. } => self.assignee = Some(agent_id.clone()),
+            Event::Unassigned { .. } => self.assignee = None,
+            _ => {}
+        }
+    }
+}
+
+/// Folds one event into the facts of its conversation's current cycle (`current`, none before
+/// the conversation starts). A reopening begins the next cycle: the result then is a new one.
+pub fn fold(current: Option<CycleFacts>, frame: &EventFrame) -> Option<CycleFacts> {
+    match (&frame.event, current) {
+        (Event::ConversationStarted { conversation: c }, _) => {
+            let live = c.kind == ConversationKind::Live;
+            let flow = if live { StartFlow::LeadWrote } else { StartFlow::BotNoReply };
+            Some(CycleFacts::begin(
+                c.id.clone(),
+                c.cycle,
+                c.contact_id.clone(),
+                frame.at,
+                live,
+                flow,
+            ))
+        }
+        (Event::ConversationReopened { conversation_id, cycle }, Some(previous)) => {
+            let flow = match frame.actor {
+                Actor::Contact(_) => StartFlow::ReopenedByLead,
+                _ => StartFlow::ReopenedByAgent,
+            };
+            let mut next = CycleFacts::begin(
+                conversation_id.clone(),
+                *cycle,
+                previous.contact_id,
+                frame.at,
+                previous.live,
+                flow,
+            );
+            next.assignee = previous.assignee;
+            Some(next)
+        }
+        (_, Some(mut facts)) => {
+            facts.apply(frame);
+            Some(facts)
+        }
+        (_, None) => None,
+    }
+}
+
+/// Every cycle of a log, in order: what the store keeps, computed at once (for tests and
+/// rebuilds).
+pub fn cycles<'a>(frames: impl IntoIterator<Item = &'a EventFrame>) -> Vec<CycleFacts> {
+    let mut done: Vec<CycleFacts> = Vec::new();
+    let mut current: std::collections::HashMap<ConversationId, CycleFacts> = Default::default();
+    for frame in frames {
+        let Some(id) = frame.event.conversation_id() else { continue };
+        let before = current.remove(id);
+        let Some(after) = fold(before.clone(), frame) else { continue };
+        if let Some(before) = before.filter(|b| b.cycle != after.cycle) {
+            done.push(before);
+        }
+        current.insert(id.clone(), after);
+    }
+    done.extend(current.into_values());
+    done.sort_by_key(|c| (c.started_at, c.conversation_id.clone(), c.cycle));
+    done
+}
+
+/// The language of a lead's message as an ISO 639-3 code, when it is long enough to tell.
+pub fn language_of(body: &str) -> Option<&'static str> {
+    if body.chars().filter(|c| c.is_alphabetic()).count() < 12 {
+        return None;
+    }
+    // whatlang's own `is_reliable` refuses most chat-length messages; half confidence keeps
+    // short sentences and drops guesses (see the tests).
+    whatlang::detect(body).filter(|info| info.confidence() >= 0.5).map(|info| info.lang().code())
+}
+
+/// Merged presence: the total time within `[from, to)` covered by at least one interval (an
+/// agent with two tabs open is connected once). Open intervals end at `to`.
+pub fn connected_time(intervals: &[(Millis, Option<Millis>)], from: Millis, to: Millis) -> Millis {
+    let mut clipped: Vec<(Millis, Millis)> = intervals
+        .iter()
+        .map(|&(start, end)| (start.max(from), end.unwrap_or(to).min(to)))
+        .filter(|(start, end)| start < end)
+        .collect();
+    clipped.sort_unstable();
+    let (mut total, mut reach) = (0, Millis::MIN);
+    for (start, end) in clipped {
+        let start = start.max(reach);
+        if end > start {
+            total += end - start;
+            reach = end;
+        }
+    }
+    total
+}
+
+/// The median of some durations (the lower middle for an even count).
+pub fn median(values: &mut [Millis]) -> Option<Millis> {
+    if values.is_empty() {
+        return None;
+    }
+    let middle = (values.len() - 1) / 2;
+    Some(*values.select_nth_unstable(middle).1)
+}
+
+#[cfg(test)]
+mod tests {
+    use porch_protocol::{ClosingNote, Conversation, Message, MessageId};
+
+    use super::*;
+
+    const MIN: Millis = MINUTE;
+
+    /// Builds one conversation's log by hand: each call appends an event at a time.
+    struct Log {
+        id: ConversationId,
+        frames: Vec<EventFrame>,
+    }
+
+    impl Log {
+        fn start(kind: ConversationKind) -> Log {
+            let id = ConversationId("c".into());
+            let conversation = Conversation::opened(id.clone(), ContactId("lead".into()), kind, 0);
+            let mut log = Log { id, frames: Vec::new() };
+            log.push(
+                0,
+                Actor::Contact(ContactId("lead".into())),
+                Event::ConversationStarted { conversation },
+            );
+            log
+        }
+
+        fn push(&mut self, at: Millis, actor: Actor, event: Event) -> &mut Self {
+            let seq = self.frames.len() as u64 + 1;
+            self.frames.push(EventFrame { seq, at, actor, contact_id: None, event });
+            self
+        }
+
+        fn say(&mut self, at: Millis, kind: AuthorKind, author: Option<&str>) -> &mut Self {
+            let message = Message {
+                id: MessageId(format!("m{}", self.frames.len())),
+                conversation_id: self.id.clone(),
+                author_kind: kind,
+                author_id: author.map(str::to_owned),
+                author_name: None,
+                body: "…".into(),
+                client_id: None,
+                created_at: at,
+            };
+            self.push(at, Actor::System, Event::MessagePosted { message })
+        }
+
+        fn lead(&mut self, at: Millis) -> &mut Self {
+            self.say(at, AuthorKind::Contact, Some("lead"))
+        }
+
+        fn agent(&mut self, at: Millis, who: &str) -> &mut Self {
+            self.say(at, AuthorKind::Agent, Some(who))
+        }
+
+        fn close(&mut self, at: Millis, source: ClosingSource) -> &mut Self {
+            let id = self.id.clone();
+            self.push(
+                at,
+                Actor::System,
+                Event::ConversationClosed {
+                    conversation_id: id,
+                    outcome: Some(Outcome::Resolved),
+                    source,
+                    closed_by: None,
+                    note: Some(ClosingNote {
+                        category: Some("Billing".into()),
+                        summary: None,
+                        generated: false,
+                    }),
+                },
+            )
+        }
+
+        fn event(&mut self, at: Millis, actor: Actor, event: Event) -> &mut Self {
+            self.push(at, actor, event)
+        }
+
+        fn cycles(&self) -> Vec<CycleFacts> {
+            cycles(&self.frames)
+        }
+    }
+
+    fn id() -> ConversationId {
+        ConversationId("c".into())
+    }
+
+    #[test]
+    fn first_response_is_from_the_first_lead_message_to_the_first_human_reply() {
+        let mut log = Log::start(ConversationKind::Live);
+        log.lead(MIN).lead(2 * MIN).say(3 * MIN, AuthorKind::Bot, None).agent(5 * MIN, "ann");
+        log.agent(9 * MIN, "bob");
+        let [c] = &log.cycles()[..] else { panic!("one cycle") };
+        assert_eq!(c.first_response_time(), Some(4 * MIN), "bots do not answer for the team");
+        assert_eq!(c.first_responder, Some(AgentId("ann".into())));
+        assert_eq!(c.start_flow, StartFlow::LeadWrote);
+        assert_eq!((c.messages, c.lead_messages, c.human_messages), (5, 2, 2));
+    }
+
+    #[test]
+    fn after_a_bot_hand_off_the_clock_starts_at_the_later_of_message_and_hand_off() {
+        // The lead wrote to the bot at 1 min, asked for a person at 10: the team's clock
+        // starts at 10.
+        let mut log = Log::start(ConversationKind::Bot);
+        log.say(0, AuthorKind::Bot, None).lead(MIN);
+        log.event(
+            10 * MIN,
+            Actor::Contact(ContactId("lead".into())),
+            Event::HandedToHuman { conversation_id: id() },
+        );
+        log.agent(12 * MIN, "ann");
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.first_response_time(), Some(2 * MIN));
+        assert_eq!(c.start_flow, StartFlow::BotFreeText);
+        assert_eq!(c.mean_wait(), Some(2 * MIN), "the lead waited from the hand-off");
+
+        // Asked for a person before writing: the clock starts at their first message after.
+        let mut log = Log::start(ConversationKind::Bot);
+        log.event(
+            MIN,
+            Actor::Contact(ContactId("lead".into())),
+            Event::HandedToHuman { conversation_id: id() },
+        );
+        log.lead(4 * MIN).agent(7 * MIN, "ann");
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.first_response_time(), Some(3 * MIN));
+        assert_eq!(c.start_flow, StartFlow::BotPerson);
+    }
+
+    #[test]
+    fn a_quick_answer_sets_the_start_flow_and_never_starts_the_teams_clock() {
+        let mut log = Log::start(ConversationKind::Bot);
+        log.event(
+            MIN,
+            Actor::Contact(ContactId("lead".into())),
+            Event::QuickAnswerChosen { conversation_id: id(), question: "Hours?".into() },
+        );
+        log.lead(MIN).say(MIN, AuthorKind::Bot, None).close(30 * MIN, ClosingSource::AutoClose);
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.start_flow, StartFlow::BotQuickAnswer);
+        assert_eq!(c.response_due_from, None);
+        assert_eq!(c.missed(3 * 60 * MIN, 100 * MIN), None, "nobody waited for the team");
+    }
+
+    #[test]
+    fn each_reopen_is_a_new_cycle_with_its_own_figures() {
+        let mut log = Log::start(ConversationKind::Live);
+        log.lead(0).agent(2 * MIN, "ann").close(10 * MIN, ClosingSource::Manual);
+        log.event(
+            60 * MIN,
+            Actor::Contact(ContactId("lead".into())),
+            Event::ConversationReopened { conversation_id: id(), cycle: 2 },
+        );
+        log.lead(60 * MIN).agent(61 * MIN, "bob").close(70 * MIN, ClosingSource::Manual);
+        log.event(
+            80 * MIN,
+            Actor::System,
+            Event::OutcomeChanged {
+                conversation_id: id(),
+                from: Some(Outcome::Resolved),
+                to: Outcome::Unresolved,
+            },
+        );
+        let cycles = log.cycles();
+        assert_eq!(cycles.len(), 2);
+        let (first, second) = (&cycles[0], &cycles[1]);
+        assert_eq!(
+            (first.cycle, first.resolution_time(), first.outcome),
+            (1, Some(10 * MIN), Some(Outcome::Resolved))
+        );
+        assert_eq!(first.category.as_deref(), Some("Billing"));
+        assert_eq!(
+            (second.cycle, second.started_at, second.start_flow),
+            (2, 60 * MIN, StartFlow::ReopenedByLead)
+        );
+        assert_eq!(second.first_response_time(), Some(MIN));
+        assert_eq!(second.resolution_time(), Some(10 * MIN));
+        assert_eq!(second.outcome, Some(Outcome::Unresolved), "the changed outcome counts");
+    }
+
+    #[test]
+    fn auto_closed_cycles_have_an_active_resolution_ending_at_the_last_human_message() {
+        let mut log = Log::start(ConversationKind::Live);
+        log.lead(0).agent(5 * MIN, "ann").close(24 * 60 * MIN, ClosingSource::AutoClose);
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.resolution_time(), Some(24 * 60 * MIN));
+        assert_eq!(c.active_resolution_time(), Some(5 * MIN));
+        // A manual close: both are the same.
+        let mut log = Log::start(ConversationKind::Live);
+        log.lead(0).agent(5 * MIN, "ann").close(8 * MIN, ClosingSource::Manual);
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.active_resolution_time(), c.resolution_time());
+    }
+
+    #[test]
+    fn wait_time_is_per_run_of_unanswered_lead_messages() {
+        let mut log = Log::start(ConversationKind::Live);
+        // Run 1: 0 and 1 min, answered at 4 (4 min). Run 2: 10, answered at 12 (2 min).
+        log.lead(0).lead(MIN).agent(4 * MIN, "ann").agent(5 * MIN, "ann");
+        log.lead(10 * MIN).agent(12 * MIN, "bob");
+        // Run 3 is never answered: it does not count as a wait (it shows as missed if first).
+        log.lead(20 * MIN);
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!((c.wait_runs, c.wait_total), (2, 6 * MIN));
+        assert_eq!(c.mean_wait(), Some(3 * MIN));
+    }
+
+    #[test]
+    fn handing_back_to_the_bot_stops_the_wait() {
+        let mut log = Log::start(ConversationKind::Live);
+        log.lead(0);
+        log.event(MIN, Actor::System, Event::HandedToBot { conversation_id: id() });
+        log.agent(30 * MIN, "ann");
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.wait_runs, 0);
+        assert!(!c.live);
+    }
+
+    #[test]
+    fn missed_means_no_human_reply_within_the_threshold() {
+        let threshold = 3 * 60 * MIN;
+        let mut answered_late = Log::start(ConversationKind::Live);
+        answered_late.lead(0).agent(threshold + 1, "ann");
+        let mut answered_in_time = Log::start(ConversationKind::Live);
+        answered_in_time.lead(0).agent(threshold, "ann");
+        let mut waiting = Log::start(ConversationKind::Live);
+        waiting.lead(0);
+        let mut closed_unanswered = Log::start(ConversationKind::Live);
+        closed_unanswered.lead(0).close(MIN, ClosingSource::Manual);
+        let missed = |log: &Log, now| log.cycles()[0].missed(threshold, now);
+        assert_eq!(missed(&answered_late, threshold + 1), Some(true));
+        assert_eq!(missed(&answered_in_time, threshold), Some(false));
+        assert_eq!(missed(&waiting, threshold), None, "still within the threshold");
+        assert_eq!(missed(&waiting, threshold + 1), Some(true));
+        assert_eq!(missed(&closed_unanswered, 2 * MIN), Some(true));
+    }
+
+    #[test]
+    fn a_snooze_does_not_change_the_figures() {
+        let mut log = Log::start(ConversationKind::Live);
+        log.lead(0);
+        log.event(MIN, Actor::System, Event::Snoozed { conversation_id: id(), until: 60 * MIN });
+        log.event(60 * MIN, Actor::System, Event::Unsnoozed { conversation_id: id() });
+        log.agent(61 * MIN, "ann");
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.first_response_time(), Some(61 * MIN), "the lead waited all along");
+    }
+
+    #[test]
+    fn transfers_follow_the_assignee() {
+        let mut log = Log::start(ConversationKind::Live);
+        let assign = |to: &str, previous: Option<&str>| Event::Assigned {
+            conversation_id: id(),
+            agent_id: AgentId(to.into()),
+            previous: previous.map(|p| AgentId(p.into())),
+        };
+        log.event(MIN, Actor::System, assign("ann", None));
+        log.event(2 * MIN, Actor::System, assign("bob", Some("ann")));
+        let [c] = &log.cycles()[..] else { panic!() };
+        assert_eq!(c.assignee, Some(AgentId("bob".into())));
+    }
+
+    #[test]
+    fn connected_time_merges_overlapping_tabs_and_clips_to_the_range() {
+        let intervals = [(0, Some(10)), (5, Some(20)), (30, None), (100, Some(120))];
+        assert_eq!(connected_time(&intervals, 0, 50), 20 + 20);
+        assert_eq!(connected_time(&intervals, 8, 35), 12 + 5);
+        assert_eq!(connected_time(&[], 0, 50), 0);
+    }
+
+    #[test]
+    fn median_takes_the_lower_middle() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5, 1, 3]), Some(3));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+    }
+
+    #[test]
+    fn languages_are_detected_on_long_enough_messages() {
+        assert_eq!(
+            language_of("Where is my parcel? It should have arrived last week."),
+            Some("eng")
+        );
+        assert_eq!(
+            language_of("¿Dónde está mi paquete? Debería haber llegado la semana pasada."),
+            Some("spa")
+        );
+        assert_eq!(
+            language_of("Wo ist mein Paket? Es hätte letzte Woche ankommen sollen."),
+            Some("deu")
+        );
+        assert_eq!(language_of("ok thanks"), None);
+        assert_eq!(language_of("Hola, necesito ayuda con mi pedido"), None, "too unsure");
+    }
+}
