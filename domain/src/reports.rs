@@ -12,9 +12,12 @@
 //! - *Missed*: a cycle whose clock started (a lead waited for the team) and got no human message
 //!   within the owner's threshold; a cycle closed without any human message counts as missed.
 
+use std::collections::HashMap;
+
 use porch_protocol::{
-    Actor, AgentId, AuthorKind, ClosingSource, ContactId, ConversationId, ConversationKind, Event,
-    EventFrame, Millis, Outcome, StartFlow,
+    ActivityDay, ActivityReport, Actor, AgentDay, AgentFigures, AgentId, AuthorKind, ChatbotReport,
+    ClosingReport, ClosingSource, ContactCentreReport, ContactId, ConversationId, ConversationKind,
+    Count, Durations, Event, EventFrame, Millis, Outcome, StartFlow,
 };
 
 pub const MINUTE: Millis = 60_000;
@@ -250,7 +253,7 @@ pub fn fold(current: Option<CycleFacts>, frame: &EventFrame) -> Option<CycleFact
 /// rebuilds).
 pub fn cycles<'a>(frames: impl IntoIterator<Item = &'a EventFrame>) -> Vec<CycleFacts> {
     let mut done: Vec<CycleFacts> = Vec::new();
-    let mut current: std::collections::HashMap<ConversationId, CycleFacts> = Default::default();
+    let mut current: HashMap<ConversationId, CycleFacts> = HashMap::new();
     for frame in frames {
         let Some(id) = frame.event.conversation_id() else { continue };
         let before = current.remove(id);
@@ -304,6 +307,201 @@ pub fn median(values: &mut [Millis]) -> Option<Millis> {
     Some(*values.select_nth_unstable(middle).1)
 }
 
+/// Everything the report pages aggregate for a range `[from, to)`, as the store reads it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportData {
+    pub from: Millis,
+    pub to: Millis,
+    /// Cycles that started in the range.
+    pub cycles: Vec<CycleFacts>,
+    /// (minute, messages, lead messages) for the minutes in the range that had any.
+    pub minutes: Vec<(Millis, u64, u64)>,
+    /// Leads first seen in the range.
+    pub new_users: u64,
+    /// Distinct leads who wrote in the range.
+    pub active_users: u64,
+    pub languages: Vec<(String, u64)>,
+    pub intents: Vec<(String, u64)>,
+    /// Intents picked in cycles that were closed as unresolved.
+    pub unresolved_intents: Vec<(String, u64)>,
+    /// Each assignment (or transfer) in the range: to whom, when.
+    pub assignments: Vec<(AgentId, Millis)>,
+    /// Each agent's (first, last) message in each of their conversations, by first message.
+    pub spans: Vec<(AgentId, Millis, Millis)>,
+    /// Agents' connected intervals overlapping the range.
+    pub presence: Vec<(AgentId, Millis, Millis)>,
+    /// (id, name) of the workspace's agents.
+    pub agents: Vec<(AgentId, String)>,
+}
+
+/// Labelled counts, most frequent first (then by label).
+fn counts(pairs: impl IntoIterator<Item = (String, u64)>) -> Vec<Count> {
+    let mut list: Vec<Count> =
+        pairs.into_iter().map(|(label, count)| Count { label, count }).collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    list
+}
+
+fn durations(mut values: Vec<Millis>) -> Durations {
+    let count = values.len() as u64;
+    let mean_ms = (count > 0).then(|| values.iter().sum::<Millis>() / count as Millis);
+    Durations { count, median_ms: median(&mut values), mean_ms }
+}
+
+/// Midnight UTC of the day holding `at`.
+pub fn day_of(at: Millis) -> Millis {
+    at - at.rem_euclid(DAY)
+}
+
+/// The days of a range, for daily series (empty days included).
+fn days(from: Millis, to: Millis) -> impl Iterator<Item = Millis> {
+    (day_of(from)..to).step_by(DAY as usize)
+}
+
+pub fn closing(data: &ReportData) -> ClosingReport {
+    let closed: Vec<&CycleFacts> = data.cycles.iter().filter(|c| c.closed_at.is_some()).collect();
+    let with = |outcome| closed.iter().filter(|c| c.outcome == Some(outcome)).count() as u64;
+    let mut by_source: HashMap<String, u64> = HashMap::new();
+    let mut by_category: HashMap<String, u64> = HashMap::new();
+    for c in &closed {
+        let source = match c.closing_source {
+            Some(ClosingSource::AutoClose) => "Auto-close",
+            _ => "Manual",
+        };
+        *by_source.entry(source.to_owned()).or_default() += 1;
+        let category = c.category.clone().unwrap_or_else(|| "No category".into());
+        *by_category.entry(category).or_default() += 1;
+    }
+    ClosingReport {
+        closed: closed.len() as u64,
+        resolved: with(Outcome::Resolved),
+        unresolved: with(Outcome::Unresolved),
+        by_source: counts(by_source),
+        by_category: counts(by_category),
+        unresolved_quick_answers: counts(data.unresolved_intents.iter().cloned()),
+    }
+}
+
+pub fn contact_centre(data: &ReportData, threshold: Millis, now: Millis) -> ContactCentreReport {
+    let verdicts: Vec<(&CycleFacts, bool)> =
+        data.cycles.iter().filter_map(|c| Some((c, c.missed(threshold, now)?))).collect();
+    let missed: Vec<&CycleFacts> = verdicts.iter().filter(|(_, m)| *m).map(|(c, _)| *c).collect();
+    let online_at =
+        |at: Millis| data.presence.iter().any(|(_, start, end)| *start <= at && at < *end);
+    let missed_online =
+        missed.iter().filter(|c| c.response_due_from.is_some_and(online_at)).count() as u64;
+    let closed = || data.cycles.iter().filter(|c| c.closed_at.is_some());
+    let agents = data
+        .agents
+        .iter()
+        .map(|(id, name)| agent_figures(data, id, name))
+        .filter(|a| a.conversations > 0 || a.conversation_ms > 0 || a.connection_ms > 0)
+        .collect();
+    ContactCentreReport {
+        total_conversations: data.assignments.len() as u64,
+        cycles: data.cycles.len() as u64,
+        handled: verdicts.iter().filter(|(_, m)| !m).count() as u64,
+        missed: missed.len() as u64,
+        missed_with_agent_online: missed_online,
+        missed_with_nobody_online: missed.len() as u64 - missed_online,
+        total_messages: data.minutes.iter().map(|m| m.1).sum(),
+        unique_users: data.active_users,
+        first_response: durations(
+            data.cycles.iter().filter_map(CycleFacts::first_response_time).collect(),
+        ),
+        resolution: durations(closed().filter_map(CycleFacts::resolution_time).collect()),
+        active_resolution: durations(
+            closed().filter_map(CycleFacts::active_resolution_time).collect(),
+        ),
+        wait: {
+            let runs: u64 = data.cycles.iter().map(|c| u64::from(c.wait_runs)).sum();
+            let total: Millis = data.cycles.iter().map(|c| c.wait_total).sum();
+            Durations {
+                count: runs,
+                median_ms: None,
+                mean_ms: (runs > 0).then(|| total / runs as Millis),
+            }
+        },
+        missed_threshold_ms: threshold,
+        agents,
+    }
+}
+
+fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
+    let intervals: Vec<(Millis, Option<Millis>)> =
+        data.presence.iter().filter(|(a, ..)| a == id).map(|(_, s, e)| (*s, Some(*e))).collect();
+    let daily: Vec<AgentDay> = days(data.from, data.to)
+        .map(|day| {
+            let in_day = |at: &Millis| day_of(*at) == day;
+            AgentDay {
+                day,
+                conversations: data
+                    .assignments
+                    .iter()
+                    .filter(|(a, at)| a == id && in_day(at))
+                    .count() as u64,
+                conversation_ms: data
+                    .spans
+                    .iter()
+                    .filter(|(a, first, _)| a == id && in_day(first))
+                    .map(|(_, first, last)| last - first)
+                    .sum(),
+                connection_ms: connected_time(
+                    &intervals,
+                    day.max(data.from),
+                    (day + DAY).min(data.to),
+                ),
+            }
+        })
+        .collect();
+    AgentFigures {
+        agent_id: id.clone(),
+        name: name.to_owned(),
+        conversations: daily.iter().map(|d| d.conversations).sum(),
+        conversation_ms: daily.iter().map(|d| d.conversation_ms).sum(),
+        connection_ms: connected_time(&intervals, data.from, data.to),
+        daily,
+    }
+}
+
+pub fn activity(data: &ReportData) -> ActivityReport {
+    let peak = data.minutes.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+    let daily = days(data.from, data.to)
+        .map(|day| {
+            let minutes = data.minutes.iter().filter(|m| day_of(m.0) == day);
+            ActivityDay {
+                day,
+                messages: minutes.clone().map(|m| m.1).sum(),
+                conversations: data.cycles.iter().filter(|c| day_of(c.started_at) == day).count()
+                    as u64,
+                max_per_minute: minutes.map(|m| m.1).max().unwrap_or(0),
+            }
+        })
+        .collect();
+    ActivityReport {
+        new_users: data.new_users,
+        active_users: data.active_users,
+        total_messages: data.minutes.iter().map(|m| m.1).sum(),
+        incoming_messages: data.minutes.iter().map(|m| m.2).sum(),
+        conversations: data.cycles.len() as u64,
+        peak_minute: peak.map(|m| m.0),
+        peak_messages: peak.map_or(0, |m| m.1),
+        daily,
+    }
+}
+
+pub fn chatbot(data: &ReportData) -> ChatbotReport {
+    let mut flows: HashMap<StartFlow, u64> = HashMap::new();
+    for c in &data.cycles {
+        *flows.entry(c.start_flow).or_default() += 1;
+    }
+    ChatbotReport {
+        intents: counts(data.intents.iter().cloned()),
+        languages: counts(data.languages.iter().cloned()),
+        start_flows: counts(flows.into_iter().map(|(flow, n)| (flow.label().to_owned(), n))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use porch_protocol::{ClosingNote, Conversation, Message, MessageId};
@@ -320,11 +518,15 @@ mod tests {
 
     impl Log {
         fn start(kind: ConversationKind) -> Log {
+            Log::start_at(kind, 0)
+        }
+
+        fn start_at(kind: ConversationKind, at: Millis) -> Log {
             let id = ConversationId("c".into());
-            let conversation = Conversation::opened(id.clone(), ContactId("lead".into()), kind, 0);
+            let conversation = Conversation::opened(id.clone(), ContactId("lead".into()), kind, at);
             let mut log = Log { id, frames: Vec::new() };
             log.push(
-                0,
+                at,
                 Actor::Contact(ContactId("lead".into())),
                 Event::ConversationStarted { conversation },
             );
@@ -597,5 +799,67 @@ mod tests {
         );
         assert_eq!(language_of("ok thanks"), None);
         assert_eq!(language_of("Hola, necesito ayuda con mi pedido"), None, "too unsure");
+    }
+
+    #[test]
+    fn the_summaries_add_up_the_facts() {
+        let threshold = 3 * 60 * MIN;
+        let mut answered = Log::start(ConversationKind::Live);
+        answered.lead(0).agent(2 * MIN, "ann").close(10 * MIN, ClosingSource::Manual);
+        let mut ignored = Log::start_at(ConversationKind::Live, DAY);
+        ignored.lead(DAY + MIN);
+        let mut cycles = answered.cycles();
+        cycles.extend(ignored.cycles());
+        let ann = AgentId("ann".into());
+        let data = ReportData {
+            from: 0,
+            to: 2 * DAY,
+            cycles,
+            minutes: vec![(0, 1, 1), (2 * MIN, 1, 0), (DAY + MIN, 3, 3)],
+            new_users: 2,
+            active_users: 2,
+            languages: vec![("eng".into(), 3), ("spa".into(), 1)],
+            intents: vec![("Hours?".into(), 1), (TALK_TO_A_PERSON.into(), 4)],
+            unresolved_intents: vec![],
+            assignments: vec![(ann.clone(), MIN), (ann.clone(), DAY + 2 * MIN)],
+            spans: vec![(ann.clone(), 2 * MIN, 9 * MIN)],
+            // Ann was online for the first conversation, nobody for the second.
+            presence: vec![(ann.clone(), 0, 30 * MIN), (ann.clone(), 20 * MIN, 40 * MIN)],
+            agents: vec![(ann.clone(), "Ann".into()), (AgentId("idle".into()), "Idle".into())],
+        };
+        let centre = contact_centre(&data, threshold, 2 * DAY);
+        assert_eq!((centre.total_conversations, centre.cycles), (2, 2));
+        assert_eq!((centre.handled, centre.missed), (1, 1));
+        assert_eq!((centre.missed_with_agent_online, centre.missed_with_nobody_online), (0, 1));
+        assert_eq!(
+            centre.first_response,
+            Durations { count: 1, median_ms: Some(2 * MIN), mean_ms: Some(2 * MIN) }
+        );
+        assert_eq!(centre.total_messages, 5);
+        let [agent] = &centre.agents[..] else { panic!("idle agents are left out") };
+        assert_eq!(
+            (agent.conversations, agent.conversation_ms, agent.connection_ms),
+            (2, 7 * MIN, 40 * MIN)
+        );
+        assert_eq!(agent.daily.iter().map(|d| d.conversations).collect::<Vec<_>>(), [1, 1]);
+
+        let activity = activity(&data);
+        assert_eq!((activity.peak_minute, activity.peak_messages), (Some(DAY + MIN), 3));
+        assert_eq!((activity.total_messages, activity.incoming_messages), (5, 4));
+        assert_eq!(
+            activity.daily.iter().map(|d| (d.messages, d.conversations)).collect::<Vec<_>>(),
+            [(2, 1), (3, 1)]
+        );
+
+        let closing = closing(&data);
+        assert_eq!((closing.closed, closing.resolved, closing.unresolved), (1, 1, 0));
+        assert_eq!(closing.by_category, [Count { label: "Billing".into(), count: 1 }]);
+
+        let bot = chatbot(&data);
+        assert_eq!(bot.intents[0], Count { label: TALK_TO_A_PERSON.into(), count: 4 });
+        assert_eq!(
+            bot.start_flows,
+            [Count { label: StartFlow::LeadWrote.label().into(), count: 2 }]
+        );
     }
 }

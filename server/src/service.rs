@@ -24,7 +24,7 @@ impl AppState {
         let order = self.order(workspace);
         let _ordered = order.lock().await;
         let now = self.clock.now();
-        let decide = with_timer(policy, now, decide);
+        let decide = porch_store::with_timer(policy, now, decide);
         let frames = self.store.record(workspace, target, actor, now, decide).await?;
         self.committed(workspace, &frames);
         Ok(frames)
@@ -42,7 +42,10 @@ impl AppState {
         let order = self.order(workspace);
         let _ordered = order.lock().await;
         let now = self.clock.now();
-        let items = items.into_iter().map(|(id, d)| (id, with_timer(policy, now, d))).collect();
+        let items = items
+            .into_iter()
+            .map(|(id, d)| (id, porch_store::with_timer(policy, now, d)))
+            .collect();
         let frames = self.store.record_each(workspace, actor, now, items).await?;
         self.committed(workspace, &frames);
         Ok(frames)
@@ -157,19 +160,6 @@ impl AppState {
             Err(e) => Err(e.into()),
         }
     }
-}
-
-/// Adds to a decision what its events do to the auto-close deadline.
-fn with_timer(
-    policy: porch_protocol::AutoCloseSettings,
-    now: porch_protocol::Millis,
-    decide: Decide,
-) -> Decide {
-    Box::new(move |state| {
-        let mut events = decide(state)?;
-        events.extend(porch_domain::follow(&policy, state, &events, now));
-        Ok(events)
-    })
 }
 
 /// A fresh id for a new row.

@@ -6,25 +6,41 @@
 //! events with the workspace's next sequence numbers, and updates the read tables. Nothing here
 //! decides a rule; nothing here knows HTTP.
 
+pub mod generate;
 mod sql;
 pub mod testing;
 mod types;
 
 use std::sync::Arc;
 
+use porch_domain::reports::ReportData;
 use porch_domain::{ConversationState, DomainError};
 use porch_protocol::{
-    Actor, Agent, ContactId, Conversation, ConversationId, Event, EventFrame, Message, Millis,
-    Plan, WorkspaceId,
+    Actor, Agent, AgentId, ContactId, Conversation, ConversationId, Event, EventFrame, Message,
+    Millis, Plan, ReportQuery, WorkspaceId,
 };
 
-pub use sql::SqlStore;
+pub use sql::{ListedCycle, SqlStore};
 pub use types::*;
 
 /// The decision taken inside [`Store::record`]'s transaction: given the conversation as it is
 /// now (if one was named), the events to record or a refusal.
 pub type Decide =
     Box<dyn FnOnce(Option<&ConversationState>) -> Result<Vec<Event>, DomainError> + Send>;
+
+/// Adds to a decision what its events do to the auto-close deadline (the rule is
+/// `porch_domain::follow`): every write through the server goes this way.
+pub fn with_timer(
+    policy: porch_protocol::AutoCloseSettings,
+    now: Millis,
+    decide: Decide,
+) -> Decide {
+    Box::new(move |state| {
+        let mut events = decide(state)?;
+        events.extend(porch_domain::follow(&policy, state, &events, now));
+        Ok(events)
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -165,6 +181,33 @@ pub trait Store: Send + Sync + 'static {
             self.record(workspace, None, actor, now, Box::new(|_| Ok(vec![event]))).await?;
         frames.into_iter().next().ok_or(StoreError::Corrupt("no event recorded".into()))
     }
+
+    // ---- reports ----
+    /// Folds the workspace's events not yet in the report tables into them; returns how many.
+    async fn catch_up_reports(&self, workspace: &WorkspaceId) -> Result<u64>;
+    /// What the report pages aggregate for `[from, to)` (after a catch-up).
+    async fn report_data(
+        &self,
+        workspace: &WorkspaceId,
+        from: Millis,
+        to: Millis,
+    ) -> Result<ReportData>;
+    /// One page of the conversation list and the number of cycles matching its filters.
+    async fn report_list(
+        &self,
+        workspace: &WorkspaceId,
+        query: &ReportQuery,
+        missed_after: Millis,
+        now: Millis,
+    ) -> Result<(Vec<ListedCycle>, u64)>;
+    /// An agent's socket opened (`presence` names it) or is still open at `at`.
+    async fn agent_present(
+        &self,
+        presence: &str,
+        workspace: &WorkspaceId,
+        agent: &AgentId,
+        at: Millis,
+    ) -> Result<()>;
 }
 
 /// Opens the database named by `url` (`sqlite://path` or `postgres://…`) and brings its schema

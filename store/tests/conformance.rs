@@ -45,6 +45,7 @@ conformance!(
     deadlines_are_stored_and_listed_for_the_scheduler,
     identities_join_browsers_to_one_lead,
     batches_record_what_applies_and_skip_the_rest,
+    reports_fold_the_log_as_the_domain_defines,
 );
 
 /// Records one decision on a conversation, as `actor`, at `now`.
@@ -624,4 +625,162 @@ async fn batches_record_what_applies_and_skip_the_rest(store: Arc<dyn Store>) {
     assert_eq!(closed.status, ConversationStatus::Closed);
     let nothing = store.record_each(&ws.id, Actor::System, NOW, Vec::new()).await.unwrap();
     assert!(nothing.is_empty());
+}
+
+/// A workspace with the bot (two quick answers) and auto-close on, and two agents.
+async fn busy_workspace(store: &Arc<dyn Store>) -> (Workspace, Vec<(AgentId, String)>) {
+    let mut settings = WorkspaceSettings::default();
+    settings.auto_close.enabled = true;
+    settings.bot = BotSettings {
+        enabled: true,
+        greeting: "Hi! Pick a question or talk to a person.".into(),
+        quick_answers: ["Opening hours?", "Shipping costs?"]
+            .map(|q| QuickAnswer { question: q.into(), answer: "See our help page.".into() })
+            .to_vec(),
+    };
+    let ws = store
+        .create_workspace(&NewWorkspace {
+            id: WorkspaceId(id("ws")),
+            name: "Busy".into(),
+            widget_key: id("key"),
+            plan: Plan::Professional,
+            lead_options: LeadOptions::default(),
+            settings,
+            created_at: NOW,
+        })
+        .await
+        .unwrap();
+    let mut agents = Vec::new();
+    for name in ["Ann", "Bob"] {
+        let agent = Agent {
+            id: AgentId(id("agent")),
+            name: name.into(),
+            email: format!("{}@example.com", id(name)),
+            role: Role::Agent,
+        };
+        let new = NewAgent {
+            workspace_id: ws.id.clone(),
+            agent: agent.clone(),
+            password_hash: "h".into(),
+            created_at: NOW,
+        };
+        store.create_agent(&new).await.unwrap();
+        agents.push((agent.id, agent.name));
+    }
+    (ws, agents)
+}
+
+fn keyed(
+    mut cycles: Vec<porch_domain::reports::CycleFacts>,
+) -> Vec<porch_domain::reports::CycleFacts> {
+    cycles.sort_by_key(|c| (c.conversation_id.clone(), c.cycle));
+    cycles
+}
+
+async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
+    use porch_domain::reports;
+    let (ws, agents) = busy_workspace(&store).await;
+    let plan = generate::HistoryPlan { conversations: 80, start: NOW, days: 3, seed: 7, agents };
+    let made = generate::history(&*store, &ws, &plan).await.unwrap();
+    assert!(made.conversations >= 75 && made.messages > 200, "{made:?}");
+    let seq = store.last_seq(&ws.id).await.unwrap();
+    assert_eq!(store.catch_up_reports(&ws.id).await.unwrap(), seq);
+    assert_eq!(store.catch_up_reports(&ws.id).await.unwrap(), 0, "nothing new, nothing folded");
+
+    // Later events on conversations folded earlier continue from the stored cycle.
+    let frames = store.events_after(&ws.id, 0, None, u32::MAX).await.unwrap();
+    let later = NOW + 10 * reports::DAY;
+    let mut touched = 0;
+    for c in reports::cycles(&frames).iter().rev().take(30) {
+        let lead = c.contact_id.clone();
+        let message = lead_message(&lead, "One more thing about my order, please.", None);
+        let decide = lead_posts(message, later);
+        if store
+            .record(&ws.id, Some(&c.conversation_id), Actor::Contact(lead), later, decide)
+            .await
+            .is_ok()
+        {
+            touched += 1;
+        }
+    }
+    assert!(touched > 0);
+    let more = store.last_seq(&ws.id).await.unwrap() - seq;
+    assert_eq!(store.catch_up_reports(&ws.id).await.unwrap(), more);
+
+    let frames = store.events_after(&ws.id, 0, None, u32::MAX).await.unwrap();
+    let expected = reports::cycles(&frames);
+    let flows: std::collections::HashSet<_> = expected.iter().map(|c| c.start_flow).collect();
+    assert!(flows.len() >= 5, "the history exercises the start flows: {flows:?}");
+    assert!(expected.iter().any(|c| c.closing_source == Some(ClosingSource::AutoClose)));
+    assert!(expected.iter().any(|c| c.cycle > 1), "and reopens");
+
+    let data = store.report_data(&ws.id, 0, Millis::MAX).await.unwrap();
+    assert_eq!(keyed(data.cycles.clone()), keyed(expected.clone()));
+    let posted = frames.iter().filter(|f| matches!(f.event, Event::MessagePosted { .. })).count();
+    assert_eq!(data.minutes.iter().map(|m| m.1).sum::<u64>(), posted as u64);
+    let assigned = frames.iter().filter(|f| matches!(f.event, Event::Assigned { .. })).count();
+    assert_eq!(data.assignments.len(), assigned);
+    let picks =
+        frames.iter().filter(|f| matches!(f.event, Event::QuickAnswerChosen { .. })).count();
+    let handoffs = frames
+        .iter()
+        .filter(|f| {
+            matches!((&f.event, &f.actor), (Event::HandedToHuman { .. }, Actor::Contact(_)))
+        })
+        .count();
+    assert_eq!(data.intents.iter().map(|i| i.1).sum::<u64>(), (picks + handoffs) as u64);
+    assert_eq!(data.new_users, made.contacts);
+    assert!(data.languages.len() >= 3, "{:?}", data.languages);
+    assert_eq!(data.agents.len(), 2);
+
+    // The list's SQL filters give exactly the domain's verdicts, page by page.
+    let (threshold, now) = (reports::DEFAULT_MISSED_AFTER, later + reports::DAY);
+    for missed in [true, false] {
+        let want: std::collections::BTreeSet<_> = expected
+            .iter()
+            .filter(|c| c.missed(threshold, now) == Some(missed))
+            .map(|c| (c.conversation_id.clone(), c.cycle))
+            .collect();
+        assert!(!want.is_empty(), "missed={missed} happens in the history");
+        let mut got = std::collections::BTreeSet::new();
+        for page in 1.. {
+            let query = ReportQuery {
+                from: 0,
+                to: Millis::MAX,
+                missed: Some(missed),
+                page,
+                per_page: 7,
+                ..ReportQuery::default()
+            };
+            let (rows, total) = store.report_list(&ws.id, &query, threshold, now).await.unwrap();
+            assert_eq!(total, want.len() as u64);
+            if rows.is_empty() {
+                break;
+            }
+            got.extend(rows.into_iter().map(|r| (r.facts.conversation_id, r.facts.cycle)));
+        }
+        assert_eq!(got, want, "missed={missed}");
+    }
+    // Filters and sorting: the slowest first responses of Ann's unresolved cycles.
+    let ann = data.agents[0].0.clone();
+    let query = ReportQuery {
+        from: 0,
+        to: Millis::MAX,
+        agent: Some(ann.clone()),
+        outcome: Some(Outcome::Unresolved),
+        sort: ReportSort::FirstResponse,
+        desc: true,
+        page: 1,
+        per_page: 500,
+        ..ReportQuery::default()
+    };
+    let (rows, total) = store.report_list(&ws.id, &query, threshold, now).await.unwrap();
+    let want = expected
+        .iter()
+        .filter(|c| c.assignee.as_ref() == Some(&ann) && c.outcome == Some(Outcome::Unresolved))
+        .count();
+    assert_eq!((rows.len() as u64, total), (want as u64, want as u64));
+    assert!(rows.iter().all(|r| r.agent_name.as_deref() == Some(data.agents[0].1.as_str())));
+    let times: Vec<_> = rows.iter().filter_map(|r| r.facts.first_response_time()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
 }

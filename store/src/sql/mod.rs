@@ -3,7 +3,10 @@
 //! (connection pragmas, migrations) is chosen by [`Backend`].
 
 mod record;
+mod reports;
 mod rows;
+
+pub use reports::ListedCycle;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -56,6 +59,7 @@ impl Backend {
                     "identity_backfill",
                     include_str!("../../migrations/sqlite/0006_identity_backfill.sql"),
                 ),
+                (7, "reports", include_str!("../../migrations/sqlite/0007_reports.sql")),
             ],
             Backend::Postgres => &[
                 (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -72,6 +76,7 @@ impl Backend {
                     "identity_backfill",
                     include_str!("../../migrations/postgres/0006_identity_backfill.sql"),
                 ),
+                (7, "reports", include_str!("../../migrations/postgres/0007_reports.sql")),
             ],
         };
         files
@@ -601,5 +606,49 @@ impl Store for SqlStore {
         items: Vec<(ConversationId, Decide)>,
     ) -> Result<Vec<EventFrame>> {
         record::record_each(&self.pool, workspace, actor, now, items).await
+    }
+
+    async fn catch_up_reports(&self, workspace: &WorkspaceId) -> Result<u64> {
+        reports::catch_up(&self.pool, workspace).await
+    }
+
+    async fn report_data(
+        &self,
+        workspace: &WorkspaceId,
+        from: Millis,
+        to: Millis,
+    ) -> Result<porch_domain::reports::ReportData> {
+        reports::data(&self.pool, workspace, from, to, self.agents(workspace).await?).await
+    }
+
+    async fn report_list(
+        &self,
+        workspace: &WorkspaceId,
+        query: &porch_protocol::ReportQuery,
+        missed_after: Millis,
+        now: Millis,
+    ) -> Result<(Vec<ListedCycle>, u64)> {
+        reports::list(&self.pool, workspace, query, missed_after, now).await
+    }
+
+    async fn agent_present(
+        &self,
+        presence: &str,
+        workspace: &WorkspaceId,
+        agent: &porch_protocol::AgentId,
+        at: Millis,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO agent_presence (id, workspace_id, agent_id, started_at, seen_at)
+             VALUES ($1, $2, $3, $4, $4)
+             ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(presence)
+        .bind(workspace.as_str())
+        .bind(agent.as_str())
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

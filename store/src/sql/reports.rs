@@ -1,0 +1,594 @@
+//! Report facts: folded from the event log into tables by [`catch_up`] (the definitions are
+//! `porch_domain::reports`), and the queries the report pages run over them.
+//!
+//! The tables are a projection: deleting their rows and the workspace's cursor rebuilds them
+//! from the log on the next catch-up.
+
+use std::collections::{HashMap, HashSet};
+
+use porch_domain::reports::{self as facts, CycleFacts, ReportData, DAY, MINUTE};
+use porch_protocol::{
+    Actor, AgentId, AuthorKind, ContactId, ConversationId, Event, EventFrame, Millis, ReportQuery,
+    ReportSort, StartFlow, WorkspaceId,
+};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+use super::rows::{self, enum_text, parse_enum};
+use crate::{Result, StoreError};
+
+/// Events folded per transaction.
+const BATCH: u32 = 2_000;
+
+const CYCLE_COLUMNS: [&str; 26] = [
+    "workspace_id",
+    "conversation_id",
+    "cycle",
+    "contact_id",
+    "started_at",
+    "start_flow",
+    "live",
+    "first_lead_at",
+    "handoff_at",
+    "response_due_from",
+    "first_response_at",
+    "first_responder",
+    "last_human_at",
+    "waiting_since",
+    "wait_total",
+    "wait_runs",
+    "messages",
+    "lead_messages",
+    "human_messages",
+    "assignee",
+    "closed_at",
+    "closing_source",
+    "closed_by",
+    "outcome",
+    "category",
+    "summary",
+];
+
+/// Folds the workspace's events that are not in the report tables yet; returns how many.
+/// Safe to run from several processes at once: the cursor row is locked while a batch folds.
+pub async fn catch_up(pool: &AnyPool, workspace: &WorkspaceId) -> Result<u64> {
+    let mut total = 0;
+    loop {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO report_cursors (workspace_id, seq) VALUES ($1, 0)
+             ON CONFLICT (workspace_id) DO NOTHING",
+        )
+        .bind(workspace.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let cursor: i64 = sqlx::query_scalar(
+            "UPDATE report_cursors SET seq = seq WHERE workspace_id = $1 RETURNING seq",
+        )
+        .bind(workspace.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let frames: Vec<EventFrame> = sqlx::query(
+            "SELECT seq, at, actor, contact_id, payload FROM events
+             WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(workspace.as_str())
+        .bind(cursor)
+        .bind(i64::from(BATCH))
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(rows::event_frame)
+        .collect::<Result<_>>()?;
+        let Some(last) = frames.last().map(|f| f.seq) else {
+            tx.commit().await?;
+            return Ok(total);
+        };
+        let mut batch = Batch::default();
+        for frame in &frames {
+            batch.fold(&mut tx, frame).await?;
+        }
+        batch.write(&mut tx, workspace).await?;
+        sqlx::query("UPDATE report_cursors SET seq = $2 WHERE workspace_id = $1")
+            .bind(workspace.as_str())
+            .bind(i64::try_from(last).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        total += frames.len() as u64;
+        if frames.len() < BATCH as usize {
+            return Ok(total);
+        }
+    }
+}
+
+/// What one batch of events adds to the report tables.
+#[derive(Default)]
+struct Batch {
+    /// Each touched conversation's current cycle.
+    cycles: HashMap<ConversationId, CycleFacts>,
+    /// Cycles a reopening ended within the batch.
+    finished: Vec<CycleFacts>,
+    /// Minute → (messages, lead messages).
+    minutes: HashMap<Millis, (i64, i64)>,
+    contact_days: HashSet<(Millis, ContactId)>,
+    languages: HashMap<(Millis, &'static str), i64>,
+    intents: Vec<(ConversationId, u32, String, Millis)>,
+    assignments: Vec<(ConversationId, AgentId, Millis)>,
+    spans: HashMap<(ConversationId, AgentId), (Millis, Millis)>,
+}
+
+impl Batch {
+    async fn fold(&mut self, tx: &mut Transaction<'_, Any>, frame: &EventFrame) -> Result<()> {
+        let Some(id) = frame.event.conversation_id() else { return Ok(()) };
+        let before = match self.cycles.remove(id) {
+            Some(current) => Some(current),
+            None => current_cycle(tx, id).await?,
+        };
+        let Some(after) = facts::fold(before.clone(), frame) else { return Ok(()) };
+        if let Some(before) = before.filter(|b| b.cycle != after.cycle) {
+            self.finished.push(before);
+        }
+        let at = frame.at;
+        match &frame.event {
+            Event::MessagePosted { message } => {
+                let minute = self.minutes.entry(at - at.rem_euclid(MINUTE)).or_default();
+                minute.0 += 1;
+                if message.author_kind == AuthorKind::Contact {
+                    minute.1 += 1;
+                    let day = at - at.rem_euclid(DAY);
+                    self.contact_days.insert((day, after.contact_id.clone()));
+                    if let Some(language) = facts::language_of(&message.body) {
+                        *self.languages.entry((day, language)).or_default() += 1;
+                    }
+                }
+                if let (AuthorKind::Agent, Some(agent)) = (message.author_kind, &message.author_id)
+                {
+                    let span =
+                        self.spans.entry((id.clone(), AgentId(agent.clone()))).or_insert((at, at));
+                    span.0 = span.0.min(at);
+                    span.1 = span.1.max(at);
+                }
+            }
+            Event::QuickAnswerChosen { question, .. } => {
+                self.intents.push((id.clone(), after.cycle, question.clone(), at));
+            }
+            Event::HandedToHuman { .. } if matches!(frame.actor, Actor::Contact(_)) => {
+                let intent = porch_domain::reports::TALK_TO_A_PERSON.to_owned();
+                self.intents.push((id.clone(), after.cycle, intent, at));
+            }
+            Event::Assigned { agent_id, .. } => {
+                self.assignments.push((id.clone(), agent_id.clone(), at));
+            }
+            _ => {}
+        }
+        self.cycles.insert(id.clone(), after);
+        Ok(())
+    }
+
+    async fn write(self, tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<()> {
+        let ws = workspace.as_str();
+        let upsert = format!(
+            "INSERT INTO report_cycles ({columns}) VALUES ({params})
+             ON CONFLICT (conversation_id, cycle) DO UPDATE SET {updates}",
+            columns = CYCLE_COLUMNS.join(", "),
+            params =
+                (1..=CYCLE_COLUMNS.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", "),
+            updates = CYCLE_COLUMNS[3..]
+                .iter()
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        for c in self.finished.iter().chain(self.cycles.values()) {
+            let count = |n: u32| i64::from(n);
+            sqlx::query(&upsert)
+                .bind(ws)
+                .bind(c.conversation_id.as_str())
+                .bind(i64::from(c.cycle))
+                .bind(c.contact_id.as_str())
+                .bind(c.started_at)
+                .bind(c.start_flow.as_str())
+                .bind(i64::from(c.live))
+                .bind(c.first_lead_at)
+                .bind(c.handoff_at)
+                .bind(c.response_due_from)
+                .bind(c.first_response_at)
+                .bind(c.first_responder.as_ref().map(|a| a.0.clone()))
+                .bind(c.last_human_at)
+                .bind(c.waiting_since)
+                .bind(c.wait_total)
+                .bind(count(c.wait_runs))
+                .bind(count(c.messages))
+                .bind(count(c.lead_messages))
+                .bind(count(c.human_messages))
+                .bind(c.assignee.as_ref().map(|a| a.0.clone()))
+                .bind(c.closed_at)
+                .bind(c.closing_source.map(|s| enum_text(&s)))
+                .bind(c.closed_by.as_ref().map(|a| a.0.clone()))
+                .bind(c.outcome.map(|o| enum_text(&o)))
+                .bind(c.category.clone())
+                .bind(c.summary.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (minute, (messages, lead)) in self.minutes {
+            sqlx::query(
+                "INSERT INTO report_minutes (workspace_id, minute, messages, lead_messages)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (workspace_id, minute) DO UPDATE
+                 SET messages = report_minutes.messages + excluded.messages,
+                     lead_messages = report_minutes.lead_messages + excluded.lead_messages",
+            )
+            .bind(ws)
+            .bind(minute)
+            .bind(messages)
+            .bind(lead)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (day, contact) in self.contact_days {
+            sqlx::query(
+                "INSERT INTO report_contact_days (workspace_id, day, contact_id) VALUES ($1, $2, $3)
+                 ON CONFLICT (workspace_id, day, contact_id) DO NOTHING",
+            )
+            .bind(ws)
+            .bind(day)
+            .bind(contact.as_str())
+            .execute(&mut **tx)
+            .await?;
+        }
+        for ((day, language), messages) in self.languages {
+            sqlx::query(
+                "INSERT INTO report_languages (workspace_id, day, language, messages)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (workspace_id, day, language) DO UPDATE
+                 SET messages = report_languages.messages + excluded.messages",
+            )
+            .bind(ws)
+            .bind(day)
+            .bind(language)
+            .bind(messages)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (conversation, cycle, intent, at) in self.intents {
+            sqlx::query(
+                "INSERT INTO report_intents (workspace_id, conversation_id, cycle, intent, at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(ws)
+            .bind(conversation.as_str())
+            .bind(i64::from(cycle))
+            .bind(intent)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (conversation, agent, at) in self.assignments {
+            sqlx::query(
+                "INSERT INTO report_assignments (workspace_id, conversation_id, agent_id, at)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(ws)
+            .bind(conversation.as_str())
+            .bind(agent.as_str())
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for ((conversation, agent), (first, last)) in self.spans {
+            sqlx::query(
+                "INSERT INTO report_agent_spans (workspace_id, conversation_id, agent_id, first_at, last_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (conversation_id, agent_id) DO UPDATE
+                 SET first_at = CASE WHEN excluded.first_at < report_agent_spans.first_at
+                                THEN excluded.first_at ELSE report_agent_spans.first_at END,
+                     last_at = CASE WHEN excluded.last_at > report_agent_spans.last_at
+                               THEN excluded.last_at ELSE report_agent_spans.last_at END",
+            )
+            .bind(ws)
+            .bind(conversation.as_str())
+            .bind(agent.as_str())
+            .bind(first)
+            .bind(last)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+async fn current_cycle(
+    tx: &mut Transaction<'_, Any>,
+    conversation: &ConversationId,
+) -> Result<Option<CycleFacts>> {
+    let row = sqlx::query(&format!(
+        "SELECT {} FROM report_cycles WHERE conversation_id = $1 ORDER BY cycle DESC LIMIT 1",
+        CYCLE_COLUMNS.join(", ")
+    ))
+    .bind(conversation.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(cycle).transpose()
+}
+
+fn cycle(row: &AnyRow) -> Result<CycleFacts> {
+    let agent = |column: &str| -> Result<Option<AgentId>> {
+        Ok(row.try_get::<Option<String>, _>(column)?.map(AgentId))
+    };
+    let count = |column: &str| -> Result<u32> {
+        Ok(u32::try_from(row.try_get::<i64, _>(column)?).unwrap_or_default())
+    };
+    let flow: String = row.try_get("start_flow")?;
+    Ok(CycleFacts {
+        conversation_id: ConversationId(row.try_get("conversation_id")?),
+        cycle: count("cycle")?,
+        contact_id: ContactId(row.try_get("contact_id")?),
+        started_at: row.try_get("started_at")?,
+        start_flow: StartFlow::ALL
+            .into_iter()
+            .find(|f| f.as_str() == flow)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown start flow {flow:?}")))?,
+        live: row.try_get::<i64, _>("live")? != 0,
+        first_lead_at: row.try_get("first_lead_at")?,
+        handoff_at: row.try_get("handoff_at")?,
+        response_due_from: row.try_get("response_due_from")?,
+        first_response_at: row.try_get("first_response_at")?,
+        first_responder: agent("first_responder")?,
+        last_human_at: row.try_get("last_human_at")?,
+        waiting_since: row.try_get("waiting_since")?,
+        wait_total: row.try_get("wait_total")?,
+        wait_runs: count("wait_runs")?,
+        messages: count("messages")?,
+        lead_messages: count("lead_messages")?,
+        human_messages: count("human_messages")?,
+        assignee: agent("assignee")?,
+        closed_at: row.try_get("closed_at")?,
+        closing_source: row
+            .try_get::<Option<String>, _>("closing_source")?
+            .map(parse_enum)
+            .transpose()?,
+        closed_by: agent("closed_by")?,
+        outcome: row.try_get::<Option<String>, _>("outcome")?.map(parse_enum).transpose()?,
+        category: row.try_get("category")?,
+        summary: row.try_get("summary")?,
+    })
+}
+
+/// Every cycle that started in `[from, to)`, oldest first.
+pub async fn cycles(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<CycleFacts>> {
+    sqlx::query(&format!(
+        "SELECT {} FROM report_cycles WHERE workspace_id = $1 AND started_at >= $2 AND started_at < $3
+         ORDER BY started_at, conversation_id, cycle",
+        CYCLE_COLUMNS.join(", ")
+    ))
+    .bind(workspace.as_str())
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(cycle)
+    .collect()
+}
+
+/// Everything but the list for `[from, to)`. Day-based tables (active users, languages) count
+/// the whole UTC days the range touches.
+pub async fn data(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    from: Millis,
+    to: Millis,
+    agents: Vec<porch_protocol::Agent>,
+) -> Result<ReportData> {
+    let ws = workspace.as_str();
+    let first_day = facts::day_of(from);
+    let number = |row: &AnyRow, column: &str| -> Result<u64> {
+        Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or_default())
+    };
+    let scalar = |sql: &'static str, low: Millis| async move {
+        let row = sqlx::query(sql).bind(ws).bind(low).bind(to).fetch_one(pool).await?;
+        number(&row, "n")
+    };
+    let labelled = |sql: &'static str, low: Millis| async move {
+        sqlx::query(sql)
+            .bind(ws)
+            .bind(low)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get::<String, _>("label")?, number(row, "n")?)))
+            .collect::<Result<Vec<_>>>()
+    };
+    let minutes = sqlx::query(
+        "SELECT minute, messages, lead_messages FROM report_minutes
+         WHERE workspace_id = $1 AND minute >= $2 AND minute < $3 ORDER BY minute",
+    )
+    .bind(ws)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((row.try_get("minute")?, number(row, "messages")?, number(row, "lead_messages")?))
+    })
+    .collect::<Result<_>>()?;
+    let pairs = |sql: &'static str, low: Millis| async move {
+        sqlx::query(sql)
+            .bind(ws)
+            .bind(low)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok((
+                    AgentId(row.try_get("agent_id")?),
+                    row.try_get::<i64, _>("a")?,
+                    row.try_get::<i64, _>("b")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()
+    };
+    Ok(ReportData {
+        from,
+        to,
+        cycles: cycles(pool, workspace, from, to).await?,
+        minutes,
+        new_users: scalar(
+            "SELECT COUNT(*) AS n FROM contacts WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3",
+            from,
+        )
+        .await?,
+        active_users: scalar(
+            "SELECT COUNT(DISTINCT contact_id) AS n FROM report_contact_days
+             WHERE workspace_id = $1 AND day >= $2 AND day < $3",
+            first_day,
+        )
+        .await?,
+        languages: labelled(
+            "SELECT language AS label, CAST(SUM(messages) AS BIGINT) AS n FROM report_languages
+             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY language",
+            first_day,
+        )
+        .await?,
+        intents: labelled(
+            "SELECT intent AS label, COUNT(*) AS n FROM report_intents
+             WHERE workspace_id = $1 AND at >= $2 AND at < $3 GROUP BY intent",
+            from,
+        )
+        .await?,
+        unresolved_intents: labelled(
+            "SELECT i.intent AS label, COUNT(*) AS n FROM report_intents i
+             JOIN report_cycles r ON r.conversation_id = i.conversation_id AND r.cycle = i.cycle
+             WHERE i.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3
+               AND r.outcome = 'unresolved'
+             GROUP BY i.intent",
+            from,
+        )
+        .await?,
+        assignments: pairs(
+            "SELECT agent_id, at AS a, at AS b FROM report_assignments
+             WHERE workspace_id = $1 AND at >= $2 AND at < $3",
+            from,
+        )
+        .await?
+        .into_iter()
+        .map(|(agent, at, _)| (agent, at))
+        .collect(),
+        spans: pairs(
+            "SELECT agent_id, first_at AS a, last_at AS b FROM report_agent_spans
+             WHERE workspace_id = $1 AND first_at >= $2 AND first_at < $3",
+            from,
+        )
+        .await?,
+        presence: pairs(
+            "SELECT agent_id, started_at AS a, seen_at AS b FROM agent_presence
+             WHERE workspace_id = $1 AND seen_at > $2 AND started_at < $3",
+            from,
+        )
+        .await?,
+        agents: agents.into_iter().map(|a| (a.id, a.name)).collect(),
+    })
+}
+
+/// One page of the conversation list: the cycles matching the query's filters, sorted, with
+/// the total before paging. The `missed` filter is `CycleFacts::missed` written in SQL (the
+/// conformance suite checks the two agree).
+pub async fn list(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    query: &ReportQuery,
+    threshold: Millis,
+    now: Millis,
+) -> Result<(Vec<ListedCycle>, u64)> {
+    // PostgreSQL wants every bound parameter used: absent filters are NULL and match all.
+    const MISSED: &str = "r.response_due_from IS NOT NULL AND (
+            (r.first_response_at IS NOT NULL AND r.first_response_at - r.response_due_from > $8)
+         OR (r.first_response_at IS NULL AND (r.closed_at IS NOT NULL OR $9 - r.response_due_from > $8)))";
+    const HANDLED: &str = "r.first_response_at IS NOT NULL AND r.response_due_from IS NOT NULL
+         AND r.first_response_at - r.response_due_from <= $8 AND $9 >= 0";
+    let missed = match query.missed {
+        Some(true) => MISSED,
+        Some(false) => HANDLED,
+        None => "$8 >= 0 AND $9 >= 0",
+    };
+    let filter = format!(
+        "r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3
+         AND ($4 IS NULL OR r.assignee = $4) AND ($5 IS NULL OR r.category = $5)
+         AND ($6 IS NULL OR r.closing_source = $6) AND ($7 IS NULL OR r.outcome = $7)
+         AND ({missed})"
+    );
+    let order = match query.sort {
+        ReportSort::StartedAt => "r.started_at",
+        ReportSort::Messages => "r.messages",
+        ReportSort::FirstResponse => "(r.first_response_at - r.response_due_from)",
+        ReportSort::Resolution => "(r.closed_at - r.started_at)",
+    };
+    let direction = if query.desc { "DESC" } else { "ASC" };
+    let per_page = query.per_page.clamp(1, 500);
+    let page = query.page.max(1);
+    let with_filters = |sql| filtered(sql, workspace, query, threshold, now);
+    let count_sql = format!("SELECT COUNT(*) AS n FROM report_cycles r WHERE {filter}");
+    let total: i64 = with_filters(&count_sql).fetch_one(pool).await?.try_get("n")?;
+    let page_sql = format!(
+        "SELECT {columns}, k.name AS lead_name, a.name AS agent_name
+         FROM report_cycles r
+         LEFT JOIN contacts k ON k.id = r.contact_id
+         LEFT JOIN agents a ON a.id = r.assignee
+         WHERE {filter}
+         ORDER BY {order} {direction}, r.started_at {direction}, r.conversation_id, r.cycle
+         LIMIT {per_page} OFFSET {offset}",
+        columns = CYCLE_COLUMNS.iter().map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", "),
+        offset = u64::from(page - 1) * u64::from(per_page),
+    );
+    let rows = with_filters(&page_sql).fetch_all(pool).await?;
+    let listed = rows
+        .iter()
+        .map(|row| {
+            Ok(ListedCycle {
+                facts: cycle(row)?,
+                lead_name: row.try_get("lead_name")?,
+                agent_name: row.try_get("agent_name")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((listed, u64::try_from(total).unwrap_or_default()))
+}
+
+/// A query with the list's parameters bound: $1–$3 the workspace and range, $4–$7 the optional
+/// filters, $8 the missed threshold, $9 now.
+fn filtered<'q>(
+    sql: &'q str,
+    workspace: &'q WorkspaceId,
+    query: &'q ReportQuery,
+    threshold: Millis,
+    now: Millis,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(workspace.as_str())
+        .bind(query.from)
+        .bind(query.to)
+        .bind(query.agent.as_ref().map(|a| a.0.clone()))
+        .bind(query.category.clone())
+        .bind(query.source.map(|s| enum_text(&s)))
+        .bind(query.outcome.map(|o| enum_text(&o)))
+        .bind(threshold)
+        .bind(now)
+}
+
+/// A cycle in the conversation list, with the names to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedCycle {
+    pub facts: CycleFacts,
+    pub lead_name: Option<String>,
+    pub agent_name: Option<String>,
+}
