@@ -29,6 +29,18 @@ pub const TALK_TO_A_PERSON: &str = "Talk to a person";
 /// Missed unless a human replies within this long, until the owner sets otherwise.
 pub const DEFAULT_MISSED_AFTER: Millis = 3 * 60 * MINUTE;
 
+/// The owner's missed threshold: from 5 minutes to 7 days.
+pub fn validate_report_settings(
+    settings: porch_protocol::ReportSettings,
+) -> Result<porch_protocol::ReportSettings, crate::DomainError> {
+    if !(5..=7 * 24 * 60).contains(&settings.missed_after_minutes) {
+        return Err(crate::DomainError::InvalidSettings(
+            "the missed threshold is from 5 minutes to 7 days".into(),
+        ));
+    }
+    Ok(settings)
+}
+
 /// One cycle of one conversation: from its start or reopening to its close.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CycleFacts {

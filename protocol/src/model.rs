@@ -55,11 +55,31 @@ pub enum Outcome {
     Unresolved,
 }
 
+impl Outcome {
+    /// As serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Unresolved => "unresolved",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClosingSource {
     Manual,
     AutoClose,
+}
+
+impl ClosingSource {
+    /// As serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosingSource::Manual => "manual",
+            ClosingSource::AutoClose => "auto_close",
+        }
+    }
 }
 
 /// Who wrote a message. Only `Agent` counts as a human reply for timers and reports.
@@ -329,6 +349,27 @@ pub struct WorkspaceSettings {
     pub closing_notes: ClosingNotesSettings,
     pub auto_close: AutoCloseSettings,
     pub bot: BotSettings,
+    pub reports: ReportSettings,
+}
+
+/// How reports count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportSettings {
+    /// A cycle counts as missed when no human replies within this many minutes.
+    pub missed_after_minutes: u32,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings { missed_after_minutes: 180 }
+    }
+}
+
+impl ReportSettings {
+    pub fn missed_after_millis(&self) -> Millis {
+        Millis::from(self.missed_after_minutes) * 60_000
+    }
 }
 
 /// A proposed auto-close setting and whether it should also reschedule conversations already

@@ -422,10 +422,19 @@ mod tests {
     }
 
     #[test]
-    fn author_kind_as_str_is_its_serde_name() {
+    fn as_str_is_the_serde_name() {
         use AuthorKind::*;
         for kind in [Contact, Agent, Bot, AiAgent, Broadcast, Workflow, System] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        for source in [ClosingSource::Manual, ClosingSource::AutoClose] {
+            assert_eq!(serde_json::to_value(source).unwrap(), source.as_str());
+        }
+        for outcome in [crate::Outcome::Resolved, crate::Outcome::Unresolved] {
+            assert_eq!(serde_json::to_value(outcome).unwrap(), outcome.as_str());
+        }
+        for flow in crate::StartFlow::ALL {
+            assert_eq!(serde_json::to_value(flow).unwrap(), flow.as_str());
         }
     }
 

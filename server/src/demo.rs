@@ -3,7 +3,7 @@
 
 use porch_protocol::{
     Agent, AgentId, AutoCloseSettings, BotSettings, ClosingNotesMode, ClosingNotesSettings,
-    LeadOptions, Plan, QuickAnswer, Role, WorkspaceId, WorkspaceSettings,
+    LeadOptions, Plan, QuickAnswer, ReportSettings, Role, WorkspaceId, WorkspaceSettings,
 };
 use porch_store::{NewAgent, NewWorkspace, Store, StoreError};
 
@@ -64,6 +64,7 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                     ],
                     ..BotSettings::default()
                 },
+                reports: ReportSettings::default(),
             },
             created_at: clock.now(),
         })

@@ -164,6 +164,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub body: Value,
     pub headers: reqwest::header::HeaderMap,
+    /// The body as sent.
+    pub text: String,
 }
 
 impl Answer {
@@ -235,7 +237,7 @@ async fn answer(response: reqwest::Response) -> Answer {
     let headers = response.headers().clone();
     let text = response.text().await.unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer { status, body, headers }
+    Answer { status, body, headers, text }
 }
 
 /// A lead's widget session.

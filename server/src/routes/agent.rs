@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/auto-close", put(set_auto_close))
         .route("/agent/settings/lead-options", put(set_lead_options))
         .route("/agent/settings/bot", put(set_bot))
+        .route("/agent/settings/reports", put(set_reports))
         .route("/agent/plan", put(set_plan))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
@@ -161,6 +162,16 @@ async fn set_bot(
     Ok(Json(change_settings(&state, &session, |s| s.bot = bot).await?))
 }
 
+/// Owners and managers set the missed threshold the reports count with.
+async fn set_reports(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::ReportSettings>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let reports = porch_domain::reports::validate_report_settings(req)?;
+    Ok(Json(change_settings(&state, &session, |s| s.reports = reports).await?))
+}
+
 /// Owners and managers set auto-close; with `apply_to_open`, every open conversation gets the
 /// deadline the new rule gives it (possibly due at once), each move recorded.
 async fn set_auto_close(
@@ -220,8 +231,45 @@ async fn socket(
     Query(resume): Query<Resume>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let workspace = session.workspace_id;
-    upgrade.on_upgrade(move |socket| {
-        crate::ws::serve(socket, state, workspace, Audience::Agents, resume.after)
+    upgrade.on_upgrade(move |socket| async move {
+        let workspace = session.workspace_id.clone();
+        let presence = std::sync::Arc::new(Presence {
+            id: crate::service::new_id(),
+            state: state.clone(),
+            session,
+        });
+        presence.mark().await;
+        let heartbeat = tokio::spawn({
+            let presence = presence.clone();
+            async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+                every.tick().await;
+                loop {
+                    every.tick().await;
+                    presence.mark().await;
+                }
+            }
+        });
+        crate::ws::serve(socket, state, workspace, Audience::Agents, resume.after).await;
+        heartbeat.abort();
+        presence.mark().await;
     })
+}
+
+/// An agent's open socket: the reports' connection time. Marked when it opens, every minute
+/// while it stays open, and when it closes, so a crash loses at most a minute.
+struct Presence {
+    id: String,
+    state: AppState,
+    session: AgentRecord,
+}
+
+impl Presence {
+    async fn mark(&self) {
+        let (workspace, agent) = (&self.session.workspace_id, &self.session.agent.id);
+        let at = self.state.clock.now();
+        if let Err(e) = self.state.store.agent_present(&self.id, workspace, agent, at).await {
+            tracing::warn!(error = %e, "recording agent presence");
+        }
+    }
 }

@@ -4,6 +4,7 @@ mod agent;
 mod assets;
 mod conversations;
 mod dev;
+mod reports;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .merge(agent::router())
         .merge(conversations::router())
         .merge(dev::router())
+        .merge(reports::router())
         .fallback(|| async { ApiError::NotFound("endpoint") });
     Router::new()
         .route("/healthz", get(|| async { "ok" }))

@@ -6,4 +6,5 @@ mod bot;
 mod identity;
 mod lifecycle;
 mod plans;
+mod reports;
 mod ws;

@@ -1,0 +1,258 @@
+//! Reports for owners and managers: the conversation list (JSON and CSV) and the Closing,
+//! Contact centre, Activity and Chatbot summaries. Each request first folds whatever the log
+//! gained since the last one (`Store::catch_up_reports`); the figures are defined in
+//! `porch_domain::reports`.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use porch_domain::reports::{self, CycleFacts, ReportData};
+use porch_protocol::{self as wire, Millis, ReportQuery, Role};
+use porch_store::{AgentRecord, ListedCycle};
+
+use crate::auth::AgentSession;
+use crate::error::{Json, Query};
+use crate::{ApiError, AppState};
+
+/// Longest range a report covers.
+const MAX_RANGE: Millis = 400 * reports::DAY;
+/// Most rows a CSV export holds.
+const MAX_CSV_ROWS: u32 = 100_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agent/reports/conversations", get(list))
+        .route("/agent/reports/conversations.csv", get(csv))
+        .route("/agent/reports/closing", get(closing))
+        .route("/agent/reports/contact-centre", get(contact_centre))
+        .route("/agent/reports/activity", get(activity))
+        .route("/agent/reports/chatbot", get(chatbot))
+}
+
+/// Checks the reader and the range, and brings the report tables up to date.
+async fn prepare(
+    state: &AppState,
+    session: &AgentRecord,
+    query: &ReportQuery,
+) -> Result<(), ApiError> {
+    if session.agent.role == Role::Agent {
+        return Err(ApiError::Forbidden);
+    }
+    if query.to <= query.from || query.to - query.from > MAX_RANGE {
+        return Err(ApiError::BadRequest {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_range",
+            message: "give from < to (milliseconds), at most 400 days apart".into(),
+        });
+    }
+    state.store.catch_up_reports(&session.workspace_id).await?;
+    Ok(())
+}
+
+async fn threshold(state: &AppState, session: &AgentRecord) -> Result<Millis, ApiError> {
+    Ok(state.workspace(&session.workspace_id).await?.settings.reports.missed_after_millis())
+}
+
+async fn data(
+    state: &AppState,
+    session: &AgentRecord,
+    query: &ReportQuery,
+) -> Result<ReportData, ApiError> {
+    prepare(state, session, query).await?;
+    Ok(state.store.report_data(&session.workspace_id, query.from, query.to).await?)
+}
+
+/// A listed cycle with each figure's value for it.
+fn row(listed: ListedCycle, threshold: Millis, now: Millis) -> wire::ReportRow {
+    let c: &CycleFacts = &listed.facts;
+    wire::ReportRow {
+        conversation_id: c.conversation_id.clone(),
+        cycle: c.cycle,
+        contact_id: c.contact_id.clone(),
+        lead_name: listed.lead_name,
+        agent_id: c.assignee.clone(),
+        agent_name: listed.agent_name,
+        started_at: c.started_at,
+        start_flow: c.start_flow,
+        messages: c.messages,
+        first_response_ms: c.first_response_time(),
+        resolution_ms: c.resolution_time(),
+        active_resolution_ms: c.active_resolution_time(),
+        mean_wait_ms: c.mean_wait(),
+        missed: c.missed(threshold, now),
+        closed_at: c.closed_at,
+        closing_source: c.closing_source,
+        outcome: c.outcome,
+        category: c.category.clone(),
+        summary: c.summary.clone(),
+    }
+}
+
+async fn rows(
+    state: &AppState,
+    session: &AgentRecord,
+    query: &ReportQuery,
+) -> Result<(Vec<wire::ReportRow>, u64), ApiError> {
+    prepare(state, session, query).await?;
+    let (threshold, now) = (threshold(state, session).await?, state.clock.now());
+    let (listed, total) =
+        state.store.report_list(&session.workspace_id, query, threshold, now).await?;
+    Ok((listed.into_iter().map(|l| row(l, threshold, now)).collect(), total))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Query(mut query): Query<ReportQuery>,
+) -> Result<Json<wire::ReportList>, ApiError> {
+    query.page = query.page.max(1);
+    query.per_page = if query.per_page == 0 { 50 } else { query.per_page.min(500) };
+    let (rows, total) = rows(&state, &session, &query).await?;
+    Ok(Json(wire::ReportList { rows, total, page: query.page, per_page: query.per_page }))
+}
+
+/// The list with the same filters and sort, every page, as CSV (times in ISO 8601 UTC,
+/// durations in seconds).
+async fn csv(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Query(mut query): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
+    (query.page, query.per_page) = (1, MAX_CSV_ROWS);
+    let (rows, _) = rows(&state, &session, &query).await?;
+    let mut out = String::from(
+        "conversation_id,cycle,lead,agent,started_at,start_flow,messages,first_response_s,\
+         resolution_s,active_resolution_s,mean_wait_s,missed,closed_at,closing_source,outcome,\
+         category,summary\r\n",
+    );
+    for r in rows {
+        let fields = [
+            r.conversation_id.0,
+            r.cycle.to_string(),
+            r.lead_name.unwrap_or_default(),
+            r.agent_name.unwrap_or_default(),
+            iso(r.started_at),
+            r.start_flow.as_str().to_owned(),
+            r.messages.to_string(),
+            seconds(r.first_response_ms),
+            seconds(r.resolution_ms),
+            seconds(r.active_resolution_ms),
+            seconds(r.mean_wait_ms),
+            r.missed.map(|m| m.to_string()).unwrap_or_default(),
+            r.closed_at.map(iso).unwrap_or_default(),
+            r.closing_source.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            r.outcome.map(|o| o.as_str().to_owned()).unwrap_or_default(),
+            r.category.unwrap_or_default(),
+            r.summary.unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"conversations.csv\""),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+fn seconds(ms: Option<Millis>) -> String {
+    ms.map(|ms| (ms / 1000).to_string()).unwrap_or_default()
+}
+
+/// `2026-11-22T06:30:00Z`.
+pub fn iso(millis: Millis) -> String {
+    let secs = millis.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// One CSV field: quoted when it holds a separator, quote or line break; text a spreadsheet
+/// would run as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+async fn closing(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Query(query): Query<ReportQuery>,
+) -> Result<Json<wire::ClosingReport>, ApiError> {
+    Ok(Json(reports::closing(&data(&state, &session, &query).await?)))
+}
+
+async fn contact_centre(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Query(query): Query<ReportQuery>,
+) -> Result<Json<wire::ContactCentreReport>, ApiError> {
+    let data = data(&state, &session, &query).await?;
+    let threshold = threshold(&state, &session).await?;
+    Ok(Json(reports::contact_centre(&data, threshold, state.clock.now())))
+}
+
+async fn activity(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Query(query): Query<ReportQuery>,
+) -> Result<Json<wire::ActivityReport>, ApiError> {
+    Ok(Json(reports::activity(&data(&state, &session, &query).await?)))
+}
+
+async fn chatbot(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Query(query): Query<ReportQuery>,
+) -> Result<Json<wire::ChatbotReport>, ApiError> {
+    Ok(Json(reports::chatbot(&data(&state, &session, &query).await?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso(1_795_326_740_435), "2026-11-22T05:52:20Z");
+        assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+}
