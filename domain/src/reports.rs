@@ -319,6 +319,28 @@ pub fn median(values: &mut [Millis]) -> Option<Millis> {
     Some(*values.select_nth_unstable(middle).1)
 }
 
+/// `2026-11-22T06:30:00Z`: a time as ISO 8601 UTC, for exports and labels.
+pub fn iso(millis: Millis) -> String {
+    let secs = millis.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 /// Everything the report pages aggregate for a range `[from, to)`, as the store reads it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReportData {
@@ -786,6 +808,14 @@ mod tests {
         assert_eq!(connected_time(&intervals, 0, 50), 20 + 20);
         assert_eq!(connected_time(&intervals, 8, 35), 12 + 5);
         assert_eq!(connected_time(&[], 0, 50), 0);
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso(1_795_326_740_435), "2026-11-22T05:52:20Z");
+        assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(iso(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

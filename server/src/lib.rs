@@ -5,6 +5,7 @@
 //! Not for rules (`porch-domain`) nor SQL (`porch-store`).
 
 pub mod auth;
+pub mod charts;
 pub mod clock;
 pub mod config;
 pub mod demo;

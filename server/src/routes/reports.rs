@@ -8,11 +8,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use porch_domain::reports::{self, CycleFacts, ReportData};
+use porch_domain::reports::{self, iso, CycleFacts, ReportData};
 use porch_protocol::{self as wire, Millis, ReportQuery, Role};
 use porch_store::{AgentRecord, ListedCycle};
 
 use crate::auth::AgentSession;
+use crate::charts;
 use crate::error::{Json, Query};
 use crate::{ApiError, AppState};
 
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/reports/contact-centre", get(contact_centre))
         .route("/agent/reports/activity", get(activity))
         .route("/agent/reports/chatbot", get(chatbot))
+        .route("/agent/reports/charts/{name}", get(chart))
 }
 
 /// Checks the reader and the range, and brings the report tables up to date.
@@ -165,28 +167,6 @@ fn seconds(ms: Option<Millis>) -> String {
     ms.map(|ms| (ms / 1000).to_string()).unwrap_or_default()
 }
 
-/// `2026-11-22T06:30:00Z`.
-pub fn iso(millis: Millis) -> String {
-    let secs = millis.div_euclid(1000);
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
 /// One CSV field: quoted when it holds a separator, quote or line break; text a spreadsheet
 /// would run as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
 fn csv_field(value: &str) -> String {
@@ -236,16 +216,51 @@ async fn chatbot(
     Ok(Json(reports::chatbot(&data(&state, &session, &query).await?)))
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+struct ChartFormat {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// One chart of a report page (`crate::charts::NAMES`) as SVG, or PNG with `format=png`.
+async fn chart(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    Query(query): Query<ReportQuery>,
+    Query(format): Query<ChartFormat>,
+) -> Result<Response, ApiError> {
+    let png = match format.format.as_deref() {
+        None | Some("svg") => false,
+        Some("png") => true,
+        Some(_) => return Err(ApiError::bad_request("invalid_query", "format is svg or png")),
+    };
+    if !charts::NAMES.contains(&name.as_str()) {
+        return Err(ApiError::NotFound("chart"));
+    }
+    let data = data(&state, &session, &query).await?;
+    let threshold = threshold(&state, &session).await?;
+    let chart = charts::activity(&reports::activity(&data), &name)
+        .or_else(|| {
+            charts::contact_centre(
+                &reports::contact_centre(&data, threshold, state.clock.now()),
+                &name,
+            )
+        })
+        .or_else(|| charts::chatbot(&reports::chatbot(&data), &name))
+        .or_else(|| charts::closing(&reports::closing(&data), &name))
+        .ok_or(ApiError::NotFound("chart"))?;
+    let failed = |e: charts::ChartError| ApiError::Internal(e.to_string());
+    Ok(if png {
+        ([(header::CONTENT_TYPE, "image/png")], chart.png().map_err(failed)?).into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "image/svg+xml")], chart.svg().map_err(failed)?).into_response()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso(1_795_326_740_435), "2026-11-22T05:52:20Z");
-        assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00Z");
-    }
 
     #[test]
     fn csv_fields_are_quoted_and_defused() {

@@ -146,8 +146,38 @@ async fn the_reports_count_a_real_history() {
     assert_eq!(bot.start_flows, [wire::Count { label: "Lead wrote first".into(), count: 3 }]);
     assert!(bot.languages.iter().any(|l| l.label == "eng"), "{:?}", bot.languages);
 
+    // Every chart draws, as SVG for the pages and PNG for e-mails.
+    for name in [
+        "messages",
+        "peak",
+        "conversations",
+        "agent-conversations",
+        "agent-minutes",
+        "agent-connection",
+        "intents",
+        "languages",
+        "start-flows",
+        "outcomes",
+        "categories",
+        "closing-sources",
+    ] {
+        let svg = get_chart(&owner, &q, name, "").await;
+        assert_eq!(svg.headers["content-type"], "image/svg+xml", "{name}");
+        assert!(svg.text.starts_with("<svg"), "{name}");
+        let png = get_chart(&owner, &q, name, "&format=png").await;
+        assert_eq!(png.headers["content-type"], "image/png", "{name}");
+    }
+    let categories = get_chart(&owner, &q, "categories", "").await;
+    assert!(categories.text.contains("Order issue"));
+    get_chart(&owner, &q, "horoscope", "").await.assert_error(404, "not_found");
+    get_chart(&owner, &q, "messages", "&format=gif").await.assert_error(400, "invalid_query");
+
     // The owner allows five hours: B and C are now still within it, not missed.
     assert_eq!(set_missed_after(&owner, 300).await.status, 200);
     let centre: wire::ContactCentreReport = get("contact-centre").await.json();
     assert_eq!((centre.handled, centre.missed, centre.missed_threshold_ms), (1, 0, 300 * MIN));
+}
+
+async fn get_chart(who: &AgentClient, q: &str, name: &str, extra: &str) -> porch_tests::Answer {
+    who.http.get(&format!("/api/v1/agent/reports/charts/{name}?{q}{extra}")).await
 }
