@@ -50,6 +50,10 @@ pub struct ServeConfig {
     /// Create the demo workspace, owner and agent (once) and serve `/demo`.
     #[arg(long, env = "PORCH_DEMO")]
     pub demo: bool,
+    /// With `--demo`, on a fresh database: fill the demo workspace with this many conversations
+    /// of random history over the last 14 days, for the report pages.
+    #[arg(long, env = "PORCH_DEMO_HISTORY", default_value_t = 0)]
+    pub demo_history: u64,
     /// Run on a manual clock that `POST /api/v1/dev/clock/advance` moves. For tests and demos
     /// only: refused unless listening on a loopback address.
     #[arg(long, env = "PORCH_DEV_CLOCK")]
@@ -76,6 +80,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("database_url", &redact(&self.database_url))
             .field("assets_dir", &self.assets_dir)
             .field("demo", &self.demo)
+            .field("demo_history", &self.demo_history)
             .field("dev_clock", &self.dev_clock)
             .finish()
     }

@@ -84,3 +84,30 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
     }
     Ok(WIDGET_KEY.to_owned())
 }
+
+/// Fills the demo workspace with `conversations` conversations of realistic random history over
+/// the last 14 days (once: only while the workspace's log is empty), for the report pages.
+/// The bot takes part in the history even though it is off for live visitors.
+pub async fn history(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    conversations: u64,
+) -> Result<Option<porch_store::generate::Generated>, ApiError> {
+    let Some(mut workspace) = store.workspace_by_key(WIDGET_KEY).await? else {
+        return Ok(None);
+    };
+    if conversations == 0 || store.last_seq(&workspace.id).await? > 0 {
+        return Ok(None);
+    }
+    workspace.settings.bot.enabled = true;
+    let agents = store.agents(&workspace.id).await?.into_iter().map(|a| (a.id, a.name)).collect();
+    let days = 14;
+    let plan = porch_store::generate::HistoryPlan {
+        conversations,
+        start: clock.now() - i64::from(days) * porch_domain::reports::DAY,
+        days,
+        seed: 42,
+        agents,
+    };
+    Ok(Some(porch_store::generate::history(store, &workspace, &plan).await?))
+}

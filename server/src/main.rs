@@ -46,6 +46,13 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     state.dev_clock = config.dev_clock;
     if config.demo {
         state.demo_key = Some(demo::seed(state.store.as_ref(), state.clock.as_ref()).await?);
+        let (store, clock) = (state.store.as_ref(), state.clock.as_ref());
+        if let Some(made) = demo::history(store, clock, config.demo_history).await? {
+            println!(
+                "demo history: {} conversations, {} messages, {} leads",
+                made.conversations, made.messages, made.contacts
+            );
+        }
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let base = format!("http://{}", listener.local_addr()?);

@@ -338,6 +338,20 @@ pub async fn history(store: &dyn Store, ws: &Workspace, plan: &HistoryPlan) -> R
     let mut writer = Writer { store, ws, rng: Rng(plan.seed | 1), done: Generated::default() };
     let span = Millis::from(plan.days.max(1)) * 24 * HOUR;
     let step = span / i64::try_from(plan.conversations.max(1)).unwrap_or(i64::MAX);
+    // Agents keep office hours (08:00–17:00 UTC) on most days: presence for connection hours.
+    for day in 0..=i64::from(plan.days) {
+        let midnight = plan.start - plan.start.rem_euclid(24 * HOUR) + day * 24 * HOUR;
+        for (agent, _) in &plan.agents {
+            if writer.rng.chance(80) {
+                let id = writer.id();
+                let (from, to) = (midnight + 8 * HOUR, midnight + 17 * HOUR);
+                let (from, to) =
+                    (from + writer.rng.between(0, HOUR), to - writer.rng.between(0, HOUR));
+                store.agent_present(&id, &ws.id, agent, from).await?;
+                store.agent_present(&id, &ws.id, agent, to).await?;
+            }
+        }
+    }
     let mut contacts: Vec<ContactId> = Vec::new();
     for n in 0..plan.conversations {
         let at = plan.start

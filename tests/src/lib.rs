@@ -98,6 +98,15 @@ impl TestServer {
             .id
     }
 
+    /// Fills the demo workspace (still empty) with `conversations` of generated history over
+    /// the last 14 days.
+    pub async fn demo_history(&self, conversations: u64) -> porch_store::generate::Generated {
+        demo::history(self.state.store.as_ref(), self.clock.as_ref(), conversations)
+            .await
+            .unwrap()
+            .expect("an empty demo workspace")
+    }
+
     /// Another workspace with one agent: its widget key and the agent's e-mail (password
     /// [`PASSWORD`]).
     pub async fn workspace(&self, plan: Plan, options: LeadOptions) -> (String, String) {

@@ -5,6 +5,7 @@
 mod close_dialog;
 mod conversation;
 mod folders;
+mod reports;
 mod settings;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -72,6 +73,14 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
     }
 }
 
+/// The inbox's pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Page {
+    Conversations,
+    Settings,
+    Reports,
+}
+
 /// What the inbox's views share, as cheap copyable signals.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
@@ -81,8 +90,8 @@ pub(crate) struct Ctx {
     pub error: RwSignal<Option<String>>,
     pub me: StoredValue<AgentId>,
     pub role: StoredValue<wire::Role>,
-    /// The settings page instead of the conversations.
-    pub settings_open: RwSignal<bool>,
+    /// Which page the inbox shows.
+    pub page: RwSignal<Page>,
     pub workspace: RwSignal<Option<wire::WorkspaceView>>,
     /// The server's clock as this page follows it (ticking every second): for snoozes and
     /// auto-close countdowns.
@@ -161,7 +170,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
         error: RwSignal::new(None),
         me: StoredValue::new(me.agent.id.clone()),
         role: StoredValue::new(me.agent.role),
-        settings_open: RwSignal::new(false),
+        page: RwSignal::new(Page::Conversations),
         workspace: RwSignal::new(None),
         now: RwSignal::new(me.now),
         offset: StoredValue::new(me.now - now()),
@@ -231,23 +240,30 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                     {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
                 </span>
                 <span class="who" data-testid="agent-name">{me.agent.name.clone()}</span>
+                {(me.agent.role != wire::Role::Agent).then(|| view! {
+                    <button type="button" class="link light" data-testid="open-reports"
+                        aria-pressed=move || (ctx.page.get() == Page::Reports).to_string()
+                        on:click=move |_| ctx.page.update(|p| *p = if *p == Page::Reports { Page::Conversations } else { Page::Reports })>
+                        {move || if ctx.page.get() == Page::Reports { "Conversations" } else { "Reports" }}
+                    </button>
+                })}
                 <button type="button" class="link light" data-testid="open-settings"
-                    aria-pressed=move || ctx.settings_open.get().to_string()
-                    on:click=move |_| ctx.settings_open.update(|o| *o = !*o)>
-                    {move || if ctx.settings_open.get() { "Conversations" } else { "Settings" }}
+                    aria-pressed=move || (ctx.page.get() == Page::Settings).to_string()
+                    on:click=move |_| ctx.page.update(|p| *p = if *p == Page::Settings { Page::Conversations } else { Page::Settings })>
+                    {move || if ctx.page.get() == Page::Settings { "Conversations" } else { "Settings" }}
                 </button>
                 <button type="button" class="link light" on:click=sign_out>"Sign out"</button>
             </header>
             {move || ctx.error.get().map(|e| view! { <p class="error" role="alert" data-testid="error">{e}</p> })}
-            {move || if ctx.settings_open.get() {
-                view! { <settings::Settings ctx=ctx /> }.into_any()
-            } else {
-                view! {
+            {move || match ctx.page.get() {
+                Page::Settings => view! { <settings::Settings ctx=ctx /> }.into_any(),
+                Page::Reports => view! { <reports::Reports ctx=ctx /> }.into_any(),
+                Page::Conversations => view! {
                     <div class="columns">
                         <folders::Folders ctx=ctx />
                         <conversation::Detail ctx=ctx />
                     </div>
-                }.into_any()
+                }.into_any(),
             }}
         </div>
     }

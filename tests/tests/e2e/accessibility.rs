@@ -5,7 +5,7 @@ use porch_tests::{AgentClient, TestServer};
 use serde_json::json;
 
 /// axe-core as `cargo xtask test` installs it (npm `axe-core`).
-fn axe_source() -> String {
+pub fn axe_source() -> String {
     let path = std::env::var("PORCH_AXE_JS").unwrap_or_else(|_| {
         format!(
             "{}/.cache/porch/tools/node_modules/axe-core/axe.min.js",
@@ -17,7 +17,7 @@ fn axe_source() -> String {
 }
 
 /// axe-core's violations on the current frame, as "rule: nodes" lines.
-async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
+pub async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
     let inject = "if (!window.axe) { const s = document.createElement('script'); s.text = arguments[0]; document.head.appendChild(s); }";
     browser.client.execute(inject, vec![json!(axe)]).await.expect("inject axe");
     let run = "const done = arguments[arguments.length - 1];

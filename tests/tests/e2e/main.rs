@@ -9,4 +9,5 @@ mod closing_options;
 mod identity;
 mod lifecycle;
 mod offline;
+mod reports;
 mod walking_skeleton;

@@ -1,0 +1,443 @@
+//! Reports, for owners and managers: a date range, five tabs (the conversation list, Closing,
+//! Contact centre, Activity, Chatbot), figures with their definitions, charts drawn by the
+//! server (each with a table of the same figures), and the list's CSV export. Each figure
+//! links to the conversations behind it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use porch_client as client;
+use porch_protocol::{
+    self as wire, ActivityReport, ChatbotReport, ClosingReport, ContactCentreReport, Count,
+    Durations, Millis, ReportList, ReportSort,
+};
+use serde::de::DeserializeOwned;
+
+use super::{Ctx, Page};
+
+const DAY: Millis = 86_400_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Conversations,
+    Closing,
+    ContactCentre,
+    Activity,
+    Chatbot,
+}
+
+impl Tab {
+    const ALL: [(Tab, &'static str, &'static str); 5] = [
+        (Tab::Conversations, "Conversations", "tab-conversations"),
+        (Tab::Closing, "Closing", "tab-closing"),
+        (Tab::ContactCentre, "Contact centre", "tab-contact-centre"),
+        (Tab::Activity, "Activity", "tab-activity"),
+        (Tab::Chatbot, "Chatbot", "tab-chatbot"),
+    ];
+}
+
+/// The list's filters, as the page holds them.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Filters {
+    agent: String,
+    category: String,
+    source: String,
+    outcome: String,
+    missed: String,
+    sort: String,
+    desc: bool,
+    page: u32,
+}
+
+/// `YYYY-MM-DD` (UTC) of a time.
+fn date_input(at: Millis) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    String::from(date.to_iso_string()).chars().take(10).collect()
+}
+
+/// Midnight UTC of a `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Option<Millis> {
+    let at = js_sys::Date::parse(&format!("{text}T00:00:00Z"));
+    (!at.is_nan()).then_some(at as Millis)
+}
+
+/// `45 s`, `12 min`, `3 h 05 min`, `2 d 4 h`.
+pub fn duration(ms: Option<Millis>) -> String {
+    let Some(ms) = ms else { return "—".into() };
+    let s = ms / 1000;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..86_400 => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+fn durations(d: &Durations) -> String {
+    format!("median {}, mean {} ({} measured)", duration(d.median_ms), duration(d.mean_ms), d.count)
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "—".into()
+    } else {
+        format!("{:.0} %", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// GETs a report into `into` whenever the range changes.
+fn load<T: DeserializeOwned + Send + Sync + 'static>(
+    ctx: Ctx,
+    path: &'static str,
+    range: Memo<Option<String>>,
+    into: RwSignal<Option<T>>,
+) {
+    Effect::new(move |_| {
+        let Some(query) = range.get() else { return };
+        spawn_local(async move {
+            match client::get::<T>(&format!("/api/v1/agent/reports/{path}?{query}"), None).await {
+                Ok(report) => into.set(Some(report)),
+                Err(e) => ctx.fail(e),
+            }
+        });
+    });
+}
+
+#[component]
+pub fn Reports(ctx: Ctx) -> impl IntoView {
+    let today = (super::now() / DAY) * DAY;
+    let from = RwSignal::new(date_input(today - 6 * DAY));
+    let to = RwSignal::new(date_input(today));
+    let tab = RwSignal::new(Tab::Conversations);
+    let filters = RwSignal::new(Filters { page: 1, ..Filters::default() });
+    // `from=…&to=…` for the chosen days (to inclusive), or None while a date is unreadable.
+    let range = Memo::new(move |_| {
+        let (from, to) = (parse_date(&from.get())?, parse_date(&to.get())? + DAY);
+        (from < to).then(|| format!("from={from}&to={to}"))
+    });
+    let chart = move |name: &'static str, title: &'static str| {
+        view! {
+            <figure class="chart">
+                {move || range.get().map(|q| view! {
+                    <img src=format!("/api/v1/agent/reports/charts/{name}?{q}") width="720" height="320"
+                        alt=format!("Chart: {title}. The table below lists the same figures.")
+                        data-testid="chart" />
+                })}
+            </figure>
+        }
+    };
+    // Opens the list with a filter: the conversations behind a figure.
+    let drill = move |set: fn(&mut Filters)| {
+        move |_| {
+            filters.update(|f| {
+                *f = Filters { page: 1, ..Filters::default() };
+                set(f);
+            });
+            tab.set(Tab::Conversations);
+        }
+    };
+    view! {
+        <main class="reports" data-testid="reports" aria-labelledby="reports-title">
+            <h2 id="reports-title">"Reports"</h2>
+            <div class="row range">
+                <label>"From" <input type="date" data-testid="report-from" prop:value=move || from.get()
+                    on:change=move |ev| from.set(event_target_value(&ev)) /></label>
+                <label>"To" <input type="date" data-testid="report-to" prop:value=move || to.get()
+                    on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+                <span class="muted small">"Days are UTC."</span>
+            </div>
+            <div class="tabs" role="tablist" aria-label="Reports">
+                {Tab::ALL.into_iter().map(|(t, label, id)| view! {
+                    <button type="button" role="tab" data-testid=id aria-selected=move || (tab.get() == t).to_string()
+                        on:click=move |_| tab.set(t)>{label}</button>
+                }).collect_view()}
+            </div>
+            {move || match tab.get() {
+                Tab::Conversations => view! { <ConversationList ctx=ctx range=range filters=filters /> }.into_any(),
+                Tab::Closing => {
+                    let report = RwSignal::new(None::<ClosingReport>);
+                    load(ctx, "closing", range, report);
+                    view! {
+                        <Definitions />
+                        {move || report.get().map(|r| view! {
+                            <dl class="figures" data-testid="closing-figures">
+                                <div><dt>"Closed"</dt><dd>{r.closed}</dd></div>
+                                <div><dt>"Resolved"</dt><dd>{percent(r.resolved, r.closed)}</dd></div>
+                                <div><dt>"Unresolved"</dt>
+                                    <dd><button type="button" class="link" on:click=drill(|f| f.outcome = "unresolved".into())>
+                                        {percent(r.unresolved, r.closed)}</button></dd></div>
+                            </dl>
+                            <CountTable title="Closing sources" counts=r.by_source />
+                            <CountTable title="Closing categories" counts=r.by_category />
+                            <CountTable title="Quick answers picked in unresolved conversations" counts=r.unresolved_quick_answers />
+                        })}
+                        {chart("outcomes", "Outcomes of closed conversations")}
+                        {chart("categories", "Closing categories")}
+                        {chart("closing-sources", "How conversations were closed")}
+                    }.into_any()
+                }
+                Tab::ContactCentre => {
+                    let report = RwSignal::new(None::<ContactCentreReport>);
+                    load(ctx, "contact-centre", range, report);
+                    view! {
+                        <Definitions />
+                        {move || report.get().map(|r| view! {
+                            <dl class="figures" data-testid="contact-centre-figures">
+                                <div><dt>"Total conversations"</dt><dd>{r.total_conversations}</dd></div>
+                                <div><dt>"Handled"</dt><dd><button type="button" class="link" data-testid="drill-handled"
+                                    on:click=drill(|f| f.missed = "false".into())>{r.handled}</button></dd></div>
+                                <div><dt>"Missed"</dt><dd><button type="button" class="link" data-testid="drill-missed"
+                                    on:click=drill(|f| f.missed = "true".into())>{r.missed}</button></dd></div>
+                                <div><dt>"Missed, an agent online"</dt><dd>{r.missed_with_agent_online}</dd></div>
+                                <div><dt>"Missed, nobody online"</dt><dd>{r.missed_with_nobody_online}</dd></div>
+                                <div><dt>"Total messages"</dt><dd>{r.total_messages}</dd></div>
+                                <div><dt>"Unique users"</dt><dd>{r.unique_users}</dd></div>
+                                <div><dt>"First response"</dt><dd>{durations(&r.first_response)}</dd></div>
+                                <div><dt>"Conversation time (resolution)"</dt><dd>{durations(&r.resolution)}</dd></div>
+                                <div><dt>"Active resolution"</dt><dd>{durations(&r.active_resolution)}</dd></div>
+                                <div><dt>"Average wait"</dt><dd>{duration(r.wait.mean_ms)}</dd></div>
+                            </dl>
+                            <p class="muted small">"Every assignment counts as a conversation, each transfer as a new one: agents' figures need not add up to the total. Missed: no human reply within "
+                                {duration(Some(r.missed_threshold_ms))} "."</p>
+                            <table class="data" data-testid="agent-table">
+                                <caption>"Per agent"</caption>
+                                <thead><tr><th scope="col">"Agent"</th><th scope="col">"Conversations"</th>
+                                    <th scope="col">"Conversation minutes"</th><th scope="col">"Connection hours"</th></tr></thead>
+                                <tbody>{r.agents.into_iter().map(|a| view! {
+                                    <tr><th scope="row">{a.name}</th><td>{a.conversations}</td>
+                                        <td>{a.conversation_ms / 60_000}</td>
+                                        <td>{format!("{:.1}", a.connection_ms as f64 / 3_600_000.0)}</td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        })}
+                        {chart("agent-conversations", "Conversations per agent per day")}
+                        {chart("agent-minutes", "Conversation minutes per agent per day")}
+                        {chart("agent-connection", "Connection hours per agent per day")}
+                    }.into_any()
+                }
+                Tab::Activity => {
+                    let report = RwSignal::new(None::<ActivityReport>);
+                    load(ctx, "activity", range, report);
+                    view! {
+                        <Definitions />
+                        {move || report.get().map(|r| view! {
+                            <dl class="figures" data-testid="activity-figures">
+                                <div><dt>"New users"</dt><dd>{r.new_users}</dd></div>
+                                <div><dt>"Active users"</dt><dd>{r.active_users}</dd></div>
+                                <div><dt>"Total messages"</dt><dd>{r.total_messages}</dd></div>
+                                <div><dt>"Incoming messages"</dt><dd>{r.incoming_messages}</dd></div>
+                                <div><dt>"Conversations"</dt><dd>{r.conversations}</dd></div>
+                                <div><dt>"Messages per conversation"</dt>
+                                    <dd>{if r.conversations == 0 { "—".to_owned() } else { format!("{:.1}", r.total_messages as f64 / r.conversations as f64) }}</dd></div>
+                                <div><dt>"Peak messages per minute"</dt>
+                                    <dd>{r.peak_messages} {r.peak_minute.map(|m| format!(" at {}", super::time_of(m)))}</dd></div>
+                            </dl>
+                            <table class="data">
+                                <caption>"Per day"</caption>
+                                <thead><tr><th scope="col">"Day"</th><th scope="col">"Messages"</th>
+                                    <th scope="col">"Conversations"</th><th scope="col">"Max per minute"</th></tr></thead>
+                                <tbody>{r.daily.into_iter().map(|d| view! {
+                                    <tr><th scope="row">{date_input(d.day)}</th><td>{d.messages}</td>
+                                        <td>{d.conversations}</td><td>{d.max_per_minute}</td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        })}
+                        {chart("messages", "Messages per day")}
+                        {chart("conversations", "Conversations per day")}
+                        {chart("peak", "Busiest minute per day")}
+                    }.into_any()
+                }
+                Tab::Chatbot => {
+                    let report = RwSignal::new(None::<ChatbotReport>);
+                    load(ctx, "chatbot", range, report);
+                    view! {
+                        <Definitions />
+                        {move || report.get().map(|r| view! {
+                            <CountTable title="Most frequent intents" counts=r.intents />
+                            <CountTable title="Languages of lead messages" counts=r.languages />
+                            <CountTable title="How conversations begin" counts=r.start_flows />
+                        })}
+                        {chart("intents", "Most frequent intents")}
+                        {chart("languages", "Languages of lead messages")}
+                        {chart("start-flows", "How conversations begin")}
+                    }.into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn CountTable(title: &'static str, counts: Vec<Count>) -> impl IntoView {
+    view! {
+        <table class="data">
+            <caption>{title}</caption>
+            <tbody>
+                {counts.is_empty().then(|| view! { <tr><td class="muted">"None in this range."</td></tr> })}
+                {counts.into_iter().map(|c| view! {
+                    <tr><th scope="row">{c.label}</th><td>{c.count}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// How each figure is counted (the same text as `docs/reports.md`).
+#[component]
+fn Definitions() -> impl IntoView {
+    view! {
+        <details class="definitions" data-testid="definitions">
+            <summary>"How these figures are counted"</summary>
+            <dl>
+                <dt>"Cycle"</dt><dd>"A conversation from its start, or from a reopening, to its close. Figures count cycles that started in the range."</dd>
+                <dt>"First response time"</dt><dd>"From the lead's first message of a cycle (or the hand-off from the bot, if later) to the first message of a human agent."</dd>
+                <dt>"Resolution time"</dt><dd>"From the start of the cycle to its close. Active resolution, for auto-closed cycles: to the last human message instead, so waiting for the automatic close does not count."</dd>
+                <dt>"Wait time"</dt><dd>"For each run of lead messages no human has answered yet: from the first of them to the next human message."</dd>
+                <dt>"Missed"</dt><dd>"No human reply within the threshold set in Settings (3 hours unless changed); a cycle closed without any human reply is missed. Split by whether an agent had the live chat app open when the lead started waiting."</dd>
+                <dt>"Total conversations"</dt><dd>"Every assignment counts, each transfer as a new one."</dd>
+                <dt>"Conversation minutes"</dt><dd>"Per agent: from their first to their last message in each of their conversations, summed."</dd>
+                <dt>"Connection hours"</dt><dd>"The time an agent had the live chat app open (tabs overlapping count once)."</dd>
+                <dt>"Peak volume"</dt><dd>"The most messages in a single minute, and that minute."</dd>
+            </dl>
+        </details>
+    }
+}
+
+#[component]
+fn ConversationList(
+    ctx: Ctx,
+    range: Memo<Option<String>>,
+    filters: RwSignal<Filters>,
+) -> impl IntoView {
+    let list = RwSignal::new(None::<ReportList>);
+    // The query for the current range and filters (the CSV link uses it too).
+    let query = Memo::new(move |_| {
+        let mut q = range.get()?;
+        filters.with(|f| {
+            for (key, value) in [
+                ("agent", &f.agent),
+                ("category", &f.category),
+                ("source", &f.source),
+                ("outcome", &f.outcome),
+                ("missed", &f.missed),
+                ("sort", &f.sort),
+            ] {
+                if !value.is_empty() {
+                    let value = String::from(js_sys::encode_uri_component(value));
+                    q += &format!("&{key}={value}");
+                }
+            }
+            if f.desc {
+                q += "&desc=true";
+            }
+        });
+        Some(q)
+    });
+    Effect::new(move |_| {
+        let Some(q) = query.get() else { return };
+        let page = filters.with(|f| f.page);
+        spawn_local(async move {
+            let path = format!("/api/v1/agent/reports/conversations?{q}&page={page}&per_page=25");
+            match client::get::<ReportList>(&path, None).await {
+                Ok(l) => list.set(Some(l)),
+                Err(e) => ctx.fail(e),
+            }
+        });
+    });
+    let agents =
+        move || ctx.workspace.with(|w| w.as_ref().map(|w| w.agents.clone()).unwrap_or_default());
+    let select = move |label: &'static str,
+                       id: &'static str,
+                       field: fn(&mut Filters) -> &mut String,
+                       options: Vec<(String, String)>| {
+        view! {
+            <label>{label}
+                <select data-testid=id on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    filters.update(|f| { *field(f) = value; f.page = 1; });
+                }>
+                    {options.into_iter().map(|(value, text)| {
+                        let selected = filters.with_untracked(|f| { let mut f = f.clone(); field(&mut f).clone() == value });
+                        view! { <option value=value selected=selected>{text}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+    let any = || ("".to_owned(), "Any".to_owned());
+    let pair = |v: &str, t: &str| (v.to_owned(), t.to_owned());
+    let sort_options = [
+        (ReportSort::StartedAt, "started_at", "Start"),
+        (ReportSort::Messages, "messages", "Messages"),
+        (ReportSort::FirstResponse, "first_response", "First response"),
+        (ReportSort::Resolution, "resolution", "Resolution"),
+    ];
+    view! {
+        <Definitions />
+        <div class="row filters">
+            {move || select("Agent", "filter-agent", |f| &mut f.agent,
+                std::iter::once(any()).chain(agents().into_iter().map(|a| (a.id.0, a.name))).collect())}
+            {select("Closing", "filter-source", |f| &mut f.source, vec![any(), pair("manual", "Manual"), pair("auto_close", "Auto-close")])}
+            {select("Outcome", "filter-outcome", |f| &mut f.outcome, vec![any(), pair("resolved", "Resolved"), pair("unresolved", "Unresolved")])}
+            {select("Missed", "filter-missed", |f| &mut f.missed, vec![any(), pair("true", "Missed"), pair("false", "Handled")])}
+            <label>"Category"
+                <input type="text" data-testid="filter-category" prop:value=move || filters.with(|f| f.category.clone())
+                    on:change=move |ev| { let v = event_target_value(&ev); filters.update(|f| { f.category = v; f.page = 1; }) } />
+            </label>
+            {select("Sort by", "filter-sort", |f| &mut f.sort,
+                sort_options.iter().map(|(_, v, t)| pair(v, t)).collect())}
+            <label class="choice"><input type="checkbox" data-testid="filter-desc" prop:checked=move || filters.with(|f| f.desc)
+                on:change=move |ev| { let v = event_target_checked(&ev); filters.update(|f| { f.desc = v; f.page = 1; }) } />"Descending"</label>
+            {move || query.get().map(|q| view! {
+                <a class="button" data-testid="csv" href=format!("/api/v1/agent/reports/conversations.csv?{q}") download="conversations.csv">"Export CSV"</a>
+            })}
+        </div>
+        {move || list.get().map(|l| {
+            let pages = l.total.div_ceil(u64::from(l.per_page)).max(1);
+            let page = u64::from(l.page);
+            view! {
+                <p class="muted small" data-testid="list-total">{format!("{} conversations (cycles)", l.total)}</p>
+                <div class="table-scroll">
+                <table class="data wide" data-testid="report-table">
+                    <thead><tr>
+                        <th scope="col">"Started"</th><th scope="col">"Lead"</th><th scope="col">"Agent"</th>
+                        <th scope="col">"Messages"</th><th scope="col">"First response"</th>
+                        <th scope="col">"Resolution (active)"</th><th scope="col">"Wait"</th>
+                        <th scope="col">"Missed"</th><th scope="col">"Closing"</th><th scope="col">"Outcome"</th>
+                        <th scope="col">"Category"</th><th scope="col">"Summary"</th><th scope="col">"Began with"</th>
+                    </tr></thead>
+                    <tbody>{l.rows.into_iter().map(|r| {
+                        let id = r.conversation_id.clone();
+                        view! {
+                            <tr data-testid="report-row" data-conversation=r.conversation_id.0.clone()>
+                                <td><button type="button" class="link" title="Open the conversation"
+                                    on:click=move |_| { ctx.page.set(Page::Conversations); ctx.select(id.clone()); }>
+                                    {super::time_of(r.started_at)}{(r.cycle > 1).then(|| format!(" (cycle {})", r.cycle))}</button></td>
+                                <td>{r.lead_name.unwrap_or_else(|| "Visitor".into())}</td>
+                                <td>{r.agent_name.unwrap_or_else(|| "—".into())}</td>
+                                <td>{r.messages}</td>
+                                <td>{duration(r.first_response_ms)}</td>
+                                <td>{duration(r.resolution_ms)}
+                                    {(r.active_resolution_ms != r.resolution_ms).then(|| format!(" ({})", duration(r.active_resolution_ms)))}</td>
+                                <td>{duration(r.mean_wait_ms)}</td>
+                                <td>{match r.missed { Some(true) => "Missed", Some(false) => "No", None => "—" }}</td>
+                                <td>{r.closing_source.map(|s| match s { wire::ClosingSource::Manual => "Manual", wire::ClosingSource::AutoClose => "Auto-close" }).unwrap_or("Open")}</td>
+                                <td>{r.outcome.map(|o| match o { wire::Outcome::Resolved => "Resolved", wire::Outcome::Unresolved => "Unresolved" }).unwrap_or("—")}</td>
+                                <td>{r.category.unwrap_or_default()}</td>
+                                <td class="summary">{r.summary.unwrap_or_default()}</td>
+                                <td>{r.start_flow.label()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}</tbody>
+                </table>
+                </div>
+                <div class="row pager">
+                    <button type="button" data-testid="page-previous" disabled={page <= 1}
+                        on:click=move |_| filters.update(|f| f.page = f.page.saturating_sub(1).max(1))>"Previous"</button>
+                    <span data-testid="page-of">{format!("Page {page} of {pages}")}</span>
+                    <button type="button" data-testid="page-next" disabled={page >= pages}
+                        on:click=move |_| filters.update(|f| f.page += 1)>"Next"</button>
+                </div>
+            }
+        })}
+    }
+}
