@@ -13,7 +13,8 @@ use tools::Tools;
 const USAGE: &str = "usage: cargo xtask <run | test | bench>
   run    build the widget and inbox, start Porch on 127.0.0.1:8080 with SQLite and demo data
   test   fmt, clippy, unit, store conformance, API + WebSocket, widget (Chromium) and e2e tests
-  bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness";
+  bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness;
+         report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -177,14 +178,17 @@ fn bench() -> Result {
     }
     tools::print_sizes(&tools, "widget total (wasm + js + css)", &bundle)?;
 
-    println!("\nAuto-close (release build):");
-    sh(cargo().args([
-        "run",
-        "--quiet",
-        "--release",
-        "-p",
-        "porch-server",
-        "--example",
-        "auto_close_bench",
-    ]))
+    for (title, example) in [("Auto-close", "auto_close_bench"), ("Reports", "reports_bench")] {
+        println!("\n{title} (release build):");
+        sh(cargo().args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "porch-server",
+            "--example",
+            example,
+        ]))?;
+    }
+    Ok(())
 }

@@ -1,0 +1,204 @@
+//! Reports benchmark (run by `cargo xtask bench`; prints figures, asserts nothing).
+//!
+//! 1. A generated history written through the real write path (domain decisions, auto-close
+//!    deadlines, the event log): conversations and events per second.
+//! 2. Folding that log into the report tables (`catch_up_reports`): events per second.
+//! 3. The report tables scaled up to `REPORT_BENCH_CYCLES` cycles (default 1,000,000) by
+//!    copying the folded rows, doubling each round and spreading the copies over a year (the
+//!    write path would need hours for that many); then the time of the conversation list
+//!    page, each summary and each chart, for the last 30 days and for the whole year, on
+//!    SQLite and (when `PORCH_TEST_POSTGRES_URL` names a server) PostgreSQL.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use porch_domain::reports::{self, DAY};
+use porch_protocol::{
+    Agent, AgentId, BotSettings, LeadOptions, Millis, Plan, QuickAnswer, ReportQuery, ReportSort,
+    Role, WorkspaceId, WorkspaceSettings,
+};
+use porch_store::testing::TestDatabase;
+use porch_store::{generate, NewAgent, NewWorkspace, Store};
+
+const NOW: Millis = 1_790_000_000_000;
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+async fn workspace(store: &Arc<dyn Store>) -> (porch_store::Workspace, Vec<(AgentId, String)>) {
+    let mut settings = WorkspaceSettings::default();
+    settings.auto_close.enabled = true;
+    settings.bot = BotSettings {
+        enabled: true,
+        greeting: "Hi! Pick a question or talk to a person.".into(),
+        quick_answers: [
+            "When will my order arrive?",
+            "How do I return an item?",
+            "Shipping costs?",
+        ]
+        .map(|q| QuickAnswer { question: q.into(), answer: "See our help page.".into() })
+        .to_vec(),
+    };
+    let ws = store
+        .create_workspace(&NewWorkspace {
+            id: WorkspaceId(uuid::Uuid::new_v4().to_string()),
+            name: "Bench".into(),
+            widget_key: uuid::Uuid::new_v4().to_string(),
+            plan: Plan::Professional,
+            lead_options: LeadOptions::default(),
+            settings,
+            created_at: NOW,
+        })
+        .await
+        .unwrap();
+    let mut agents = Vec::new();
+    for name in ["Ann", "Bob", "Cleo", "Dev"] {
+        let agent = Agent {
+            id: AgentId(uuid::Uuid::new_v4().to_string()),
+            name: name.into(),
+            email: format!("{}@bench.porch", uuid::Uuid::new_v4()),
+            role: Role::Agent,
+        };
+        let new = NewAgent {
+            workspace_id: ws.id.clone(),
+            agent: agent.clone(),
+            password_hash: "x".into(),
+            created_at: NOW,
+        };
+        store.create_agent(&new).await.unwrap();
+        agents.push((agent.id, agent.name));
+    }
+    (ws, agents)
+}
+
+/// Median of `runs` timings of `f`, in milliseconds.
+async fn time<F, Fut>(runs: usize, mut f: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut took: Vec<Duration> = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        f().await;
+        took.push(started.elapsed());
+    }
+    took.sort();
+    took[took.len() / 2].as_secs_f64() * 1000.0
+}
+
+async fn bench(label: &str, url: &str, base: u64, target: u64) {
+    println!("\n{label}:");
+    let store = porch_store::connect(url).await.unwrap();
+    let (ws, agents) = workspace(&store).await;
+    let days = 14;
+    let plan = generate::HistoryPlan {
+        conversations: base,
+        start: NOW - days * DAY,
+        days: days as u32,
+        seed: 1,
+        agents,
+    };
+    let started = Instant::now();
+    let made = generate::history(store.as_ref(), &ws, &plan).await.unwrap();
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "  write path: {} conversations, {} messages, {} events in {took:.1} s ({:.0} events/s)",
+        made.conversations,
+        made.messages,
+        made.events,
+        made.events as f64 / took
+    );
+    let started = Instant::now();
+    let folded = store.catch_up_reports(&ws.id).await.unwrap();
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "  fold into report tables: {folded} events in {took:.2} s ({:.0} events/s)",
+        folded as f64 / took
+    );
+
+    let base_cycles = store.report_data(&ws.id, 0, Millis::MAX).await.unwrap().cycles.len() as u64;
+    let rounds = (target as f64 / base_cycles.max(1) as f64).log2().ceil().max(0.0) as u32;
+    let started = Instant::now();
+    let year = 365 * DAY;
+    for round in 0..rounds {
+        // Whole days (minute and day keys stay aligned), at least one.
+        let shift = ((year >> (rounds - round)) / DAY).max(1) * DAY;
+        porch_store::testing::double_report_rows(url, &ws.id, shift).await.unwrap();
+    }
+    let data = store.report_data(&ws.id, 0, Millis::MAX).await.unwrap();
+    let messages: u64 = data.minutes.iter().map(|m| m.1).sum();
+    println!(
+        "  scaled by copying ({rounds} doublings, {:.0} s): {} cycles, {messages} messages, over {} days",
+        started.elapsed().as_secs_f64(),
+        data.cycles.len(),
+        (data.cycles.last().map_or(0, |c| c.started_at) - data.cycles.first().map_or(0, |c| c.started_at)) / DAY
+    );
+    drop(data);
+    let end = NOW + year + DAY;
+    for (range_label, from) in [("last 30 days", end - 30 * DAY), ("whole year", 0)] {
+        let query = ReportQuery { from, to: end, page: 1, per_page: 50, ..ReportQuery::default() };
+        let threshold = reports::DEFAULT_MISSED_AFTER;
+        let (rows, total) = store.report_list(&ws.id, &query, threshold, end).await.unwrap();
+        println!("  {range_label}: {total} cycles");
+        let list = time(5, || async {
+            store.report_list(&ws.id, &query, threshold, end).await.unwrap();
+        })
+        .await;
+        let sorted = ReportQuery { sort: ReportSort::FirstResponse, desc: true, ..query.clone() };
+        let list_sorted = time(5, || async {
+            store.report_list(&ws.id, &sorted, threshold, end).await.unwrap();
+        })
+        .await;
+        let last_page = ReportQuery { page: (total / 50).max(1) as u32, ..query.clone() };
+        let list_last = time(5, || async {
+            store.report_list(&ws.id, &last_page, threshold, end).await.unwrap();
+        })
+        .await;
+        println!(
+            "    list page (50 of {total}, {} shown): {list:.0} ms; sorted by first response: {list_sorted:.0} ms; last page: {list_last:.0} ms",
+            rows.len()
+        );
+        let read = time(3, || async {
+            store.report_data(&ws.id, from, end).await.unwrap();
+        })
+        .await;
+        let data = store.report_data(&ws.id, from, end).await.unwrap();
+        let summaries = [
+            (
+                "contact centre",
+                time(3, || async { drop(reports::contact_centre(&data, threshold, end)) }).await,
+            ),
+            ("activity", time(3, || async { drop(reports::activity(&data)) }).await),
+            ("chatbot", time(3, || async { drop(reports::chatbot(&data)) }).await),
+            ("closing", time(3, || async { drop(reports::closing(&data)) }).await),
+        ];
+        let computed: Vec<String> =
+            summaries.iter().map(|(name, ms)| format!("{name} {ms:.0} ms")).collect();
+        println!(
+            "    summaries: reading the range's report rows {read:.0} ms (shared by all), then {}",
+            computed.join(", ")
+        );
+        let activity = reports::activity(&data);
+        let chart = porch_server::charts::activity(&activity, "messages").unwrap();
+        let svg = time(3, || async { drop(chart.svg().unwrap()) }).await;
+        let png = time(3, || async { drop(chart.png().unwrap()) }).await;
+        println!("    a chart: SVG {svg:.0} ms, PNG {png:.0} ms");
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let base = env("REPORT_BENCH_CONVERSATIONS", 2_000);
+    let target = env("REPORT_BENCH_CYCLES", 1_000_000);
+    let sqlite = TestDatabase::sqlite();
+    bench("SQLite", &sqlite.url, base, target).await;
+    match TestDatabase::postgres().await {
+        Some(db) => {
+            bench("PostgreSQL", &db.url, base, target).await;
+            db.drop_database().await;
+        }
+        None => println!("\nPostgreSQL: skipped (set PORCH_TEST_POSTGRES_URL to run it)"),
+    }
+}
