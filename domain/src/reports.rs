@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use porch_protocol::{
     ActivityDay, ActivityReport, Actor, AgentDay, AgentFigures, AgentId, AuthorKind, ChatbotReport,
     ClosingReport, ClosingSource, ContactCentreReport, ContactId, ConversationId, ConversationKind,
-    Count, Durations, Event, EventFrame, Millis, Outcome, StartFlow,
+    Count, Durations, Event, EventFrame, Millis, Outcome, ReportCadence, StartFlow,
 };
 
 pub const MINUTE: Millis = 60_000;
@@ -29,16 +29,76 @@ pub const TALK_TO_A_PERSON: &str = "Talk to a person";
 /// Missed unless a human replies within this long, until the owner sets otherwise.
 pub const DEFAULT_MISSED_AFTER: Millis = 3 * 60 * MINUTE;
 
-/// The owner's missed threshold: from 5 minutes to 7 days.
+/// Most recipients of the e-mailed report.
+pub const MAX_RECIPIENTS: usize = 20;
+
+/// The owner's missed threshold (5 minutes to 7 days) and e-mail recipients (at most 20
+/// plausible addresses, at least one when the report is on).
 pub fn validate_report_settings(
-    settings: porch_protocol::ReportSettings,
+    mut settings: porch_protocol::ReportSettings,
 ) -> Result<porch_protocol::ReportSettings, crate::DomainError> {
+    let invalid = |m: &str| Err(crate::DomainError::InvalidSettings(m.into()));
     if !(5..=7 * 24 * 60).contains(&settings.missed_after_minutes) {
-        return Err(crate::DomainError::InvalidSettings(
-            "the missed threshold is from 5 minutes to 7 days".into(),
-        ));
+        return invalid("the missed threshold is from 5 minutes to 7 days");
+    }
+    let email = &mut settings.email;
+    email.recipients =
+        email.recipients.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
+    email.recipients.dedup();
+    if email.recipients.len() > MAX_RECIPIENTS {
+        return invalid("at most 20 recipients");
+    }
+    let plausible = |r: &String| {
+        r.len() <= 254
+            && !r.contains(char::is_whitespace)
+            && r.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+    };
+    if let Some(bad) = email.recipients.iter().find(|r| !plausible(r)) {
+        return Err(crate::DomainError::InvalidSettings(format!(
+            "{bad:?} is not an e-mail address"
+        )));
+    }
+    if email.cadence != ReportCadence::Off && email.recipients.is_empty() {
+        return invalid("name at least one recipient for the e-mailed report");
     }
     Ok(settings)
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The latest report period that is over at `now`: `[start, end)` in milliseconds, UTC.
+pub fn last_complete_period(cadence: ReportCadence, now: Millis) -> Option<(Millis, Millis)> {
+    let today = now.div_euclid(DAY);
+    match cadence {
+        ReportCadence::Off => None,
+        ReportCadence::Weekly => {
+            // 1970-01-01 was a Thursday: Monday is 0 in (days + 3) % 7.
+            let monday = today - (today + 3).rem_euclid(7);
+            Some(((monday - 7) * DAY, monday * DAY))
+        }
+        ReportCadence::TwiceMonthly => {
+            let date = iso(today * DAY);
+            let (year, month, day): (i64, i64, i64) =
+                (date[0..4].parse().ok()?, date[5..7].parse().ok()?, date[8..10].parse().ok()?);
+            let first = days_from_civil(year, month, 1);
+            let sixteenth = days_from_civil(year, month, 16);
+            Some(if day >= 16 {
+                (first * DAY, sixteenth * DAY)
+            } else {
+                let (py, pm) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+                (days_from_civil(py, pm, 16) * DAY, first * DAY)
+            })
+        }
+    }
 }
 
 /// One cycle of one conversation: from its start or reopening to its close.
@@ -816,6 +876,77 @@ mod tests {
         assert_eq!(iso(1_795_326_740_435), "2026-11-22T05:52:20Z");
         assert_eq!(iso(951_782_400_000), "2000-02-29T00:00:00Z");
         assert_eq!(iso(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn report_periods_are_whole_weeks_and_half_months() {
+        let at = |date: &str| {
+            let (y, m, d) = (
+                date[0..4].parse().unwrap(),
+                date[5..7].parse().unwrap(),
+                date[8..10].parse().unwrap(),
+            );
+            days_from_civil(y, m, d) * DAY
+        };
+        let period = |cadence, now| {
+            let (from, to) = last_complete_period(cadence, now).unwrap();
+            (iso(from)[..10].to_owned(), iso(to)[..10].to_owned())
+        };
+        // Sunday 2026-11-22, noon: the last full week is Monday 9th to Monday 16th.
+        let sunday = at("2026-11-22") + 12 * 3_600_000;
+        assert_eq!(
+            period(ReportCadence::Weekly, sunday),
+            ("2026-11-09".into(), "2026-11-16".into())
+        );
+        // Monday 00:00 exactly: the week that just ended.
+        assert_eq!(
+            period(ReportCadence::Weekly, at("2026-11-23")),
+            ("2026-11-16".into(), "2026-11-23".into())
+        );
+        assert_eq!(
+            period(ReportCadence::TwiceMonthly, sunday),
+            ("2026-11-01".into(), "2026-11-16".into())
+        );
+        assert_eq!(
+            period(ReportCadence::TwiceMonthly, at("2026-11-15")),
+            ("2026-10-16".into(), "2026-11-01".into())
+        );
+        assert_eq!(
+            period(ReportCadence::TwiceMonthly, at("2027-01-03")),
+            ("2026-12-16".into(), "2027-01-01".into())
+        );
+        assert_eq!(
+            period(ReportCadence::TwiceMonthly, at("2028-03-01")),
+            ("2028-02-16".into(), "2028-03-01".into())
+        );
+        assert_eq!(last_complete_period(ReportCadence::Off, sunday), None);
+    }
+
+    #[test]
+    fn report_recipients_are_checked() {
+        use porch_protocol::{ReportEmail, ReportSettings};
+        let with = |cadence, recipients: &[&str]| ReportSettings {
+            email: ReportEmail {
+                cadence,
+                recipients: recipients.iter().map(|r| r.to_string()).collect(),
+            },
+            ..ReportSettings::default()
+        };
+        let ok =
+            validate_report_settings(with(ReportCadence::Weekly, &[" owner@shop.example ", ""]))
+                .unwrap();
+        assert_eq!(ok.email.recipients, ["owner@shop.example"]);
+        assert!(validate_report_settings(with(ReportCadence::Weekly, &[])).is_err());
+        assert!(validate_report_settings(with(ReportCadence::Off, &[])).is_ok());
+        for bad in ["owner", "a b@shop.example", "@shop.example", "owner@localhost"] {
+            assert!(
+                validate_report_settings(with(ReportCadence::Weekly, &[bad])).is_err(),
+                "{bad}"
+            );
+        }
+        let many: Vec<String> = (0..21).map(|i| format!("a{i}@shop.example")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(validate_report_settings(with(ReportCadence::Weekly, &many)).is_err());
     }
 
     #[test]

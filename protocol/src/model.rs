@@ -352,18 +352,38 @@ pub struct WorkspaceSettings {
     pub reports: ReportSettings,
 }
 
-/// How reports count.
+/// How reports count, and who gets the e-mailed performance report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReportSettings {
     /// A cycle counts as missed when no human replies within this many minutes.
     pub missed_after_minutes: u32,
+    pub email: ReportEmail,
 }
 
 impl Default for ReportSettings {
     fn default() -> Self {
-        ReportSettings { missed_after_minutes: 180 }
+        ReportSettings { missed_after_minutes: 180, email: ReportEmail::default() }
     }
+}
+
+/// The e-mailed performance report: how often, to whom.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportEmail {
+    pub cadence: ReportCadence,
+    pub recipients: Vec<String>,
+}
+
+/// Weekly reports cover Monday to Sunday; twice-monthly ones the 1st–15th and the 16th to the
+/// month's end (UTC). Each is sent once its period is over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportCadence {
+    #[default]
+    Off,
+    Weekly,
+    TwiceMonthly,
 }
 
 impl ReportSettings {

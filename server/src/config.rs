@@ -54,6 +54,13 @@ pub struct ServeConfig {
     /// of random history over the last 14 days, for the report pages.
     #[arg(long, env = "PORCH_DEMO_HISTORY", default_value_t = 0)]
     pub demo_history: u64,
+    /// Where the e-mailed reports go out: `smtp://host:port` (plain SMTP to a relay). Without
+    /// it no report is e-mailed.
+    #[arg(long, env = "PORCH_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The reports' sender.
+    #[arg(long, env = "PORCH_MAIL_FROM", default_value = "Porch <reports@localhost>")]
+    pub mail_from: String,
     /// Run on a manual clock that `POST /api/v1/dev/clock/advance` moves. For tests and demos
     /// only: refused unless listening on a loopback address.
     #[arg(long, env = "PORCH_DEV_CLOCK")]
@@ -82,6 +89,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("demo", &self.demo)
             .field("demo_history", &self.demo_history)
             .field("dev_clock", &self.dev_clock)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .finish()
     }
 }

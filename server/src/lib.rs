@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 mod error;
 pub mod hub;
+pub mod mailer;
 pub mod operator;
 mod routes;
 pub mod scheduler;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub scheduler: Arc<scheduler::Channel>,
     /// `--dev-clock`: `/api/v1/dev/clock` may move the (manual) clock.
     pub dev_clock: bool,
+    /// Sends the e-mailed reports, when SMTP is configured.
+    pub mailer: Option<Arc<mailer::Mailer>>,
     /// Failed logins per e-mail, to slow guessing.
     login_throttle: Arc<throttle::LoginThrottle>,
     /// Per-workspace order of record-then-publish within this process, so sockets receive
@@ -69,6 +72,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             scheduler: Arc::default(),
             dev_clock: false,
+            mailer: None,
             login_throttle: Arc::default(),
             workspace_locks: Arc::default(),
         }
@@ -84,5 +88,6 @@ pub fn app(state: AppState) -> axum::Router {
 pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let shutdown = state.shutdown.clone();
     tokio::spawn(scheduler::run(state.clone()));
+    mailer::spawn(state.clone());
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown.cancelled_owned()).await
 }

@@ -44,6 +44,9 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut state = AppState::new(store, clock, config.assets_dir.clone());
     state.dev_clock = config.dev_clock;
+    if let Some(url) = &config.smtp_url {
+        state.mailer = Some(Arc::new(porch_server::mailer::Mailer::new(url, &config.mail_from)?));
+    }
     if config.demo {
         state.demo_key = Some(demo::seed(state.store.as_ref(), state.clock.as_ref()).await?);
         let (store, clock) = (state.store.as_ref(), state.clock.as_ref());

@@ -200,6 +200,24 @@ pub trait Store: Send + Sync + 'static {
         missed_after: Millis,
         now: Millis,
     ) -> Result<(Vec<ListedCycle>, u64)>;
+    /// Every workspace (for the report deliveries).
+    async fn workspaces(&self) -> Result<Vec<Workspace>>;
+    /// Claims the e-mailed report of `period` for sending at `now`: the attempt's number, or
+    /// `None` when it was sent, is being sent (claimed in the last 10 minutes) or waits for its
+    /// next retry. A period is thereby sent at most once, across restarts and servers.
+    async fn claim_delivery(
+        &self,
+        workspace: &WorkspaceId,
+        period: (Millis, Millis),
+        now: Millis,
+    ) -> Result<Option<u32>>;
+    /// Records how a claimed delivery went: sent at, or the error and when to retry.
+    async fn finish_delivery(
+        &self,
+        workspace: &WorkspaceId,
+        period_start: Millis,
+        outcome: std::result::Result<Millis, (String, Millis)>,
+    ) -> Result<()>;
     /// An agent's socket opened (`presence` names it) or is still open at `at`.
     async fn agent_present(
         &self,

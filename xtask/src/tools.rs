@@ -11,6 +11,8 @@ const TRUNK: &str = "0.21.14";
 const BINARYEN: &str = "132";
 /// Injected into pages by the accessibility tests.
 const AXE_CORE: &str = "4";
+/// The SMTP server the e-mail tests start (PyPI, into the tools folder's `python/`).
+const AIOSMTPD: &str = "1.4.6";
 
 pub struct Tools {
     /// Prepended to PATH for every tool command: npm's wasm-opt, cargo-installed binaries.
@@ -41,6 +43,7 @@ impl Tools {
         tools.npm_tools()?;
         if browser {
             tools.chromium()?;
+            tools.python_tools()?;
         }
         Ok(tools)
     }
@@ -99,6 +102,18 @@ impl Tools {
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&self.tools_dir)
             .args([format!("binaryen@{BINARYEN}"), format!("axe-core@{AXE_CORE}")]))
+    }
+
+    fn python_tools(&self) -> Result {
+        let dir = self.tools_dir.join("python");
+        if dir.join("aiosmtpd").exists() {
+            return Ok(());
+        }
+        println!("xtask: installing aiosmtpd {AIOSMTPD} from PyPI (the e-mail tests' SMTP server)");
+        sh(Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(&dir)
+            .arg(format!("aiosmtpd=={AIOSMTPD}")))
     }
 
     fn chromium(&self) -> Result {

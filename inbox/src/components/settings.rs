@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol::{
     self as wire, AutoCloseMode, AutoClosePreview, AutoCloseSettings, BotSettings,
-    ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan, QuickAnswer, Role,
+    ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan, QuickAnswer, ReportCadence,
+    ReportEmail, ReportSettings, Role,
 };
 
 use super::Ctx;
@@ -28,6 +29,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <AutoCloseForm ctx=ctx saved=w.settings.auto_close editable=editable />
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />
                 <BotForm ctx=ctx saved=w.settings.bot.clone() editable=editable />
+                <ReportsForm ctx=ctx saved=w.settings.reports.clone() editable=editable />
             </section>
         }
         .into_any(),
@@ -280,6 +282,62 @@ fn BotForm(ctx: Ctx, saved: BotSettings, editable: bool) -> impl IntoView {
             </label>
             {editable.then(|| view! { <button type="submit" class="primary" data-testid="bot-save">"Save"</button> })}
             {status_line(status, "bot-status")}
+        </form>
+    }
+}
+
+/// The missed threshold and the e-mailed performance report.
+#[component]
+fn ReportsForm(ctx: Ctx, saved: ReportSettings, editable: bool) -> impl IntoView {
+    let minutes = RwSignal::new(saved.missed_after_minutes.to_string());
+    let cadence = RwSignal::new(saved.email.cadence);
+    let recipients = RwSignal::new(saved.email.recipients.join("\n"));
+    let status = RwSignal::new(None);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(missed_after_minutes) = minutes.get_untracked().trim().parse() else {
+            return status.set(Some(Err("The missed threshold is a number of minutes.".into())));
+        };
+        let recipients = recipients
+            .get_untracked()
+            .lines()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let body = ReportSettings {
+            missed_after_minutes,
+            email: ReportEmail { cadence: cadence.get_untracked(), recipients },
+        };
+        save_settings(ctx, "/api/v1/agent/settings/reports", body, status);
+    };
+    let cadences = [
+        (ReportCadence::Off, "off", "Off"),
+        (ReportCadence::Weekly, "weekly", "Weekly (Monday to Sunday)"),
+        (ReportCadence::TwiceMonthly, "twice_monthly", "Twice a month (1st–15th, 16th–end)"),
+    ];
+    view! {
+        <form class="card" on:submit=save>
+            <h3>"Reports"</h3>
+            <label>"A conversation counts as missed without a human reply within (minutes)"
+                <input type="number" min="5" max="10080" data-testid="missed-after" disabled=!editable
+                    prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev)) />
+            </label>
+            <label>"E-mail the performance report"
+                <select data-testid="report-cadence" disabled=!editable on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some((c, ..)) = cadences.iter().find(|(_, v, _)| *v == value) { cadence.set(*c) }
+                }>
+                    {cadences.iter().map(|(c, value, label)| view! {
+                        <option value=*value selected=saved.email.cadence == *c>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Recipients (one e-mail address per line)"
+                <textarea rows="3" data-testid="report-recipients" disabled=!editable
+                    prop:value=move || recipients.get() on:input=move |ev| recipients.set(event_target_value(&ev))></textarea>
+            </label>
+            {editable.then(|| view! { <button type="submit" class="primary" data-testid="reports-save">"Save"</button> })}
+            {status_line(status, "reports-status")}
         </form>
     }
 }

@@ -60,6 +60,11 @@ impl Backend {
                     include_str!("../../migrations/sqlite/0006_identity_backfill.sql"),
                 ),
                 (7, "reports", include_str!("../../migrations/sqlite/0007_reports.sql")),
+                (
+                    8,
+                    "report_deliveries",
+                    include_str!("../../migrations/sqlite/0008_report_deliveries.sql"),
+                ),
             ],
             Backend::Postgres => &[
                 (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
@@ -77,6 +82,11 @@ impl Backend {
                     include_str!("../../migrations/postgres/0006_identity_backfill.sql"),
                 ),
                 (7, "reports", include_str!("../../migrations/postgres/0007_reports.sql")),
+                (
+                    8,
+                    "report_deliveries",
+                    include_str!("../../migrations/postgres/0008_report_deliveries.sql"),
+                ),
             ],
         };
         files
@@ -650,5 +660,32 @@ impl Store for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn workspaces(&self) -> Result<Vec<Workspace>> {
+        sqlx::query(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::workspace)
+            .collect()
+    }
+
+    async fn claim_delivery(
+        &self,
+        workspace: &WorkspaceId,
+        period: (Millis, Millis),
+        now: Millis,
+    ) -> Result<Option<u32>> {
+        reports::claim_delivery(&self.pool, workspace, period, now).await
+    }
+
+    async fn finish_delivery(
+        &self,
+        workspace: &WorkspaceId,
+        period_start: Millis,
+        outcome: std::result::Result<Millis, (String, Millis)>,
+    ) -> Result<()> {
+        reports::finish_delivery(&self.pool, workspace, period_start, outcome).await
     }
 }

@@ -113,6 +113,16 @@ async fn the_report_pages_show_the_demo_history() {
     owner.click("tab-conversations").await;
     owner.find("report-table").await;
     assert_eq!(violations(&owner, &axe_source()).await, Vec::<String>::new(), "the list");
+
+    // The owner asks for the weekly e-mail in Settings.
+    owner.click("open-settings").await;
+    owner.select("report-cadence", "weekly").await;
+    owner.type_into("report-recipients", "owner@shop.example").await;
+    owner.click("reports-save").await;
+    owner.wait_for_text("reports-status", "Saved").await;
+    let view: wire::WorkspaceView = api.http.get("/api/v1/agent/workspace").await.json();
+    assert_eq!(view.settings.reports.email.cadence, wire::ReportCadence::Weekly);
+    assert_eq!(view.settings.reports.email.recipients, ["owner@shop.example"]);
     owner.close().await;
 }
 

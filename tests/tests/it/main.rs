@@ -3,6 +3,7 @@
 mod api;
 mod auto_close;
 mod bot;
+mod email;
 mod identity;
 mod lifecycle;
 mod plans;
