@@ -185,6 +185,16 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         let svg = time(3, || async { drop(chart.svg().unwrap()) }).await;
         let png = time(3, || async { drop(chart.png().unwrap()) }).await;
         println!("    a chart: SVG {svg:.0} ms, PNG {png:.0} ms");
+        let (chatbot, centre) =
+            (reports::chatbot(&data), reports::contact_centre(&data, threshold, end));
+        let email = time(3, || async {
+            let rendered =
+                porch_server::mailer::render("Bench", (from, end), &activity, &chatbot, &centre)
+                    .unwrap();
+            drop(rendered);
+        })
+        .await;
+        println!("    the e-mail (HTML and 5 PNG charts, after the summaries): {email:.0} ms");
     }
 }
 
