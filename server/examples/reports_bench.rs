@@ -125,7 +125,9 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
     for round in 0..rounds {
         // Whole days (minute and day keys stay aligned), at least one.
         let shift = ((year >> (rounds - round)) / DAY).max(1) * DAY;
-        porch_store::testing::double_report_rows(url, &ws.id, shift).await.unwrap();
+        porch_store::testing::double_report_rows(url, &ws.id, shift, &format!(".{round}"))
+            .await
+            .unwrap();
     }
     let data = store.report_data(&ws.id, 0, Millis::MAX).await.unwrap();
     let messages: u64 = data.minutes.iter().map(|m| m.1).sum();

@@ -80,13 +80,14 @@ impl Drop for TempDir {
 }
 
 /// For the reports benchmark: copies every report row of `workspace` (and its contacts) once,
-/// `shift` milliseconds later (a whole number of days), with new conversation and contact ids,
-/// doubling the data the report queries run over. The write path would need hours to produce
+/// `shift` milliseconds later (a whole number of days), with ids ending in `suffix` (new for
+/// each call), doubling the data the report queries run over. The write path would need hours to produce
 /// a million conversations; the queries only read these tables.
 pub async fn double_report_rows(
     url: &str,
     workspace: &porch_protocol::WorkspaceId,
     shift: porch_protocol::Millis,
+    suffix: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(url).await?;
@@ -96,7 +97,7 @@ pub async fn double_report_rows(
              first_responder, last_human_at, waiting_since, wait_total, wait_runs, messages,
              lead_messages, human_messages, assignee, closed_at, closing_source, closed_by,
              outcome, category, summary)
-         SELECT workspace_id, conversation_id || 'x', cycle, contact_id || 'x', started_at + $2,
+         SELECT workspace_id, conversation_id || $3, cycle, contact_id || $3, started_at + $2,
              start_flow, live, first_lead_at + $2, handoff_at + $2, response_due_from + $2,
              first_response_at + $2, first_responder, last_human_at + $2, waiting_since + $2,
              wait_total, wait_runs, messages, lead_messages, human_messages, assignee,
@@ -109,7 +110,7 @@ pub async fn double_report_rows(
          SET messages = report_minutes.messages + excluded.messages,
              lead_messages = report_minutes.lead_messages + excluded.lead_messages",
         "INSERT INTO report_contact_days (workspace_id, day, contact_id)
-         SELECT workspace_id, day + $2, contact_id || 'x' FROM report_contact_days
+         SELECT workspace_id, day + $2, contact_id || $3 FROM report_contact_days
          WHERE workspace_id = $1",
         "INSERT INTO report_languages (workspace_id, day, language, messages)
          SELECT workspace_id, day + $2, language, messages FROM report_languages
@@ -117,24 +118,29 @@ pub async fn double_report_rows(
          ON CONFLICT (workspace_id, day, language) DO UPDATE
          SET messages = report_languages.messages + excluded.messages",
         "INSERT INTO report_intents (workspace_id, conversation_id, cycle, intent, at)
-         SELECT workspace_id, conversation_id || 'x', cycle, intent, at + $2 FROM report_intents
+         SELECT workspace_id, conversation_id || $3, cycle, intent, at + $2 FROM report_intents
          WHERE workspace_id = $1",
         "INSERT INTO report_assignments (workspace_id, conversation_id, agent_id, at)
-         SELECT workspace_id, conversation_id || 'x', agent_id, at + $2 FROM report_assignments
+         SELECT workspace_id, conversation_id || $3, agent_id, at + $2 FROM report_assignments
          WHERE workspace_id = $1",
         "INSERT INTO report_agent_spans (workspace_id, conversation_id, agent_id, first_at, last_at)
-         SELECT workspace_id, conversation_id || 'x', agent_id, first_at + $2, last_at + $2
+         SELECT workspace_id, conversation_id || $3, agent_id, first_at + $2, last_at + $2
          FROM report_agent_spans WHERE workspace_id = $1",
         "INSERT INTO agent_presence (id, workspace_id, agent_id, started_at, seen_at)
-         SELECT id || 'x', workspace_id, agent_id, started_at + $2, seen_at + $2
+         SELECT id || $3, workspace_id, agent_id, started_at + $2, seen_at + $2
          FROM agent_presence WHERE workspace_id = $1",
         "INSERT INTO contacts (id, workspace_id, token_hash, blocked, created_at)
-         SELECT id || 'x', workspace_id, token_hash || 'x', blocked, created_at + $2
+         SELECT id || $3, workspace_id, token_hash || $3, blocked, created_at + $2
          FROM contacts WHERE workspace_id = $1",
     ];
     let mut tx = pool.begin().await?;
     for sql in statements {
-        sqlx::query(sql).bind(workspace.as_str()).bind(shift).execute(&mut *tx).await?;
+        sqlx::query(sql)
+            .bind(workspace.as_str())
+            .bind(shift)
+            .bind(suffix)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     pool.close().await;
