@@ -12,7 +12,7 @@
 //! - *Missed*: a cycle whose clock started (a lead waited for the team) and got no human message
 //!   within the owner's threshold; a cycle closed without any human message counts as missed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use porch_protocol::{
     ActivityDay, ActivityReport, Actor, AgentDay, AgentFigures, AgentId, AuthorKind, ChatbotReport,
@@ -524,30 +524,25 @@ pub fn contact_centre(data: &ReportData, threshold: Millis, now: Millis) -> Cont
 fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
     let intervals: Vec<(Millis, Option<Millis>)> =
         data.presence.iter().filter(|(a, ..)| a == id).map(|(_, s, e)| (*s, Some(*e))).collect();
-    let daily: Vec<AgentDay> = days(data.from, data.to)
-        .map(|day| {
-            let in_day = |at: &Millis| day_of(*at) == day;
-            AgentDay {
-                day,
-                conversations: data
-                    .assignments
-                    .iter()
-                    .filter(|(a, at)| a == id && in_day(at))
-                    .count() as u64,
-                conversation_ms: data
-                    .spans
-                    .iter()
-                    .filter(|(a, first, _)| a == id && in_day(first))
-                    .map(|(_, first, last)| last - first)
-                    .sum(),
-                connection_ms: connected_time(
-                    &intervals,
-                    day.max(data.from),
-                    (day + DAY).min(data.to),
-                ),
-            }
-        })
+    // One pass over the range's rows, bucketed by day (the ranges hold up to a year).
+    let mut by_day: BTreeMap<Millis, AgentDay> = days(data.from, data.to)
+        .map(|day| (day, AgentDay { day, conversations: 0, conversation_ms: 0, connection_ms: 0 }))
         .collect();
+    for (_, at) in data.assignments.iter().filter(|(a, _)| a == id) {
+        if let Some(d) = by_day.get_mut(&day_of(*at)) {
+            d.conversations += 1;
+        }
+    }
+    for (_, first, last) in data.spans.iter().filter(|(a, ..)| a == id) {
+        if let Some(d) = by_day.get_mut(&day_of(*first)) {
+            d.conversation_ms += last - first;
+        }
+    }
+    for d in by_day.values_mut() {
+        d.connection_ms =
+            connected_time(&intervals, d.day.max(data.from), (d.day + DAY).min(data.to));
+    }
+    let daily: Vec<AgentDay> = by_day.into_values().collect();
     AgentFigures {
         agent_id: id.clone(),
         name: name.to_owned(),
@@ -560,18 +555,20 @@ fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
 
 pub fn activity(data: &ReportData) -> ActivityReport {
     let peak = data.minutes.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
-    let daily = days(data.from, data.to)
-        .map(|day| {
-            let minutes = data.minutes.iter().filter(|m| day_of(m.0) == day);
-            ActivityDay {
-                day,
-                messages: minutes.clone().map(|m| m.1).sum(),
-                conversations: data.cycles.iter().filter(|c| day_of(c.started_at) == day).count()
-                    as u64,
-                max_per_minute: minutes.map(|m| m.1).max().unwrap_or(0),
-            }
-        })
+    let mut by_day: BTreeMap<Millis, ActivityDay> = days(data.from, data.to)
+        .map(|day| (day, ActivityDay { day, messages: 0, conversations: 0, max_per_minute: 0 }))
         .collect();
+    for (minute, messages, _) in &data.minutes {
+        if let Some(d) = by_day.get_mut(&day_of(*minute)) {
+            d.messages += messages;
+            d.max_per_minute = d.max_per_minute.max(*messages);
+        }
+    }
+    for c in &data.cycles {
+        if let Some(d) = by_day.get_mut(&day_of(c.started_at)) {
+            d.conversations += 1;
+        }
+    }
     ActivityReport {
         new_users: data.new_users,
         active_users: data.active_users,
@@ -580,7 +577,7 @@ pub fn activity(data: &ReportData) -> ActivityReport {
         conversations: data.cycles.len() as u64,
         peak_minute: peak.map(|m| m.0),
         peak_messages: peak.map_or(0, |m| m.1),
-        daily,
+        daily: by_day.into_values().collect(),
     }
 }
 

@@ -9,67 +9,17 @@
 //!    page, each summary and each chart, for the last 30 days and for the whole year, on
 //!    SQLite and (when `PORCH_TEST_POSTGRES_URL` names a server) PostgreSQL.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use porch_domain::reports::{self, DAY};
-use porch_protocol::{
-    Agent, AgentId, BotSettings, LeadOptions, Millis, Plan, QuickAnswer, ReportQuery, ReportSort,
-    Role, WorkspaceId, WorkspaceSettings,
-};
+use porch_protocol::{Millis, ReportQuery, ReportSort};
+use porch_store::generate;
 use porch_store::testing::TestDatabase;
-use porch_store::{generate, NewAgent, NewWorkspace, Store};
 
 const NOW: Millis = 1_790_000_000_000;
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-async fn workspace(store: &Arc<dyn Store>) -> (porch_store::Workspace, Vec<(AgentId, String)>) {
-    let mut settings = WorkspaceSettings::default();
-    settings.auto_close.enabled = true;
-    settings.bot = BotSettings {
-        enabled: true,
-        greeting: "Hi! Pick a question or talk to a person.".into(),
-        quick_answers: [
-            "When will my order arrive?",
-            "How do I return an item?",
-            "Shipping costs?",
-        ]
-        .map(|q| QuickAnswer { question: q.into(), answer: "See our help page.".into() })
-        .to_vec(),
-    };
-    let ws = store
-        .create_workspace(&NewWorkspace {
-            id: WorkspaceId(uuid::Uuid::new_v4().to_string()),
-            name: "Bench".into(),
-            widget_key: uuid::Uuid::new_v4().to_string(),
-            plan: Plan::Professional,
-            lead_options: LeadOptions::default(),
-            settings,
-            created_at: NOW,
-        })
-        .await
-        .unwrap();
-    let mut agents = Vec::new();
-    for name in ["Ann", "Bob", "Cleo", "Dev"] {
-        let agent = Agent {
-            id: AgentId(uuid::Uuid::new_v4().to_string()),
-            name: name.into(),
-            email: format!("{}@bench.porch", uuid::Uuid::new_v4()),
-            role: Role::Agent,
-        };
-        let new = NewAgent {
-            workspace_id: ws.id.clone(),
-            agent: agent.clone(),
-            password_hash: "x".into(),
-            created_at: NOW,
-        };
-        store.create_agent(&new).await.unwrap();
-        agents.push((agent.id, agent.name));
-    }
-    (ws, agents)
 }
 
 /// Median of `runs` timings of `f`, in milliseconds.
@@ -91,7 +41,8 @@ where
 async fn bench(label: &str, url: &str, base: u64, target: u64) {
     println!("\n{label}:");
     let store = porch_store::connect(url).await.unwrap();
-    let (ws, agents) = workspace(&store).await;
+    let names = ["Ann", "Bob", "Cleo", "Dev"];
+    let (ws, agents) = porch_store::testing::busy_workspace(store.as_ref(), &names).await.unwrap();
     let days = 14;
     let plan = generate::HistoryPlan {
         conversations: base,
@@ -162,7 +113,7 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
             "    list page (50 of {total}, {} shown): {list:.0} ms; sorted by first response: {list_sorted:.0} ms; last page: {list_last:.0} ms",
             rows.len()
         );
-        let read = time(3, || async {
+        let read = time(1, || async {
             store.report_data(&ws.id, from, end).await.unwrap();
         })
         .await;

@@ -146,3 +146,55 @@ pub async fn double_report_rows(
     pool.close().await;
     Ok(())
 }
+
+/// A workspace with the bot (quick answers) and auto-close on, and one agent per name: what
+/// the report tests and the reports benchmark generate histories in.
+pub async fn busy_workspace(
+    store: &dyn crate::Store,
+    names: &[&str],
+) -> crate::Result<(crate::Workspace, Vec<(porch_protocol::AgentId, String)>)> {
+    use porch_protocol::{Agent, AgentId, BotSettings, Plan, QuickAnswer, Role, WorkspaceId};
+    let new_id = || uuid::Uuid::new_v4().to_string();
+    let mut settings = porch_protocol::WorkspaceSettings::default();
+    settings.auto_close.enabled = true;
+    settings.bot = BotSettings {
+        enabled: true,
+        greeting: "Hi! Pick a question or talk to a person.".into(),
+        quick_answers: [
+            "When will my order arrive?",
+            "How do I return an item?",
+            "Shipping costs?",
+        ]
+        .map(|q| QuickAnswer { question: q.into(), answer: "See our help page.".into() })
+        .to_vec(),
+    };
+    let ws = store
+        .create_workspace(&crate::NewWorkspace {
+            id: WorkspaceId(new_id()),
+            name: "Busy".into(),
+            widget_key: new_id(),
+            plan: Plan::Professional,
+            lead_options: porch_protocol::LeadOptions::default(),
+            settings,
+            created_at: 0,
+        })
+        .await?;
+    let mut agents = Vec::new();
+    for name in names {
+        let agent = Agent {
+            id: AgentId(new_id()),
+            name: (*name).into(),
+            email: format!("{}@example.com", new_id()),
+            role: Role::Agent,
+        };
+        let new = crate::NewAgent {
+            workspace_id: ws.id.clone(),
+            agent: agent.clone(),
+            password_hash: "not a hash".into(),
+            created_at: 0,
+        };
+        store.create_agent(&new).await?;
+        agents.push((agent.id, agent.name));
+    }
+    Ok((ws, agents))
+}

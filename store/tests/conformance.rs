@@ -627,49 +627,6 @@ async fn batches_record_what_applies_and_skip_the_rest(store: Arc<dyn Store>) {
     assert!(nothing.is_empty());
 }
 
-/// A workspace with the bot (two quick answers) and auto-close on, and two agents.
-async fn busy_workspace(store: &Arc<dyn Store>) -> (Workspace, Vec<(AgentId, String)>) {
-    let mut settings = WorkspaceSettings::default();
-    settings.auto_close.enabled = true;
-    settings.bot = BotSettings {
-        enabled: true,
-        greeting: "Hi! Pick a question or talk to a person.".into(),
-        quick_answers: ["Opening hours?", "Shipping costs?"]
-            .map(|q| QuickAnswer { question: q.into(), answer: "See our help page.".into() })
-            .to_vec(),
-    };
-    let ws = store
-        .create_workspace(&NewWorkspace {
-            id: WorkspaceId(id("ws")),
-            name: "Busy".into(),
-            widget_key: id("key"),
-            plan: Plan::Professional,
-            lead_options: LeadOptions::default(),
-            settings,
-            created_at: NOW,
-        })
-        .await
-        .unwrap();
-    let mut agents = Vec::new();
-    for name in ["Ann", "Bob"] {
-        let agent = Agent {
-            id: AgentId(id("agent")),
-            name: name.into(),
-            email: format!("{}@example.com", id(name)),
-            role: Role::Agent,
-        };
-        let new = NewAgent {
-            workspace_id: ws.id.clone(),
-            agent: agent.clone(),
-            password_hash: "h".into(),
-            created_at: NOW,
-        };
-        store.create_agent(&new).await.unwrap();
-        agents.push((agent.id, agent.name));
-    }
-    (ws, agents)
-}
-
 fn keyed(
     mut cycles: Vec<porch_domain::reports::CycleFacts>,
 ) -> Vec<porch_domain::reports::CycleFacts> {
@@ -679,7 +636,7 @@ fn keyed(
 
 async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     use porch_domain::reports;
-    let (ws, agents) = busy_workspace(&store).await;
+    let (ws, agents) = testing::busy_workspace(store.as_ref(), &["Ann", "Bob"]).await.unwrap();
     let plan = generate::HistoryPlan { conversations: 80, start: NOW, days: 3, seed: 7, agents };
     let made = generate::history(&*store, &ws, &plan).await.unwrap();
     assert!(made.conversations >= 75 && made.messages > 200, "{made:?}");

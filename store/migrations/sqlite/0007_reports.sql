@@ -71,6 +71,8 @@ CREATE TABLE report_intents (
     at BIGINT NOT NULL
 );
 CREATE INDEX report_intents_by_time ON report_intents (workspace_id, at);
+-- Intents of the cycles in a range (quick answers in unresolved conversations).
+CREATE INDEX report_intents_by_cycle ON report_intents (conversation_id, cycle);
 
 -- Every assignment and transfer (the contact centre's total conversations).
 CREATE TABLE report_assignments (
