@@ -91,7 +91,7 @@ fn to_json(body: &impl Serialize) -> Result<String, wire::ApiError> {
 }
 
 /// A value from JSON text, parsed by the browser's `JSON.parse`.
-pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, wire::ApiError> {
+fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, wire::ApiError> {
     let value = js_sys::JSON::parse(text).map_err(js_network)?;
     serde_wasm_bindgen::from_value(value).map_err(network)
 }
