@@ -116,12 +116,9 @@ fn network(e: impl std::fmt::Display) -> wire::ApiError {
     wire::ApiError { code: "network".into(), message: format!("Can't reach the server ({e}).") }
 }
 
-fn js_network(e: JsValue) -> wire::ApiError {
-    let text = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .unwrap_or_else(|| "network error".into());
-    network(text)
+/// A failure the browser reports (offline, refused, aborted): it says no more than that.
+fn js_network(_: JsValue) -> wire::ApiError {
+    network("the browser could not send the request")
 }
 
 /// A fresh id for a message, so a retried send is stored once.

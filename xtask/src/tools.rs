@@ -158,13 +158,14 @@ fn wasm_bindgen_version() -> Result<String> {
     Err("wasm-bindgen is not in Cargo.lock".into())
 }
 
-/// Prints one row: raw, gzip and brotli sizes of the files together (node's zlib does both).
+/// Prints one row: raw, gzip and brotli sizes of the files, each compressed on its own (as a
+/// browser downloads them) and summed (node's zlib does both).
 pub fn print_sizes(tools: &Tools, label: &str, files: &[PathBuf]) -> Result {
-    const SCRIPT: &str = "const fs=require('fs'),z=require('zlib');\
-        const b=Buffer.concat(process.argv.slice(1).map(f=>fs.readFileSync(f)));\
-        const g=z.gzipSync(b,{level:9}).length;\
-        const r=z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;\
-        console.log(b.length+' '+g+' '+r)";
+    const SCRIPT: &str = "const fs=require('fs'),z=require('zlib');let n=0,g=0,r=0;\
+        for(const f of process.argv.slice(1)){const b=fs.readFileSync(f);n+=b.length;\
+        g+=z.gzipSync(b,{level:9}).length;\
+        r+=z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;}\
+        console.log(n+' '+g+' '+r)";
     let out = tools
         .command("node")
         .arg("-e")
