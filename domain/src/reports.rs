@@ -401,13 +401,102 @@ pub fn iso(millis: Millis) -> String {
     )
 }
 
+/// What the summaries need of the cycles that started in a range, aggregated. The store
+/// computes it in SQL (so a year of a busy workspace is not read row by row); [`CycleTotals::of`]
+/// is its definition over the facts, and the conformance suite holds the two equal.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CycleTotals {
+    pub cycles: u64,
+    /// (day, cycles started that day), by day; days without any are left out.
+    pub per_day: Vec<(Millis, u64)>,
+    /// (flow, cycles), by the flow's name.
+    pub start_flows: Vec<(StartFlow, u64)>,
+    pub closed: u64,
+    pub resolved: u64,
+    pub unresolved: u64,
+    pub auto_closed: u64,
+    /// (category, closed cycles), by category, none first.
+    pub categories: Vec<(Option<String>, u64)>,
+    pub handled: u64,
+    pub missed: u64,
+    /// Missed while an agent had the live chat app open when the lead started waiting.
+    pub missed_online: u64,
+    pub first_response: Durations,
+    pub resolution: Durations,
+    pub active_resolution: Durations,
+    pub wait_total: Millis,
+    pub wait_runs: u64,
+}
+
+/// How many times each key occurs, by key.
+fn tally<K: Ord>(keys: impl IntoIterator<Item = K>) -> BTreeMap<K, u64> {
+    let mut map = BTreeMap::new();
+    for key in keys {
+        *map.entry(key).or_insert(0) += 1;
+    }
+    map
+}
+
+impl CycleTotals {
+    /// The totals of `cycles` with the missed `threshold` at `now`, agents' `presence` being
+    /// (agent, from, to) intervals.
+    pub fn of(
+        cycles: &[CycleFacts],
+        threshold: Millis,
+        now: Millis,
+        presence: &[(AgentId, Millis, Millis)],
+    ) -> CycleTotals {
+        let closed: Vec<&CycleFacts> = cycles.iter().filter(|c| c.closed_at.is_some()).collect();
+        let with = |outcome| closed.iter().filter(|c| c.outcome == Some(outcome)).count() as u64;
+        let verdicts: Vec<(&CycleFacts, bool)> =
+            cycles.iter().filter_map(|c| Some((c, c.missed(threshold, now)?))).collect();
+        let online_at =
+            |at: Millis| presence.iter().any(|(_, start, end)| *start <= at && at < *end);
+        let mut flows: Vec<(StartFlow, u64)> = tally(cycles.iter().map(|c| c.start_flow.as_str()))
+            .into_iter()
+            .filter_map(|(name, n)| {
+                Some((StartFlow::ALL.into_iter().find(|f| f.as_str() == name)?, n))
+            })
+            .collect();
+        flows.sort_by_key(|(f, _)| f.as_str());
+        CycleTotals {
+            cycles: cycles.len() as u64,
+            per_day: tally(cycles.iter().map(|c| day_of(c.started_at))).into_iter().collect(),
+            start_flows: flows,
+            closed: closed.len() as u64,
+            resolved: with(Outcome::Resolved),
+            unresolved: with(Outcome::Unresolved),
+            auto_closed: closed
+                .iter()
+                .filter(|c| c.closing_source == Some(ClosingSource::AutoClose))
+                .count() as u64,
+            categories: tally(closed.iter().map(|c| c.category.clone())).into_iter().collect(),
+            handled: verdicts.iter().filter(|(_, m)| !m).count() as u64,
+            missed: verdicts.iter().filter(|(_, m)| *m).count() as u64,
+            missed_online: verdicts
+                .iter()
+                .filter(|(c, m)| *m && c.response_due_from.is_some_and(online_at))
+                .count() as u64,
+            first_response: durations(
+                cycles.iter().filter_map(CycleFacts::first_response_time).collect(),
+            ),
+            resolution: durations(closed.iter().filter_map(|c| c.resolution_time()).collect()),
+            active_resolution: durations(
+                closed.iter().filter_map(|c| c.active_resolution_time()).collect(),
+            ),
+            wait_total: cycles.iter().map(|c| c.wait_total).sum(),
+            wait_runs: cycles.iter().map(|c| u64::from(c.wait_runs)).sum(),
+        }
+    }
+}
+
 /// Everything the report pages aggregate for a range `[from, to)`, as the store reads it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReportData {
     pub from: Millis,
     pub to: Millis,
-    /// Cycles that started in the range.
-    pub cycles: Vec<CycleFacts>,
+    /// The cycles that started in the range, aggregated.
+    pub totals: CycleTotals,
     /// (minute, messages, lead messages) for the minutes in the range that had any.
     pub minutes: Vec<(Millis, u64, u64)>,
     /// Leads first seen in the range.
@@ -436,7 +525,8 @@ fn counts(pairs: impl IntoIterator<Item = (String, u64)>) -> Vec<Count> {
     list
 }
 
-fn durations(mut values: Vec<Millis>) -> Durations {
+/// Count, median (the lower middle) and mean (rounded down) of some durations.
+pub fn durations(mut values: Vec<Millis>) -> Durations {
     let count = values.len() as u64;
     let mean_ms = (count > 0).then(|| values.iter().sum::<Millis>() / count as Millis);
     Durations { count, median_ms: median(&mut values), mean_ms }
@@ -453,38 +543,26 @@ fn days(from: Millis, to: Millis) -> impl Iterator<Item = Millis> {
 }
 
 pub fn closing(data: &ReportData) -> ClosingReport {
-    let closed: Vec<&CycleFacts> = data.cycles.iter().filter(|c| c.closed_at.is_some()).collect();
-    let with = |outcome| closed.iter().filter(|c| c.outcome == Some(outcome)).count() as u64;
-    let mut by_source: HashMap<String, u64> = HashMap::new();
-    let mut by_category: HashMap<String, u64> = HashMap::new();
-    for c in &closed {
-        let source = match c.closing_source {
-            Some(ClosingSource::AutoClose) => "Auto-close",
-            _ => "Manual",
-        };
-        *by_source.entry(source.to_owned()).or_default() += 1;
-        let category = c.category.clone().unwrap_or_else(|| "No category".into());
-        *by_category.entry(category).or_default() += 1;
-    }
+    let t = &data.totals;
+    let by_source = [("Manual", t.closed - t.auto_closed), ("Auto-close", t.auto_closed)]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(label, n)| (label.to_owned(), n));
+    let by_category =
+        t.categories.iter().map(|(c, n)| (c.clone().unwrap_or_else(|| "No category".into()), *n));
     ClosingReport {
-        closed: closed.len() as u64,
-        resolved: with(Outcome::Resolved),
-        unresolved: with(Outcome::Unresolved),
+        closed: t.closed,
+        resolved: t.resolved,
+        unresolved: t.unresolved,
         by_source: counts(by_source),
         by_category: counts(by_category),
         unresolved_quick_answers: counts(data.unresolved_intents.iter().cloned()),
     }
 }
 
-pub fn contact_centre(data: &ReportData, threshold: Millis, now: Millis) -> ContactCentreReport {
-    let verdicts: Vec<(&CycleFacts, bool)> =
-        data.cycles.iter().filter_map(|c| Some((c, c.missed(threshold, now)?))).collect();
-    let missed: Vec<&CycleFacts> = verdicts.iter().filter(|(_, m)| *m).map(|(c, _)| *c).collect();
-    let online_at =
-        |at: Millis| data.presence.iter().any(|(_, start, end)| *start <= at && at < *end);
-    let missed_online =
-        missed.iter().filter(|c| c.response_due_from.is_some_and(online_at)).count() as u64;
-    let closed = || data.cycles.iter().filter(|c| c.closed_at.is_some());
+/// The contact centre's figures; `threshold` is the one `data.totals` was counted with.
+pub fn contact_centre(data: &ReportData, threshold: Millis) -> ContactCentreReport {
+    let t = &data.totals;
     let agents = data
         .agents
         .iter()
@@ -493,28 +571,20 @@ pub fn contact_centre(data: &ReportData, threshold: Millis, now: Millis) -> Cont
         .collect();
     ContactCentreReport {
         total_conversations: data.assignments.len() as u64,
-        cycles: data.cycles.len() as u64,
-        handled: verdicts.iter().filter(|(_, m)| !m).count() as u64,
-        missed: missed.len() as u64,
-        missed_with_agent_online: missed_online,
-        missed_with_nobody_online: missed.len() as u64 - missed_online,
+        cycles: t.cycles,
+        handled: t.handled,
+        missed: t.missed,
+        missed_with_agent_online: t.missed_online,
+        missed_with_nobody_online: t.missed - t.missed_online,
         total_messages: data.minutes.iter().map(|m| m.1).sum(),
         unique_users: data.active_users,
-        first_response: durations(
-            data.cycles.iter().filter_map(CycleFacts::first_response_time).collect(),
-        ),
-        resolution: durations(closed().filter_map(CycleFacts::resolution_time).collect()),
-        active_resolution: durations(
-            closed().filter_map(CycleFacts::active_resolution_time).collect(),
-        ),
-        wait: {
-            let runs: u64 = data.cycles.iter().map(|c| u64::from(c.wait_runs)).sum();
-            let total: Millis = data.cycles.iter().map(|c| c.wait_total).sum();
-            Durations {
-                count: runs,
-                median_ms: None,
-                mean_ms: (runs > 0).then(|| total / runs as Millis),
-            }
+        first_response: t.first_response,
+        resolution: t.resolution,
+        active_resolution: t.active_resolution,
+        wait: Durations {
+            count: t.wait_runs,
+            median_ms: None,
+            mean_ms: (t.wait_runs > 0).then(|| t.wait_total / t.wait_runs as Millis),
         },
         missed_threshold_ms: threshold,
         agents,
@@ -564,9 +634,9 @@ pub fn activity(data: &ReportData) -> ActivityReport {
             d.max_per_minute = d.max_per_minute.max(*messages);
         }
     }
-    for c in &data.cycles {
-        if let Some(d) = by_day.get_mut(&day_of(c.started_at)) {
-            d.conversations += 1;
+    for (day, cycles) in &data.totals.per_day {
+        if let Some(d) = by_day.get_mut(day) {
+            d.conversations += cycles;
         }
     }
     ActivityReport {
@@ -574,7 +644,7 @@ pub fn activity(data: &ReportData) -> ActivityReport {
         active_users: data.active_users,
         total_messages: data.minutes.iter().map(|m| m.1).sum(),
         incoming_messages: data.minutes.iter().map(|m| m.2).sum(),
-        conversations: data.cycles.len() as u64,
+        conversations: data.totals.cycles,
         peak_minute: peak.map(|m| m.0),
         peak_messages: peak.map_or(0, |m| m.1),
         daily: by_day.into_values().collect(),
@@ -582,14 +652,11 @@ pub fn activity(data: &ReportData) -> ActivityReport {
 }
 
 pub fn chatbot(data: &ReportData) -> ChatbotReport {
-    let mut flows: HashMap<StartFlow, u64> = HashMap::new();
-    for c in &data.cycles {
-        *flows.entry(c.start_flow).or_default() += 1;
-    }
+    let flows = data.totals.start_flows.iter().map(|(flow, n)| (flow.label().to_owned(), *n));
     ChatbotReport {
         intents: counts(data.intents.iter().cloned()),
         languages: counts(data.languages.iter().cloned()),
-        start_flows: counts(flows.into_iter().map(|(flow, n)| (flow.label().to_owned(), n))),
+        start_flows: counts(flows),
     }
 }
 
@@ -981,10 +1048,11 @@ mod tests {
         let mut cycles = answered.cycles();
         cycles.extend(ignored.cycles());
         let ann = AgentId("ann".into());
+        let presence = vec![(ann.clone(), 0, 30 * MIN), (ann.clone(), 20 * MIN, 40 * MIN)];
         let data = ReportData {
             from: 0,
             to: 2 * DAY,
-            cycles,
+            totals: CycleTotals::of(&cycles, threshold, 2 * DAY, &presence),
             minutes: vec![(0, 1, 1), (2 * MIN, 1, 0), (DAY + MIN, 3, 3)],
             new_users: 2,
             active_users: 2,
@@ -994,10 +1062,10 @@ mod tests {
             assignments: vec![(ann.clone(), MIN), (ann.clone(), DAY + 2 * MIN)],
             spans: vec![(ann.clone(), 2 * MIN, 9 * MIN)],
             // Ann was online for the first conversation, nobody for the second.
-            presence: vec![(ann.clone(), 0, 30 * MIN), (ann.clone(), 20 * MIN, 40 * MIN)],
+            presence,
             agents: vec![(ann.clone(), "Ann".into()), (AgentId("idle".into()), "Idle".into())],
         };
-        let centre = contact_centre(&data, threshold, 2 * DAY);
+        let centre = contact_centre(&data, threshold);
         assert_eq!((centre.total_conversations, centre.cycles), (2, 2));
         assert_eq!((centre.handled, centre.missed), (1, 1));
         assert_eq!((centre.missed_with_agent_online, centre.missed_with_nobody_online), (0, 1));

@@ -9,6 +9,7 @@
 //!    page, each summary and each chart, for the last 30 days and for the whole year, on
 //!    SQLite and (when `PORCH_TEST_POSTGRES_URL` names a server) PostgreSQL.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use porch_domain::reports::{self, DAY};
@@ -69,7 +70,12 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         folded as f64 / took
     );
 
-    let base_cycles = store.report_data(&ws.id, 0, Millis::MAX).await.unwrap().cycles.len() as u64;
+    let threshold = reports::DEFAULT_MISSED_AFTER;
+    let all = |store: &Arc<dyn porch_store::Store>| {
+        let (store, ws) = (store.clone(), ws.id.clone());
+        async move { store.report_data(&ws, (0, Millis::MAX), threshold, NOW).await.unwrap() }
+    };
+    let base_cycles = all(&store).await.totals.cycles;
     let rounds = (target as f64 / base_cycles.max(1) as f64).log2().ceil().max(0.0) as u32;
     let started = Instant::now();
     let year = 365 * DAY;
@@ -80,19 +86,18 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
             .await
             .unwrap();
     }
-    let data = store.report_data(&ws.id, 0, Millis::MAX).await.unwrap();
+    let data = all(&store).await;
     let messages: u64 = data.minutes.iter().map(|m| m.1).sum();
     println!(
-        "  scaled by copying ({rounds} doublings, {:.0} s): {} cycles, {messages} messages, over {} days",
+        "  scaled by copying ({rounds} doublings, {:.0} s): {} cycles, {messages} messages, on {} days",
         started.elapsed().as_secs_f64(),
-        data.cycles.len(),
-        (data.cycles.last().map_or(0, |c| c.started_at) - data.cycles.first().map_or(0, |c| c.started_at)) / DAY
+        data.totals.cycles,
+        data.totals.per_day.len()
     );
     drop(data);
     let end = NOW + year + DAY;
     for (range_label, from) in [("last 30 days", end - 30 * DAY), ("whole year", 0)] {
         let query = ReportQuery { from, to: end, page: 1, per_page: 50, ..ReportQuery::default() };
-        let threshold = reports::DEFAULT_MISSED_AFTER;
         let (rows, total) = store.report_list(&ws.id, &query, threshold, end).await.unwrap();
         println!("  {range_label}: {total} cycles");
         let list = time(5, || async {
@@ -113,15 +118,15 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
             "    list page (50 of {total}, {} shown): {list:.0} ms; sorted by first response: {list_sorted:.0} ms; last page: {list_last:.0} ms",
             rows.len()
         );
-        let read = time(1, || async {
-            store.report_data(&ws.id, from, end).await.unwrap();
+        let read = time(3, || async {
+            store.report_data(&ws.id, (from, end), threshold, end).await.unwrap();
         })
         .await;
-        let data = store.report_data(&ws.id, from, end).await.unwrap();
+        let data = store.report_data(&ws.id, (from, end), threshold, end).await.unwrap();
         let summaries = [
             (
                 "contact centre",
-                time(3, || async { drop(reports::contact_centre(&data, threshold, end)) }).await,
+                time(3, || async { drop(reports::contact_centre(&data, threshold)) }).await,
             ),
             ("activity", time(3, || async { drop(reports::activity(&data)) }).await),
             ("chatbot", time(3, || async { drop(reports::chatbot(&data)) }).await),
@@ -130,7 +135,7 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         let computed: Vec<String> =
             summaries.iter().map(|(name, ms)| format!("{name} {ms:.0} ms")).collect();
         println!(
-            "    summaries: reading the range's report rows {read:.0} ms (shared by all), then {}",
+            "    summaries: the range's aggregates from SQL {read:.0} ms (shared by all), then {}",
             computed.join(", ")
         );
         let activity = reports::activity(&data);
@@ -139,7 +144,7 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         let png = time(3, || async { drop(chart.png().unwrap()) }).await;
         println!("    a chart: SVG {svg:.0} ms, PNG {png:.0} ms");
         let (chatbot, centre) =
-            (reports::chatbot(&data), reports::contact_centre(&data, threshold, end));
+            (reports::chatbot(&data), reports::contact_centre(&data, threshold));
         let email = time(3, || async {
             let rendered =
                 porch_server::mailer::render("Bench", (from, end), &activity, &chatbot, &centre)

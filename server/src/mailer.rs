@@ -202,15 +202,18 @@ async fn deliver(
 ) -> Result<(), String> {
     let failed = |e: &dyn std::fmt::Display| e.to_string();
     state.store.catch_up_reports(&workspace.id).await.map_err(|e| failed(&e))?;
-    let data: ReportData =
-        state.store.report_data(&workspace.id, period.0, period.1).await.map_err(|e| failed(&e))?;
     let threshold = workspace.settings.reports.missed_after_millis();
+    let data: ReportData = state
+        .store
+        .report_data(&workspace.id, period, threshold, state.clock.now())
+        .await
+        .map_err(|e| failed(&e))?;
     let report = render(
         &workspace.name,
         period,
         &reports::activity(&data),
         &reports::chatbot(&data),
-        &reports::contact_centre(&data, threshold, state.clock.now()),
+        &reports::contact_centre(&data, threshold),
     )
     .map_err(|e| failed(&e))?;
     mailer.send(message(mailer, &workspace.settings.reports.email.recipients, report)?).await

@@ -185,12 +185,14 @@ pub trait Store: Send + Sync + 'static {
     // ---- reports ----
     /// Folds the workspace's events not yet in the report tables into them; returns how many.
     async fn catch_up_reports(&self, workspace: &WorkspaceId) -> Result<u64>;
-    /// What the report pages aggregate for `[from, to)` (after a catch-up).
+    /// What the report pages aggregate for `range` = `[from, to)` (after a catch-up), cycles
+    /// counted missed against `missed_after` at `now`.
     async fn report_data(
         &self,
         workspace: &WorkspaceId,
-        from: Millis,
-        to: Millis,
+        range: (Millis, Millis),
+        missed_after: Millis,
+        now: Millis,
     ) -> Result<ReportData>;
     /// One page of the conversation list and the number of cycles matching its filters.
     async fn report_list(

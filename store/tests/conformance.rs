@@ -671,8 +671,31 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     assert!(expected.iter().any(|c| c.closing_source == Some(ClosingSource::AutoClose)));
     assert!(expected.iter().any(|c| c.cycle > 1), "and reopens");
 
-    let data = store.report_data(&ws.id, 0, Millis::MAX).await.unwrap();
-    assert_eq!(keyed(data.cycles.clone()), keyed(expected.clone()));
+    // The folded cycles are the domain's fold of the whole log (read back through the list).
+    let (threshold, now) = (reports::DEFAULT_MISSED_AFTER, later + reports::DAY);
+    let everything =
+        ReportQuery { from: 0, to: Millis::MAX, page: 1, per_page: 500, ..ReportQuery::default() };
+    let (listed, total) = store.report_list(&ws.id, &everything, threshold, now).await.unwrap();
+    assert!(total < 500, "one page holds them all");
+    let folded: Vec<_> = listed.into_iter().map(|l| l.facts).collect();
+    assert_eq!(keyed(folded), keyed(expected.clone()));
+    // The summaries' SQL aggregates are the domain's totals over those facts, for the whole
+    // log and for a window that cuts through it.
+    let data = store.report_data(&ws.id, (0, Millis::MAX), threshold, now).await.unwrap();
+    let totals = |from: Millis, to: Millis| {
+        let within: Vec<_> = expected
+            .iter()
+            .filter(|c| c.started_at >= from && c.started_at < to)
+            .cloned()
+            .collect();
+        reports::CycleTotals::of(&within, threshold, now, &data.presence)
+    };
+    assert_eq!(data.totals, totals(0, Millis::MAX));
+    assert!(data.totals.missed > 0 && data.totals.missed_online > 0 && data.totals.handled > 0);
+    let (from, to) = (NOW + reports::DAY, NOW + 2 * reports::DAY);
+    let window = store.report_data(&ws.id, (from, to), threshold, now).await.unwrap();
+    assert_eq!(window.totals, totals(from, to));
+    assert!(window.totals.cycles > 0 && window.totals.cycles < data.totals.cycles);
     let posted = frames.iter().filter(|f| matches!(f.event, Event::MessagePosted { .. })).count();
     assert_eq!(data.minutes.iter().map(|m| m.1).sum::<u64>(), posted as u64);
     let assigned = frames.iter().filter(|f| matches!(f.event, Event::Assigned { .. })).count();
@@ -691,7 +714,6 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     assert_eq!(data.agents.len(), 2);
 
     // The list's SQL filters give exactly the domain's verdicts, page by page.
-    let (threshold, now) = (reports::DEFAULT_MISSED_AFTER, later + reports::DAY);
     for missed in [true, false] {
         let want: std::collections::BTreeSet<_> = expected
             .iter()

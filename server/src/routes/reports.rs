@@ -63,7 +63,9 @@ async fn data(
     query: &ReportQuery,
 ) -> Result<ReportData, ApiError> {
     prepare(state, session, query).await?;
-    Ok(state.store.report_data(&session.workspace_id, query.from, query.to).await?)
+    let (threshold, now) = (threshold(state, session).await?, state.clock.now());
+    let range = (query.from, query.to);
+    Ok(state.store.report_data(&session.workspace_id, range, threshold, now).await?)
 }
 
 /// A listed cycle with each figure's value for it.
@@ -197,7 +199,7 @@ async fn contact_centre(
 ) -> Result<Json<wire::ContactCentreReport>, ApiError> {
     let data = data(&state, &session, &query).await?;
     let threshold = threshold(&state, &session).await?;
-    Ok(Json(reports::contact_centre(&data, threshold, state.clock.now())))
+    Ok(Json(reports::contact_centre(&data, threshold)))
 }
 
 async fn activity(
@@ -241,12 +243,7 @@ async fn chart(
     let data = data(&state, &session, &query).await?;
     let threshold = threshold(&state, &session).await?;
     let chart = charts::activity(&reports::activity(&data), &name)
-        .or_else(|| {
-            charts::contact_centre(
-                &reports::contact_centre(&data, threshold, state.clock.now()),
-                &name,
-            )
-        })
+        .or_else(|| charts::contact_centre(&reports::contact_centre(&data, threshold), &name))
         .or_else(|| charts::chatbot(&reports::chatbot(&data), &name))
         .or_else(|| charts::closing(&reports::closing(&data), &name))
         .ok_or(ApiError::NotFound("chart"))?;

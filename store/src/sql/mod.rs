@@ -625,10 +625,12 @@ impl Store for SqlStore {
     async fn report_data(
         &self,
         workspace: &WorkspaceId,
-        from: Millis,
-        to: Millis,
+        range: (Millis, Millis),
+        missed_after: Millis,
+        now: Millis,
     ) -> Result<porch_domain::reports::ReportData> {
-        reports::data(&self.pool, workspace, from, to, self.agents(workspace).await?).await
+        let agents = self.agents(workspace).await?;
+        reports::data(&self.pool, workspace, range, (missed_after, now), agents).await
     }
 
     async fn report_list(

@@ -356,35 +356,13 @@ fn cycle(row: &AnyRow) -> Result<CycleFacts> {
     })
 }
 
-/// Every cycle that started in `[from, to)`, oldest first.
-pub async fn cycles(
-    pool: &AnyPool,
-    workspace: &WorkspaceId,
-    from: Millis,
-    to: Millis,
-) -> Result<Vec<CycleFacts>> {
-    sqlx::query(&format!(
-        "SELECT {} FROM report_cycles WHERE workspace_id = $1 AND started_at >= $2 AND started_at < $3
-         ORDER BY started_at, conversation_id, cycle",
-        CYCLE_COLUMNS.join(", ")
-    ))
-    .bind(workspace.as_str())
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(cycle)
-    .collect()
-}
-
 /// Everything but the list for `[from, to)`. Day-based tables (active users, languages) count
 /// the whole UTC days the range touches.
 pub async fn data(
     pool: &AnyPool,
     workspace: &WorkspaceId,
-    from: Millis,
-    to: Millis,
+    (from, to): (Millis, Millis),
+    (threshold, now): (Millis, Millis),
     agents: Vec<porch_protocol::Agent>,
 ) -> Result<ReportData> {
     let ws = workspace.as_str();
@@ -441,7 +419,7 @@ pub async fn data(
     Ok(ReportData {
         from,
         to,
-        cycles: cycles(pool, workspace, from, to).await?,
+        totals: totals(pool, workspace, (from, to), threshold, now).await?,
         minutes,
         new_users: scalar(
             "SELECT COUNT(*) AS n FROM contacts WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3",
@@ -502,6 +480,168 @@ pub async fn data(
     })
 }
 
+/// `CycleFacts::missed` in SQL, for the cycle `r`: the lead waited for the team and no human
+/// wrote within `threshold` (a placeholder) of it, or it closed without one by `now`.
+fn missed_sql(threshold: &str, now: &str) -> String {
+    format!(
+        "(r.response_due_from IS NOT NULL AND (
+            (r.first_response_at IS NOT NULL AND r.first_response_at - r.response_due_from > {threshold})
+         OR (r.first_response_at IS NULL
+             AND (r.closed_at IS NOT NULL OR {now} - r.response_due_from > {threshold}))))"
+    )
+}
+
+/// A human answered within `threshold` (a placeholder).
+fn handled_sql(threshold: &str) -> String {
+    format!(
+        "(r.first_response_at IS NOT NULL AND r.response_due_from IS NOT NULL
+          AND r.first_response_at - r.response_due_from <= {threshold})"
+    )
+}
+
+/// The cycles that started in the range, `porch_domain::reports::CycleTotals` computed in SQL
+/// (the conformance suite checks it equals `CycleTotals::of` over the facts).
+async fn totals(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    (from, to): (Millis, Millis),
+    threshold: Millis,
+    now: Millis,
+) -> Result<facts::CycleTotals> {
+    const BASE: &str = "r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3";
+    let ws = workspace.as_str();
+    let number = |row: &AnyRow, column: &str| -> Result<u64> {
+        Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or_default())
+    };
+    let count = |condition: &str| {
+        format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+    };
+    let missed = missed_sql("$4", "$5");
+    let online = "EXISTS (SELECT 1 FROM agent_presence p WHERE p.workspace_id = r.workspace_id
+        AND p.started_at <= r.response_due_from AND p.seen_at > r.response_due_from)";
+    let sql = format!(
+        "SELECT COUNT(*) AS n,
+             CAST(COALESCE(SUM(r.wait_total), 0) AS BIGINT) AS wait_total,
+             CAST(COALESCE(SUM(r.wait_runs), 0) AS BIGINT) AS wait_runs,
+             {closed} AS closed, {resolved} AS resolved, {unresolved} AS unresolved,
+             {auto} AS auto_closed, {handled} AS handled, {missed_n} AS missed,
+             {online_n} AS missed_online
+         FROM report_cycles r WHERE {BASE}",
+        closed = count("r.closed_at IS NOT NULL"),
+        resolved = count("r.closed_at IS NOT NULL AND r.outcome = 'resolved'"),
+        unresolved = count("r.closed_at IS NOT NULL AND r.outcome = 'unresolved'"),
+        auto = count("r.closed_at IS NOT NULL AND r.closing_source = 'auto_close'"),
+        handled = count(&handled_sql("$4")),
+        missed_n = count(&missed),
+        online_n = count(&format!("{missed} AND {online}")),
+    );
+    let row = sqlx::query(&sql)
+        .bind(ws)
+        .bind(from)
+        .bind(to)
+        .bind(threshold)
+        .bind(now)
+        .fetch_one(pool)
+        .await?;
+    let grouped = |sql: String| async move {
+        sqlx::query(&sql).bind(ws).bind(from).bind(to).fetch_all(pool).await
+    };
+    let per_day = grouped(format!(
+        "SELECT r.started_at - (r.started_at % {DAY}) AS day, COUNT(*) AS n FROM report_cycles r
+         WHERE {BASE} GROUP BY r.started_at - (r.started_at % {DAY}) ORDER BY 1"
+    ))
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get::<i64, _>("day")?, number(row, "n")?)))
+    .collect::<Result<Vec<_>>>()?;
+    let mut start_flows = grouped(format!(
+        "SELECT r.start_flow AS flow, COUNT(*) AS n FROM report_cycles r
+         WHERE {BASE} GROUP BY r.start_flow"
+    ))
+    .await?
+    .iter()
+    .map(|row| {
+        let flow: String = row.try_get("flow")?;
+        let flow = StartFlow::ALL
+            .into_iter()
+            .find(|f| f.as_str() == flow)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown start flow {flow:?}")))?;
+        Ok((flow, number(row, "n")?))
+    })
+    .collect::<Result<Vec<_>>>()?;
+    start_flows.sort_by_key(|(f, _)| f.as_str());
+    let mut categories = grouped(format!(
+        "SELECT r.category AS category, COUNT(*) AS n FROM report_cycles r
+         WHERE {BASE} AND r.closed_at IS NOT NULL GROUP BY r.category"
+    ))
+    .await?
+    .iter()
+    .map(|row| Ok((row.try_get::<Option<String>, _>("category")?, number(row, "n")?)))
+    .collect::<Result<Vec<_>>>()?;
+    categories.sort();
+    // Count, median (the lower middle, as `porch_domain::reports::median`) and mean (rounded
+    // down) of a duration, in SQL.
+    let durations = |value: &'static str, condition: &'static str| async move {
+        let row = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM({value}), 0) AS BIGINT) AS total
+             FROM report_cycles r WHERE {BASE} AND {condition}"
+        ))
+        .bind(ws)
+        .bind(from)
+        .bind(to)
+        .fetch_one(pool)
+        .await?;
+        let (n, total): (i64, i64) = (row.try_get("n")?, row.try_get("total")?);
+        if n == 0 {
+            return Ok::<_, StoreError>(porch_protocol::Durations::default());
+        }
+        let median: i64 = sqlx::query_scalar(&format!(
+            "SELECT {value} AS v FROM report_cycles r WHERE {BASE} AND {condition}
+             ORDER BY v LIMIT 1 OFFSET $4"
+        ))
+        .bind(ws)
+        .bind(from)
+        .bind(to)
+        .bind((n - 1) / 2)
+        .fetch_one(pool)
+        .await?;
+        Ok(porch_protocol::Durations {
+            count: u64::try_from(n).unwrap_or_default(),
+            median_ms: Some(median),
+            mean_ms: Some(total / n),
+        })
+    };
+    const CLOSED: &str = "r.closed_at IS NOT NULL";
+    Ok(facts::CycleTotals {
+        cycles: number(&row, "n")?,
+        per_day,
+        start_flows,
+        closed: number(&row, "closed")?,
+        resolved: number(&row, "resolved")?,
+        unresolved: number(&row, "unresolved")?,
+        auto_closed: number(&row, "auto_closed")?,
+        categories,
+        handled: number(&row, "handled")?,
+        missed: number(&row, "missed")?,
+        missed_online: number(&row, "missed_online")?,
+        first_response: durations(
+            "r.first_response_at - r.response_due_from",
+            "r.first_response_at IS NOT NULL AND r.response_due_from IS NOT NULL",
+        )
+        .await?,
+        resolution: durations("r.closed_at - r.started_at", CLOSED).await?,
+        active_resolution: durations(
+            "CASE WHEN r.closing_source = 'auto_close'
+                  THEN COALESCE(r.last_human_at, r.started_at) - r.started_at
+                  ELSE r.closed_at - r.started_at END",
+            CLOSED,
+        )
+        .await?,
+        wait_total: row.try_get("wait_total")?,
+        wait_runs: number(&row, "wait_runs")?,
+    })
+}
+
 /// One page of the conversation list: the cycles matching the query's filters, sorted, with
 /// the total before paging. The `missed` filter is `CycleFacts::missed` written in SQL (the
 /// conformance suite checks the two agree).
@@ -513,15 +653,10 @@ pub async fn list(
     now: Millis,
 ) -> Result<(Vec<ListedCycle>, u64)> {
     // PostgreSQL wants every bound parameter used: absent filters are NULL and match all.
-    const MISSED: &str = "r.response_due_from IS NOT NULL AND (
-            (r.first_response_at IS NOT NULL AND r.first_response_at - r.response_due_from > $8)
-         OR (r.first_response_at IS NULL AND (r.closed_at IS NOT NULL OR $9 - r.response_due_from > $8)))";
-    const HANDLED: &str = "r.first_response_at IS NOT NULL AND r.response_due_from IS NOT NULL
-         AND r.first_response_at - r.response_due_from <= $8 AND $9 >= 0";
     let missed = match query.missed {
-        Some(true) => MISSED,
-        Some(false) => HANDLED,
-        None => "$8 >= 0 AND $9 >= 0",
+        Some(true) => missed_sql("$8", "$9"),
+        Some(false) => format!("{} AND $9 >= 0", handled_sql("$8")),
+        None => "$8 >= 0 AND $9 >= 0".to_owned(),
     };
     let filter = format!(
         "r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3
