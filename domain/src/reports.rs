@@ -428,6 +428,25 @@ pub struct CycleTotals {
     pub wait_runs: u64,
 }
 
+/// How many of `times` fall while at least one agent was connected (`presence`: agent, from,
+/// to): the intervals are merged once, then each time is a binary search.
+pub fn online_count(times: &[Millis], presence: &[(AgentId, Millis, Millis)]) -> u64 {
+    let mut intervals: Vec<(Millis, Millis)> = presence.iter().map(|(_, s, e)| (*s, *e)).collect();
+    intervals.sort_unstable();
+    let mut merged: Vec<(Millis, Millis)> = Vec::new();
+    for (start, end) in intervals {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let online = |at: Millis| {
+        let after = merged.partition_point(|(start, _)| *start <= at);
+        after > 0 && at < merged[after - 1].1
+    };
+    times.iter().filter(|at| online(**at)).count() as u64
+}
+
 /// How many times each key occurs, by key.
 fn tally<K: Ord>(keys: impl IntoIterator<Item = K>) -> BTreeMap<K, u64> {
     let mut map = BTreeMap::new();
@@ -450,8 +469,6 @@ impl CycleTotals {
         let with = |outcome| closed.iter().filter(|c| c.outcome == Some(outcome)).count() as u64;
         let verdicts: Vec<(&CycleFacts, bool)> =
             cycles.iter().filter_map(|c| Some((c, c.missed(threshold, now)?))).collect();
-        let online_at =
-            |at: Millis| presence.iter().any(|(_, start, end)| *start <= at && at < *end);
         let mut flows: Vec<(StartFlow, u64)> = tally(cycles.iter().map(|c| c.start_flow.as_str()))
             .into_iter()
             .filter_map(|(name, n)| {
@@ -473,10 +490,14 @@ impl CycleTotals {
             categories: tally(closed.iter().map(|c| c.category.clone())).into_iter().collect(),
             handled: verdicts.iter().filter(|(_, m)| !m).count() as u64,
             missed: verdicts.iter().filter(|(_, m)| *m).count() as u64,
-            missed_online: verdicts
-                .iter()
-                .filter(|(c, m)| *m && c.response_due_from.is_some_and(online_at))
-                .count() as u64,
+            missed_online: online_count(
+                &verdicts
+                    .iter()
+                    .filter(|(_, m)| *m)
+                    .filter_map(|(c, _)| c.response_due_from)
+                    .collect::<Vec<_>>(),
+                presence,
+            ),
             first_response: durations(
                 cycles.iter().filter_map(CycleFacts::first_response_time).collect(),
             ),
@@ -1011,6 +1032,15 @@ mod tests {
         let many: Vec<String> = (0..21).map(|i| format!("a{i}@shop.example")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         assert!(validate_report_settings(with(ReportCadence::Weekly, &many)).is_err());
+    }
+
+    #[test]
+    fn online_count_finds_times_inside_merged_presence() {
+        let a = AgentId("a".into());
+        let presence = [(a.clone(), 10, 20), (a.clone(), 15, 30), (a.clone(), 40, 50)];
+        // 10 and 29 inside the merged 10–30, 40 inside 40–50; 30 and 50 are ends (excluded).
+        assert_eq!(online_count(&[5, 10, 29, 30, 35, 40, 50, 60], &presence), 3);
+        assert_eq!(online_count(&[1], &[]), 0);
     }
 
     #[test]

@@ -416,10 +416,16 @@ pub async fn data(
             })
             .collect::<Result<Vec<_>>>()
     };
+    let presence = pairs(
+        "SELECT agent_id, started_at AS a, seen_at AS b FROM agent_presence
+         WHERE workspace_id = $1 AND seen_at > $2 AND started_at < $3",
+        from,
+    )
+    .await?;
     Ok(ReportData {
         from,
         to,
-        totals: totals(pool, workspace, (from, to), threshold, now).await?,
+        totals: totals(pool, workspace, (from, to), (threshold, now), &presence).await?,
         minutes,
         new_users: scalar(
             "SELECT COUNT(*) AS n FROM contacts WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3",
@@ -470,12 +476,7 @@ pub async fn data(
             from,
         )
         .await?,
-        presence: pairs(
-            "SELECT agent_id, started_at AS a, seen_at AS b FROM agent_presence
-             WHERE workspace_id = $1 AND seen_at > $2 AND started_at < $3",
-            from,
-        )
-        .await?,
+        presence,
         agents: agents.into_iter().map(|a| (a.id, a.name)).collect(),
     })
 }
@@ -505,8 +506,8 @@ async fn totals(
     pool: &AnyPool,
     workspace: &WorkspaceId,
     (from, to): (Millis, Millis),
-    threshold: Millis,
-    now: Millis,
+    (threshold, now): (Millis, Millis),
+    presence: &[(AgentId, Millis, Millis)],
 ) -> Result<facts::CycleTotals> {
     const BASE: &str = "r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3";
     let ws = workspace.as_str();
@@ -517,15 +518,12 @@ async fn totals(
         format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)")
     };
     let missed = missed_sql("$4", "$5");
-    let online = "EXISTS (SELECT 1 FROM agent_presence p WHERE p.workspace_id = r.workspace_id
-        AND p.started_at <= r.response_due_from AND p.seen_at > r.response_due_from)";
     let sql = format!(
         "SELECT COUNT(*) AS n,
              CAST(COALESCE(SUM(r.wait_total), 0) AS BIGINT) AS wait_total,
              CAST(COALESCE(SUM(r.wait_runs), 0) AS BIGINT) AS wait_runs,
              {closed} AS closed, {resolved} AS resolved, {unresolved} AS unresolved,
-             {auto} AS auto_closed, {handled} AS handled, {missed_n} AS missed,
-             {online_n} AS missed_online
+             {auto} AS auto_closed, {handled} AS handled, {missed_n} AS missed
          FROM report_cycles r WHERE {BASE}",
         closed = count("r.closed_at IS NOT NULL"),
         resolved = count("r.closed_at IS NOT NULL AND r.outcome = 'resolved'"),
@@ -533,7 +531,6 @@ async fn totals(
         auto = count("r.closed_at IS NOT NULL AND r.closing_source = 'auto_close'"),
         handled = count(&handled_sql("$4")),
         missed_n = count(&missed),
-        online_n = count(&format!("{missed} AND {online}")),
     );
     let row = sqlx::query(&sql)
         .bind(ws)
@@ -543,6 +540,18 @@ async fn totals(
         .bind(now)
         .fetch_one(pool)
         .await?;
+    // Whether an agent was online when each missed lead started waiting: their times only,
+    // checked against the merged presence in memory.
+    let waited: Vec<Millis> = sqlx::query_scalar(&format!(
+        "SELECT r.response_due_from FROM report_cycles r WHERE {BASE} AND {missed}"
+    ))
+    .bind(ws)
+    .bind(from)
+    .bind(to)
+    .bind(threshold)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
     let grouped = |sql: String| async move {
         sqlx::query(&sql).bind(ws).bind(from).bind(to).fetch_all(pool).await
     };
@@ -623,7 +632,7 @@ async fn totals(
         categories,
         handled: number(&row, "handled")?,
         missed: number(&row, "missed")?,
-        missed_online: number(&row, "missed_online")?,
+        missed_online: facts::online_count(&waited, presence),
         first_response: durations(
             "r.first_response_at - r.response_due_from",
             "r.first_response_at IS NOT NULL AND r.response_due_from IS NOT NULL",
