@@ -511,6 +511,39 @@ impl CycleTotals {
     }
 }
 
+/// The messages of a range, from the per-minute counts: the store sums them in SQL;
+/// [`MessageTotals::of`] is the definition over (minute, messages, lead messages) rows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MessageTotals {
+    pub total: u64,
+    /// From leads.
+    pub incoming: u64,
+    /// The busiest minute (the earliest of equals) and its messages.
+    pub peak: Option<(Millis, u64)>,
+    /// (day, messages, the busiest minute's messages), by day; days without any left out.
+    pub per_day: Vec<(Millis, u64, u64)>,
+}
+
+impl MessageTotals {
+    pub fn of(minutes: &[(Millis, u64, u64)]) -> MessageTotals {
+        let mut per_day: BTreeMap<Millis, (u64, u64)> = BTreeMap::new();
+        for (minute, messages, _) in minutes {
+            let day = per_day.entry(day_of(*minute)).or_default();
+            day.0 += messages;
+            day.1 = day.1.max(*messages);
+        }
+        MessageTotals {
+            total: minutes.iter().map(|m| m.1).sum(),
+            incoming: minutes.iter().map(|m| m.2).sum(),
+            peak: minutes
+                .iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|m| (m.0, m.1)),
+            per_day: per_day.into_iter().map(|(day, (n, max))| (day, n, max)).collect(),
+        }
+    }
+}
+
 /// Everything the report pages aggregate for a range `[from, to)`, as the store reads it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReportData {
@@ -518,8 +551,8 @@ pub struct ReportData {
     pub to: Millis,
     /// The cycles that started in the range, aggregated.
     pub totals: CycleTotals,
-    /// (minute, messages, lead messages) for the minutes in the range that had any.
-    pub minutes: Vec<(Millis, u64, u64)>,
+    /// The range's messages, from the per-minute counts.
+    pub messages: MessageTotals,
     /// Leads first seen in the range.
     pub new_users: u64,
     /// Distinct leads who wrote in the range.
@@ -597,7 +630,7 @@ pub fn contact_centre(data: &ReportData, threshold: Millis) -> ContactCentreRepo
         missed: t.missed,
         missed_with_agent_online: t.missed_online,
         missed_with_nobody_online: t.missed - t.missed_online,
-        total_messages: data.minutes.iter().map(|m| m.1).sum(),
+        total_messages: data.messages.total,
         unique_users: data.active_users,
         first_response: t.first_response,
         resolution: t.resolution,
@@ -645,14 +678,13 @@ fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
 }
 
 pub fn activity(data: &ReportData) -> ActivityReport {
-    let peak = data.minutes.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
     let mut by_day: BTreeMap<Millis, ActivityDay> = days(data.from, data.to)
         .map(|day| (day, ActivityDay { day, messages: 0, conversations: 0, max_per_minute: 0 }))
         .collect();
-    for (minute, messages, _) in &data.minutes {
-        if let Some(d) = by_day.get_mut(&day_of(*minute)) {
-            d.messages += messages;
-            d.max_per_minute = d.max_per_minute.max(*messages);
+    for (day, messages, busiest) in &data.messages.per_day {
+        if let Some(d) = by_day.get_mut(day) {
+            d.messages = *messages;
+            d.max_per_minute = *busiest;
         }
     }
     for (day, cycles) in &data.totals.per_day {
@@ -663,11 +695,11 @@ pub fn activity(data: &ReportData) -> ActivityReport {
     ActivityReport {
         new_users: data.new_users,
         active_users: data.active_users,
-        total_messages: data.minutes.iter().map(|m| m.1).sum(),
-        incoming_messages: data.minutes.iter().map(|m| m.2).sum(),
+        total_messages: data.messages.total,
+        incoming_messages: data.messages.incoming,
         conversations: data.totals.cycles,
-        peak_minute: peak.map(|m| m.0),
-        peak_messages: peak.map_or(0, |m| m.1),
+        peak_minute: data.messages.peak.map(|m| m.0),
+        peak_messages: data.messages.peak.map_or(0, |m| m.1),
         daily: by_day.into_values().collect(),
     }
 }
@@ -1083,7 +1115,7 @@ mod tests {
             from: 0,
             to: 2 * DAY,
             totals: CycleTotals::of(&cycles, threshold, 2 * DAY, &presence),
-            minutes: vec![(0, 1, 1), (2 * MIN, 1, 0), (DAY + MIN, 3, 3)],
+            messages: MessageTotals::of(&[(0, 1, 1), (2 * MIN, 1, 0), (DAY + MIN, 3, 3)]),
             new_users: 2,
             active_users: 2,
             languages: vec![("eng".into(), 3), ("spa".into(), 1)],

@@ -87,7 +87,7 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
             .unwrap();
     }
     let data = all(&store).await;
-    let messages: u64 = data.minutes.iter().map(|m| m.1).sum();
+    let messages = data.messages.total;
     println!(
         "  scaled by copying ({rounds} doublings, {:.0} s): {} cycles, {messages} messages, on {} days",
         started.elapsed().as_secs_f64(),

@@ -697,7 +697,17 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     assert_eq!(window.totals, totals(from, to));
     assert!(window.totals.cycles > 0 && window.totals.cycles < data.totals.cycles);
     let posted = frames.iter().filter(|f| matches!(f.event, Event::MessagePosted { .. })).count();
-    assert_eq!(data.minutes.iter().map(|m| m.1).sum::<u64>(), posted as u64);
+    assert_eq!(data.messages.total, posted as u64);
+    let mut minutes: std::collections::BTreeMap<Millis, (u64, u64)> = Default::default();
+    for f in &frames {
+        if let Event::MessagePosted { message } = &f.event {
+            let minute = minutes.entry(f.at - f.at.rem_euclid(reports::MINUTE)).or_default();
+            minute.0 += 1;
+            minute.1 += u64::from(message.author_kind == AuthorKind::Contact);
+        }
+    }
+    let minutes: Vec<_> = minutes.into_iter().map(|(m, (n, lead))| (m, n, lead)).collect();
+    assert_eq!(data.messages, reports::MessageTotals::of(&minutes), "summed in SQL as defined");
     let assigned = frames.iter().filter(|f| matches!(f.event, Event::Assigned { .. })).count();
     assert_eq!(data.assignments.len(), assigned);
     let picks =

@@ -385,20 +385,47 @@ pub async fn data(
             .map(|row| Ok((row.try_get::<String, _>("label")?, number(row, "n")?)))
             .collect::<Result<Vec<_>>>()
     };
-    let minutes = sqlx::query(
-        "SELECT minute, messages, lead_messages FROM report_minutes
-         WHERE workspace_id = $1 AND minute >= $2 AND minute < $3 ORDER BY minute",
-    )
+    // The per-minute counts, summed here: a month of a busy workspace has ~100,000 minutes.
+    const MINUTES: &str =
+        "FROM report_minutes WHERE workspace_id = $1 AND minute >= $2 AND minute < $3";
+    let sums = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) AS total,
+                CAST(COALESCE(SUM(lead_messages), 0) AS BIGINT) AS incoming {MINUTES}"
+    ))
+    .bind(ws)
+    .bind(from)
+    .bind(to)
+    .fetch_one(pool)
+    .await?;
+    let peak = sqlx::query(&format!(
+        "SELECT minute, messages {MINUTES} ORDER BY messages DESC, minute ASC LIMIT 1"
+    ))
+    .bind(ws)
+    .bind(from)
+    .bind(to)
+    .fetch_optional(pool)
+    .await?
+    .map(|row| Ok::<_, StoreError>((row.try_get::<i64, _>("minute")?, number(&row, "messages")?)))
+    .transpose()?;
+    let per_day = sqlx::query(&format!(
+        "SELECT minute - (minute % {DAY}) AS day, CAST(SUM(messages) AS BIGINT) AS messages,
+                MAX(messages) AS busiest {MINUTES}
+         GROUP BY minute - (minute % {DAY}) ORDER BY 1"
+    ))
     .bind(ws)
     .bind(from)
     .bind(to)
     .fetch_all(pool)
     .await?
     .iter()
-    .map(|row| {
-        Ok((row.try_get("minute")?, number(row, "messages")?, number(row, "lead_messages")?))
-    })
+    .map(|row| Ok((row.try_get("day")?, number(row, "messages")?, number(row, "busiest")?)))
     .collect::<Result<_>>()?;
+    let messages = facts::MessageTotals {
+        total: number(&sums, "total")?,
+        incoming: number(&sums, "incoming")?,
+        peak,
+        per_day,
+    };
     let pairs = |sql: &'static str, low: Millis| async move {
         sqlx::query(sql)
             .bind(ws)
@@ -426,7 +453,7 @@ pub async fn data(
         from,
         to,
         totals: totals(pool, workspace, (from, to), (threshold, now), &presence).await?,
-        minutes,
+        messages,
         new_users: scalar(
             "SELECT COUNT(*) AS n FROM contacts WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3",
             from,
