@@ -469,13 +469,11 @@ impl CycleTotals {
         let with = |outcome| closed.iter().filter(|c| c.outcome == Some(outcome)).count() as u64;
         let verdicts: Vec<(&CycleFacts, bool)> =
             cycles.iter().filter_map(|c| Some((c, c.missed(threshold, now)?))).collect();
-        let mut flows: Vec<(StartFlow, u64)> = tally(cycles.iter().map(|c| c.start_flow.as_str()))
+        // Tallied by name, so in the store's order.
+        let flows = tally(cycles.iter().map(|c| c.start_flow.as_str()))
             .into_iter()
-            .filter_map(|(name, n)| {
-                Some((StartFlow::ALL.into_iter().find(|f| f.as_str() == name)?, n))
-            })
+            .filter_map(|(name, n)| Some((StartFlow::parse(name)?, n)))
             .collect();
-        flows.sort_by_key(|(f, _)| f.as_str());
         CycleTotals {
             cycles: cycles.len() as u64,
             per_day: tally(cycles.iter().map(|c| day_of(c.started_at))).into_iter().collect(),
@@ -549,6 +547,8 @@ impl MessageTotals {
 pub struct ReportData {
     pub from: Millis,
     pub to: Millis,
+    /// Missed means no human reply within this long; `totals` were counted with it.
+    pub missed_after: Millis,
     /// The cycles that started in the range, aggregated.
     pub totals: CycleTotals,
     /// The range's messages, from the per-minute counts.
@@ -580,7 +580,7 @@ fn counts(pairs: impl IntoIterator<Item = (String, u64)>) -> Vec<Count> {
 }
 
 /// Count, median (the lower middle) and mean (rounded down) of some durations.
-pub fn durations(mut values: Vec<Millis>) -> Durations {
+fn durations(mut values: Vec<Millis>) -> Durations {
     let count = values.len() as u64;
     let mean_ms = (count > 0).then(|| values.iter().sum::<Millis>() / count as Millis);
     Durations { count, median_ms: median(&mut values), mean_ms }
@@ -614,8 +614,7 @@ pub fn closing(data: &ReportData) -> ClosingReport {
     }
 }
 
-/// The contact centre's figures; `threshold` is the one `data.totals` was counted with.
-pub fn contact_centre(data: &ReportData, threshold: Millis) -> ContactCentreReport {
+pub fn contact_centre(data: &ReportData) -> ContactCentreReport {
     let t = &data.totals;
     let agents = data
         .agents
@@ -640,7 +639,7 @@ pub fn contact_centre(data: &ReportData, threshold: Millis) -> ContactCentreRepo
             median_ms: None,
             mean_ms: (t.wait_runs > 0).then(|| t.wait_total / t.wait_runs as Millis),
         },
-        missed_threshold_ms: threshold,
+        missed_threshold_ms: data.missed_after,
         agents,
     }
 }
@@ -1114,6 +1113,7 @@ mod tests {
         let data = ReportData {
             from: 0,
             to: 2 * DAY,
+            missed_after: threshold,
             totals: CycleTotals::of(&cycles, threshold, 2 * DAY, &presence),
             messages: MessageTotals::of(&[(0, 1, 1), (2 * MIN, 1, 0), (DAY + MIN, 3, 3)]),
             new_users: 2,
@@ -1127,7 +1127,7 @@ mod tests {
             presence,
             agents: vec![(ann.clone(), "Ann".into()), (AgentId("idle".into()), "Idle".into())],
         };
-        let centre = contact_centre(&data, threshold);
+        let centre = contact_centre(&data);
         assert_eq!((centre.total_conversations, centre.cycles), (2, 2));
         assert_eq!((centre.handled, centre.missed), (1, 1));
         assert_eq!((centre.missed_with_agent_online, centre.missed_with_nobody_online), (0, 1));

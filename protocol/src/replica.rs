@@ -435,7 +435,9 @@ mod tests {
         }
         for flow in crate::StartFlow::ALL {
             assert_eq!(serde_json::to_value(flow).unwrap(), flow.as_str());
+            assert_eq!(crate::StartFlow::parse(flow.as_str()), Some(flow));
         }
+        assert_eq!(crate::StartFlow::parse("nonsense"), None);
     }
 
     #[test]

@@ -46,6 +46,10 @@ impl StartFlow {
         }
     }
 
+    pub fn parse(s: &str) -> Option<StartFlow> {
+        StartFlow::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             StartFlow::LeadWrote => "Lead wrote first",

@@ -124,10 +124,7 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         .await;
         let data = store.report_data(&ws.id, (from, end), threshold, end).await.unwrap();
         let summaries = [
-            (
-                "contact centre",
-                time(3, || async { drop(reports::contact_centre(&data, threshold)) }).await,
-            ),
+            ("contact centre", time(3, || async { drop(reports::contact_centre(&data)) }).await),
             ("activity", time(3, || async { drop(reports::activity(&data)) }).await),
             ("chatbot", time(3, || async { drop(reports::chatbot(&data)) }).await),
             ("closing", time(3, || async { drop(reports::closing(&data)) }).await),
@@ -143,8 +140,7 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         let svg = time(3, || async { drop(chart.svg().unwrap()) }).await;
         let png = time(3, || async { drop(chart.png().unwrap()) }).await;
         println!("    a chart: SVG {svg:.0} ms, PNG {png:.0} ms");
-        let (chatbot, centre) =
-            (reports::chatbot(&data), reports::contact_centre(&data, threshold));
+        let (chatbot, centre) = (reports::chatbot(&data), reports::contact_centre(&data));
         let email = time(3, || async {
             let rendered =
                 porch_server::mailer::render("Bench", (from, end), &activity, &chatbot, &centre)

@@ -213,7 +213,7 @@ async fn deliver(
         period,
         &reports::activity(&data),
         &reports::chatbot(&data),
-        &reports::contact_centre(&data, threshold),
+        &reports::contact_centre(&data),
     )
     .map_err(|e| failed(&e))?;
     mailer.send(message(mailer, &workspace.settings.reports.email.recipients, report)?).await

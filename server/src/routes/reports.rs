@@ -197,9 +197,7 @@ async fn contact_centre(
     AgentSession(session): AgentSession,
     Query(query): Query<ReportQuery>,
 ) -> Result<Json<wire::ContactCentreReport>, ApiError> {
-    let data = data(&state, &session, &query).await?;
-    let threshold = threshold(&state, &session).await?;
-    Ok(Json(reports::contact_centre(&data, threshold)))
+    Ok(Json(reports::contact_centre(&data(&state, &session, &query).await?)))
 }
 
 async fn activity(
@@ -241,9 +239,8 @@ async fn chart(
         return Err(ApiError::NotFound("chart"));
     }
     let data = data(&state, &session, &query).await?;
-    let threshold = threshold(&state, &session).await?;
     let chart = charts::activity(&reports::activity(&data), &name)
-        .or_else(|| charts::contact_centre(&reports::contact_centre(&data, threshold), &name))
+        .or_else(|| charts::contact_centre(&reports::contact_centre(&data), &name))
         .or_else(|| charts::chatbot(&reports::chatbot(&data), &name))
         .or_else(|| charts::closing(&reports::closing(&data), &name))
         .ok_or(ApiError::NotFound("chart"))?;

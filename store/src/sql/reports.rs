@@ -326,10 +326,7 @@ fn cycle(row: &AnyRow) -> Result<CycleFacts> {
         cycle: count("cycle")?,
         contact_id: ContactId(row.try_get("contact_id")?),
         started_at: row.try_get("started_at")?,
-        start_flow: StartFlow::ALL
-            .into_iter()
-            .find(|f| f.as_str() == flow)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown start flow {flow:?}")))?,
+        start_flow: start_flow(&flow)?,
         live: row.try_get::<i64, _>("live")? != 0,
         first_lead_at: row.try_get("first_lead_at")?,
         handoff_at: row.try_get("handoff_at")?,
@@ -356,6 +353,26 @@ fn cycle(row: &AnyRow) -> Result<CycleFacts> {
     })
 }
 
+fn start_flow(name: &str) -> Result<StartFlow> {
+    StartFlow::parse(name)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown start flow {name:?}")))
+}
+
+/// A count or sum column as a number.
+fn number(row: &AnyRow, column: &str) -> Result<u64> {
+    Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or_default())
+}
+
+/// A query with the workspace and a range bound as $1, $2 and $3.
+fn ranged<'q>(
+    sql: &'q str,
+    workspace: &'q str,
+    from: Millis,
+    to: Millis,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql).bind(workspace).bind(from).bind(to)
+}
+
 /// Everything but the list for `[from, to)`. Day-based tables (active users, languages) count
 /// the whole UTC days the range touches.
 pub async fn data(
@@ -367,18 +384,11 @@ pub async fn data(
 ) -> Result<ReportData> {
     let ws = workspace.as_str();
     let first_day = facts::day_of(from);
-    let number = |row: &AnyRow, column: &str| -> Result<u64> {
-        Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or_default())
-    };
     let scalar = |sql: &'static str, low: Millis| async move {
-        let row = sqlx::query(sql).bind(ws).bind(low).bind(to).fetch_one(pool).await?;
-        number(&row, "n")
+        number(&ranged(sql, ws, low, to).fetch_one(pool).await?, "n")
     };
     let labelled = |sql: &'static str, low: Millis| async move {
-        sqlx::query(sql)
-            .bind(ws)
-            .bind(low)
-            .bind(to)
+        ranged(sql, ws, low, to)
             .fetch_all(pool)
             .await?
             .iter()
@@ -388,38 +398,31 @@ pub async fn data(
     // The per-minute counts, summed here: a month of a busy workspace has ~100,000 minutes.
     const MINUTES: &str =
         "FROM report_minutes WHERE workspace_id = $1 AND minute >= $2 AND minute < $3";
-    let sums = sqlx::query(&format!(
+    let sql = format!(
         "SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) AS total,
                 CAST(COALESCE(SUM(lead_messages), 0) AS BIGINT) AS incoming {MINUTES}"
-    ))
-    .bind(ws)
-    .bind(from)
-    .bind(to)
-    .fetch_one(pool)
-    .await?;
-    let peak = sqlx::query(&format!(
-        "SELECT minute, messages {MINUTES} ORDER BY messages DESC, minute ASC LIMIT 1"
-    ))
-    .bind(ws)
-    .bind(from)
-    .bind(to)
-    .fetch_optional(pool)
-    .await?
-    .map(|row| Ok::<_, StoreError>((row.try_get::<i64, _>("minute")?, number(&row, "messages")?)))
-    .transpose()?;
-    let per_day = sqlx::query(&format!(
+    );
+    let sums = ranged(&sql, ws, from, to).fetch_one(pool).await?;
+    let sql =
+        format!("SELECT minute, messages {MINUTES} ORDER BY messages DESC, minute ASC LIMIT 1");
+    let peak = ranged(&sql, ws, from, to)
+        .fetch_optional(pool)
+        .await?
+        .map(|row| {
+            Ok::<_, StoreError>((row.try_get::<i64, _>("minute")?, number(&row, "messages")?))
+        })
+        .transpose()?;
+    let sql = format!(
         "SELECT minute - (minute % {DAY}) AS day, CAST(SUM(messages) AS BIGINT) AS messages,
                 MAX(messages) AS busiest {MINUTES}
          GROUP BY minute - (minute % {DAY}) ORDER BY 1"
-    ))
-    .bind(ws)
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|row| Ok((row.try_get("day")?, number(row, "messages")?, number(row, "busiest")?)))
-    .collect::<Result<_>>()?;
+    );
+    let per_day = ranged(&sql, ws, from, to)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("day")?, number(row, "messages")?, number(row, "busiest")?)))
+        .collect::<Result<_>>()?;
     let messages = facts::MessageTotals {
         total: number(&sums, "total")?,
         incoming: number(&sums, "incoming")?,
@@ -427,10 +430,7 @@ pub async fn data(
         per_day,
     };
     let pairs = |sql: &'static str, low: Millis| async move {
-        sqlx::query(sql)
-            .bind(ws)
-            .bind(low)
-            .bind(to)
+        ranged(sql, ws, low, to)
             .fetch_all(pool)
             .await?
             .iter()
@@ -452,6 +452,7 @@ pub async fn data(
     Ok(ReportData {
         from,
         to,
+        missed_after: threshold,
         totals: totals(pool, workspace, (from, to), (threshold, now), &presence).await?,
         messages,
         new_users: scalar(
@@ -538,9 +539,6 @@ async fn totals(
 ) -> Result<facts::CycleTotals> {
     const BASE: &str = "r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3";
     let ws = workspace.as_str();
-    let number = |row: &AnyRow, column: &str| -> Result<u64> {
-        Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or_default())
-    };
     let count = |condition: &str| {
         format!("CAST(COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)")
     };
@@ -559,29 +557,20 @@ async fn totals(
         handled = count(&handled_sql("$4")),
         missed_n = count(&missed),
     );
-    let row = sqlx::query(&sql)
-        .bind(ws)
-        .bind(from)
-        .bind(to)
-        .bind(threshold)
-        .bind(now)
-        .fetch_one(pool)
-        .await?;
+    let row = ranged(&sql, ws, from, to).bind(threshold).bind(now).fetch_one(pool).await?;
     // Whether an agent was online when each missed lead started waiting: their times only,
     // checked against the merged presence in memory.
-    let waited: Vec<Millis> = sqlx::query_scalar(&format!(
-        "SELECT r.response_due_from FROM report_cycles r WHERE {BASE} AND {missed}"
-    ))
-    .bind(ws)
-    .bind(from)
-    .bind(to)
-    .bind(threshold)
-    .bind(now)
-    .fetch_all(pool)
-    .await?;
-    let grouped = |sql: String| async move {
-        sqlx::query(&sql).bind(ws).bind(from).bind(to).fetch_all(pool).await
-    };
+    let sql =
+        format!("SELECT r.response_due_from AS at FROM report_cycles r WHERE {BASE} AND {missed}");
+    let waited = ranged(&sql, ws, from, to)
+        .bind(threshold)
+        .bind(now)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<Millis, _>("at"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let grouped = |sql: String| async move { ranged(&sql, ws, from, to).fetch_all(pool).await };
     let per_day = grouped(format!(
         "SELECT r.started_at - (r.started_at % {DAY}) AS day, COUNT(*) AS n FROM report_cycles r
          WHERE {BASE} GROUP BY r.started_at - (r.started_at % {DAY}) ORDER BY 1"
@@ -596,14 +585,7 @@ async fn totals(
     ))
     .await?
     .iter()
-    .map(|row| {
-        let flow: String = row.try_get("flow")?;
-        let flow = StartFlow::ALL
-            .into_iter()
-            .find(|f| f.as_str() == flow)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown start flow {flow:?}")))?;
-        Ok((flow, number(row, "n")?))
-    })
+    .map(|row| Ok((start_flow(&row.try_get::<String, _>("flow")?)?, number(row, "n")?)))
     .collect::<Result<Vec<_>>>()?;
     start_flows.sort_by_key(|(f, _)| f.as_str());
     let mut categories = grouped(format!(
@@ -618,29 +600,21 @@ async fn totals(
     // Count, median (the lower middle, as `porch_domain::reports::median`) and mean (rounded
     // down) of a duration, in SQL.
     let durations = |value: &'static str, condition: &'static str| async move {
-        let row = sqlx::query(&format!(
+        let sql = format!(
             "SELECT COUNT(*) AS n, CAST(COALESCE(SUM({value}), 0) AS BIGINT) AS total
              FROM report_cycles r WHERE {BASE} AND {condition}"
-        ))
-        .bind(ws)
-        .bind(from)
-        .bind(to)
-        .fetch_one(pool)
-        .await?;
+        );
+        let row = ranged(&sql, ws, from, to).fetch_one(pool).await?;
         let (n, total): (i64, i64) = (row.try_get("n")?, row.try_get("total")?);
         if n == 0 {
             return Ok::<_, StoreError>(porch_protocol::Durations::default());
         }
-        let median: i64 = sqlx::query_scalar(&format!(
+        let sql = format!(
             "SELECT {value} AS v FROM report_cycles r WHERE {BASE} AND {condition}
              ORDER BY v LIMIT 1 OFFSET $4"
-        ))
-        .bind(ws)
-        .bind(from)
-        .bind(to)
-        .bind((n - 1) / 2)
-        .fetch_one(pool)
-        .await?;
+        );
+        let median: i64 =
+            ranged(&sql, ws, from, to).bind((n - 1) / 2).fetch_one(pool).await?.try_get("v")?;
         Ok(porch_protocol::Durations {
             count: u64::try_from(n).unwrap_or_default(),
             median_ms: Some(median),
@@ -746,10 +720,7 @@ fn filtered<'q>(
     threshold: Millis,
     now: Millis,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
-    sqlx::query(sql)
-        .bind(workspace.as_str())
-        .bind(query.from)
-        .bind(query.to)
+    ranged(sql, workspace.as_str(), query.from, query.to)
         .bind(query.agent.as_ref().map(|a| a.0.clone()))
         .bind(query.category.clone())
         .bind(query.source.map(|s| enum_text(&s)))
