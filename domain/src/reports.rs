@@ -353,21 +353,34 @@ pub fn language_of(body: &str) -> Option<&'static str> {
 /// Merged presence: the total time within `[from, to)` covered by at least one interval (an
 /// agent with two tabs open is connected once). Open intervals end at `to`.
 pub fn connected_time(intervals: &[(Millis, Option<Millis>)], from: Millis, to: Millis) -> Millis {
-    let mut clipped: Vec<(Millis, Millis)> = intervals
-        .iter()
-        .map(|&(start, end)| (start.max(from), end.unwrap_or(to).min(to)))
-        .filter(|(start, end)| start < end)
-        .collect();
-    clipped.sort_unstable();
-    let (mut total, mut reach) = (0, Millis::MIN);
-    for (start, end) in clipped {
-        let start = start.max(reach);
-        if end > start {
-            total += end - start;
-            reach = end;
+    let closed = intervals.iter().map(|&(start, end)| (start, end.unwrap_or(to)));
+    covered(&merge(closed), from, to)
+}
+
+/// Intervals sorted and merged where they overlap or touch; empty ones dropped.
+fn merge(intervals: impl IntoIterator<Item = (Millis, Millis)>) -> Vec<(Millis, Millis)> {
+    let mut sorted: Vec<(Millis, Millis)> =
+        intervals.into_iter().filter(|(start, end)| start < end).collect();
+    sorted.sort_unstable();
+    let mut merged: Vec<(Millis, Millis)> = Vec::with_capacity(sorted.len());
+    for (start, end) in sorted {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
         }
     }
-    total
+    merged
+}
+
+/// The time within `[from, to)` covered by `merged` intervals (from [`merge`]): a binary search
+/// to the first that ends after `from`, then only those that overlap.
+fn covered(merged: &[(Millis, Millis)], from: Millis, to: Millis) -> Millis {
+    let first = merged.partition_point(|(_, end)| *end <= from);
+    merged[first..]
+        .iter()
+        .take_while(|(start, _)| *start < to)
+        .map(|(start, end)| (*end).min(to) - (*start).max(from))
+        .sum()
 }
 
 /// The median of some durations (the lower middle for an even count).
@@ -431,15 +444,7 @@ pub struct CycleTotals {
 /// How many of `times` fall while at least one agent was connected (`presence`: agent, from,
 /// to): the intervals are merged once, then each time is a binary search.
 pub fn online_count(times: &[Millis], presence: &[(AgentId, Millis, Millis)]) -> u64 {
-    let mut intervals: Vec<(Millis, Millis)> = presence.iter().map(|(_, s, e)| (*s, *e)).collect();
-    intervals.sort_unstable();
-    let mut merged: Vec<(Millis, Millis)> = Vec::new();
-    for (start, end) in intervals {
-        match merged.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => merged.push((start, end)),
-        }
-    }
+    let merged = merge(presence.iter().map(|(_, s, e)| (*s, *e)));
     let online = |at: Millis| {
         let after = merged.partition_point(|(start, _)| *start <= at);
         after > 0 && at < merged[after - 1].1
@@ -561,9 +566,10 @@ pub struct ReportData {
     pub intents: Vec<(String, u64)>,
     /// Intents picked in cycles that were closed as unresolved.
     pub unresolved_intents: Vec<(String, u64)>,
-    /// Each assignment (or transfer) in the range: to whom, when.
-    pub assignments: Vec<(AgentId, Millis)>,
-    /// Each agent's (first, last) message in each of their conversations, by first message.
+    /// Assignments (transfers included) in the range: (to whom, day, how many that day).
+    pub assignments: Vec<(AgentId, Millis, u64)>,
+    /// Conversation time: (agent, day, the sum of `last - first` over the agent's (first,
+    /// last) message spans in each of their conversations whose first message fell that day).
     pub spans: Vec<(AgentId, Millis, Millis)>,
     /// Agents' connected intervals overlapping the range.
     pub presence: Vec<(AgentId, Millis, Millis)>,
@@ -623,7 +629,7 @@ pub fn contact_centre(data: &ReportData) -> ContactCentreReport {
         .filter(|a| a.conversations > 0 || a.conversation_ms > 0 || a.connection_ms > 0)
         .collect();
     ContactCentreReport {
-        total_conversations: data.assignments.len() as u64,
+        total_conversations: data.assignments.iter().map(|(_, _, n)| n).sum(),
         cycles: t.cycles,
         handled: t.handled,
         missed: t.missed,
@@ -645,25 +651,24 @@ pub fn contact_centre(data: &ReportData) -> ContactCentreReport {
 }
 
 fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
-    let intervals: Vec<(Millis, Option<Millis>)> =
-        data.presence.iter().filter(|(a, ..)| a == id).map(|(_, s, e)| (*s, Some(*e))).collect();
+    // Merged once: a year has 365 days to measure against them.
+    let presence = merge(data.presence.iter().filter(|(a, ..)| a == id).map(|(_, s, e)| (*s, *e)));
     // One pass over the range's rows, bucketed by day (the ranges hold up to a year).
     let mut by_day: BTreeMap<Millis, AgentDay> = days(data.from, data.to)
         .map(|day| (day, AgentDay { day, conversations: 0, conversation_ms: 0, connection_ms: 0 }))
         .collect();
-    for (_, at) in data.assignments.iter().filter(|(a, _)| a == id) {
-        if let Some(d) = by_day.get_mut(&day_of(*at)) {
-            d.conversations += 1;
+    for (_, day, n) in data.assignments.iter().filter(|(a, ..)| a == id) {
+        if let Some(d) = by_day.get_mut(day) {
+            d.conversations += n;
         }
     }
-    for (_, first, last) in data.spans.iter().filter(|(a, ..)| a == id) {
-        if let Some(d) = by_day.get_mut(&day_of(*first)) {
-            d.conversation_ms += last - first;
+    for (_, day, ms) in data.spans.iter().filter(|(a, ..)| a == id) {
+        if let Some(d) = by_day.get_mut(day) {
+            d.conversation_ms += ms;
         }
     }
     for d in by_day.values_mut() {
-        d.connection_ms =
-            connected_time(&intervals, d.day.max(data.from), (d.day + DAY).min(data.to));
+        d.connection_ms = covered(&presence, d.day.max(data.from), (d.day + DAY).min(data.to));
     }
     let daily: Vec<AgentDay> = by_day.into_values().collect();
     AgentFigures {
@@ -671,7 +676,7 @@ fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
         name: name.to_owned(),
         conversations: daily.iter().map(|d| d.conversations).sum(),
         conversation_ms: daily.iter().map(|d| d.conversation_ms).sum(),
-        connection_ms: connected_time(&intervals, data.from, data.to),
+        connection_ms: covered(&presence, data.from, data.to),
         daily,
     }
 }
@@ -1121,14 +1126,15 @@ mod tests {
             languages: vec![("eng".into(), 3), ("spa".into(), 1)],
             intents: vec![("Hours?".into(), 1), (TALK_TO_A_PERSON.into(), 4)],
             unresolved_intents: vec![],
-            assignments: vec![(ann.clone(), MIN), (ann.clone(), DAY + 2 * MIN)],
-            spans: vec![(ann.clone(), 2 * MIN, 9 * MIN)],
+            // One assignment on the first day; on the second, one and a transfer back.
+            assignments: vec![(ann.clone(), 0, 1), (ann.clone(), DAY, 2)],
+            spans: vec![(ann.clone(), 0, 7 * MIN)],
             // Ann was online for the first conversation, nobody for the second.
             presence,
             agents: vec![(ann.clone(), "Ann".into()), (AgentId("idle".into()), "Idle".into())],
         };
         let centre = contact_centre(&data);
-        assert_eq!((centre.total_conversations, centre.cycles), (2, 2));
+        assert_eq!((centre.total_conversations, centre.cycles), (3, 2));
         assert_eq!((centre.handled, centre.missed), (1, 1));
         assert_eq!((centre.missed_with_agent_online, centre.missed_with_nobody_online), (0, 1));
         assert_eq!(
@@ -1139,9 +1145,12 @@ mod tests {
         let [agent] = &centre.agents[..] else { panic!("idle agents are left out") };
         assert_eq!(
             (agent.conversations, agent.conversation_ms, agent.connection_ms),
-            (2, 7 * MIN, 40 * MIN)
+            (3, 7 * MIN, 40 * MIN)
         );
-        assert_eq!(agent.daily.iter().map(|d| d.conversations).collect::<Vec<_>>(), [1, 1]);
+        assert_eq!(
+            agent.daily.iter().map(|d| (d.conversations, d.conversation_ms)).collect::<Vec<_>>(),
+            [(1, 7 * MIN), (2, 0)]
+        );
 
         let activity = activity(&data);
         assert_eq!((activity.peak_minute, activity.peak_messages), (Some(DAY + MIN), 3));

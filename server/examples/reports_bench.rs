@@ -86,6 +86,7 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
             .await
             .unwrap();
     }
+    porch_store::testing::settle(url).await.unwrap();
     let data = all(&store).await;
     let messages = data.messages.total;
     println!(
@@ -154,6 +155,11 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
 
 #[tokio::main]
 async fn main() {
+    // `RUST_LOG=sqlx=debug` prints each statement with its time.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let base = env("REPORT_BENCH_CONVERSATIONS", 2_000);
     let target = env("REPORT_BENCH_CYCLES", 1_000_000);
     let sqlite = TestDatabase::sqlite();

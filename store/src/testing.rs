@@ -147,6 +147,18 @@ pub async fn double_report_rows(
     Ok(())
 }
 
+/// After a bulk load (such as [`double_report_rows`]): what PostgreSQL's autovacuum would do
+/// in time (planner statistics, and the visibility map that index-only scans need), and
+/// SQLite's planner statistics.
+pub async fn settle(url: &str) -> Result<(), sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await?;
+    let sql = if url.starts_with("postgres") { "VACUUM (ANALYZE)" } else { "ANALYZE" };
+    sqlx::query(sql).execute(&pool).await?;
+    pool.close().await;
+    Ok(())
+}
+
 /// A workspace with the bot (quick answers) and auto-close on, and one agent per name: what
 /// the report tests and the reports benchmark generate histories in.
 pub async fn busy_workspace(

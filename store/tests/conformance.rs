@@ -708,8 +708,32 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     }
     let minutes: Vec<_> = minutes.into_iter().map(|(m, (n, lead))| (m, n, lead)).collect();
     assert_eq!(data.messages, reports::MessageTotals::of(&minutes), "summed in SQL as defined");
+    let within: Vec<_> = minutes.iter().filter(|m| m.0 >= from && m.0 < to).copied().collect();
+    assert_eq!(window.messages, reports::MessageTotals::of(&within));
+    assert!(window.messages.peak.is_some());
     let assigned = frames.iter().filter(|f| matches!(f.event, Event::Assigned { .. })).count();
-    assert_eq!(data.assignments.len(), assigned);
+    assert_eq!(data.assignments.iter().map(|a| a.2).sum::<u64>(), assigned as u64);
+    // Conversation time per agent and day: each agent's first to last message in each
+    // conversation, by the day of the first.
+    let mut spans: std::collections::BTreeMap<(String, String), (Millis, Millis)> =
+        Default::default();
+    for f in &frames {
+        if let (Event::MessagePosted { message }, Some(id)) = (&f.event, f.event.conversation_id())
+        {
+            if let (AuthorKind::Agent, Some(agent)) = (message.author_kind, &message.author_id) {
+                let span = spans.entry((agent.clone(), id.0.clone())).or_insert((f.at, f.at));
+                span.1 = f.at;
+            }
+        }
+    }
+    let mut per_day: std::collections::BTreeMap<(String, Millis), Millis> = Default::default();
+    for ((agent, _), (first, last)) in spans {
+        *per_day.entry((agent, reports::day_of(first))).or_default() += last - first;
+    }
+    let mut got: Vec<_> =
+        data.spans.iter().map(|(a, day, ms)| ((a.0.clone(), *day), *ms)).collect();
+    got.sort();
+    assert_eq!(got, per_day.into_iter().collect::<Vec<_>>());
     let picks =
         frames.iter().filter(|f| matches!(f.event, Event::QuickAnswerChosen { .. })).count();
     let handoffs = frames

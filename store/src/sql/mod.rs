@@ -31,6 +31,21 @@ pub enum Backend {
     Postgres,
 }
 
+/// Each migration (version, name, SQL) from the backend's folder: one list for both, so they
+/// cannot drift apart.
+macro_rules! migration_files {
+    ($dir:literal) => {
+        migration_files!($dir;
+            1 "init" "0001_init", 2 "lifecycle" "0002_lifecycle", 3 "auto_close" "0003_auto_close",
+            4 "identity" "0004_identity", 5 "session_expiry" "0005_session_expiry",
+            6 "identity_backfill" "0006_identity_backfill", 7 "reports" "0007_reports",
+            8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes")
+    };
+    ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
+        [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]
+    };
+}
+
 impl Backend {
     fn of(url: &str) -> Result<Backend> {
         if url.starts_with("sqlite:") {
@@ -44,50 +59,8 @@ impl Backend {
 
     fn migrations(self) -> Vec<Migration> {
         let files: &[(i64, &str, &'static str)] = match self {
-            Backend::Sqlite => &[
-                (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
-                (2, "lifecycle", include_str!("../../migrations/sqlite/0002_lifecycle.sql")),
-                (3, "auto_close", include_str!("../../migrations/sqlite/0003_auto_close.sql")),
-                (4, "identity", include_str!("../../migrations/sqlite/0004_identity.sql")),
-                (
-                    5,
-                    "session_expiry",
-                    include_str!("../../migrations/sqlite/0005_session_expiry.sql"),
-                ),
-                (
-                    6,
-                    "identity_backfill",
-                    include_str!("../../migrations/sqlite/0006_identity_backfill.sql"),
-                ),
-                (7, "reports", include_str!("../../migrations/sqlite/0007_reports.sql")),
-                (
-                    8,
-                    "report_deliveries",
-                    include_str!("../../migrations/sqlite/0008_report_deliveries.sql"),
-                ),
-            ],
-            Backend::Postgres => &[
-                (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
-                (2, "lifecycle", include_str!("../../migrations/postgres/0002_lifecycle.sql")),
-                (3, "auto_close", include_str!("../../migrations/postgres/0003_auto_close.sql")),
-                (4, "identity", include_str!("../../migrations/postgres/0004_identity.sql")),
-                (
-                    5,
-                    "session_expiry",
-                    include_str!("../../migrations/postgres/0005_session_expiry.sql"),
-                ),
-                (
-                    6,
-                    "identity_backfill",
-                    include_str!("../../migrations/postgres/0006_identity_backfill.sql"),
-                ),
-                (7, "reports", include_str!("../../migrations/postgres/0007_reports.sql")),
-                (
-                    8,
-                    "report_deliveries",
-                    include_str!("../../migrations/postgres/0008_report_deliveries.sql"),
-                ),
-            ],
+            Backend::Sqlite => &migration_files!("sqlite"),
+            Backend::Postgres => &migration_files!("postgres"),
         };
         files
             .iter()
