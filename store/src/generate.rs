@@ -10,8 +10,8 @@ use porch_domain::{
     ConversationState, DomainError, NewMessage,
 };
 use porch_protocol::{
-    Actor, AgentId, AuthorKind, ClosingNote, ContactId, ConversationId, ConversationKind, Event,
-    LeadOptions, MessageId, Millis, Outcome,
+    Actor, AgentId, AuthorKind, ClosingNote, ClosingNotesMode, ContactId, ConversationId,
+    ConversationKind, Event, LeadOptions, MessageId, Millis, Outcome,
 };
 
 use crate::{with_timer, Decide, NewContact, Result, Store, Workspace};
@@ -70,8 +70,6 @@ const AGENT_LINES: &[&str] = &[
     "I am sorry about that. I have issued a refund; it takes three to five working days.",
 ];
 
-const CATEGORIES: &[&str] = &["Order issue", "Billing", "Returns", "Other"];
-
 /// A small deterministic generator (xorshift64*): the same seed gives the same history.
 struct Rng(u64);
 
@@ -114,8 +112,9 @@ impl Writer<'_> {
         uuid::Uuid::new_v4().to_string()
     }
 
-    /// Records one decision at `at` as the server would (auto-close deadlines included). A
-    /// refusal is not an error here: the history just takes another turn.
+    /// Records one decision at `at` as the server would (auto-close deadlines included). The
+    /// history only takes turns the domain allows, so a refusal is an error: a generator that
+    /// skipped refused closes would quietly leave most conversations open.
     async fn record(
         &mut self,
         conversation: Option<&ConversationId>,
@@ -124,18 +123,11 @@ impl Writer<'_> {
         decide: Decide,
     ) -> Result<bool> {
         let decide = with_timer(self.ws.settings.auto_close, at, decide);
-        match self.store.record(&self.ws.id, conversation, actor, at, decide).await {
-            Ok(frames) => {
-                self.done.events += frames.len() as u64;
-                self.done.messages += frames
-                    .iter()
-                    .filter(|f| matches!(f.event, Event::MessagePosted { .. }))
-                    .count() as u64;
-                Ok(!frames.is_empty())
-            }
-            Err(crate::StoreError::Domain(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
+        let frames = self.store.record(&self.ws.id, conversation, actor, at, decide).await?;
+        self.done.events += frames.len() as u64;
+        self.done.messages +=
+            frames.iter().filter(|f| matches!(f.event, Event::MessagePosted { .. })).count() as u64;
+        Ok(!frames.is_empty())
     }
 
     async fn on(
@@ -297,14 +289,17 @@ impl Writer<'_> {
                 at += self.rng.between(MIN, 30 * MIN);
                 let outcome =
                     if self.rng.chance(75) { Outcome::Resolved } else { Outcome::Unresolved };
-                let note = ClosingNote {
-                    category: Some((*self.rng.pick(CATEGORIES)).to_owned()),
+                // A note as the workspace's closing-notes settings ask for one.
+                let notes = self.ws.settings.closing_notes.clone();
+                let note = (notes.mode != ClosingNotesMode::Off).then(|| ClosingNote {
+                    category: (!notes.categories.is_empty())
+                        .then(|| self.rng.pick(&notes.categories).clone()),
                     summary: Some("Handled in the generated history.".into()),
                     generated: false,
-                };
-                let (by, notes) = (agent.0.clone(), self.ws.settings.closing_notes.clone());
+                });
+                let by = agent.0.clone();
                 self.on(&id, Actor::Agent(by.clone()), at, move |s| {
-                    close(s, &by, Some(outcome), Some(note), &notes)
+                    close(s, &by, Some(outcome), note, &notes)
                 })
                 .await?;
             }

@@ -169,6 +169,10 @@ pub async fn busy_workspace(
     let new_id = || uuid::Uuid::new_v4().to_string();
     let mut settings = porch_protocol::WorkspaceSettings::default();
     settings.auto_close.enabled = true;
+    settings.closing_notes = porch_protocol::ClosingNotesSettings {
+        mode: porch_protocol::ClosingNotesMode::Optional,
+        categories: ["Order issue", "Billing", "Returns", "Other"].map(String::from).to_vec(),
+    };
     settings.bot = BotSettings {
         enabled: true,
         greeting: "Hi! Pick a question or talk to a person.".into(),

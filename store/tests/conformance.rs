@@ -670,6 +670,14 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     assert!(flows.len() >= 5, "the history exercises the start flows: {flows:?}");
     assert!(expected.iter().any(|c| c.closing_source == Some(ClosingSource::AutoClose)));
     assert!(expected.iter().any(|c| c.cycle > 1), "and reopens");
+    let manual = |outcome| {
+        expected.iter().any(|c| {
+            c.closing_source == Some(ClosingSource::Manual)
+                && c.outcome == Some(outcome)
+                && c.category.is_some()
+        })
+    };
+    assert!(manual(Outcome::Resolved) && manual(Outcome::Unresolved), "closes with notes");
 
     // The folded cycles are the domain's fold of the whole log (read back through the list).
     let (threshold, now) = (reports::DEFAULT_MISSED_AFTER, later + reports::DAY);
@@ -743,6 +751,28 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
         })
         .count();
     assert_eq!(data.intents.iter().map(|i| i.1).sum::<u64>(), (picks + handoffs) as u64);
+    // Intents of cycles closed as unresolved: each intent belongs to the cycle that was
+    // current when it was picked.
+    let mut unresolved: std::collections::BTreeMap<String, u64> = Default::default();
+    for f in &frames {
+        let intent = match (&f.event, &f.actor) {
+            (Event::QuickAnswerChosen { question, .. }, _) => question.clone(),
+            (Event::HandedToHuman { .. }, Actor::Contact(_)) => reports::TALK_TO_A_PERSON.into(),
+            _ => continue,
+        };
+        let id = f.event.conversation_id();
+        let cycle = expected
+            .iter()
+            .filter(|c| Some(&c.conversation_id) == id && c.started_at <= f.at)
+            .max_by_key(|c| c.cycle);
+        if cycle.is_some_and(|c| c.outcome == Some(Outcome::Unresolved)) {
+            *unresolved.entry(intent).or_default() += 1;
+        }
+    }
+    let mut got = data.unresolved_intents.clone();
+    got.sort();
+    assert_eq!(got, unresolved.into_iter().collect::<Vec<_>>());
+    assert!(!got.is_empty(), "the history has unresolved conversations with intents");
     assert_eq!(data.new_users, made.contacts);
     assert!(data.languages.len() >= 3, "{:?}", data.languages);
     assert_eq!(data.agents.len(), 2);
