@@ -547,6 +547,72 @@ impl MessageTotals {
     }
 }
 
+/// Which parts of [`ReportData`] to read: each page asks for what its summary uses, the rest
+/// stays empty (a page's figures are the same as with [`ReportParts::ALL`]; the conformance
+/// suite checks it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReportParts {
+    /// Cycles in all and per day (`totals.cycles`, `totals.per_day`).
+    pub days: bool,
+    /// Closed cycles by outcome, closing source and category.
+    pub closes: bool,
+    /// Handled and missed (with whether an agent was online), first response, resolution and
+    /// wait times.
+    pub responses: bool,
+    /// `totals.start_flows`.
+    pub flows: bool,
+    pub messages: bool,
+    /// New and active users.
+    pub users: bool,
+    /// Intents and languages.
+    pub bot: bool,
+    pub unresolved_intents: bool,
+    /// Assignments, conversation spans and presence, per agent.
+    pub agents: bool,
+}
+
+impl ReportParts {
+    pub const ALL: ReportParts = ReportParts {
+        days: true,
+        closes: true,
+        responses: true,
+        flows: true,
+        messages: true,
+        users: true,
+        bot: true,
+        unresolved_intents: true,
+        agents: true,
+    };
+    pub const NONE: ReportParts = ReportParts {
+        days: false,
+        closes: false,
+        responses: false,
+        flows: false,
+        messages: false,
+        users: false,
+        bot: false,
+        unresolved_intents: false,
+        agents: false,
+    };
+    /// What [`closing`] reads.
+    pub const CLOSING: ReportParts =
+        ReportParts { closes: true, unresolved_intents: true, ..ReportParts::NONE };
+    /// What [`contact_centre`] reads.
+    pub const CONTACT_CENTRE: ReportParts = ReportParts {
+        days: true,
+        responses: true,
+        messages: true,
+        users: true,
+        agents: true,
+        ..ReportParts::NONE
+    };
+    /// What [`activity`] reads.
+    pub const ACTIVITY: ReportParts =
+        ReportParts { days: true, messages: true, users: true, ..ReportParts::NONE };
+    /// What [`chatbot`] reads.
+    pub const CHATBOT: ReportParts = ReportParts { flows: true, bot: true, ..ReportParts::NONE };
+}
+
 /// Everything the report pages aggregate for a range `[from, to)`, as the store reads it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReportData {

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use porch_domain::reports::ReportParts;
 use porch_protocol::{
     ActivityReport, ChatbotReport, ClosingReport, ContactCentreReport, Count, Millis,
 };
@@ -241,21 +242,19 @@ fn bars(title: &str, counts: &[Count]) -> Chart {
     }
 }
 
-/// The charts of each report page, by name (`GET …/reports/charts/{name}`).
-pub const NAMES: [&str; 12] = [
-    "messages",
-    "peak",
-    "conversations",
-    "agent-conversations",
-    "agent-minutes",
-    "agent-connection",
-    "intents",
-    "languages",
-    "start-flows",
-    "outcomes",
-    "categories",
-    "closing-sources",
-];
+/// The parts of the report data each chart needs, by the chart's name
+/// (`GET …/reports/charts/{name}`).
+pub fn parts(name: &str) -> Option<ReportParts> {
+    Some(match name {
+        "messages" | "peak" | "conversations" => ReportParts::ACTIVITY,
+        "agent-conversations" | "agent-minutes" | "agent-connection" => {
+            ReportParts { agents: true, ..ReportParts::NONE }
+        }
+        "intents" | "languages" | "start-flows" => ReportParts::CHATBOT,
+        "outcomes" | "categories" | "closing-sources" => ReportParts::CLOSING,
+        _ => return None,
+    })
+}
 
 pub fn activity(report: &ActivityReport, name: &str) -> Option<Chart> {
     let days: Vec<Millis> = report.daily.iter().map(|d| d.day).collect();

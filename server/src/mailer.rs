@@ -9,7 +9,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use porch_domain::reports::{self, iso, ReportData};
+use porch_domain::reports::{self, iso, ReportData, ReportParts};
 use porch_protocol::{ActivityReport, ChatbotReport, ContactCentreReport, Count, Millis};
 use porch_store::Workspace;
 
@@ -205,7 +205,7 @@ async fn deliver(
     let threshold = workspace.settings.reports.missed_after_millis();
     let data: ReportData = state
         .store
-        .report_data(&workspace.id, period, threshold, state.clock.now())
+        .report_data(&workspace.id, period, ReportParts::ALL, threshold, state.clock.now())
         .await
         .map_err(|e| failed(&e))?;
     let report = render(

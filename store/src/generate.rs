@@ -260,10 +260,11 @@ impl Writer<'_> {
         };
         at += wait;
         self.agent_writes(&id, &agent, at).await?;
-        for _ in 0..self.rng.below(4) {
-            at += self.rng.between(30_000, 20 * MIN);
+        // About ten messages a conversation in all, as in busy support chats.
+        for _ in 0..self.rng.below(10) {
+            at += self.rng.between(20_000, 8 * MIN);
             self.lead_writes(&id, &contact, language, at).await?;
-            if self.rng.chance(10) && plan.agents.len() > 1 {
+            if self.rng.chance(4) && plan.agents.len() > 1 {
                 // Transferred to a colleague.
                 at += self.rng.between(30_000, 5 * MIN);
                 let previous = agent.0.clone();
@@ -274,7 +275,7 @@ impl Writer<'_> {
                         .await?;
                 }
             }
-            at += self.rng.between(20_000, 30 * MIN);
+            at += self.rng.between(20_000, 12 * MIN);
             self.agent_writes(&id, &agent, at).await?;
         }
         if self.rng.chance(5) {

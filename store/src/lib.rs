@@ -185,12 +185,13 @@ pub trait Store: Send + Sync + 'static {
     // ---- reports ----
     /// Folds the workspace's events not yet in the report tables into them; returns how many.
     async fn catch_up_reports(&self, workspace: &WorkspaceId) -> Result<u64>;
-    /// What the report pages aggregate for `range` = `[from, to)` (after a catch-up), cycles
-    /// counted missed against `missed_after` at `now`.
+    /// The `parts` of what the report pages aggregate for `range` = `[from, to)` (after a
+    /// catch-up), cycles counted missed against `missed_after` at `now`.
     async fn report_data(
         &self,
         workspace: &WorkspaceId,
         range: (Millis, Millis),
+        parts: porch_domain::reports::ReportParts,
         missed_after: Millis,
         now: Millis,
     ) -> Result<ReportData>;

@@ -689,7 +689,10 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     assert_eq!(keyed(folded), keyed(expected.clone()));
     // The summaries' SQL aggregates are the domain's totals over those facts, for the whole
     // log and for a window that cuts through it.
-    let data = store.report_data(&ws.id, (0, Millis::MAX), threshold, now).await.unwrap();
+    let data = store
+        .report_data(&ws.id, (0, Millis::MAX), reports::ReportParts::ALL, threshold, now)
+        .await
+        .unwrap();
     let totals = |from: Millis, to: Millis| {
         let within: Vec<_> = expected
             .iter()
@@ -701,9 +704,28 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     assert_eq!(data.totals, totals(0, Millis::MAX));
     assert!(data.totals.missed > 0 && data.totals.missed_online > 0 && data.totals.handled > 0);
     let (from, to) = (NOW + reports::DAY, NOW + 2 * reports::DAY);
-    let window = store.report_data(&ws.id, (from, to), threshold, now).await.unwrap();
+    let window = store
+        .report_data(&ws.id, (from, to), reports::ReportParts::ALL, threshold, now)
+        .await
+        .unwrap();
     assert_eq!(window.totals, totals(from, to));
     assert!(window.totals.cycles > 0 && window.totals.cycles < data.totals.cycles);
+    // Each page reads only its parts and shows what it would with all of them.
+    let parts = |parts| store.report_data(&ws.id, (from, to), parts, threshold, now);
+    use reports::ReportParts as Parts;
+    let closing = reports::closing(&parts(Parts::CLOSING).await.unwrap());
+    assert_eq!(closing, reports::closing(&window));
+    assert!(closing.closed > 0 && !closing.by_category.is_empty());
+    let centre = reports::contact_centre(&parts(Parts::CONTACT_CENTRE).await.unwrap());
+    assert_eq!(centre, reports::contact_centre(&window));
+    assert!(centre.first_response.median_ms.is_some() && !centre.agents.is_empty());
+    let activity = reports::activity(&parts(Parts::ACTIVITY).await.unwrap());
+    assert_eq!(activity, reports::activity(&window));
+    let chatbot = reports::chatbot(&parts(Parts::CHATBOT).await.unwrap());
+    assert_eq!(chatbot, reports::chatbot(&window));
+    assert!(!chatbot.start_flows.is_empty() && !chatbot.intents.is_empty());
+    let agents = parts(Parts { agents: true, ..Parts::NONE }).await.unwrap();
+    assert_eq!(reports::contact_centre(&agents).agents, centre.agents, "the agent charts' part");
     let posted = frames.iter().filter(|f| matches!(f.event, Event::MessagePosted { .. })).count();
     assert_eq!(data.messages.total, posted as u64);
     let mut minutes: std::collections::BTreeMap<Millis, (u64, u64)> = Default::default();

@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use porch_domain::reports::{self, iso, CycleFacts, ReportData};
+use porch_domain::reports::{self, iso, CycleFacts, ReportData, ReportParts};
 use porch_protocol::{self as wire, Millis, ReportQuery, Role};
 use porch_store::{AgentRecord, ListedCycle};
 
@@ -57,15 +57,17 @@ async fn threshold(state: &AppState, session: &AgentRecord) -> Result<Millis, Ap
     Ok(state.workspace(&session.workspace_id).await?.settings.reports.missed_after_millis())
 }
 
+/// The `parts` of the report data a page or chart shows.
 async fn data(
     state: &AppState,
     session: &AgentRecord,
     query: &ReportQuery,
+    parts: ReportParts,
 ) -> Result<ReportData, ApiError> {
     prepare(state, session, query).await?;
     let (threshold, now) = (threshold(state, session).await?, state.clock.now());
     let range = (query.from, query.to);
-    Ok(state.store.report_data(&session.workspace_id, range, threshold, now).await?)
+    Ok(state.store.report_data(&session.workspace_id, range, parts, threshold, now).await?)
 }
 
 /// A listed cycle with each figure's value for it.
@@ -189,7 +191,8 @@ async fn closing(
     AgentSession(session): AgentSession,
     Query(query): Query<ReportQuery>,
 ) -> Result<Json<wire::ClosingReport>, ApiError> {
-    Ok(Json(reports::closing(&data(&state, &session, &query).await?)))
+    let parts = ReportParts::CLOSING;
+    Ok(Json(reports::closing(&data(&state, &session, &query, parts).await?)))
 }
 
 async fn contact_centre(
@@ -197,7 +200,8 @@ async fn contact_centre(
     AgentSession(session): AgentSession,
     Query(query): Query<ReportQuery>,
 ) -> Result<Json<wire::ContactCentreReport>, ApiError> {
-    Ok(Json(reports::contact_centre(&data(&state, &session, &query).await?)))
+    let parts = ReportParts::CONTACT_CENTRE;
+    Ok(Json(reports::contact_centre(&data(&state, &session, &query, parts).await?)))
 }
 
 async fn activity(
@@ -205,7 +209,8 @@ async fn activity(
     AgentSession(session): AgentSession,
     Query(query): Query<ReportQuery>,
 ) -> Result<Json<wire::ActivityReport>, ApiError> {
-    Ok(Json(reports::activity(&data(&state, &session, &query).await?)))
+    let parts = ReportParts::ACTIVITY;
+    Ok(Json(reports::activity(&data(&state, &session, &query, parts).await?)))
 }
 
 async fn chatbot(
@@ -213,7 +218,8 @@ async fn chatbot(
     AgentSession(session): AgentSession,
     Query(query): Query<ReportQuery>,
 ) -> Result<Json<wire::ChatbotReport>, ApiError> {
-    Ok(Json(reports::chatbot(&data(&state, &session, &query).await?)))
+    let parts = ReportParts::CHATBOT;
+    Ok(Json(reports::chatbot(&data(&state, &session, &query, parts).await?)))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -222,7 +228,7 @@ struct ChartFormat {
     format: Option<String>,
 }
 
-/// One chart of a report page (`crate::charts::NAMES`) as SVG, or PNG with `format=png`.
+/// One chart of a report page (named in `crate::charts::parts`) as SVG, or PNG with `format=png`.
 async fn chart(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
@@ -235,10 +241,8 @@ async fn chart(
         Some("png") => true,
         Some(_) => return Err(ApiError::bad_request("invalid_query", "format is svg or png")),
     };
-    if !charts::NAMES.contains(&name.as_str()) {
-        return Err(ApiError::NotFound("chart"));
-    }
-    let data = data(&state, &session, &query).await?;
+    let parts = charts::parts(&name).ok_or(ApiError::NotFound("chart"))?;
+    let data = data(&state, &session, &query, parts).await?;
     let chart = charts::activity(&reports::activity(&data), &name)
         .or_else(|| charts::contact_centre(&reports::contact_centre(&data), &name))
         .or_else(|| charts::chatbot(&reports::chatbot(&data), &name))

@@ -599,11 +599,12 @@ impl Store for SqlStore {
         &self,
         workspace: &WorkspaceId,
         range: (Millis, Millis),
+        parts: porch_domain::reports::ReportParts,
         missed_after: Millis,
         now: Millis,
     ) -> Result<porch_domain::reports::ReportData> {
         let agents = self.agents(workspace).await?;
-        reports::data(&self.pool, workspace, range, (missed_after, now), agents).await
+        reports::data(&self.pool, workspace, range, (missed_after, now), parts, agents).await
     }
 
     async fn report_list(

@@ -6,10 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use porch_domain::reports::{self as facts, CycleFacts, ReportData, DAY, MINUTE};
+use porch_domain::reports::{self as facts, CycleFacts, ReportData, ReportParts, DAY, MINUTE};
 use porch_protocol::{
-    Actor, AgentId, AuthorKind, ContactId, ConversationId, Event, EventFrame, Millis, ReportQuery,
-    ReportSort, StartFlow, WorkspaceId,
+    Actor, AgentId, AuthorKind, ClosingSource, ContactId, ConversationId, Durations, Event,
+    EventFrame, Millis, Outcome, ReportQuery, ReportSort, StartFlow, WorkspaceId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row, Transaction};
@@ -373,14 +373,15 @@ fn ranged<'q>(
     sqlx::query(sql).bind(workspace).bind(from).bind(to)
 }
 
-/// Everything but the list for `[from, to)`. Day-based tables (active users, languages) count
-/// the whole UTC days the range touches. The queries are independent and run at once, each on
-/// its own connection of the pool.
+/// The `parts` asked for of everything but the list, for `[from, to)`; the rest is left empty.
+/// Day-based tables (active users, languages) count the whole UTC days the range touches. The
+/// queries are independent and run at once, each on its own connection of the pool.
 pub async fn data(
     pool: &AnyPool,
     workspace: &WorkspaceId,
     (from, to): (Millis, Millis),
     (threshold, now): (Millis, Millis),
+    parts: ReportParts,
     agents: Vec<porch_protocol::Agent>,
 ) -> Result<ReportData> {
     let ws = workspace.as_str();
@@ -421,36 +422,39 @@ pub async fn data(
         unresolved_intents,
         assignments,
         spans,
-    ) = tokio::try_join!(
-        totals(pool, workspace, (from, to), (threshold, now)),
-        messages(pool, ws, (from, to)),
-        pairs(
+    ) =
+        tokio::try_join!(
+        totals(pool, ws, (from, to), (threshold, now), parts),
+        when(parts.messages, messages(pool, ws, (from, to))),
+        when(parts.agents || parts.responses, pairs(
             "SELECT agent_id, started_at AS a, seen_at AS b FROM agent_presence
              WHERE workspace_id = $1 AND seen_at > $2 AND started_at < $3"
                 .to_owned(),
             from,
-        ),
-        scalar(
+        )),
+        when(parts.users, scalar(
             "SELECT COUNT(*) AS n FROM contacts
              WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3",
             from,
-        ),
-        scalar(
-            "SELECT COUNT(DISTINCT contact_id) AS n FROM report_contact_days
-             WHERE workspace_id = $1 AND day >= $2 AND day < $3",
+        )),
+        when(parts.users, scalar(
+            // Grouping, not COUNT(DISTINCT): SQLite's group pass is cheaper, and PostgreSQL can
+            // hash it.
+            "SELECT COUNT(*) AS n FROM (SELECT contact_id FROM report_contact_days
+             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY contact_id) d",
             first_day,
-        ),
-        labelled(
+        )),
+        when(parts.bot, labelled(
             "SELECT language AS label, CAST(SUM(messages) AS BIGINT) AS n FROM report_languages
              WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY language",
             first_day,
-        ),
-        labelled(
+        )),
+        when(parts.bot, labelled(
             "SELECT intent AS label, COUNT(*) AS n FROM report_intents
              WHERE workspace_id = $1 AND at >= $2 AND at < $3 GROUP BY intent",
             from,
-        ),
-        labelled(
+        )),
+        when(parts.unresolved_intents, labelled(
             // From the range's cycles to their intents (report_intents_by_cycle); filtering
             // intents by workspace would make SQLite scan every intent of the workspace.
             "SELECT i.intent AS label, COUNT(*) AS n FROM report_cycles r
@@ -459,17 +463,17 @@ pub async fn data(
                AND r.outcome = 'unresolved'
              GROUP BY i.intent",
             from,
-        ),
+        )),
         // Per agent and day, in SQL: a month holds tens of thousands of rows.
-        pairs(
+        when(parts.agents, pairs(
             format!(
                 "SELECT agent_id, at - (at % {DAY}) AS a, COUNT(*) AS b FROM report_assignments
                  WHERE workspace_id = $1 AND at >= $2 AND at < $3
                  GROUP BY agent_id, at - (at % {DAY})"
             ),
             from,
-        ),
-        pairs(
+        )),
+        when(parts.agents, pairs(
             format!(
                 "SELECT agent_id, first_at - (first_at % {DAY}) AS a,
                         CAST(SUM(last_at - first_at) AS BIGINT) AS b
@@ -478,7 +482,7 @@ pub async fn data(
                  GROUP BY agent_id, first_at - (first_at % {DAY})"
             ),
             from,
-        ),
+        )),
     )?;
     // Whether an agent was online when each missed lead started waiting.
     totals.missed_online = facts::online_count(&waited, &presence);
@@ -501,6 +505,18 @@ pub async fn data(
         presence,
         agents: agents.into_iter().map(|a| (a.id, a.name)).collect(),
     })
+}
+
+/// `query`'s result when `wanted`, else nothing (the default).
+async fn when<T: Default>(
+    wanted: bool,
+    query: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    if wanted {
+        query.await
+    } else {
+        Ok(T::default())
+    }
 }
 
 /// `CycleFacts::missed` in SQL, for the cycle `r`: the lead waited for the team and no human
@@ -566,14 +582,18 @@ async fn messages(
 }
 
 /// The cycles that started in the range, `porch_domain::reports::CycleTotals` computed in SQL
-/// (the conformance suite checks it equals `CycleTotals::of` over the facts): one pass over the
-/// range (the covering index `report_cycles_by_start`) grouped by day, start flow and closing
-/// category, the missed cycles' waiting times, and a sorted pass for each median.
+/// (the conformance suite checks it equals `CycleTotals::of` over the facts), with when each
+/// missed lead started waiting (for whether an agent was online then). Each of `parts` is its
+/// own pass over the covering index `report_cycles_by_start`, all at once: cycles per day,
+/// closed cycles by outcome, source and category, start flows, one row of response figures,
+/// a sorted pass per median, and the missed cycles. Few, small sort keys per pass: SQLite
+/// sorts every row of a GROUP BY with all the values it aggregates.
 async fn totals(
     pool: &AnyPool,
-    workspace: &WorkspaceId,
+    ws: &str,
     (from, to): (Millis, Millis),
     (threshold, now): (Millis, Millis),
+    parts: ReportParts,
 ) -> Result<(facts::CycleTotals, Vec<Millis>)> {
     const BASE: &str = "r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3";
     const CLOSED: &str = "r.closed_at IS NOT NULL";
@@ -583,107 +603,147 @@ async fn totals(
     const ACTIVE_RESOLUTION: &str = "CASE WHEN r.closing_source = 'auto_close'
         THEN COALESCE(r.last_human_at, r.started_at) - r.started_at
         ELSE r.closed_at - r.started_at END";
-    let ws = workspace.as_str();
     let sum = |value: &str| format!("CAST(COALESCE(SUM({value}), 0) AS BIGINT)");
     let count = |condition: &str| sum(&format!("CASE WHEN {condition} THEN 1 ELSE 0 END"));
-    let when =
+    let when_sum =
         |condition: &str, value: &str| sum(&format!("CASE WHEN {condition} THEN {value} END"));
     let missed = missed_sql("$4", "$5");
+    // $4 and $5 (threshold, now) are bound only where used: PostgreSQL wants every one used.
+    let fetch = |sql: String, judged: bool| async move {
+        let query = ranged(&sql, ws, from, to);
+        let query = if judged { query.bind(threshold).bind(now) } else { query };
+        Ok::<_, StoreError>(query.fetch_all(pool).await?)
+    };
     let day = format!("r.started_at - (r.started_at % {DAY})");
-    let category = format!("CASE WHEN {CLOSED} THEN r.category END");
-    let sql = format!(
-        "SELECT {day} AS day, r.start_flow AS flow, {closed} AS closed, {category} AS category,
-             COUNT(*) AS n, {wait_total} AS wait_total, {wait_runs} AS wait_runs,
-             {resolved} AS resolved, {unresolved} AS unresolved, {auto} AS auto_closed,
-             {handled} AS handled, {missed_n} AS missed,
-             {responded} AS responded, {first_response} AS first_response,
-             {resolution} AS resolution, {active} AS active_resolution
-         FROM report_cycles r WHERE {BASE}
-         GROUP BY {day}, r.start_flow, CASE WHEN {CLOSED} THEN 1 ELSE 0 END, {category}",
-        closed = count(CLOSED),
-        wait_total = sum("r.wait_total"),
-        wait_runs = sum("r.wait_runs"),
-        resolved = count(&format!("{CLOSED} AND r.outcome = 'resolved'")),
-        unresolved = count(&format!("{CLOSED} AND r.outcome = 'unresolved'")),
-        auto = count(&format!("{CLOSED} AND r.closing_source = 'auto_close'")),
-        handled = count(&handled_sql("$4")),
-        missed_n = count(&missed),
-        responded = count(RESPONDED),
-        first_response = when(RESPONDED, FIRST_RESPONSE),
-        resolution = when(CLOSED, RESOLUTION),
-        active = when(CLOSED, ACTIVE_RESOLUTION),
+    let days = when(
+        parts.days,
+        fetch(format!("SELECT {day} AS day, COUNT(*) AS n FROM report_cycles r WHERE {BASE} GROUP BY {day}"), false),
     );
-    let groups = ranged(&sql, ws, from, to).bind(threshold).bind(now).fetch_all(pool).await?;
+    let closes = when(
+        parts.closes,
+        fetch(
+            format!(
+                "SELECT r.category AS category, r.outcome AS outcome, r.closing_source AS source,
+                        COUNT(*) AS n
+                 FROM report_cycles r WHERE {BASE} AND {CLOSED}
+                 GROUP BY r.category, r.outcome, r.closing_source"
+            ),
+            false,
+        ),
+    );
+    let flows = when(
+        parts.flows,
+        fetch(
+            format!(
+                "SELECT r.start_flow AS flow, COUNT(*) AS n FROM report_cycles r WHERE {BASE}
+                 GROUP BY r.start_flow"
+            ),
+            false,
+        ),
+    );
+    let responses = when(
+        parts.responses,
+        fetch(
+            format!(
+                "SELECT {handled} AS handled, {missed_n} AS missed, {responded} AS responded,
+                        {first_response} AS first_response, COUNT(r.closed_at) AS closed,
+                        {resolution} AS resolution, {active} AS active_resolution,
+                        {wait_total} AS wait_total, {wait_runs} AS wait_runs
+                 FROM report_cycles r WHERE {BASE}",
+                handled = count(&handled_sql("$4")),
+                missed_n = count(&missed),
+                responded = count(RESPONDED),
+                first_response = when_sum(RESPONDED, FIRST_RESPONSE),
+                resolution = when_sum(CLOSED, RESOLUTION),
+                active = when_sum(CLOSED, ACTIVE_RESOLUTION),
+                wait_total = sum("r.wait_total"),
+                wait_runs = sum("r.wait_runs"),
+            ),
+            true,
+        ),
+    );
+    // The median is the lower middle, as `porch_domain::reports::median`; its rank is counted
+    // in the same statement, so the medians need not wait for the counts.
+    let median = |value: &'static str, condition: &'static str| {
+        when(parts.responses, async move {
+            let sql = format!(
+                "SELECT {value} AS v FROM report_cycles r WHERE {BASE} AND {condition}
+                 ORDER BY v LIMIT 1 OFFSET
+                    (SELECT (COUNT(*) - 1) / 2 FROM report_cycles r WHERE {BASE} AND {condition})"
+            );
+            let row = ranged(&sql, ws, from, to).fetch_optional(pool).await?;
+            Ok::<_, StoreError>(row.map(|row| row.try_get::<Millis, _>("v")).transpose()?)
+        })
+    };
+    let waited = when(
+        parts.responses,
+        fetch(
+            format!(
+                "SELECT r.response_due_from AS at FROM report_cycles r WHERE {BASE} AND {missed}"
+            ),
+            true,
+        ),
+    );
+    let (days, closes, flows, responses, first_median, resolution_median, active_median, waited) =
+        tokio::try_join!(
+            days,
+            closes,
+            flows,
+            responses,
+            median(FIRST_RESPONSE, RESPONDED),
+            median(RESOLUTION, CLOSED),
+            median(ACTIVE_RESOLUTION, CLOSED),
+            waited,
+        )?;
+
     let mut t = facts::CycleTotals::default();
-    let (mut per_day, mut flows, mut categories) =
-        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    let (mut first_response, mut resolution, mut active) = (0, 0, 0);
-    for row in &groups {
+    for row in &days {
         let n = number(row, "n")?;
-        let closed = number(row, "closed")?;
         t.cycles += n;
-        t.closed += closed;
-        *per_day.entry(row.try_get::<Millis, _>("day")?).or_insert(0) += n;
-        *flows.entry(row.try_get::<String, _>("flow")?).or_insert(0) += n;
-        if closed > 0 {
-            *categories.entry(row.try_get::<Option<String>, _>("category")?).or_insert(0) += n;
-        }
-        t.resolved += number(row, "resolved")?;
-        t.unresolved += number(row, "unresolved")?;
-        t.auto_closed += number(row, "auto_closed")?;
-        t.handled += number(row, "handled")?;
-        t.missed += number(row, "missed")?;
-        t.first_response.count += number(row, "responded")?;
-        first_response += row.try_get::<Millis, _>("first_response")?;
-        resolution += row.try_get::<Millis, _>("resolution")?;
-        active += row.try_get::<Millis, _>("active_resolution")?;
-        t.wait_total += row.try_get::<Millis, _>("wait_total")?;
-        t.wait_runs += number(row, "wait_runs")?;
+        t.per_day.push((row.try_get("day")?, n));
     }
-    t.per_day = per_day.into_iter().collect();
-    t.start_flows =
-        flows.into_iter().map(|(f, n)| Ok((start_flow(&f)?, n))).collect::<Result<_>>()?;
-    t.categories = categories.into_iter().collect();
-    // The median is the lower middle, as `porch_domain::reports::median`; the mean rounds down.
-    let durations = |value: &'static str, condition: &'static str, count: u64, total: Millis| async move {
-        let Some(n) = (count > 0).then(|| i64::try_from(count).unwrap_or(i64::MAX)) else {
-            return Ok::<_, StoreError>(porch_protocol::Durations::default());
-        };
-        let sql = format!(
-            "SELECT {value} AS v FROM report_cycles r WHERE {BASE} AND {condition}
-             ORDER BY v LIMIT 1 OFFSET $4"
-        );
-        let median: Millis =
-            ranged(&sql, ws, from, to).bind((n - 1) / 2).fetch_one(pool).await?.try_get("v")?;
-        Ok(porch_protocol::Durations { count, median_ms: Some(median), mean_ms: Some(total / n) })
-    };
-    // The missed leads' waiting times: whether an agent was online then is checked against
-    // the merged presence in memory.
-    let waited = async {
-        if t.missed == 0 {
-            return Ok(Vec::new());
+    t.per_day.sort_unstable();
+    let mut categories = BTreeMap::new();
+    for row in &closes {
+        let n = number(row, "n")?;
+        t.closed += n;
+        match row.try_get::<Option<String>, _>("outcome")?.map(parse_enum).transpose()? {
+            Some(Outcome::Resolved) => t.resolved += n,
+            Some(Outcome::Unresolved) => t.unresolved += n,
+            None => {}
         }
-        let sql = format!(
-            "SELECT r.response_due_from AS at FROM report_cycles r WHERE {BASE} AND {missed}"
-        );
-        ranged(&sql, ws, from, to)
-            .bind(threshold)
-            .bind(now)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| Ok(row.try_get::<Millis, _>("at")?))
-            .collect::<Result<Vec<_>>>()
-    };
-    let (first_response, resolution, active_resolution, waited) = tokio::try_join!(
-        durations(FIRST_RESPONSE, RESPONDED, t.first_response.count, first_response),
-        durations(RESOLUTION, CLOSED, t.closed, resolution),
-        durations(ACTIVE_RESOLUTION, CLOSED, t.closed, active),
-        waited,
-    )?;
-    t.first_response = first_response;
-    t.resolution = resolution;
-    t.active_resolution = active_resolution;
+        let source = row.try_get::<Option<String>, _>("source")?.map(parse_enum).transpose()?;
+        if source == Some(ClosingSource::AutoClose) {
+            t.auto_closed += n;
+        }
+        *categories.entry(row.try_get::<Option<String>, _>("category")?).or_insert(0) += n;
+    }
+    t.categories = categories.into_iter().collect();
+    // By the flow's name, as the domain tallies them.
+    let mut by_name = BTreeMap::new();
+    for row in &flows {
+        by_name.insert(row.try_get::<String, _>("flow")?, number(row, "n")?);
+    }
+    t.start_flows =
+        by_name.into_iter().map(|(f, n)| Ok((start_flow(&f)?, n))).collect::<Result<_>>()?;
+    if let Some(row) = responses.first() {
+        t.handled = number(row, "handled")?;
+        t.missed = number(row, "missed")?;
+        t.wait_total = row.try_get("wait_total")?;
+        t.wait_runs = number(row, "wait_runs")?;
+        // The mean rounds down, as the domain's.
+        let durations = |count: &str, total: &str, median_ms| -> Result<Durations> {
+            let count = number(row, count)?;
+            let total: Millis = row.try_get(total)?;
+            let mean_ms = (count > 0).then(|| total / i64::try_from(count).unwrap_or(i64::MAX));
+            Ok(Durations { count, median_ms, mean_ms })
+        };
+        t.first_response = durations("responded", "first_response", first_median)?;
+        t.resolution = durations("closed", "resolution", resolution_median)?;
+        t.active_resolution = durations("closed", "active_resolution", active_median)?;
+    }
+    let waited =
+        waited.iter().map(|row| Ok(row.try_get::<Millis, _>("at")?)).collect::<Result<_>>()?;
     Ok((t, waited))
 }
 
