@@ -110,6 +110,10 @@ impl SqlStore {
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
+                    } else {
+                        // Report queries group tens of thousands of rows: with the default 4 MB
+                        // PostgreSQL sorts them on disk instead of hashing them in memory.
+                        sqlx::query("SET work_mem = '16MB'").execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
