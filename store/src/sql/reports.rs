@@ -411,6 +411,88 @@ pub async fn data(
             })
             .collect::<Result<Vec<_>>>()
     };
+    // Each query runs only for the parts asked for.
+    let presence = when(
+        parts.agents || parts.responses,
+        pairs(
+            "SELECT agent_id, started_at AS a, seen_at AS b FROM agent_presence
+             WHERE workspace_id = $1 AND seen_at > $2 AND started_at < $3"
+                .to_owned(),
+            from,
+        ),
+    );
+    let new_users = when(
+        parts.users,
+        scalar(
+            "SELECT COUNT(*) AS n FROM contacts
+             WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3",
+            from,
+        ),
+    );
+    let active_users = when(
+        parts.users,
+        scalar(
+            // Grouping, not COUNT(DISTINCT): SQLite's group pass is cheaper, and PostgreSQL can
+            // hash it.
+            "SELECT COUNT(*) AS n FROM (SELECT contact_id FROM report_contact_days
+             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY contact_id) d",
+            first_day,
+        ),
+    );
+    let languages = when(
+        parts.bot,
+        labelled(
+            "SELECT language AS label, CAST(SUM(messages) AS BIGINT) AS n FROM report_languages
+             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY language",
+            first_day,
+        ),
+    );
+    let intents = when(
+        parts.bot,
+        labelled(
+            "SELECT intent AS label, COUNT(*) AS n FROM report_intents
+             WHERE workspace_id = $1 AND at >= $2 AND at < $3 GROUP BY intent",
+            from,
+        ),
+    );
+    let unresolved_intents = when(
+        parts.unresolved_intents,
+        labelled(
+            // From the range's cycles to their intents (report_intents_by_cycle); filtering
+            // intents by workspace would make SQLite scan every intent of the workspace.
+            "SELECT i.intent AS label, COUNT(*) AS n FROM report_cycles r
+             JOIN report_intents i ON i.conversation_id = r.conversation_id AND i.cycle = r.cycle
+             WHERE r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3
+               AND r.outcome = 'unresolved'
+             GROUP BY i.intent",
+            from,
+        ),
+    );
+    // Per agent and day, in SQL: a month holds tens of thousands of rows.
+    let assignments = when(
+        parts.agents,
+        pairs(
+            format!(
+                "SELECT agent_id, at - (at % {DAY}) AS a, COUNT(*) AS b FROM report_assignments
+                 WHERE workspace_id = $1 AND at >= $2 AND at < $3
+                 GROUP BY agent_id, at - (at % {DAY})"
+            ),
+            from,
+        ),
+    );
+    let spans = when(
+        parts.agents,
+        pairs(
+            format!(
+                "SELECT agent_id, first_at - (first_at % {DAY}) AS a,
+                        CAST(SUM(last_at - first_at) AS BIGINT) AS b
+                 FROM report_agent_spans
+                 WHERE workspace_id = $1 AND first_at >= $2 AND first_at < $3
+                 GROUP BY agent_id, first_at - (first_at % {DAY})"
+            ),
+            from,
+        ),
+    );
     let (
         (mut totals, waited),
         messages,
@@ -422,67 +504,17 @@ pub async fn data(
         unresolved_intents,
         assignments,
         spans,
-    ) =
-        tokio::try_join!(
+    ) = tokio::try_join!(
         totals(pool, ws, (from, to), (threshold, now), parts),
         when(parts.messages, messages(pool, ws, (from, to))),
-        when(parts.agents || parts.responses, pairs(
-            "SELECT agent_id, started_at AS a, seen_at AS b FROM agent_presence
-             WHERE workspace_id = $1 AND seen_at > $2 AND started_at < $3"
-                .to_owned(),
-            from,
-        )),
-        when(parts.users, scalar(
-            "SELECT COUNT(*) AS n FROM contacts
-             WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3",
-            from,
-        )),
-        when(parts.users, scalar(
-            // Grouping, not COUNT(DISTINCT): SQLite's group pass is cheaper, and PostgreSQL can
-            // hash it.
-            "SELECT COUNT(*) AS n FROM (SELECT contact_id FROM report_contact_days
-             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY contact_id) d",
-            first_day,
-        )),
-        when(parts.bot, labelled(
-            "SELECT language AS label, CAST(SUM(messages) AS BIGINT) AS n FROM report_languages
-             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY language",
-            first_day,
-        )),
-        when(parts.bot, labelled(
-            "SELECT intent AS label, COUNT(*) AS n FROM report_intents
-             WHERE workspace_id = $1 AND at >= $2 AND at < $3 GROUP BY intent",
-            from,
-        )),
-        when(parts.unresolved_intents, labelled(
-            // From the range's cycles to their intents (report_intents_by_cycle); filtering
-            // intents by workspace would make SQLite scan every intent of the workspace.
-            "SELECT i.intent AS label, COUNT(*) AS n FROM report_cycles r
-             JOIN report_intents i ON i.conversation_id = r.conversation_id AND i.cycle = r.cycle
-             WHERE r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3
-               AND r.outcome = 'unresolved'
-             GROUP BY i.intent",
-            from,
-        )),
-        // Per agent and day, in SQL: a month holds tens of thousands of rows.
-        when(parts.agents, pairs(
-            format!(
-                "SELECT agent_id, at - (at % {DAY}) AS a, COUNT(*) AS b FROM report_assignments
-                 WHERE workspace_id = $1 AND at >= $2 AND at < $3
-                 GROUP BY agent_id, at - (at % {DAY})"
-            ),
-            from,
-        )),
-        when(parts.agents, pairs(
-            format!(
-                "SELECT agent_id, first_at - (first_at % {DAY}) AS a,
-                        CAST(SUM(last_at - first_at) AS BIGINT) AS b
-                 FROM report_agent_spans
-                 WHERE workspace_id = $1 AND first_at >= $2 AND first_at < $3
-                 GROUP BY agent_id, first_at - (first_at % {DAY})"
-            ),
-            from,
-        )),
+        presence,
+        new_users,
+        active_users,
+        languages,
+        intents,
+        unresolved_intents,
+        assignments,
+        spans,
     )?;
     // Whether an agent was online when each missed lead started waiting.
     totals.missed_online = facts::online_count(&waited, &presence);
@@ -617,7 +649,13 @@ async fn totals(
     let day = format!("r.started_at - (r.started_at % {DAY})");
     let days = when(
         parts.days,
-        fetch(format!("SELECT {day} AS day, COUNT(*) AS n FROM report_cycles r WHERE {BASE} GROUP BY {day}"), false),
+        fetch(
+            format!(
+                "SELECT {day} AS day, COUNT(*) AS n FROM report_cycles r WHERE {BASE}
+                 GROUP BY {day}"
+            ),
+            false,
+        ),
     );
     let closes = when(
         parts.closes,
