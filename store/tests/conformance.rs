@@ -764,24 +764,19 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
         data.spans.iter().map(|(a, day, ms)| ((a.0.clone(), *day), *ms)).collect();
     got.sort();
     assert_eq!(got, per_day.into_iter().collect::<Vec<_>>());
-    let picks =
-        frames.iter().filter(|f| matches!(f.event, Event::QuickAnswerChosen { .. })).count();
-    let handoffs = frames
-        .iter()
-        .filter(|f| {
-            matches!((&f.event, &f.actor), (Event::HandedToHuman { .. }, Actor::Contact(_)))
-        })
-        .count();
-    assert_eq!(data.intents.iter().map(|i| i.1).sum::<u64>(), (picks + handoffs) as u64);
+    // An intent: a quick answer picked, or the lead asking for a person.
+    let intent = |f: &EventFrame| match (&f.event, &f.actor) {
+        (Event::QuickAnswerChosen { question, .. }, _) => Some(question.clone()),
+        (Event::HandedToHuman { .. }, Actor::Contact(_)) => Some(reports::TALK_TO_A_PERSON.into()),
+        _ => None,
+    };
+    let intents = frames.iter().filter_map(intent).count();
+    assert_eq!(data.intents.iter().map(|i| i.1).sum::<u64>(), intents as u64);
     // Intents of cycles closed as unresolved: each intent belongs to the cycle that was
     // current when it was picked.
     let mut unresolved: std::collections::BTreeMap<String, u64> = Default::default();
     for f in &frames {
-        let intent = match (&f.event, &f.actor) {
-            (Event::QuickAnswerChosen { question, .. }, _) => question.clone(),
-            (Event::HandedToHuman { .. }, Actor::Contact(_)) => reports::TALK_TO_A_PERSON.into(),
-            _ => continue,
-        };
+        let Some(intent) = intent(f) else { continue };
         let id = f.event.conversation_id();
         let cycle = expected
             .iter()
