@@ -441,6 +441,53 @@ pub struct CycleTotals {
     pub wait_runs: u64,
 }
 
+/// The additive figures of the cycles that started on one day: what the store's daily
+/// roll-up keeps per day, so a range of whole days is summed from one row a day. The medians
+/// and the missed verdicts are not additive (they depend on the whole range, the threshold and
+/// the time), so they are read from the cycles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DaySums {
+    pub cycles: i64,
+    /// Cycles with a first response time, and the sum of those times.
+    pub responded: i64,
+    pub first_response: Millis,
+    /// Closed cycles, and the sums of their resolution and active resolution times.
+    pub closed: i64,
+    pub resolution: Millis,
+    pub active_resolution: Millis,
+    pub wait_total: Millis,
+    pub wait_runs: i64,
+}
+
+impl DaySums {
+    /// What one cycle adds to the day it started.
+    pub fn of(c: &CycleFacts) -> DaySums {
+        DaySums {
+            cycles: 1,
+            responded: i64::from(c.first_response_time().is_some()),
+            first_response: c.first_response_time().unwrap_or(0),
+            closed: i64::from(c.closed_at.is_some()),
+            resolution: c.resolution_time().unwrap_or(0),
+            active_resolution: c.active_resolution_time().unwrap_or(0),
+            wait_total: c.wait_total,
+            wait_runs: i64::from(c.wait_runs),
+        }
+    }
+
+    /// Field by field, `sign` (1 or -1) times `other` added: a cycle's contribution replaced
+    /// by its next version is its old one added with -1.
+    pub fn add(&mut self, other: &DaySums, sign: i64) {
+        self.cycles += sign * other.cycles;
+        self.responded += sign * other.responded;
+        self.first_response += sign * other.first_response;
+        self.closed += sign * other.closed;
+        self.resolution += sign * other.resolution;
+        self.active_resolution += sign * other.active_resolution;
+        self.wait_total += sign * other.wait_total;
+        self.wait_runs += sign * other.wait_runs;
+    }
+}
+
 /// How many of `times` fall while at least one agent was connected (`presence`: agent, from,
 /// to): the intervals are merged once, then each time is a binary search.
 pub fn online_count(times: &[Millis], presence: &[(AgentId, Millis, Millis)]) -> u64 {

@@ -133,6 +133,37 @@ pub async fn double_report_rows(
          SELECT id || $3, workspace_id, token_hash || $3, blocked, created_at + $2
          FROM contacts WHERE workspace_id = $1",
     ];
+    // The roll-ups, shifted by whole days: copies that land on a day add to it.
+    let rollups = [
+        "INSERT INTO report_days (workspace_id, day, cycles, responded, first_response, closed,
+             resolution, active_resolution, wait_total, wait_runs, messages, incoming, busiest)
+         SELECT workspace_id, day + $2, cycles, responded, first_response, closed, resolution,
+             active_resolution, wait_total, wait_runs, messages, incoming, busiest
+         FROM report_days WHERE workspace_id = $1
+         ON CONFLICT (workspace_id, day) DO UPDATE
+         SET cycles = report_days.cycles + excluded.cycles,
+             responded = report_days.responded + excluded.responded,
+             first_response = report_days.first_response + excluded.first_response,
+             closed = report_days.closed + excluded.closed,
+             resolution = report_days.resolution + excluded.resolution,
+             active_resolution = report_days.active_resolution + excluded.active_resolution,
+             wait_total = report_days.wait_total + excluded.wait_total,
+             wait_runs = report_days.wait_runs + excluded.wait_runs,
+             messages = report_days.messages + excluded.messages,
+             incoming = report_days.incoming + excluded.incoming",
+        "INSERT INTO report_agent_days (workspace_id, day, agent_id, assignments, conversation_ms)
+         SELECT workspace_id, day + $2, agent_id, assignments, conversation_ms
+         FROM report_agent_days WHERE workspace_id = $1
+         ON CONFLICT (workspace_id, day, agent_id) DO UPDATE
+         SET assignments = report_agent_days.assignments + excluded.assignments,
+             conversation_ms = report_agent_days.conversation_ms + excluded.conversation_ms",
+    ];
+    // Minutes that landed on each other were added: each day's busiest is read again.
+    let busiest = "UPDATE report_days SET busiest = (
+             SELECT COALESCE(MAX(m.messages), 0) FROM report_minutes m
+             WHERE m.workspace_id = report_days.workspace_id AND m.minute >= report_days.day
+               AND m.minute < report_days.day + 86400000)
+         WHERE workspace_id = $1";
     let mut tx = pool.begin().await?;
     for sql in statements {
         sqlx::query(sql)
@@ -142,6 +173,10 @@ pub async fn double_report_rows(
             .execute(&mut *tx)
             .await?;
     }
+    for sql in rollups {
+        sqlx::query(sql).bind(workspace.as_str()).bind(shift).execute(&mut *tx).await?;
+    }
+    sqlx::query(busiest).bind(workspace.as_str()).execute(&mut *tx).await?;
     tx.commit().await?;
     pool.close().await;
     Ok(())

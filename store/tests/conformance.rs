@@ -647,7 +647,7 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     // Later events on conversations folded earlier continue from the stored cycle.
     let frames = store.events_after(&ws.id, 0, None, u32::MAX).await.unwrap();
     let later = NOW + 10 * reports::DAY;
-    let mut touched = 0;
+    let (mut touched, mut answered) = (0, 0);
     for c in reports::cycles(&frames).iter().rev().take(30) {
         let lead = c.contact_id.clone();
         let message = lead_message(&lead, "One more thing about my order, please.", None);
@@ -659,8 +659,24 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
         {
             touched += 1;
         }
+        // Its agent answers: a conversation span folded earlier grows (and moves its day's
+        // conversation time in the roll-up).
+        let Some(agent) = c.assignee.clone() else { continue };
+        let reply = NewMessage {
+            author_kind: AuthorKind::Agent,
+            author_id: Some(agent.0.clone()),
+            ..lead_message(&c.contact_id, "Sorted, thanks for waiting.", None)
+        };
+        let at = later + reports::MINUTE;
+        let decide: Decide = Box::new(move |state: Option<&ConversationState>| {
+            post_message(state.expect("target"), reply, &LeadOptions::default(), at)
+        });
+        let by = Actor::Agent(agent);
+        if store.record(&ws.id, Some(&c.conversation_id), by, at, decide).await.is_ok() {
+            answered += 1;
+        }
     }
-    assert!(touched > 0);
+    assert!(touched > 0 && answered > 0, "{touched} {answered}");
     let more = store.last_seq(&ws.id).await.unwrap() - seq;
     assert_eq!(store.catch_up_reports(&ws.id).await.unwrap(), more);
 
@@ -688,7 +704,8 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     let folded: Vec<_> = listed.into_iter().map(|l| l.facts).collect();
     assert_eq!(keyed(folded), keyed(expected.clone()));
     // The summaries' SQL aggregates are the domain's totals over those facts, for the whole
-    // log and for a window that cuts through it.
+    // log (whole days, read from the daily roll-ups) and for a window that cuts through days
+    // (NOW is 22:13 UTC: a part of a day, a whole day, a part of a day).
     let data = store
         .report_data(&ws.id, (0, Millis::MAX), reports::ReportParts::ALL, threshold, now)
         .await
@@ -703,7 +720,7 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     };
     assert_eq!(data.totals, totals(0, Millis::MAX));
     assert!(data.totals.missed > 0 && data.totals.missed_online > 0 && data.totals.handled > 0);
-    let (from, to) = (NOW + reports::DAY, NOW + 2 * reports::DAY);
+    let (from, to) = (NOW + reports::DAY, NOW + 3 * reports::DAY);
     let window = store
         .report_data(&ws.id, (from, to), reports::ReportParts::ALL, threshold, now)
         .await
@@ -741,8 +758,12 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     let within: Vec<_> = minutes.iter().filter(|m| m.0 >= from && m.0 < to).copied().collect();
     assert_eq!(window.messages, reports::MessageTotals::of(&within));
     assert!(window.messages.peak.is_some());
-    let assigned = frames.iter().filter(|f| matches!(f.event, Event::Assigned { .. })).count();
-    assert_eq!(data.assignments.iter().map(|a| a.2).sum::<u64>(), assigned as u64);
+    let assigned = |from: Millis, to: Millis| {
+        let within = |f: &&EventFrame| f.at >= from && f.at < to;
+        frames.iter().filter(within).filter(|f| matches!(f.event, Event::Assigned { .. })).count()
+    };
+    assert_eq!(data.assignments.iter().map(|a| a.2).sum::<u64>(), assigned(0, Millis::MAX) as u64);
+    assert_eq!(window.assignments.iter().map(|a| a.2).sum::<u64>(), assigned(from, to) as u64);
     // Conversation time per agent and day: each agent's first to last message in each
     // conversation, by the day of the first.
     let mut spans: std::collections::BTreeMap<(String, String), (Millis, Millis)> =
@@ -756,14 +777,25 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
             }
         }
     }
-    let mut per_day: std::collections::BTreeMap<(String, Millis), Millis> = Default::default();
-    for ((agent, _), (first, last)) in spans {
-        *per_day.entry((agent, reports::day_of(first))).or_default() += last - first;
-    }
-    let mut got: Vec<_> =
-        data.spans.iter().map(|(a, day, ms)| ((a.0.clone(), *day), *ms)).collect();
-    got.sort();
-    assert_eq!(got, per_day.into_iter().collect::<Vec<_>>());
+    // (Days whose spans sum to nothing, single messages, are left out.)
+    let per_day = |from: Millis, to: Millis| {
+        let mut per_day: std::collections::BTreeMap<(String, Millis), Millis> = Default::default();
+        for ((agent, _), (first, last)) in &spans {
+            if *first >= from && *first < to && last > first {
+                *per_day.entry((agent.clone(), reports::day_of(*first))).or_default() +=
+                    last - first;
+            }
+        }
+        per_day.into_iter().collect::<Vec<_>>()
+    };
+    let got = |data: &reports::ReportData| {
+        let mut got: Vec<_> =
+            data.spans.iter().map(|(a, day, ms)| ((a.0.clone(), *day), *ms)).collect();
+        got.sort();
+        got
+    };
+    assert_eq!(got(&data), per_day(0, Millis::MAX));
+    assert_eq!(got(&window), per_day(from, to));
     // An intent: a quick answer picked, or the lead asking for a person.
     let intent = |f: &EventFrame| match (&f.event, &f.actor) {
         (Event::QuickAnswerChosen { question, .. }, _) => Some(question.clone()),

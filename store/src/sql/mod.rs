@@ -39,7 +39,8 @@ macro_rules! migration_files {
             1 "init" "0001_init", 2 "lifecycle" "0002_lifecycle", 3 "auto_close" "0003_auto_close",
             4 "identity" "0004_identity", 5 "session_expiry" "0005_session_expiry",
             6 "identity_backfill" "0006_identity_backfill", 7 "reports" "0007_reports",
-            8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes")
+            8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes",
+            10 "report_days" "0010_report_days")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]

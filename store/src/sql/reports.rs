@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use porch_domain::reports::{self as facts, CycleFacts, ReportData, ReportParts, DAY, MINUTE};
+use porch_domain::reports::{
+    self as facts, CycleFacts, DaySums, ReportData, ReportParts, DAY, MINUTE,
+};
 use porch_protocol::{
     Actor, AgentId, AuthorKind, ClosingSource, ContactId, ConversationId, Durations, Event,
     EventFrame, Millis, Outcome, ReportQuery, ReportSort, StartFlow, WorkspaceId,
@@ -116,14 +118,47 @@ struct Batch {
     intents: Vec<(ConversationId, u32, String, Millis)>,
     assignments: Vec<(ConversationId, AgentId, Millis)>,
     spans: HashMap<(ConversationId, AgentId), (Millis, Millis)>,
+    /// The day and sums of each cycle as stored before the batch, for the daily roll-up: a
+    /// written cycle replaces its stored contribution.
+    stored: HashMap<(ConversationId, u32), (Millis, DaySums)>,
 }
+
+/// What a batch adds to one day's roll-up row (`report_days`).
+#[derive(Default)]
+struct DayDelta {
+    sums: DaySums,
+    messages: i64,
+    incoming: i64,
+    busiest: i64,
+}
+
+/// `report_days`' additive columns, in [`DaySums`]' order, then the day's messages.
+const DAY_COLUMNS: [&str; 10] = [
+    "cycles",
+    "responded",
+    "first_response",
+    "closed",
+    "resolution",
+    "active_resolution",
+    "wait_total",
+    "wait_runs",
+    "messages",
+    "incoming",
+];
 
 impl Batch {
     async fn fold(&mut self, tx: &mut Transaction<'_, Any>, frame: &EventFrame) -> Result<()> {
         let Some(id) = frame.event.conversation_id() else { return Ok(()) };
         let before = match self.cycles.remove(id) {
             Some(current) => Some(current),
-            None => current_cycle(tx, id).await?,
+            None => {
+                let stored = current_cycle(tx, id).await?;
+                if let Some(c) = &stored {
+                    let key = (id.clone(), c.cycle);
+                    self.stored.insert(key, (facts::day_of(c.started_at), DaySums::of(c)));
+                }
+                stored
+            }
         };
         let Some(after) = facts::fold(before.clone(), frame) else { return Ok(()) };
         if let Some(before) = before.filter(|b| b.cycle != after.cycle) {
@@ -166,8 +201,10 @@ impl Batch {
         Ok(())
     }
 
-    async fn write(self, tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<()> {
+    async fn write(mut self, tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<()> {
         let ws = workspace.as_str();
+        let mut days: BTreeMap<Millis, DayDelta> = BTreeMap::new();
+        let mut agent_days: BTreeMap<(Millis, AgentId), (i64, Millis)> = BTreeMap::new();
         let upsert = format!(
             "INSERT INTO report_cycles ({columns}) VALUES ({params})
              ON CONFLICT (conversation_id, cycle) DO UPDATE SET {updates}",
@@ -181,6 +218,10 @@ impl Batch {
                 .join(", "),
         );
         for c in self.finished.iter().chain(self.cycles.values()) {
+            days.entry(facts::day_of(c.started_at)).or_default().sums.add(&DaySums::of(c), 1);
+            if let Some((day, sums)) = self.stored.remove(&(c.conversation_id.clone(), c.cycle)) {
+                days.entry(day).or_default().sums.add(&sums, -1);
+            }
             let count = |n: u32| i64::from(n);
             sqlx::query(&upsert)
                 .bind(ws)
@@ -213,19 +254,25 @@ impl Batch {
                 .await?;
         }
         for (minute, (messages, lead)) in self.minutes {
-            sqlx::query(
+            let now_in_minute: i64 = sqlx::query_scalar(
                 "INSERT INTO report_minutes (workspace_id, minute, messages, lead_messages)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (workspace_id, minute) DO UPDATE
                  SET messages = report_minutes.messages + excluded.messages,
-                     lead_messages = report_minutes.lead_messages + excluded.lead_messages",
+                     lead_messages = report_minutes.lead_messages + excluded.lead_messages
+                 RETURNING messages",
             )
             .bind(ws)
             .bind(minute)
             .bind(messages)
             .bind(lead)
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await?;
+            // A minute's count only grows, so the day's busiest is the highest seen.
+            let day = days.entry(facts::day_of(minute)).or_default();
+            day.messages += messages;
+            day.incoming += lead;
+            day.busiest = day.busiest.max(now_in_minute);
         }
         for (day, contact) in self.contact_days {
             sqlx::query(
@@ -266,6 +313,7 @@ impl Batch {
             .await?;
         }
         for (conversation, agent, at) in self.assignments {
+            agent_days.entry((facts::day_of(at), agent.clone())).or_default().0 += 1;
             sqlx::query(
                 "INSERT INTO report_assignments (workspace_id, conversation_id, agent_id, at)
                  VALUES ($1, $2, $3, $4)",
@@ -277,15 +325,27 @@ impl Batch {
             .execute(&mut **tx)
             .await?;
         }
-        for ((conversation, agent), (first, last)) in self.spans {
+        for ((conversation, agent), (mut first, mut last)) in self.spans {
+            // The span widened by the batch replaces the stored one in its day's sum.
+            let stored: Option<(Millis, Millis)> = sqlx::query_as(
+                "SELECT first_at, last_at FROM report_agent_spans
+                 WHERE conversation_id = $1 AND agent_id = $2",
+            )
+            .bind(conversation.as_str())
+            .bind(agent.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+            if let Some((was_first, was_last)) = stored {
+                agent_days.entry((facts::day_of(was_first), agent.clone())).or_default().1 -=
+                    was_last - was_first;
+                (first, last) = (first.min(was_first), last.max(was_last));
+            }
+            agent_days.entry((facts::day_of(first), agent.clone())).or_default().1 += last - first;
             sqlx::query(
                 "INSERT INTO report_agent_spans (workspace_id, conversation_id, agent_id, first_at, last_at)
                  VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (conversation_id, agent_id) DO UPDATE
-                 SET first_at = CASE WHEN excluded.first_at < report_agent_spans.first_at
-                                THEN excluded.first_at ELSE report_agent_spans.first_at END,
-                     last_at = CASE WHEN excluded.last_at > report_agent_spans.last_at
-                               THEN excluded.last_at ELSE report_agent_spans.last_at END",
+                 SET first_at = excluded.first_at, last_at = excluded.last_at",
             )
             .bind(ws)
             .bind(conversation.as_str())
@@ -295,8 +355,69 @@ impl Batch {
             .execute(&mut **tx)
             .await?;
         }
+        write_days(tx, ws, days).await?;
+        for ((day, agent), (assignments, conversation_ms)) in agent_days {
+            sqlx::query(
+                "INSERT INTO report_agent_days
+                     (workspace_id, day, agent_id, assignments, conversation_ms)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (workspace_id, day, agent_id) DO UPDATE
+                 SET assignments = report_agent_days.assignments + excluded.assignments,
+                     conversation_ms = report_agent_days.conversation_ms + excluded.conversation_ms",
+            )
+            .bind(ws)
+            .bind(day)
+            .bind(agent.as_str())
+            .bind(assignments)
+            .bind(conversation_ms)
+            .execute(&mut **tx)
+            .await?;
+        }
         Ok(())
     }
+}
+
+/// Adds each day's delta to its `report_days` row.
+async fn write_days(
+    tx: &mut Transaction<'_, Any>,
+    ws: &str,
+    days: BTreeMap<Millis, DayDelta>,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO report_days (workspace_id, day, {columns}, busiest)
+         VALUES ({params})
+         ON CONFLICT (workspace_id, day) DO UPDATE SET {sums},
+             busiest = CASE WHEN excluded.busiest > report_days.busiest
+                       THEN excluded.busiest ELSE report_days.busiest END",
+        columns = DAY_COLUMNS.join(", "),
+        params =
+            (1..=DAY_COLUMNS.len() + 3).map(|i| format!("${i}")).collect::<Vec<_>>().join(", "),
+        sums = DAY_COLUMNS
+            .iter()
+            .map(|c| format!("{c} = report_days.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    for (day, d) in days {
+        let s = d.sums;
+        sqlx::query(&sql)
+            .bind(ws)
+            .bind(day)
+            .bind(s.cycles)
+            .bind(s.responded)
+            .bind(s.first_response)
+            .bind(s.closed)
+            .bind(s.resolution)
+            .bind(s.active_resolution)
+            .bind(s.wait_total)
+            .bind(s.wait_runs)
+            .bind(d.messages)
+            .bind(d.incoming)
+            .bind(d.busiest)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn current_cycle(
@@ -468,31 +589,7 @@ pub async fn data(
             from,
         ),
     );
-    // Per agent and day, in SQL: a month holds tens of thousands of rows.
-    let assignments = when(
-        parts.agents,
-        pairs(
-            format!(
-                "SELECT agent_id, at - (at % {DAY}) AS a, COUNT(*) AS b FROM report_assignments
-                 WHERE workspace_id = $1 AND at >= $2 AND at < $3
-                 GROUP BY agent_id, at - (at % {DAY})"
-            ),
-            from,
-        ),
-    );
-    let spans = when(
-        parts.agents,
-        pairs(
-            format!(
-                "SELECT agent_id, first_at - (first_at % {DAY}) AS a,
-                        CAST(SUM(last_at - first_at) AS BIGINT) AS b
-                 FROM report_agent_spans
-                 WHERE workspace_id = $1 AND first_at >= $2 AND first_at < $3
-                 GROUP BY agent_id, first_at - (first_at % {DAY})"
-            ),
-            from,
-        ),
-    );
+    let agent_days = when(parts.agents, agent_days(pool, ws, (from, to)));
     let (
         (mut totals, waited),
         messages,
@@ -502,8 +599,7 @@ pub async fn data(
         languages,
         intents,
         unresolved_intents,
-        assignments,
-        spans,
+        (assignments, spans),
     ) = tokio::try_join!(
         totals(pool, ws, (from, to), (threshold, now), parts),
         when(parts.messages, messages(pool, ws, (from, to))),
@@ -513,8 +609,7 @@ pub async fn data(
         languages,
         intents,
         unresolved_intents,
-        assignments,
-        spans,
+        agent_days,
     )?;
     // Whether an agent was online when each missed lead started waiting.
     totals.missed_online = facts::online_count(&waited, &presence);
@@ -529,14 +624,101 @@ pub async fn data(
         languages,
         intents,
         unresolved_intents,
-        assignments: assignments
-            .into_iter()
-            .map(|(agent, day, n)| (agent, day, u64::try_from(n).unwrap_or_default()))
-            .collect(),
+        assignments,
         spans,
         presence,
         agents: agents.into_iter().map(|a| (a.id, a.name)).collect(),
     })
+}
+
+/// Per agent and day: assignments (transfers included) and conversation time, in SQL (a month
+/// holds tens of thousands of assignments and spans); days without any are left out.
+async fn agent_days(
+    pool: &AnyPool,
+    ws: &str,
+    range: (Millis, Millis),
+) -> Result<(Vec<(AgentId, Millis, u64)>, Vec<(AgentId, Millis, Millis)>)> {
+    let rows = |sql, range| {
+        parsed(pool, ws, sql, range, |row| {
+            let agent = AgentId(row.try_get("agent_id")?);
+            Ok((agent, row.try_get("day")?, number(row, "assignments")?, row.try_get("ms")?))
+        })
+    };
+    let days = by_days(
+        range,
+        |range| {
+            rows(
+                format!(
+                    "SELECT agent_id, day, CAST(SUM(assignments) AS BIGINT) AS assignments,
+                            CAST(SUM(ms) AS BIGINT) AS ms
+                     FROM (SELECT agent_id, at - (at % {DAY}) AS day, 1 AS assignments, 0 AS ms
+                           FROM report_assignments
+                           WHERE workspace_id = $1 AND at >= $2 AND at < $3
+                           UNION ALL
+                           SELECT agent_id, first_at - (first_at % {DAY}), 0, last_at - first_at
+                           FROM report_agent_spans
+                           WHERE workspace_id = $1 AND first_at >= $2 AND first_at < $3) x
+                     GROUP BY agent_id, day"
+                ),
+                range,
+            )
+        },
+        |range| {
+            rows(
+                "SELECT agent_id, day, assignments, conversation_ms AS ms FROM report_agent_days
+                 WHERE workspace_id = $1 AND day >= $2 AND day < $3"
+                    .to_owned(),
+                range,
+            )
+        },
+    )
+    .await?;
+    let assignments = days.iter().filter(|d| d.2 > 0).map(|d| (d.0.clone(), d.1, d.2)).collect();
+    let spans = days.into_iter().filter(|d| d.3 > 0).map(|(a, day, _, ms)| (a, day, ms)).collect();
+    Ok((assignments, spans))
+}
+
+/// `[from, to)` cut for the daily roll-ups: the whole UTC days in it (read from the roll-up,
+/// a row a day) and the parts of days at its ends (read from the rows); when it holds no
+/// whole day, all of it is read from the rows.
+fn split((from, to): (Millis, Millis)) -> [Option<(Millis, Millis)>; 3] {
+    let first =
+        if from.rem_euclid(DAY) == 0 { from } else { facts::day_of(from).saturating_add(DAY) };
+    let last = facts::day_of(to);
+    if first >= last {
+        return [(from < to).then_some((from, to)), None, None];
+    }
+    let part = |a: Millis, b: Millis| (a < b).then_some((a, b));
+    [part(from, first), Some((first, last)), part(last, to)]
+}
+
+/// One list from the rows of a range's partial days (`rows`) and the roll-up of its whole
+/// days (`rolled`), read at once.
+async fn by_days<T, R, F, Fut, G>(range: (Millis, Millis), rows: F, rolled: G) -> Result<Vec<T>>
+where
+    F: Fn((Millis, Millis)) -> Fut,
+    G: FnOnce((Millis, Millis)) -> R,
+    Fut: std::future::Future<Output = Result<Vec<T>>>,
+    R: std::future::Future<Output = Result<Vec<T>>>,
+{
+    let [head, days, tail] = split(range);
+    let (head, days, tail) = tokio::try_join!(
+        when(head.is_some(), async { rows(head.unwrap_or_default()).await }),
+        when(days.is_some(), async { rolled(days.unwrap_or_default()).await }),
+        when(tail.is_some(), async { rows(tail.unwrap_or_default()).await }),
+    )?;
+    Ok([head, days, tail].into_iter().flatten().collect())
+}
+
+/// The rows of `sql`, with the workspace and `range` bound as $1 to $3, each read by `parse`.
+async fn parsed<T>(
+    pool: &AnyPool,
+    ws: &str,
+    sql: String,
+    (from, to): (Millis, Millis),
+    parse: fn(&AnyRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    ranged(&sql, ws, from, to).fetch_all(pool).await?.iter().map(parse).collect()
 }
 
 /// `query`'s result when `wanted`, else nothing (the default).
@@ -570,8 +752,9 @@ fn handled_sql(threshold: &str) -> String {
     )
 }
 
-/// The range's messages from the per-minute counts, `MessageTotals::of` in SQL: one pass that
-/// sums each day, then the busiest minute looked up within the day that holds it.
+/// The range's messages, `MessageTotals::of` in SQL: each day's sums (the whole days' from
+/// their roll-up, the partial days' from the per-minute counts), then the busiest minute
+/// looked up within the day that holds it.
 async fn messages(
     pool: &AnyPool,
     ws: &str,
@@ -579,20 +762,31 @@ async fn messages(
 ) -> Result<facts::MessageTotals> {
     const MINUTES: &str =
         "FROM report_minutes WHERE workspace_id = $1 AND minute >= $2 AND minute < $3";
-    let sql = format!(
-        "SELECT minute - (minute % {DAY}) AS day, CAST(SUM(messages) AS BIGINT) AS messages,
-                CAST(SUM(lead_messages) AS BIGINT) AS incoming, MAX(messages) AS busiest
-         {MINUTES} GROUP BY minute - (minute % {DAY}) ORDER BY 1"
-    );
-    let days = ranged(&sql, ws, from, to)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+    let rows = |sql, range| {
+        parsed(pool, ws, sql, range, |row| {
             let day: Millis = row.try_get("day")?;
-            Ok((day, number(row, "messages")?, number(row, "incoming")?, number(row, "busiest")?))
+            let (n, incoming) = (number(row, "messages")?, number(row, "incoming")?);
+            Ok((day, n, incoming, number(row, "busiest")?))
         })
-        .collect::<Result<Vec<_>>>()?;
+    };
+    let mut days = by_days(
+        (from, to),
+        |range| {
+            let sql = format!(
+                "SELECT minute - (minute % {DAY}) AS day, CAST(SUM(messages) AS BIGINT) AS messages,
+                        CAST(SUM(lead_messages) AS BIGINT) AS incoming, MAX(messages) AS busiest
+                 {MINUTES} GROUP BY minute - (minute % {DAY})"
+            );
+            rows(sql, range)
+        },
+        |range| {
+            let sql = "SELECT day, messages, incoming, busiest FROM report_days
+                       WHERE workspace_id = $1 AND day >= $2 AND day < $3 AND messages > 0";
+            rows(sql.to_owned(), range)
+        },
+    )
+    .await?;
+    days.sort_unstable();
     // The earliest of the busiest minutes is in the earliest day with the highest peak.
     let busiest = days.iter().map(|d| d.3).max();
     let peak = match days.iter().find(|d| Some(d.3) == busiest) {
@@ -616,10 +810,11 @@ async fn messages(
 /// The cycles that started in the range, `porch_domain::reports::CycleTotals` computed in SQL
 /// (the conformance suite checks it equals `CycleTotals::of` over the facts), with when each
 /// missed lead started waiting (for whether an agent was online then). Each of `parts` is its
-/// own pass over the covering index `report_cycles_by_start`, all at once: cycles per day,
-/// closed cycles by outcome, source and category, start flows, one row of response figures,
-/// a sorted pass per median, and the missed cycles. Few, small sort keys per pass: SQLite
-/// sorts every row of a GROUP BY with all the values it aggregates.
+/// own query, all at once: the additive figures per day (the whole days' from their roll-up,
+/// the partial days' from the cycles), closed cycles by outcome, source and category, start
+/// flows, the handled count, the missed cycles, and, once the counts are known, a sorted pass
+/// per median over the covering index `report_cycles_by_start`. Few, small sort keys per
+/// pass: SQLite sorts every row of a GROUP BY with all the values it aggregates.
 async fn totals(
     pool: &AnyPool,
     ws: &str,
@@ -635,28 +830,73 @@ async fn totals(
     const ACTIVE_RESOLUTION: &str = "CASE WHEN r.closing_source = 'auto_close'
         THEN COALESCE(r.last_human_at, r.started_at) - r.started_at
         ELSE r.closed_at - r.started_at END";
-    let sum = |value: &str| format!("CAST(COALESCE(SUM({value}), 0) AS BIGINT)");
-    let count = |condition: &str| sum(&format!("CASE WHEN {condition} THEN 1 ELSE 0 END"));
-    let when_sum =
-        |condition: &str, value: &str| sum(&format!("CASE WHEN {condition} THEN {value} END"));
-    let missed = missed_sql("$4", "$5");
-    // $4 and $5 (threshold, now) are bound only where used: PostgreSQL wants every one used.
-    let fetch = |sql: String, judged: bool| async move {
+    let fetch = |sql: String, (from, to): (Millis, Millis), extra: Option<Millis>| async move {
         let query = ranged(&sql, ws, from, to);
-        let query = if judged { query.bind(threshold).bind(now) } else { query };
+        let query = match extra {
+            Some(value) => query.bind(value),
+            None => query,
+        };
         Ok::<_, StoreError>(query.fetch_all(pool).await?)
     };
-    let day = format!("r.started_at - (r.started_at % {DAY})");
-    let days = when(
-        parts.days,
-        fetch(
-            format!(
-                "SELECT {day} AS day, COUNT(*) AS n FROM report_cycles r WHERE {BASE}
-                 GROUP BY {day}"
-            ),
-            false,
-        ),
+    let fetch_sums = |sql, range| parsed(pool, ws, sql, range, day_sums);
+    let sums = by_days(
+        (from, to),
+        |range| {
+            let sum = |value: &str| format!("CAST(COALESCE(SUM({value}), 0) AS BIGINT)");
+            let when_sum = |condition: &str, value: &str| {
+                sum(&format!("CASE WHEN {condition} THEN {value} ELSE 0 END"))
+            };
+            let day = format!("r.started_at - (r.started_at % {DAY})");
+            let sql = format!(
+                "SELECT {day} AS day, COUNT(*) AS cycles, {responded} AS responded,
+                        {first_response} AS first_response, COUNT(r.closed_at) AS closed,
+                        {resolution} AS resolution, {active} AS active_resolution,
+                        {wait_total} AS wait_total, {wait_runs} AS wait_runs
+                 FROM report_cycles r WHERE {BASE} GROUP BY {day}",
+                responded = when_sum(RESPONDED, "1"),
+                first_response = when_sum(RESPONDED, FIRST_RESPONSE),
+                resolution = when_sum(CLOSED, RESOLUTION),
+                active = when_sum(CLOSED, ACTIVE_RESOLUTION),
+                wait_total = sum("r.wait_total"),
+                wait_runs = sum("r.wait_runs"),
+            );
+            fetch_sums(sql, range)
+        },
+        |range| {
+            let sql = format!(
+                "SELECT day, {} FROM report_days
+                 WHERE workspace_id = $1 AND day >= $2 AND day < $3 AND cycles > 0",
+                DAY_COLUMNS[..8].join(", ")
+            );
+            fetch_sums(sql, range)
+        },
     );
+    // The median is the lower middle, as `porch_domain::reports::median`: the value at rank
+    // (count - 1) / 2 of those counted in the sums.
+    let median = |value: &'static str, condition: &'static str, count: i64| {
+        when(parts.responses && count > 0, async move {
+            let sql = format!(
+                "SELECT {value} AS v FROM report_cycles r WHERE {BASE} AND {condition}
+                 ORDER BY v LIMIT 1 OFFSET $4"
+            );
+            let row = fetch(sql, (from, to), Some((count - 1) / 2)).await?;
+            row.first().map(|row| Ok(row.try_get::<Millis, _>("v")?)).transpose()
+        })
+    };
+    let sums_and_medians = when(parts.days || parts.responses, async {
+        let mut days = sums.await?;
+        days.sort_unstable_by_key(|d| d.0);
+        let mut all = DaySums::default();
+        for (_, sums) in &days {
+            all.add(sums, 1);
+        }
+        let medians = tokio::try_join!(
+            median(FIRST_RESPONSE, RESPONDED, all.responded),
+            median(RESOLUTION, CLOSED, all.closed),
+            median(ACTIVE_RESOLUTION, CLOSED, all.closed),
+        )?;
+        Ok::<_, StoreError>(Some((days, all, medians)))
+    });
     let closes = when(
         parts.closes,
         fetch(
@@ -666,7 +906,8 @@ async fn totals(
                  FROM report_cycles r WHERE {BASE} AND {CLOSED}
                  GROUP BY r.category, r.outcome, r.closing_source"
             ),
-            false,
+            (from, to),
+            None,
         ),
     );
     let flows = when(
@@ -676,71 +917,33 @@ async fn totals(
                 "SELECT r.start_flow AS flow, COUNT(*) AS n FROM report_cycles r WHERE {BASE}
                  GROUP BY r.start_flow"
             ),
-            false,
+            (from, to),
+            None,
         ),
     );
-    let responses = when(
+    let handled = when(
         parts.responses,
         fetch(
             format!(
-                "SELECT {handled} AS handled, {missed_n} AS missed, {responded} AS responded,
-                        {first_response} AS first_response, COUNT(r.closed_at) AS closed,
-                        {resolution} AS resolution, {active} AS active_resolution,
-                        {wait_total} AS wait_total, {wait_runs} AS wait_runs
-                 FROM report_cycles r WHERE {BASE}",
-                handled = count(&handled_sql("$4")),
-                missed_n = count(&missed),
-                responded = count(RESPONDED),
-                first_response = when_sum(RESPONDED, FIRST_RESPONSE),
-                resolution = when_sum(CLOSED, RESOLUTION),
-                active = when_sum(CLOSED, ACTIVE_RESOLUTION),
-                wait_total = sum("r.wait_total"),
-                wait_runs = sum("r.wait_runs"),
+                "SELECT COUNT(*) AS n FROM report_cycles r WHERE {BASE} AND {}",
+                handled_sql("$4")
             ),
-            true,
+            (from, to),
+            Some(threshold),
         ),
     );
-    // The median is the lower middle, as `porch_domain::reports::median`; its rank is counted
-    // in the same statement, so the medians need not wait for the counts.
-    let median = |value: &'static str, condition: &'static str| {
-        when(parts.responses, async move {
-            let sql = format!(
-                "SELECT {value} AS v FROM report_cycles r WHERE {BASE} AND {condition}
-                 ORDER BY v LIMIT 1 OFFSET
-                    (SELECT (COUNT(*) - 1) / 2 FROM report_cycles r WHERE {BASE} AND {condition})"
-            );
-            let row = ranged(&sql, ws, from, to).fetch_optional(pool).await?;
-            Ok::<_, StoreError>(row.map(|row| row.try_get::<Millis, _>("v")).transpose()?)
-        })
-    };
-    let waited = when(
-        parts.responses,
-        fetch(
-            format!(
-                "SELECT r.response_due_from AS at FROM report_cycles r WHERE {BASE} AND {missed}"
-            ),
-            true,
-        ),
-    );
-    let (days, closes, flows, responses, first_median, resolution_median, active_median, waited) =
-        tokio::try_join!(
-            days,
-            closes,
-            flows,
-            responses,
-            median(FIRST_RESPONSE, RESPONDED),
-            median(RESOLUTION, CLOSED),
-            median(ACTIVE_RESOLUTION, CLOSED),
-            waited,
-        )?;
+    let waited = when(parts.responses, async {
+        let sql = format!(
+            "SELECT r.response_due_from AS at FROM report_cycles r WHERE {BASE} AND {}",
+            missed_sql("$4", "$5")
+        );
+        let rows = ranged(&sql, ws, from, to).bind(threshold).bind(now).fetch_all(pool).await?;
+        rows.iter().map(|row| Ok(row.try_get::<Millis, _>("at")?)).collect::<Result<Vec<_>>>()
+    });
+    let (sums, closes, flows, handled, waited) =
+        tokio::try_join!(sums_and_medians, closes, flows, handled, waited)?;
 
     let mut t = facts::CycleTotals::default();
-    for row in &days {
-        let n = number(row, "n")?;
-        t.cycles += n;
-        t.per_day.push((row.try_get("day")?, n));
-    }
-    t.per_day.sort_unstable();
     let mut categories = BTreeMap::new();
     for row in &closes {
         let n = number(row, "n")?;
@@ -764,25 +967,49 @@ async fn totals(
     }
     t.start_flows =
         by_name.into_iter().map(|(f, n)| Ok((start_flow(&f)?, n))).collect::<Result<_>>()?;
-    if let Some(row) = responses.first() {
-        t.handled = number(row, "handled")?;
-        t.missed = number(row, "missed")?;
-        t.wait_total = row.try_get("wait_total")?;
-        t.wait_runs = number(row, "wait_runs")?;
-        // The mean rounds down, as the domain's.
-        let durations = |count: &str, total: &str, median_ms| -> Result<Durations> {
-            let count = number(row, count)?;
-            let total: Millis = row.try_get(total)?;
-            let mean_ms = (count > 0).then(|| total / i64::try_from(count).unwrap_or(i64::MAX));
-            Ok(Durations { count, median_ms, mean_ms })
-        };
-        t.first_response = durations("responded", "first_response", first_median)?;
-        t.resolution = durations("closed", "resolution", resolution_median)?;
-        t.active_resolution = durations("closed", "active_resolution", active_median)?;
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    if let Some((days, all, (first_median, resolution_median, active_median))) = sums {
+        if parts.days {
+            t.cycles = count(all.cycles);
+            t.per_day = days.iter().map(|(day, s)| (*day, count(s.cycles))).collect();
+        }
+        if parts.responses {
+            // The mean rounds down, as the domain's.
+            let durations = |n: i64, total: Millis, median_ms| Durations {
+                count: count(n),
+                median_ms,
+                mean_ms: (n > 0).then(|| total / n),
+            };
+            t.first_response = durations(all.responded, all.first_response, first_median);
+            t.resolution = durations(all.closed, all.resolution, resolution_median);
+            t.active_resolution = durations(all.closed, all.active_resolution, active_median);
+            t.wait_total = all.wait_total;
+            t.wait_runs = count(all.wait_runs);
+        }
     }
-    let waited =
-        waited.iter().map(|row| Ok(row.try_get::<Millis, _>("at")?)).collect::<Result<_>>()?;
+    if let Some(row) = handled.first() {
+        t.handled = number(row, "n")?;
+    }
+    t.missed = waited.len() as u64;
     Ok((t, waited))
+}
+
+/// A row of per-day sums: the day, then [`DAY_COLUMNS`]' first eight, as [`DaySums`].
+fn day_sums(row: &AnyRow) -> Result<(Millis, DaySums)> {
+    let get = |column: &str| row.try_get::<i64, _>(column);
+    Ok((
+        get("day")?,
+        DaySums {
+            cycles: get("cycles")?,
+            responded: get("responded")?,
+            first_response: get("first_response")?,
+            closed: get("closed")?,
+            resolution: get("resolution")?,
+            active_resolution: get("active_resolution")?,
+            wait_total: get("wait_total")?,
+            wait_runs: get("wait_runs")?,
+        },
+    ))
 }
 
 /// One page of the conversation list: the cycles matching the query's filters, sorted, with
@@ -941,4 +1168,31 @@ pub async fn finish_delivery(
     };
     query.execute(pool).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_split_into_whole_days_and_the_parts_at_their_ends() {
+        let (d, h) = (DAY, DAY / 24);
+        // Whole days only.
+        assert_eq!(split((2 * d, 5 * d)), [None, Some((2 * d, 5 * d)), None]);
+        // Parts of days at both ends.
+        assert_eq!(
+            split((2 * d + h, 5 * d + 3 * h)),
+            [Some((2 * d + h, 3 * d)), Some((3 * d, 5 * d)), Some((5 * d, 5 * d + 3 * h))]
+        );
+        // No whole day: all of it from the rows.
+        assert_eq!(split((2 * d + h, 3 * d + h)), [Some((2 * d + h, 3 * d + h)), None, None]);
+        assert_eq!(
+            split((2 * d + h, 2 * d + 2 * h)),
+            [Some((2 * d + h, 2 * d + 2 * h)), None, None]
+        );
+        assert_eq!(split((2 * d, 2 * d)), [None, None, None]);
+        // Everything.
+        let last = facts::day_of(Millis::MAX);
+        assert_eq!(split((0, Millis::MAX)), [None, Some((0, last)), Some((last, Millis::MAX))]);
+    }
 }
