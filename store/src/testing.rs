@@ -157,6 +157,11 @@ pub async fn double_report_rows(
          ON CONFLICT (workspace_id, day, agent_id) DO UPDATE
          SET assignments = report_agent_days.assignments + excluded.assignments,
              conversation_ms = report_agent_days.conversation_ms + excluded.conversation_ms",
+        "INSERT INTO report_day_counts (workspace_id, day, kind, label, n)
+         SELECT workspace_id, day + $2, kind, label, n FROM report_day_counts
+         WHERE workspace_id = $1
+         ON CONFLICT (workspace_id, day, kind, label) DO UPDATE
+         SET n = report_day_counts.n + excluded.n",
     ];
     // Minutes that landed on each other were added: each day's busiest is read again.
     let busiest = "UPDATE report_days SET busiest = (

@@ -802,26 +802,47 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
         (Event::HandedToHuman { .. }, Actor::Contact(_)) => Some(reports::TALK_TO_A_PERSON.into()),
         _ => None,
     };
-    let intents = frames.iter().filter_map(intent).count();
-    assert_eq!(data.intents.iter().map(|i| i.1).sum::<u64>(), intents as u64);
-    // Intents of cycles closed as unresolved: each intent belongs to the cycle that was
-    // current when it was picked.
-    let mut unresolved: std::collections::BTreeMap<String, u64> = Default::default();
-    for f in &frames {
-        let Some(intent) = intent(f) else { continue };
-        let id = f.event.conversation_id();
-        let cycle = expected
-            .iter()
-            .filter(|c| Some(&c.conversation_id) == id && c.started_at <= f.at)
-            .max_by_key(|c| c.cycle);
-        if cycle.is_some_and(|c| c.outcome == Some(Outcome::Unresolved)) {
-            *unresolved.entry(intent).or_default() += 1;
+    // Intents picked in the range, by intent.
+    let intents = |from: Millis, to: Millis| {
+        let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+        for f in frames.iter().filter(|f| f.at >= from && f.at < to) {
+            if let Some(intent) = intent(f) {
+                *counts.entry(intent).or_default() += 1;
+            }
         }
-    }
-    let mut got = data.unresolved_intents.clone();
-    got.sort();
-    assert_eq!(got, unresolved.into_iter().collect::<Vec<_>>());
-    assert!(!got.is_empty(), "the history has unresolved conversations with intents");
+        counts.into_iter().collect::<Vec<_>>()
+    };
+    // Intents of cycles started in the range and closed as unresolved: each intent belongs to
+    // the cycle that was current when it was picked.
+    let unresolved = |from: Millis, to: Millis| {
+        let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+        for f in &frames {
+            let Some(intent) = intent(f) else { continue };
+            let id = f.event.conversation_id();
+            let cycle = expected
+                .iter()
+                .filter(|c| Some(&c.conversation_id) == id && c.started_at <= f.at)
+                .max_by_key(|c| c.cycle);
+            if cycle.is_some_and(|c| {
+                c.outcome == Some(Outcome::Unresolved) && c.started_at >= from && c.started_at < to
+            }) {
+                *counts.entry(intent).or_default() += 1;
+            }
+        }
+        counts.into_iter().collect::<Vec<_>>()
+    };
+    let sorted = |mut counts: Vec<(String, u64)>| {
+        counts.sort();
+        counts
+    };
+    assert_eq!(sorted(data.intents.clone()), intents(0, Millis::MAX));
+    assert_eq!(sorted(window.intents.clone()), intents(from, to));
+    assert_eq!(sorted(data.unresolved_intents.clone()), unresolved(0, Millis::MAX));
+    assert_eq!(sorted(window.unresolved_intents.clone()), unresolved(from, to));
+    assert!(
+        !window.unresolved_intents.is_empty(),
+        "the history has unresolved conversations with intents"
+    );
     assert_eq!(data.new_users, made.contacts);
     assert!(data.languages.len() >= 3, "{:?}", data.languages);
     assert_eq!(data.agents.len(), 2);

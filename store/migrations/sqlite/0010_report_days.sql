@@ -33,6 +33,18 @@ CREATE TABLE report_agent_days (
     PRIMARY KEY (workspace_id, day, agent_id)
 );
 
+-- Per UTC day, labelled counts: cycles by start flow; closed cycles by category ('' for none),
+-- outcome and closing source (by the day the cycle started); intents (by the day they were
+-- picked); intents of cycles closed as unresolved (by the day the cycle started).
+CREATE TABLE report_day_counts (
+    workspace_id TEXT NOT NULL,
+    day BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, day, kind, label)
+);
+
 -- The report tables are a projection of the event log: emptied with their cursors, they are
 -- folded again (roll-ups included) on the next catch-up.
 DELETE FROM report_cycles;

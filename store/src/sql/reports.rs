@@ -118,10 +118,48 @@ struct Batch {
     intents: Vec<(ConversationId, u32, String, Millis)>,
     assignments: Vec<(ConversationId, AgentId, Millis)>,
     spans: HashMap<(ConversationId, AgentId), (Millis, Millis)>,
-    /// The day and sums of each cycle as stored before the batch, for the daily roll-up: a
-    /// written cycle replaces its stored contribution.
-    stored: HashMap<(ConversationId, u32), (Millis, DaySums)>,
+    /// What each cycle as stored before the batch added to the daily roll-ups: a written
+    /// cycle replaces it.
+    stored: HashMap<(ConversationId, u32), Contribution>,
 }
+
+/// What one cycle adds to the daily roll-ups of the day it started.
+struct Contribution {
+    day: Millis,
+    sums: DaySums,
+    /// (kind, label) counted once in `report_day_counts`.
+    labels: Vec<(&'static str, String)>,
+    /// Closed as unresolved: its intents count as unresolved intents.
+    unresolved: bool,
+}
+
+impl Contribution {
+    fn of(c: &CycleFacts) -> Contribution {
+        let mut labels = vec![(FLOW, c.start_flow.as_str().to_owned())];
+        if c.closed_at.is_some() {
+            // Categories are never empty (the settings refuse it): '' is "no category".
+            labels.push((CATEGORY, c.category.clone().unwrap_or_default()));
+            labels.extend(c.outcome.map(|o| (OUTCOME, enum_text(&o))));
+            labels.extend(c.closing_source.map(|s| (SOURCE, enum_text(&s))));
+        }
+        Contribution {
+            day: facts::day_of(c.started_at),
+            sums: DaySums::of(c),
+            labels,
+            unresolved: c.outcome == Some(Outcome::Unresolved),
+        }
+    }
+}
+
+/// The kinds of `report_day_counts`: cycles by start flow; closed cycles by category, outcome
+/// and closing source; intents (by the day they were picked); intents of unresolved cycles (by
+/// the day the cycle started).
+const FLOW: &str = "flow";
+const CATEGORY: &str = "category";
+const OUTCOME: &str = "outcome";
+const SOURCE: &str = "source";
+const INTENT: &str = "intent";
+const UNRESOLVED_INTENT: &str = "unresolved_intent";
 
 /// What a batch adds to one day's roll-up row (`report_days`).
 #[derive(Default)]
@@ -154,8 +192,7 @@ impl Batch {
             None => {
                 let stored = current_cycle(tx, id).await?;
                 if let Some(c) = &stored {
-                    let key = (id.clone(), c.cycle);
-                    self.stored.insert(key, (facts::day_of(c.started_at), DaySums::of(c)));
+                    self.stored.insert((id.clone(), c.cycle), Contribution::of(c));
                 }
                 stored
             }
@@ -205,6 +242,10 @@ impl Batch {
         let ws = workspace.as_str();
         let mut days: BTreeMap<Millis, DayDelta> = BTreeMap::new();
         let mut agent_days: BTreeMap<(Millis, AgentId), (i64, Millis)> = BTreeMap::new();
+        let mut counts: BTreeMap<(Millis, &'static str, String), i64> = BTreeMap::new();
+        // Cycles closed as unresolved before or after the batch: (conversation, cycle, its day
+        // if it was, its day if it is).
+        let mut unresolved = Vec::new();
         let upsert = format!(
             "INSERT INTO report_cycles ({columns}) VALUES ({params})
              ON CONFLICT (conversation_id, cycle) DO UPDATE SET {updates}",
@@ -218,9 +259,19 @@ impl Batch {
                 .join(", "),
         );
         for c in self.finished.iter().chain(self.cycles.values()) {
-            days.entry(facts::day_of(c.started_at)).or_default().sums.add(&DaySums::of(c), 1);
-            if let Some((day, sums)) = self.stored.remove(&(c.conversation_id.clone(), c.cycle)) {
-                days.entry(day).or_default().sums.add(&sums, -1);
+            let now = Contribution::of(c);
+            let was = self.stored.remove(&(c.conversation_id.clone(), c.cycle));
+            for (part, sign) in [(Some(&now), 1), (was.as_ref(), -1)] {
+                let Some(part) = part else { continue };
+                days.entry(part.day).or_default().sums.add(&part.sums, sign);
+                for (kind, label) in &part.labels {
+                    *counts.entry((part.day, *kind, label.clone())).or_default() += sign;
+                }
+            }
+            let before = was.filter(|w| w.unresolved).map(|w| w.day);
+            if before.is_some() || now.unresolved {
+                let after = now.unresolved.then_some(now.day);
+                unresolved.push((c.conversation_id.clone(), c.cycle, before, after));
             }
             let count = |n: u32| i64::from(n);
             sqlx::query(&upsert)
@@ -299,18 +350,33 @@ impl Batch {
             .execute(&mut **tx)
             .await?;
         }
-        for (conversation, cycle, intent, at) in self.intents {
+        // An unresolved cycle's intents, as the batch found them (its own not yet written) and
+        // as it leaves them.
+        for (conversation, cycle, was) in unresolved.iter().filter_map(|u| Some((&u.0, u.1, u.2?)))
+        {
+            for intent in cycle_intents(tx, conversation, cycle).await? {
+                *counts.entry((was, UNRESOLVED_INTENT, intent)).or_default() -= 1;
+            }
+        }
+        for (conversation, cycle, intent, at) in &self.intents {
+            *counts.entry((facts::day_of(*at), INTENT, intent.clone())).or_default() += 1;
             sqlx::query(
                 "INSERT INTO report_intents (workspace_id, conversation_id, cycle, intent, at)
                  VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(ws)
             .bind(conversation.as_str())
-            .bind(i64::from(cycle))
+            .bind(i64::from(*cycle))
             .bind(intent)
             .bind(at)
             .execute(&mut **tx)
             .await?;
+        }
+        for (conversation, cycle, now) in unresolved.iter().filter_map(|u| Some((&u.0, u.1, u.3?)))
+        {
+            for intent in cycle_intents(tx, conversation, cycle).await? {
+                *counts.entry((now, UNRESOLVED_INTENT, intent)).or_default() += 1;
+            }
         }
         for (conversation, agent, at) in self.assignments {
             agent_days.entry((facts::day_of(at), agent.clone())).or_default().0 += 1;
@@ -356,6 +422,21 @@ impl Batch {
             .await?;
         }
         write_days(tx, ws, days).await?;
+        for ((day, kind, label), n) in counts.into_iter().filter(|c| c.1 != 0) {
+            sqlx::query(
+                "INSERT INTO report_day_counts (workspace_id, day, kind, label, n)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (workspace_id, day, kind, label) DO UPDATE
+                 SET n = report_day_counts.n + excluded.n",
+            )
+            .bind(ws)
+            .bind(day)
+            .bind(kind)
+            .bind(label)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+        }
         for ((day, agent), (assignments, conversation_ms)) in agent_days {
             sqlx::query(
                 "INSERT INTO report_agent_days
@@ -375,6 +456,21 @@ impl Batch {
         }
         Ok(())
     }
+}
+
+/// The intents picked in one cycle.
+async fn cycle_intents(
+    tx: &mut Transaction<'_, Any>,
+    conversation: &ConversationId,
+    cycle: u32,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT intent FROM report_intents WHERE conversation_id = $1 AND cycle = $2",
+    )
+    .bind(conversation.as_str())
+    .bind(i64::from(cycle))
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 /// Adds each day's delta to its `report_days` row.
@@ -570,23 +666,35 @@ pub async fn data(
     );
     let intents = when(
         parts.bot,
-        labelled(
-            "SELECT intent AS label, COUNT(*) AS n FROM report_intents
-             WHERE workspace_id = $1 AND at >= $2 AND at < $3 GROUP BY intent",
-            from,
+        labels(
+            pool,
+            ws,
+            (from, to),
+            &[INTENT],
+            format!(
+                "SELECT '{INTENT}' AS kind, intent AS label, COUNT(*) AS n FROM report_intents
+                 WHERE workspace_id = $1 AND at >= $2 AND at < $3 GROUP BY intent"
+            ),
         ),
     );
     let unresolved_intents = when(
         parts.unresolved_intents,
-        labelled(
+        labels(
+            pool,
+            ws,
+            (from, to),
+            &[UNRESOLVED_INTENT],
             // From the range's cycles to their intents (report_intents_by_cycle); filtering
             // intents by workspace would make SQLite scan every intent of the workspace.
-            "SELECT i.intent AS label, COUNT(*) AS n FROM report_cycles r
-             JOIN report_intents i ON i.conversation_id = r.conversation_id AND i.cycle = r.cycle
-             WHERE r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3
-               AND r.outcome = 'unresolved'
-             GROUP BY i.intent",
-            from,
+            format!(
+                "SELECT '{UNRESOLVED_INTENT}' AS kind, i.intent AS label, COUNT(*) AS n
+                 FROM report_cycles r
+                 JOIN report_intents i
+                   ON i.conversation_id = r.conversation_id AND i.cycle = r.cycle
+                 WHERE r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3
+                   AND r.outcome = 'unresolved'
+                 GROUP BY i.intent"
+            ),
         ),
     );
     let agent_days = when(parts.agents, agent_days(pool, ws, (from, to)));
@@ -622,8 +730,8 @@ pub async fn data(
         new_users,
         active_users,
         languages,
-        intents,
-        unresolved_intents,
+        intents: by_label(intents),
+        unresolved_intents: by_label(unresolved_intents),
         assignments,
         spans,
         presence,
@@ -708,6 +816,42 @@ where
         when(tail.is_some(), async { rows(tail.unwrap_or_default()).await }),
     )?;
     Ok([head, days, tail].into_iter().flatten().collect())
+}
+
+/// Labelled counts of some `kinds` of `report_day_counts` in a range, by kind and label, none
+/// zero: the whole days' from the roll-up, the partial days' from the rows (`rows`, SQL giving
+/// kind, label and n for a range bound as $2 and $3).
+async fn labels(
+    pool: &AnyPool,
+    ws: &str,
+    range: (Millis, Millis),
+    kinds: &[&str],
+    rows: String,
+) -> Result<BTreeMap<(String, String), u64>> {
+    let kinds = kinds.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
+    let rolled = format!(
+        "SELECT kind, label, CAST(SUM(n) AS BIGINT) AS n FROM report_day_counts
+         WHERE workspace_id = $1 AND day >= $2 AND day < $3 AND kind IN ({kinds})
+         GROUP BY kind, label"
+    );
+    let parse = |row: &AnyRow| Ok((row.try_get("kind")?, row.try_get("label")?, row.try_get("n")?));
+    let counted: Vec<(String, String, i64)> = by_days(
+        range,
+        |range| parsed(pool, ws, rows.clone(), range, parse),
+        |range| parsed(pool, ws, rolled, range, parse),
+    )
+    .await?;
+    let mut sums = BTreeMap::new();
+    for (kind, label, n) in counted {
+        *sums.entry((kind, label)).or_insert(0) += n;
+    }
+    let positive = |n: i64| u64::try_from(n).ok().filter(|n| *n > 0);
+    Ok(sums.into_iter().filter_map(|(key, n)| Some((key, positive(n)?))).collect())
+}
+
+/// The labels and counts of one kind, from [`labels`].
+fn by_label(counts: BTreeMap<(String, String), u64>) -> Vec<(String, u64)> {
+    counts.into_iter().map(|((_, label), n)| (label, n)).collect()
 }
 
 /// The rows of `sql`, with the workspace and `range` bound as $1 to $3, each read by `parse`.
@@ -897,28 +1041,38 @@ async fn totals(
         )?;
         Ok::<_, StoreError>(Some((days, all, medians)))
     });
+    // Closed cycles by category ('' for none), outcome and source.
     let closes = when(
         parts.closes,
-        fetch(
-            format!(
-                "SELECT r.category AS category, r.outcome AS outcome, r.closing_source AS source,
-                        COUNT(*) AS n
-                 FROM report_cycles r WHERE {BASE} AND {CLOSED}
-                 GROUP BY r.category, r.outcome, r.closing_source"
-            ),
+        labels(
+            pool,
+            ws,
             (from, to),
-            None,
+            &[CATEGORY, OUTCOME, SOURCE],
+            format!(
+                "SELECT '{CATEGORY}' AS kind, COALESCE(r.category, '') AS label, COUNT(*) AS n
+                 FROM report_cycles r WHERE {BASE} AND {CLOSED} GROUP BY r.category
+                 UNION ALL
+                 SELECT '{OUTCOME}', r.outcome, COUNT(*) FROM report_cycles r
+                 WHERE {BASE} AND {CLOSED} AND r.outcome IS NOT NULL GROUP BY r.outcome
+                 UNION ALL
+                 SELECT '{SOURCE}', r.closing_source, COUNT(*) FROM report_cycles r
+                 WHERE {BASE} AND {CLOSED} AND r.closing_source IS NOT NULL
+                 GROUP BY r.closing_source"
+            ),
         ),
     );
     let flows = when(
         parts.flows,
-        fetch(
-            format!(
-                "SELECT r.start_flow AS flow, COUNT(*) AS n FROM report_cycles r WHERE {BASE}
-                 GROUP BY r.start_flow"
-            ),
+        labels(
+            pool,
+            ws,
             (from, to),
-            None,
+            &[FLOW],
+            format!(
+                "SELECT '{FLOW}' AS kind, r.start_flow AS label, COUNT(*) AS n
+                 FROM report_cycles r WHERE {BASE} GROUP BY r.start_flow"
+            ),
         ),
     );
     let handled = when(
@@ -944,29 +1098,29 @@ async fn totals(
         tokio::try_join!(sums_and_medians, closes, flows, handled, waited)?;
 
     let mut t = facts::CycleTotals::default();
-    let mut categories = BTreeMap::new();
-    for row in &closes {
-        let n = number(row, "n")?;
-        t.closed += n;
-        match row.try_get::<Option<String>, _>("outcome")?.map(parse_enum).transpose()? {
-            Some(Outcome::Resolved) => t.resolved += n,
-            Some(Outcome::Unresolved) => t.unresolved += n,
-            None => {}
+    for ((kind, label), n) in closes {
+        match kind.as_str() {
+            CATEGORY => {
+                t.closed += n;
+                // By category, none ('') first.
+                t.categories.push(((!label.is_empty()).then_some(label), n));
+            }
+            OUTCOME => match parse_enum(label)? {
+                Outcome::Resolved => t.resolved += n,
+                Outcome::Unresolved => t.unresolved += n,
+            },
+            _ => {
+                if parse_enum::<ClosingSource>(label)? == ClosingSource::AutoClose {
+                    t.auto_closed += n;
+                }
+            }
         }
-        let source = row.try_get::<Option<String>, _>("source")?.map(parse_enum).transpose()?;
-        if source == Some(ClosingSource::AutoClose) {
-            t.auto_closed += n;
-        }
-        *categories.entry(row.try_get::<Option<String>, _>("category")?).or_insert(0) += n;
     }
-    t.categories = categories.into_iter().collect();
     // By the flow's name, as the domain tallies them.
-    let mut by_name = BTreeMap::new();
-    for row in &flows {
-        by_name.insert(row.try_get::<String, _>("flow")?, number(row, "n")?);
-    }
-    t.start_flows =
-        by_name.into_iter().map(|(f, n)| Ok((start_flow(&f)?, n))).collect::<Result<_>>()?;
+    t.start_flows = by_label(flows)
+        .into_iter()
+        .map(|(flow, n)| Ok((start_flow(&flow)?, n)))
+        .collect::<Result<_>>()?;
     let count = |n: i64| u64::try_from(n).unwrap_or_default();
     if let Some((days, all, (first_median, resolution_median, active_median))) = sums {
         if parts.days {
