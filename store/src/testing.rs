@@ -157,6 +157,12 @@ pub async fn double_report_rows(
          ON CONFLICT (workspace_id, day, agent_id) DO UPDATE
          SET assignments = report_agent_days.assignments + excluded.assignments,
              conversation_ms = report_agent_days.conversation_ms + excluded.conversation_ms",
+        "INSERT INTO report_returns (workspace_id, day, previous_day, n)
+         SELECT workspace_id, day + $2, CASE WHEN previous_day = -1 THEN -1 ELSE previous_day + $2 END,
+             n
+         FROM report_returns WHERE workspace_id = $1
+         ON CONFLICT (workspace_id, day, previous_day) DO UPDATE
+         SET n = report_returns.n + excluded.n",
         "INSERT INTO report_day_counts (workspace_id, day, kind, label, n)
          SELECT workspace_id, day + $2, kind, label, n FROM report_day_counts
          WHERE workspace_id = $1

@@ -46,6 +46,7 @@ conformance!(
     identities_join_browsers_to_one_lead,
     batches_record_what_applies_and_skip_the_rest,
     reports_fold_the_log_as_the_domain_defines,
+    active_users_count_each_lead_once,
 );
 
 /// Records one decision on a conversation, as `actor`, at `now`.
@@ -627,6 +628,48 @@ async fn batches_record_what_applies_and_skip_the_rest(store: Arc<dyn Store>) {
     assert!(nothing.is_empty());
 }
 
+/// Active users are distinct leads, whatever order their days were folded in.
+async fn active_users_count_each_lead_once(store: Arc<dyn Store>) {
+    use porch_domain::reports::{ReportParts, DAY};
+    let ws = workspace(&store).await;
+    let (ada, bob) = (contact(&store, &ws).await, contact(&store, &ws).await);
+    let day = NOW - NOW.rem_euclid(DAY);
+    let (conversation, _) = start_conversation(&store, &ws, &ada, "Hello").await;
+    let post = |lead: &ContactId, conversation: &ConversationId, at: Millis| {
+        let (store, ws, lead, conversation) =
+            (store.clone(), ws.id.clone(), lead.clone(), conversation.clone());
+        async move {
+            let decide = lead_posts(lead_message(&lead, "Still there?", None), at);
+            let by = Actor::Contact(lead);
+            store.record(&ws, Some(&conversation), by, at, decide).await.unwrap();
+            store.catch_up_reports(&ws).await.unwrap();
+        }
+    };
+    // Ada writes on days 0 and 5, then (folded last, as another server might) on day 2.
+    post(&ada, &conversation, day + 5 * DAY).await;
+    post(&ada, &conversation, day + 2 * DAY).await;
+    let (other, _) = start_conversation(&store, &ws, &bob, "Hi").await;
+    post(&bob, &other, day + 2 * DAY + 1).await;
+    // Bob wrote on days 0 and 2.
+    let users = |from: Millis, to: Millis| {
+        let (store, ws) = (store.clone(), ws.id.clone());
+        async move {
+            let parts = ReportParts { users: true, ..ReportParts::NONE };
+            let data = store.report_data(&ws, (from, to), parts, DAY, NOW).await.unwrap();
+            data.active_users
+        }
+    };
+    assert_eq!(users(day, day + DAY).await, 2);
+    assert_eq!(users(day + DAY, day + 2 * DAY).await, 0);
+    assert_eq!(users(day + 2 * DAY, day + 3 * DAY).await, 2);
+    assert_eq!(users(day + 3 * DAY, day + 6 * DAY).await, 1, "Ada on day 5");
+    assert_eq!(users(day + DAY, day + 6 * DAY).await, 2, "Ada once, on days 2 and 5");
+    assert_eq!(users(day, day + 6 * DAY).await, 2);
+    assert_eq!(users(day + 5 * DAY, day + 6 * DAY).await, 1);
+    // A range within a day counts the whole day.
+    assert_eq!(users(day + 5 * DAY + 1, day + 5 * DAY + 2).await, 1);
+}
+
 fn keyed(
     mut cycles: Vec<porch_domain::reports::CycleFacts>,
 ) -> Vec<porch_domain::reports::CycleFacts> {
@@ -844,6 +887,22 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
         "the history has unresolved conversations with intents"
     );
     assert_eq!(data.new_users, made.contacts);
+    // Leads who wrote on the days the range touches.
+    let active = |from: Millis, to: Millis| {
+        let wrote = |f: &&EventFrame| match &f.event {
+            Event::MessagePosted { message } => message.author_kind == AuthorKind::Contact,
+            _ => false,
+        };
+        let days = |f: &&EventFrame| f.at >= reports::day_of(from) && f.at < to;
+        let leads = frames.iter().filter(wrote).filter(days).filter_map(|f| match &f.actor {
+            Actor::Contact(lead) => Some(lead.clone()),
+            _ => None,
+        });
+        leads.collect::<std::collections::HashSet<_>>().len() as u64
+    };
+    assert_eq!(data.active_users, active(0, Millis::MAX));
+    assert_eq!(window.active_users, active(from, to));
+    assert!(window.active_users > 0 && window.active_users < data.active_users);
     assert!(data.languages.len() >= 3, "{:?}", data.languages);
     assert_eq!(data.agents.len(), 2);
 

@@ -45,6 +45,18 @@ CREATE TABLE report_day_counts (
     PRIMARY KEY (workspace_id, day, kind, label)
 );
 
+-- Leads who wrote on a UTC day, by the day they last wrote before it (-1: never), so the
+-- distinct leads of a range of days are those counted under a day before the range.
+CREATE TABLE report_returns (
+    workspace_id TEXT NOT NULL,
+    day BIGINT NOT NULL,
+    previous_day BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, day, previous_day)
+);
+-- A lead's days in order (their previous and next day around a new one).
+CREATE INDEX report_contact_days_by_contact ON report_contact_days (contact_id, day);
+
 -- The report tables are a projection of the event log: emptied with their cursors, they are
 -- folded again (roll-ups included) on the next catch-up.
 DELETE FROM report_cycles;

@@ -151,9 +151,12 @@ impl Contribution {
     }
 }
 
-/// The kinds of `report_day_counts`: cycles by start flow; closed cycles by category, outcome
-/// and closing source; intents (by the day they were picked); intents of unresolved cycles (by
-/// the day the cycle started).
+/// `report_returns.previous_day` of a lead's first day.
+const NEVER: Millis = -1;
+
+// The kinds of `report_day_counts`: cycles by start flow; closed cycles by category, outcome
+// and closing source; intents (by the day they were picked); intents of unresolved cycles (by
+// the day the cycle started).
 const FLOW: &str = "flow";
 const CATEGORY: &str = "category";
 const OUTCOME: &str = "outcome";
@@ -325,17 +328,7 @@ impl Batch {
             day.incoming += lead;
             day.busiest = day.busiest.max(now_in_minute);
         }
-        for (day, contact) in self.contact_days {
-            sqlx::query(
-                "INSERT INTO report_contact_days (workspace_id, day, contact_id) VALUES ($1, $2, $3)
-                 ON CONFLICT (workspace_id, day, contact_id) DO NOTHING",
-            )
-            .bind(ws)
-            .bind(day)
-            .bind(contact.as_str())
-            .execute(&mut **tx)
-            .await?;
-        }
+        write_contact_days(tx, ws, self.contact_days).await?;
         for ((day, language), messages) in self.languages {
             sqlx::query(
                 "INSERT INTO report_languages (workspace_id, day, language, messages)
@@ -456,6 +449,64 @@ impl Batch {
         }
         Ok(())
     }
+}
+
+/// Records which leads wrote on which days, and keeps `report_returns`: each new lead-day
+/// counts under the lead's previous day; the lead's next day, if the new one came in between,
+/// now counts under the new one.
+async fn write_contact_days(
+    tx: &mut Transaction<'_, Any>,
+    ws: &str,
+    contact_days: HashSet<(Millis, ContactId)>,
+) -> Result<()> {
+    let mut returns: BTreeMap<(Millis, Millis), i64> = BTreeMap::new();
+    let mut contact_days: Vec<_> = contact_days.into_iter().collect();
+    contact_days.sort_unstable();
+    for (day, contact) in contact_days {
+        let added: Option<Millis> = sqlx::query_scalar(
+            "INSERT INTO report_contact_days (workspace_id, day, contact_id) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace_id, day, contact_id) DO NOTHING RETURNING day",
+        )
+        .bind(ws)
+        .bind(day)
+        .bind(contact.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if added.is_none() {
+            continue;
+        }
+        let (previous, next): (Option<Millis>, Option<Millis>) = sqlx::query_as(
+            "SELECT (SELECT MAX(day) FROM report_contact_days
+                     WHERE contact_id = $1 AND day < $2),
+                    (SELECT MIN(day) FROM report_contact_days
+                     WHERE contact_id = $1 AND day > $2)",
+        )
+        .bind(contact.as_str())
+        .bind(day)
+        .fetch_one(&mut **tx)
+        .await?;
+        let previous = previous.unwrap_or(NEVER);
+        *returns.entry((day, previous)).or_default() += 1;
+        if let Some(next) = next {
+            *returns.entry((next, previous)).or_default() -= 1;
+            *returns.entry((next, day)).or_default() += 1;
+        }
+    }
+    for ((day, previous), n) in returns.into_iter().filter(|r| r.1 != 0) {
+        sqlx::query(
+            "INSERT INTO report_returns (workspace_id, day, previous_day, n)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (workspace_id, day, previous_day) DO UPDATE
+             SET n = report_returns.n + excluded.n",
+        )
+        .bind(ws)
+        .bind(day)
+        .bind(previous)
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The intents picked in one cycle.
@@ -649,10 +700,11 @@ pub async fn data(
     let active_users = when(
         parts.users,
         scalar(
-            // Grouping, not COUNT(DISTINCT): SQLite's group pass is cheaper, and PostgreSQL can
-            // hash it.
-            "SELECT COUNT(*) AS n FROM (SELECT contact_id FROM report_contact_days
-             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY contact_id) d",
+            // Each lead once: on the first day in the range they wrote, the one whose previous
+            // day is before the range.
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM report_returns
+             WHERE workspace_id = $1 AND day >= $2 AND day < $3
+               AND (previous_day = -1 OR previous_day < $2)",
             first_day,
         ),
     );
