@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 mod error;
+pub mod folder;
 pub mod hub;
 pub mod mailer;
 pub mod operator;
@@ -22,6 +23,7 @@ mod ws;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use porch_protocol::WorkspaceId;
@@ -53,6 +55,9 @@ pub struct AppState {
     pub dev_clock: bool,
     /// Sends the e-mailed reports, when SMTP is configured.
     pub mailer: Option<Arc<mailer::Mailer>>,
+    /// Events the background report fold ([`folder`]) has folded since start (for health
+    /// checks and tests).
+    pub folded: Arc<AtomicU64>,
     /// Failed logins per e-mail, to slow guessing.
     login_throttle: Arc<throttle::LoginThrottle>,
     /// Per-workspace order of record-then-publish within this process, so sockets receive
@@ -73,6 +78,7 @@ impl AppState {
             scheduler: Arc::default(),
             dev_clock: false,
             mailer: None,
+            folded: Arc::default(),
             login_throttle: Arc::default(),
             workspace_locks: Arc::default(),
         }
@@ -88,6 +94,7 @@ pub fn app(state: AppState) -> axum::Router {
 pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let shutdown = state.shutdown.clone();
     tokio::spawn(scheduler::run(state.clone()));
+    tokio::spawn(folder::run(state.clone()));
     mailer::spawn(state.clone());
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown.cancelled_owned()).await
 }

@@ -181,3 +181,26 @@ async fn the_reports_count_a_real_history() {
 async fn get_chart(who: &AgentClient, q: &str, name: &str, extra: &str) -> porch_tests::Answer {
     who.http.get(&format!("/api/v1/agent/reports/charts/{name}?{q}{extra}")).await
 }
+
+/// The server folds the log into the report tables on its own, at start and every
+/// `folder::EVERY` of its clock, so a report page has (almost) nothing left to fold.
+#[tokio::test]
+async fn the_log_is_folded_in_the_background() {
+    use std::sync::atomic::Ordering;
+    let server = TestServer::start().await;
+    let store = server.state.store.clone();
+    let made = server.demo_history(40).await;
+    assert!(made.events > 100, "{made:?}");
+    let mut logged = 0;
+    for workspace in store.workspaces().await.unwrap() {
+        logged += store.last_seq(&workspace.id).await.unwrap();
+    }
+    server.advance(porch_server::folder::EVERY);
+    // No page was read: each event was folded once, by the background fold.
+    eventually("the log folded in the background", || async {
+        (server.state.folded.load(Ordering::Relaxed) >= logged).then_some(())
+    })
+    .await;
+    let demo = store.workspace_by_key(demo::WIDGET_KEY).await.unwrap().expect("demo workspace");
+    assert_eq!(store.catch_up_reports(&demo.id).await.unwrap(), 0, "nothing left for a page");
+}
