@@ -657,36 +657,20 @@ pub async fn data(
     let scalar = |sql: &'static str, low: Millis| async move {
         number(&ranged(sql, ws, low, to).fetch_one(pool).await?, "n")
     };
-    let labelled = |sql: &'static str, low: Millis| async move {
-        ranged(sql, ws, low, to)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| Ok((row.try_get::<String, _>("label")?, number(row, "n")?)))
-            .collect::<Result<Vec<_>>>()
-    };
-    let pairs = |sql: String, low: Millis| async move {
-        ranged(&sql, ws, low, to)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok((
-                    AgentId(row.try_get("agent_id")?),
-                    row.try_get::<i64, _>("a")?,
-                    row.try_get::<i64, _>("b")?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()
-    };
     // Each query runs only for the parts asked for.
     let presence = when(
         parts.agents || parts.responses,
-        pairs(
-            "SELECT agent_id, started_at AS a, seen_at AS b FROM agent_presence
+        parsed(
+            pool,
+            ws,
+            "SELECT agent_id, started_at, seen_at FROM agent_presence
              WHERE workspace_id = $1 AND seen_at > $2 AND started_at < $3"
                 .to_owned(),
-            from,
+            (from, to),
+            |row| {
+                let agent = AgentId(row.try_get("agent_id")?);
+                Ok((agent, row.try_get("started_at")?, row.try_get("seen_at")?))
+            },
         ),
     );
     let new_users = when(
@@ -710,10 +694,14 @@ pub async fn data(
     );
     let languages = when(
         parts.bot,
-        labelled(
-            "SELECT language AS label, CAST(SUM(messages) AS BIGINT) AS n FROM report_languages
-             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY language",
-            first_day,
+        parsed(
+            pool,
+            ws,
+            "SELECT language, CAST(SUM(messages) AS BIGINT) AS n FROM report_languages
+             WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY language"
+                .to_owned(),
+            (first_day, to),
+            |row| Ok((row.try_get("language")?, number(row, "n")?)),
         ),
     );
     let intents = when(
