@@ -329,20 +329,17 @@ impl Batch {
             day.busiest = day.busiest.max(now_in_minute);
         }
         write_contact_days(tx, ws, self.contact_days).await?;
-        for ((day, language), messages) in self.languages {
-            sqlx::query(
-                "INSERT INTO report_languages (workspace_id, day, language, messages)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (workspace_id, day, language) DO UPDATE
-                 SET messages = report_languages.messages + excluded.messages",
-            )
-            .bind(ws)
-            .bind(day)
-            .bind(language)
-            .bind(messages)
-            .execute(&mut **tx)
-            .await?;
-        }
+        each_row(
+            tx,
+            ws,
+            "INSERT INTO report_languages (workspace_id, day, language, messages)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (workspace_id, day, language) DO UPDATE
+             SET messages = report_languages.messages + excluded.messages",
+            self.languages,
+            |q, ((day, language), messages)| q.bind(day).bind(language).bind(messages),
+        )
+        .await?;
         // An unresolved cycle's intents, as the batch found them (its own not yet written) and
         // as it leaves them.
         for (conversation, cycle, was) in unresolved.iter().filter_map(|u| Some((&u.0, u.1, u.2?)))
@@ -351,39 +348,38 @@ impl Batch {
                 *counts.entry((was, UNRESOLVED_INTENT, intent)).or_default() -= 1;
             }
         }
-        for (conversation, cycle, intent, at) in &self.intents {
+        for (_, _, intent, at) in &self.intents {
             *counts.entry((facts::day_of(*at), INTENT, intent.clone())).or_default() += 1;
-            sqlx::query(
-                "INSERT INTO report_intents (workspace_id, conversation_id, cycle, intent, at)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(ws)
-            .bind(conversation.as_str())
-            .bind(i64::from(*cycle))
-            .bind(intent)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
         }
+        each_row(
+            tx,
+            ws,
+            "INSERT INTO report_intents (workspace_id, conversation_id, cycle, intent, at)
+             VALUES ($1, $2, $3, $4, $5)",
+            self.intents,
+            |q, (conversation, cycle, intent, at)| {
+                q.bind(conversation.0).bind(i64::from(cycle)).bind(intent).bind(at)
+            },
+        )
+        .await?;
         for (conversation, cycle, now) in unresolved.iter().filter_map(|u| Some((&u.0, u.1, u.3?)))
         {
             for intent in cycle_intents(tx, conversation, cycle).await? {
                 *counts.entry((now, UNRESOLVED_INTENT, intent)).or_default() += 1;
             }
         }
-        for (conversation, agent, at) in self.assignments {
-            agent_days.entry((facts::day_of(at), agent.clone())).or_default().0 += 1;
-            sqlx::query(
-                "INSERT INTO report_assignments (workspace_id, conversation_id, agent_id, at)
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(ws)
-            .bind(conversation.as_str())
-            .bind(agent.as_str())
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
+        for (_, agent, at) in &self.assignments {
+            agent_days.entry((facts::day_of(*at), agent.clone())).or_default().0 += 1;
         }
+        each_row(
+            tx,
+            ws,
+            "INSERT INTO report_assignments (workspace_id, conversation_id, agent_id, at)
+             VALUES ($1, $2, $3, $4)",
+            self.assignments,
+            |q, (conversation, agent, at)| q.bind(conversation.0).bind(agent.0).bind(at),
+        )
+        .await?;
         for ((conversation, agent), (mut first, mut last)) in self.spans {
             // The span widened by the batch replaces the stored one in its day's sum.
             let stored: Option<(Millis, Millis)> = sqlx::query_as(
@@ -415,39 +411,32 @@ impl Batch {
             .await?;
         }
         write_days(tx, ws, days).await?;
-        for ((day, kind, label), n) in counts.into_iter().filter(|c| c.1 != 0) {
-            sqlx::query(
-                "INSERT INTO report_day_counts (workspace_id, day, kind, label, n)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (workspace_id, day, kind, label) DO UPDATE
-                 SET n = report_day_counts.n + excluded.n",
-            )
-            .bind(ws)
-            .bind(day)
-            .bind(kind)
-            .bind(label)
-            .bind(n)
-            .execute(&mut **tx)
-            .await?;
-        }
-        for ((day, agent), (assignments, conversation_ms)) in agent_days {
-            sqlx::query(
-                "INSERT INTO report_agent_days
-                     (workspace_id, day, agent_id, assignments, conversation_ms)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (workspace_id, day, agent_id) DO UPDATE
-                 SET assignments = report_agent_days.assignments + excluded.assignments,
-                     conversation_ms = report_agent_days.conversation_ms + excluded.conversation_ms",
-            )
-            .bind(ws)
-            .bind(day)
-            .bind(agent.as_str())
-            .bind(assignments)
-            .bind(conversation_ms)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Ok(())
+        each_row(
+            tx,
+            ws,
+            "INSERT INTO report_day_counts (workspace_id, day, kind, label, n)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (workspace_id, day, kind, label) DO UPDATE
+             SET n = report_day_counts.n + excluded.n",
+            nonzero(counts),
+            |q, ((day, kind, label), n)| q.bind(day).bind(kind).bind(label).bind(n),
+        )
+        .await?;
+        each_row(
+            tx,
+            ws,
+            "INSERT INTO report_agent_days
+                 (workspace_id, day, agent_id, assignments, conversation_ms)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (workspace_id, day, agent_id) DO UPDATE
+             SET assignments = report_agent_days.assignments + excluded.assignments,
+                 conversation_ms = report_agent_days.conversation_ms + excluded.conversation_ms",
+            agent_days,
+            |q, ((day, agent), (assignments, ms))| {
+                q.bind(day).bind(agent.0).bind(assignments).bind(ms)
+            },
+        )
+        .await
     }
 }
 
@@ -492,19 +481,36 @@ async fn write_contact_days(
             *returns.entry((next, day)).or_default() += 1;
         }
     }
-    for ((day, previous), n) in returns.into_iter().filter(|r| r.1 != 0) {
-        sqlx::query(
-            "INSERT INTO report_returns (workspace_id, day, previous_day, n)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (workspace_id, day, previous_day) DO UPDATE
-             SET n = report_returns.n + excluded.n",
-        )
-        .bind(ws)
-        .bind(day)
-        .bind(previous)
-        .bind(n)
-        .execute(&mut **tx)
-        .await?;
+    each_row(
+        tx,
+        ws,
+        "INSERT INTO report_returns (workspace_id, day, previous_day, n)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (workspace_id, day, previous_day) DO UPDATE
+         SET n = report_returns.n + excluded.n",
+        nonzero(returns),
+        |q, ((day, previous), n)| q.bind(day).bind(previous).bind(n),
+    )
+    .await
+}
+
+/// The changes that change something.
+fn nonzero<K>(deltas: BTreeMap<K, i64>) -> Vec<(K, i64)> {
+    deltas.into_iter().filter(|d| d.1 != 0).collect()
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// Runs `sql` once per row, the workspace bound as $1 and `bind` binding the row's values.
+async fn each_row<R>(
+    tx: &mut Transaction<'_, Any>,
+    ws: &str,
+    sql: &str,
+    rows: impl IntoIterator<Item = R>,
+    bind: impl for<'q> Fn(AnyQuery<'q>, R) -> AnyQuery<'q>,
+) -> Result<()> {
+    for row in rows {
+        bind(sqlx::query(sql).bind(ws), row).execute(&mut **tx).await?;
     }
     Ok(())
 }
