@@ -47,6 +47,7 @@ conformance!(
     batches_record_what_applies_and_skip_the_rest,
     reports_fold_the_log_as_the_domain_defines,
     active_users_count_each_lead_once,
+    missed_waits_are_online_within_half_open_presence,
 );
 
 /// Records one decision on a conversation, as `actor`, at `now`.
@@ -626,6 +627,49 @@ async fn batches_record_what_applies_and_skip_the_rest(store: Arc<dyn Store>) {
     assert_eq!(closed.status, ConversationStatus::Closed);
     let nothing = store.record_each(&ws.id, Actor::System, NOW, Vec::new()).await.unwrap();
     assert!(nothing.is_empty());
+}
+
+/// Whether an agent was online when a missed lead started waiting follows the domain's
+/// half-open presence intervals exactly, at their edges too.
+async fn missed_waits_are_online_within_half_open_presence(store: Arc<dyn Store>) {
+    use porch_domain::reports::{self, ReportParts, MINUTE};
+    let ws = workspace(&store).await;
+    let agent = AgentId("on-duty".into());
+    let t = NOW + 60 * MINUTE;
+    // Two sockets: [t, t+10) and [t+10, t+20), touching; a third [t+30, t+40).
+    for (socket, from, to) in [("a", 0, 10), ("b", 10, 20), ("c", 30, 40)] {
+        store.agent_present(socket, &ws.id, &agent, t + from * MINUTE).await.unwrap();
+        store.agent_present(socket, &ws.id, &agent, t + to * MINUTE).await.unwrap();
+    }
+    // Leads start waiting (and are never answered) at the edges and between.
+    let waits = [-1, 0, 5, 10, 20, 25, 30, 40, 41];
+    for minutes in waits {
+        let (lead, id) = (contact(&store, &ws).await, ConversationId(id("conv")));
+        let at = t + minutes * MINUTE;
+        let (c, first) = (lead.clone(), lead_message(&lead, "Anyone there?", None));
+        let decide: Decide =
+            Box::new(move |_| start(id, c, false, ConversationKind::Live, Some(first), at));
+        store.record(&ws.id, None, Actor::Contact(lead), at, decide).await.unwrap();
+    }
+    store.catch_up_reports(&ws.id).await.unwrap();
+    let (range, now) = ((t - 2 * MINUTE, t + 60 * MINUTE), t + 120 * MINUTE);
+    let parts = ReportParts { responses: true, agents: true, ..ReportParts::NONE };
+    let data = store.report_data(&ws.id, range, parts, MINUTE, now).await.unwrap();
+    assert_eq!(data.totals.missed, waits.len() as u64);
+    // Online at 0, 5, 10 (the second socket), 30; not at -1, 20, 25, 40 (ends are open), 41.
+    assert_eq!(data.totals.missed_online, 4);
+    let (listed, _) = store
+        .report_list(
+            &ws.id,
+            &ReportQuery { from: range.0, to: range.1, per_page: 50, ..ReportQuery::default() },
+            MINUTE,
+            now,
+        )
+        .await
+        .unwrap();
+    let facts: Vec<_> = listed.into_iter().map(|l| l.facts).collect();
+    let defined = reports::CycleTotals::of(&facts, MINUTE, now, &data.presence);
+    assert_eq!(data.totals.missed_online, defined.missed_online);
 }
 
 /// Active users are distinct leads, whatever order their days were folded in.

@@ -665,7 +665,7 @@ pub async fn data(
     };
     // Each query runs only for the parts asked for.
     let presence = when(
-        parts.agents || parts.responses,
+        parts.agents,
         parsed(
             pool,
             ws,
@@ -745,7 +745,7 @@ pub async fn data(
     );
     let agent_days = when(parts.agents, agent_days(pool, ws, (from, to)));
     let (
-        (mut totals, waited),
+        totals,
         messages,
         presence,
         new_users,
@@ -765,8 +765,6 @@ pub async fn data(
         unresolved_intents,
         agent_days,
     )?;
-    // Whether an agent was online when each missed lead started waiting.
-    totals.missed_online = facts::online_count(&waited, &presence);
     Ok(ReportData {
         from,
         to,
@@ -998,11 +996,11 @@ async fn messages(
 }
 
 /// The cycles that started in the range, `porch_domain::reports::CycleTotals` computed in SQL
-/// (the conformance suite checks it equals `CycleTotals::of` over the facts), with when each
-/// missed lead started waiting (for whether an agent was online then). Each of `parts` is its
-/// own query, all at once: the additive figures per day (the whole days' from their roll-up,
-/// the partial days' from the cycles), closed cycles by outcome, source and category, start
-/// flows, the handled count, the missed cycles, and, once the counts are known, a sorted pass
+/// (the conformance suite checks it equals `CycleTotals::of` over the facts). Each of `parts`
+/// is its own query, all at once: the additive figures per day (the whole days' from their
+/// roll-up, the partial days' from the cycles), closed cycles by outcome, source and category,
+/// start flows, the handled count, the missed count with how many of them an agent was online
+/// for, and, once the counts are known, a sorted pass
 /// per median over the covering index `report_cycles_by_start`. Few, small sort keys per
 /// pass: SQLite sorts every row of a GROUP BY with all the values it aggregates.
 async fn totals(
@@ -1011,7 +1009,7 @@ async fn totals(
     (from, to): (Millis, Millis),
     (threshold, now): (Millis, Millis),
     parts: ReportParts,
-) -> Result<(facts::CycleTotals, Vec<Millis>)> {
+) -> Result<facts::CycleTotals> {
     const BASE: &str = "r.workspace_id = $1 AND r.started_at >= $2 AND r.started_at < $3";
     const CLOSED: &str = "r.closed_at IS NOT NULL";
     const RESPONDED: &str = "r.first_response_at IS NOT NULL AND r.response_due_from IS NOT NULL";
@@ -1132,16 +1130,31 @@ async fn totals(
             Some(threshold),
         ),
     );
-    let waited = when(parts.responses, async {
+    // The missed cycles, and how many of them started waiting while an agent was online
+    // (`porch_domain::reports::online_count` in SQL): one sweep, in time order, over the
+    // agents' connected intervals overlapping the range (+1 at a start, -1 at an end) and the
+    // missed cycles' waits; a wait is online when the running sum is positive. At equal times
+    // ends come first, then starts, then waits: intervals are half-open.
+    let missed = when(parts.responses, async {
+        let presence = "FROM agent_presence WHERE workspace_id = $1 AND seen_at > $2
+                        AND started_at < $3 AND started_at < seen_at";
         let sql = format!(
-            "SELECT r.response_due_from AS at FROM report_cycles r WHERE {BASE} AND {}",
-            missed_sql("$4", "$5")
+            "SELECT CAST(COALESCE(SUM(wait), 0) AS BIGINT) AS missed,
+                    CAST(COALESCE(SUM(CASE WHEN wait = 1 AND online > 0 THEN 1 ELSE 0 END), 0)
+                         AS BIGINT) AS online
+             FROM (SELECT wait, SUM(step) OVER (ORDER BY at, rank
+                                                ROWS UNBOUNDED PRECEDING) AS online
+                   FROM (SELECT started_at AS at, 1 AS rank, 1 AS step, 0 AS wait {presence}
+                         UNION ALL SELECT seen_at, 0, -1, 0 {presence}
+                         UNION ALL SELECT r.response_due_from, 2, 0, 1 FROM report_cycles r
+                                   WHERE {BASE} AND {missed}) events) swept",
+            missed = missed_sql("$4", "$5"),
         );
-        let rows = ranged(&sql, ws, from, to).bind(threshold).bind(now).fetch_all(pool).await?;
-        rows.iter().map(|row| Ok(row.try_get::<Millis, _>("at")?)).collect::<Result<Vec<_>>>()
+        let row = ranged(&sql, ws, from, to).bind(threshold).bind(now).fetch_one(pool).await?;
+        Ok::<_, StoreError>(Some((number(&row, "missed")?, number(&row, "online")?)))
     });
-    let (sums, closes, flows, handled, waited) =
-        tokio::try_join!(sums_and_medians, closes, flows, handled, waited)?;
+    let (sums, closes, flows, handled, missed) =
+        tokio::try_join!(sums_and_medians, closes, flows, handled, missed)?;
 
     let mut t = facts::CycleTotals::default();
     for ((kind, label), n) in closes {
@@ -1190,8 +1203,10 @@ async fn totals(
     if let Some(row) = handled.first() {
         t.handled = number(row, "n")?;
     }
-    t.missed = waited.len() as u64;
-    Ok((t, waited))
+    if let Some((missed, online)) = missed {
+        (t.missed, t.missed_online) = (missed, online);
+    }
+    Ok(t)
 }
 
 /// A row of per-day sums: the day, then [`DAY_COLUMNS`]' first eight, as [`DaySums`].
