@@ -54,10 +54,15 @@ pub struct ServeConfig {
     /// of random history over the last 14 days, for the report pages.
     #[arg(long, env = "PORCH_DEMO_HISTORY", default_value_t = 0)]
     pub demo_history: u64,
-    /// Where the e-mailed reports go out: `smtp://host:port` (plain SMTP to a relay). Without
-    /// it no report is e-mailed.
+    /// Where the e-mailed reports go out: `smtp://host:port` (plain SMTP to a relay),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS and login) or
+    /// `smtps://user:password@host:465`. Without it no report is e-mailed.
     #[arg(long, env = "PORCH_SMTP_URL")]
     pub smtp_url: Option<String>,
+    /// A PEM certificate authority to trust for the SMTP server besides the public ones (a
+    /// private relay's).
+    #[arg(long, env = "PORCH_SMTP_CA")]
+    pub smtp_ca: Option<PathBuf>,
     /// The reports' sender.
     #[arg(long, env = "PORCH_MAIL_FROM", default_value = "Porch <reports@localhost>")]
     pub mail_from: String,
@@ -90,6 +95,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("demo_history", &self.demo_history)
             .field("dev_clock", &self.dev_clock)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
+            .field("smtp_ca", &self.smtp_ca)
             .finish()
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use porch_domain::reports::{self, iso, ReportData, ReportParts};
 use porch_protocol::{ActivityReport, ChatbotReport, ContactCentreReport, Count, Millis};
@@ -25,23 +26,40 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// `smtp://host:port` (plain SMTP, for a relay on the same network) and the sender.
-    pub fn new(smtp_url: &str, from: &str) -> Result<Mailer, String> {
-        let rest = smtp_url
-            .strip_prefix("smtp://")
-            .ok_or_else(|| format!("{smtp_url:?}: use smtp://host:port"))?;
-        let (host, port) = match rest.trim_end_matches('/').rsplit_once(':') {
-            Some((host, port)) => {
-                (host, port.parse::<u16>().map_err(|_| format!("{smtp_url:?}: bad port"))?)
+    /// `smtp_url`: `smtp://host:port` (plain SMTP, for a relay on the same network),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS, then the login) or
+    /// `smtps://user:password@host:465` (TLS from the start). Servers are checked against the
+    /// public roots, and `ca_pem` (a private relay's certificate authority) when given. `from`
+    /// is the sender.
+    pub fn new(smtp_url: &str, ca_pem: Option<&[u8]>, from: &str) -> Result<Mailer, String> {
+        // Errors name the URL without its password.
+        let url = url::Url::parse(smtp_url).map_err(|e| format!("--smtp-url: {e}"))?;
+        let shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+        let bad = |e: &dyn std::fmt::Display| format!("--smtp-url {shown}: {e}");
+        if !matches!(url.scheme(), "smtp" | "smtps") {
+            return Err(bad(&"use smtp:// or smtps://"));
+        }
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| bad(&e))?
+            .timeout(Some(Duration::from_secs(20)));
+        if let Some(pem) = ca_pem {
+            if !String::from_utf8_lossy(pem).contains("-----BEGIN CERTIFICATE-----") {
+                return Err("--smtp-ca: not a PEM certificate".into());
             }
-            None => (rest.trim_end_matches('/'), 25),
-        };
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
-            .timeout(Some(Duration::from_secs(20)))
-            .build();
+            let authority = Certificate::from_pem(pem).map_err(|e| format!("--smtp-ca: {e}"))?;
+            let params = TlsParameters::builder(url.host_str().unwrap_or_default().to_owned())
+                .add_root_certificate(authority)
+                .build_rustls()
+                .map_err(|e| format!("--smtp-ca: {e}"))?;
+            let opportunistic = url.query_pairs().any(|(k, v)| k == "tls" && v == "opportunistic");
+            builder = builder.tls(match url.scheme() {
+                "smtps" => Tls::Wrapper(params),
+                _ if opportunistic => Tls::Opportunistic(params),
+                _ => Tls::Required(params),
+            });
+        }
         let from = from.parse().map_err(|e| format!("--mail-from {from:?}: {e}"))?;
-        Ok(Mailer { transport, from })
+        Ok(Mailer { transport: builder.build(), from })
     }
 
     async fn send(&self, message: Message) -> Result<(), String> {
@@ -285,11 +303,19 @@ mod tests {
 
     #[test]
     fn smtp_urls() {
-        assert!(Mailer::new("smtp://127.0.0.1:2525", "Porch <reports@porch.example>").is_ok());
-        assert!(Mailer::new("smtp://mail.example", "reports@porch.example").is_ok());
-        assert!(Mailer::new("http://mail.example", "reports@porch.example").is_err());
-        assert!(Mailer::new("smtp://mail.example:port", "reports@porch.example").is_err());
-        assert!(Mailer::new("smtp://mail.example", "not an address").is_err());
+        let new = |url: &str, from: &str| Mailer::new(url, None, from).map(|_| ());
+        assert!(new("smtp://127.0.0.1:2525", "Porch <reports@porch.example>").is_ok());
+        assert!(new("smtp://mail.example", "reports@porch.example").is_ok());
+        assert!(new("smtp://porch:pw@mail.example:587?tls=required", "r@porch.example").is_ok());
+        assert!(new("smtps://porch:pw@mail.example", "reports@porch.example").is_ok());
+        assert!(new("http://mail.example", "reports@porch.example").is_err());
+        assert!(new("smtp://mail.example:port", "reports@porch.example").is_err());
+        assert!(new("smtp://mail.example", "not an address").is_err());
+        // The password stays out of the error.
+        let error = new("smtp://porch:secret@mail.example?tls=sometimes", "r@porch.example");
+        assert!(!error.unwrap_err().contains("secret"));
+        let not_pem = Mailer::new("smtps://mail.example", Some(b"junk"), "r@porch.example");
+        assert!(not_pem.is_err());
     }
 
     #[test]

@@ -45,7 +45,12 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     let mut state = AppState::new(store, clock, config.assets_dir.clone());
     state.dev_clock = config.dev_clock;
     if let Some(url) = &config.smtp_url {
-        state.mailer = Some(Arc::new(porch_server::mailer::Mailer::new(url, &config.mail_from)?));
+        let ca = match &config.smtp_ca {
+            Some(path) => Some(std::fs::read(path).map_err(|e| format!("--smtp-ca: {e}"))?),
+            None => None,
+        };
+        let mailer = porch_server::mailer::Mailer::new(url, ca.as_deref(), &config.mail_from)?;
+        state.mailer = Some(Arc::new(mailer));
     }
     if config.demo {
         state.demo_key = Some(demo::seed(state.store.as_ref(), state.clock.as_ref()).await?);

@@ -23,22 +23,98 @@ struct SmtpServer {
     maildir: TempDir,
 }
 
+/// Whether aiosmtpd is installed; when not, the tests that need it are skipped (except in CI).
+fn smtp_installed() -> bool {
+    if std::path::Path::new(&python_path()).join("aiosmtpd").exists() {
+        return true;
+    }
+    assert!(std::env::var("CI").is_err(), "aiosmtpd must be installed in CI (cargo xtask test)");
+    eprintln!("aiosmtpd is not installed (cargo xtask test installs it): skipping");
+    false
+}
+
 impl SmtpServer {
-    /// `None` (the test is skipped, except under CI) when aiosmtpd is not installed.
+    /// Plain SMTP on `port`.
     fn start(port: u16) -> Option<SmtpServer> {
-        if !std::path::Path::new(&python_path()).join("aiosmtpd").exists() {
-            assert!(
-                std::env::var("CI").is_err(),
-                "aiosmtpd must be installed in CI (cargo xtask test)"
-            );
-            eprintln!("aiosmtpd is not installed (cargo xtask test installs it): skipping");
+        if !smtp_installed() {
             return None;
         }
         let maildir = TempDir::new();
-        let child = Command::new("python3")
+        let mut command = Command::new("python3");
+        command
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir.0.join("mail"))
+            .arg(maildir.0.join("mail"));
+        Some(SmtpServer::run(command, maildir, port))
+    }
+
+    /// SMTP on `port` that wants STARTTLS and then the login `porch` / `s3cret`, with a
+    /// certificate for 127.0.0.1 signed by a test authority (made here with openssl); and that
+    /// authority's PEM.
+    fn start_tls(port: u16) -> Option<(SmtpServer, Vec<u8>)> {
+        if !smtp_installed() {
+            return None;
+        }
+        let maildir = TempDir::new();
+        let dir = maildir.0.clone();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl").args(args).current_dir(&dir).output();
+            let out = out.expect("openssl runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        // An authority, and a certificate for 127.0.0.1 it signs.
+        let new_key = |subject: &str, out: &str, key: &str| {
+            let mut args = vec!["req", "-newkey", "rsa:2048", "-nodes", "-subj", subject];
+            if out == "ca.pem" {
+                args.extend(["-x509", "-days", "2"]);
+            }
+            openssl(&[&args[..], &["-keyout", key, "-out", out]].concat());
+        };
+        new_key("/CN=Porch test CA", "ca.pem", "ca.key");
+        new_key("/CN=127.0.0.1", "leaf.csr", "key.pem");
+        let leaf =
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n";
+        std::fs::write(dir.join("leaf.cnf"), leaf).unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.cnf",
+            "-out",
+            "cert.pem",
+        ]);
+        let script = r#"
+import asyncio, ssl, sys
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import AuthResult, LoginPassword
+def login(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == b"porch" and data.password == b"s3cret"
+    return AuthResult(success=ok, handled=False)
+tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+tls.load_cert_chain(sys.argv[2] + "/cert.pem", sys.argv[2] + "/key.pem")
+Controller(Mailbox(sys.argv[2] + "/mail"), hostname="127.0.0.1", port=int(sys.argv[1]),
+           tls_context=tls, require_starttls=True, auth_required=True,
+           authenticator=login).start()
+asyncio.new_event_loop().run_forever()
+"#;
+        let mut command = Command::new("python3");
+        command.args(["-c", script, &port.to_string()]).arg(&dir);
+        let pem = std::fs::read(dir.join("ca.pem")).unwrap();
+        Some((SmtpServer::run(command, maildir, port), pem))
+    }
+
+    fn run(mut command: Command, maildir: TempDir, port: u16) -> SmtpServer {
+        let child = command
             .env("PYTHONPATH", python_path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -49,7 +125,7 @@ impl SmtpServer {
             assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Some(SmtpServer { child, maildir })
+        SmtpServer { child, maildir }
     }
 
     /// Each message received, as Python's `email` package reads it.
@@ -85,7 +161,8 @@ impl Drop for SmtpServer {
 
 fn with_mailer(server: &TestServer, port: u16) -> AppState {
     let mut state = server.state.clone();
-    let mailer = Mailer::new(&format!("smtp://127.0.0.1:{port}"), "Porch <reports@porch.test>");
+    let mailer =
+        Mailer::new(&format!("smtp://127.0.0.1:{port}"), None, "Porch <reports@porch.test>");
     state.mailer = Some(Arc::new(mailer.unwrap()));
     state
 }
@@ -138,4 +215,41 @@ async fn the_weekly_report_is_mailed_once_with_its_charts_and_retried_when_smtp_
     }
     assert!(html.matches("alt=\"").count() >= 5, "every chart has a text equivalent");
     assert!(mail["text"].as_str().unwrap().contains("Total messages"));
+}
+
+/// A relay that wants TLS and a login: the report goes out only to a server whose certificate
+/// is trusted, with the right password, and arrives whole.
+#[tokio::test]
+async fn the_report_goes_out_over_starttls_with_a_login() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let Some((smtp, authority)) = SmtpServer::start_tls(port) else { return };
+    let server = TestServer::start().await;
+    server.demo_history(30).await;
+    let owner = AgentClient::owner(&server).await;
+    let settings = json!({"email": {"cadence": "weekly", "recipients": ["owner@shop.example"]}});
+    let saved = owner
+        .http
+        .send(reqwest::Method::PUT, "/api/v1/agent/settings/reports", Some(settings))
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let mailing = |password: &str, ca: Option<&[u8]>| {
+        let url = format!("smtp://porch:{password}@127.0.0.1:{port}?tls=required");
+        let mut state = server.state.clone();
+        let mailer = Mailer::new(&url, ca, "Porch <reports@porch.test>").unwrap();
+        state.mailer = Some(Arc::new(mailer));
+        state
+    };
+    // The test authority is not a public one: the certificate is refused, nothing is sent.
+    assert_eq!(deliver_due(&mailing("s3cret", None)).await.unwrap(), 0);
+    // Trusted, but the wrong password.
+    server.advance(5 * 60_000);
+    assert_eq!(deliver_due(&mailing("guess", Some(&authority))).await.unwrap(), 0);
+    assert!(smtp.messages().is_empty());
+    // Trusted, and the right one (the retry after the second failure waits ten minutes).
+    server.advance(10 * 60_000);
+    assert_eq!(deliver_due(&mailing("s3cret", Some(&authority))).await.unwrap(), 1);
+    let messages = smtp.messages();
+    let [mail] = &messages[..] else { panic!("one message: {messages:?}") };
+    assert!(mail["subject"].as_str().unwrap().contains("performance report"));
+    assert_eq!(mail["images"].as_array().unwrap().len(), 5);
 }
