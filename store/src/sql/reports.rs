@@ -19,8 +19,10 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use super::rows::{self, enum_text, parse_enum};
 use crate::{Result, StoreError};
 
-/// Events folded per transaction.
-const BATCH: u32 = 2_000;
+/// Events folded per transaction. On SQLite a batch holds the one write lock: 500 keep it to
+/// about 25 ms (release build) while live chat writes wait, at the same events per second as
+/// 2,000 (measured with `reports_bench`: 18,000–20,000 events/s either way).
+const BATCH: u32 = 500;
 
 const CYCLE_COLUMNS: [&str; 26] = [
     "workspace_id",
