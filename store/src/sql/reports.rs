@@ -260,8 +260,7 @@ impl Batch {
         let mut days: BTreeMap<Millis, DayDelta> = BTreeMap::new();
         let mut agent_days: BTreeMap<(Millis, AgentId), (i64, Millis)> = BTreeMap::new();
         let mut counts: BTreeMap<(Millis, &'static str, String), i64> = BTreeMap::new();
-        // Cycles closed as unresolved before or after the batch: (conversation, cycle, its day
-        // if it was, its day if it is).
+        // Cycles closed as unresolved before or after the batch.
         let mut unresolved = Vec::new();
         let upsert = format!(
             "INSERT INTO report_cycles ({columns}) VALUES ({params})
@@ -287,8 +286,12 @@ impl Batch {
             }
             let before = was.filter(|w| w.unresolved).map(|w| w.day);
             if before.is_some() || now.unresolved {
-                let after = now.unresolved.then_some(now.day);
-                unresolved.push((c.conversation_id.clone(), c.cycle, before, after));
+                unresolved.push(Unresolved {
+                    conversation: c.conversation_id.clone(),
+                    cycle: c.cycle,
+                    before,
+                    after: now.unresolved.then_some(now.day),
+                });
             }
             let count = |n: u32| i64::from(n);
             sqlx::query(&upsert)
@@ -356,12 +359,7 @@ impl Batch {
         .await?;
         // An unresolved cycle's intents, as the batch found them (its own not yet written) and
         // as it leaves them.
-        for (conversation, cycle, was) in unresolved.iter().filter_map(|u| Some((&u.0, u.1, u.2?)))
-        {
-            for intent in cycle_intents(tx, conversation, cycle).await? {
-                *counts.entry((was, UNRESOLVED_INTENT, intent)).or_default() -= 1;
-            }
-        }
+        count_unresolved_intents(tx, &mut counts, &unresolved, |u| u.before, -1).await?;
         for (_, _, intent, at) in &self.intents {
             *counts.entry((facts::day_of(*at), INTENT, intent.clone())).or_default() += 1;
         }
@@ -376,12 +374,7 @@ impl Batch {
             },
         )
         .await?;
-        for (conversation, cycle, now) in unresolved.iter().filter_map(|u| Some((&u.0, u.1, u.3?)))
-        {
-            for intent in cycle_intents(tx, conversation, cycle).await? {
-                *counts.entry((now, UNRESOLVED_INTENT, intent)).or_default() += 1;
-            }
-        }
+        count_unresolved_intents(tx, &mut counts, &unresolved, |u| u.after, 1).await?;
         for (_, agent, at) in &self.assignments {
             agent_days.entry((facts::day_of(*at), agent.clone())).or_default().0 += 1;
         }
@@ -529,19 +522,37 @@ async fn each_row<R>(
     Ok(())
 }
 
-/// The intents picked in one cycle.
-async fn cycle_intents(
-    tx: &mut Transaction<'_, Any>,
-    conversation: &ConversationId,
+/// A cycle closed as unresolved before the batch or after it: its day each time it was.
+struct Unresolved {
+    conversation: ConversationId,
     cycle: u32,
-) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT intent FROM report_intents WHERE conversation_id = $1 AND cycle = $2",
-    )
-    .bind(conversation.as_str())
-    .bind(i64::from(cycle))
-    .fetch_all(&mut **tx)
-    .await?)
+    before: Option<Millis>,
+    after: Option<Millis>,
+}
+
+/// Adds `sign` to the unresolved-intent count of each intent now stored for each cycle, under
+/// the day `day` gives it (cycles it gives none are skipped).
+async fn count_unresolved_intents(
+    tx: &mut Transaction<'_, Any>,
+    counts: &mut BTreeMap<(Millis, &'static str, String), i64>,
+    cycles: &[Unresolved],
+    day: fn(&Unresolved) -> Option<Millis>,
+    sign: i64,
+) -> Result<()> {
+    for u in cycles {
+        let Some(day) = day(u) else { continue };
+        let intents: Vec<String> = sqlx::query_scalar(
+            "SELECT intent FROM report_intents WHERE conversation_id = $1 AND cycle = $2",
+        )
+        .bind(u.conversation.as_str())
+        .bind(i64::from(u.cycle))
+        .fetch_all(&mut **tx)
+        .await?;
+        for intent in intents {
+            *counts.entry((day, UNRESOLVED_INTENT, intent)).or_default() += sign;
+        }
+    }
+    Ok(())
 }
 
 /// Adds each day's delta to its `report_days` row.
@@ -565,11 +576,9 @@ async fn write_days(
             .collect::<Vec<_>>()
             .join(", "),
     );
-    for (day, d) in days {
+    each_row(tx, ws, &sql, days, |q, (day, d)| {
         let s = d.sums;
-        sqlx::query(&sql)
-            .bind(ws)
-            .bind(day)
+        q.bind(day)
             .bind(s.cycles)
             .bind(s.responded)
             .bind(s.first_response)
@@ -581,10 +590,8 @@ async fn write_days(
             .bind(d.messages)
             .bind(d.incoming)
             .bind(d.busiest)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+    })
+    .await
 }
 
 async fn current_cycle(
@@ -1014,9 +1021,9 @@ async fn messages(
 /// is its own query, all at once: the additive figures per day (the whole days' from their
 /// roll-up, the partial days' from the cycles), closed cycles by outcome, source and category,
 /// start flows, the handled count, the missed count with how many of them an agent was online
-/// for, and, once the counts are known, a sorted pass
-/// per median over the covering index `report_cycles_by_start`. Few, small sort keys per
-/// pass: SQLite sorts every row of a GROUP BY with all the values it aggregates.
+/// for, and, once the counts are known, a sorted pass per median over the covering index
+/// `report_cycles_by_start`. Few, small sort keys per pass: SQLite sorts every row of a GROUP
+/// BY with all the values it aggregates.
 async fn totals(
     pool: &AnyPool,
     ws: &str,
