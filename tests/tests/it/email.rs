@@ -159,12 +159,22 @@ impl Drop for SmtpServer {
     }
 }
 
-fn with_mailer(server: &TestServer, port: u16) -> AppState {
+/// The server's state with a mailer to `smtp_url`, trusting `ca` besides the public roots.
+fn with_mailer(server: &TestServer, smtp_url: &str, ca: Option<&[u8]>) -> AppState {
     let mut state = server.state.clone();
-    let mailer =
-        Mailer::new(&format!("smtp://127.0.0.1:{port}"), None, "Porch <reports@porch.test>");
+    let mailer = Mailer::new(smtp_url, ca, "Porch <reports@porch.test>");
     state.mailer = Some(Arc::new(mailer.unwrap()));
     state
+}
+
+/// The owner asks for the e-mailed report with `settings`.
+async fn save_report_settings(server: &TestServer, settings: Value) {
+    let owner = AgentClient::owner(server).await;
+    let saved = owner
+        .http
+        .send(reqwest::Method::PUT, "/api/v1/agent/settings/reports", Some(settings))
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
 }
 
 #[tokio::test]
@@ -172,17 +182,13 @@ async fn the_weekly_report_is_mailed_once_with_its_charts_and_retried_when_smtp_
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let server = TestServer::start().await;
     server.demo_history(60).await;
-    let owner = AgentClient::owner(&server).await;
     let settings = json!({"missed_after_minutes": 180, "email": {"cadence": "weekly",
         "recipients": ["owner@shop.example", "boss@shop.example"]}});
-    let saved = owner
-        .http
-        .send(reqwest::Method::PUT, "/api/v1/agent/settings/reports", Some(settings))
-        .await;
-    assert_eq!(saved.status, 200, "{}", saved.body);
+    save_report_settings(&server, settings).await;
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
 
     // The SMTP server is down: the report fails, and waits five minutes before trying again.
-    let state = with_mailer(&server, port);
+    let state = with_mailer(&server, &smtp_url, None);
     assert_eq!(deliver_due(&state).await.unwrap(), 0);
     let Some(smtp) = SmtpServer::start(port) else { return };
     assert_eq!(deliver_due(&state).await.unwrap(), 0, "the retry is not due yet");
@@ -193,7 +199,7 @@ async fn the_weekly_report_is_mailed_once_with_its_charts_and_retried_when_smtp_
 
     // A restarted server does not send it again either.
     let server = server.restart().await;
-    let state = with_mailer(&server, port);
+    let state = with_mailer(&server, &smtp_url, None);
     assert_eq!(deliver_due(&state).await.unwrap(), 0);
 
     let messages = smtp.messages();
@@ -225,19 +231,11 @@ async fn the_report_goes_out_over_starttls_with_a_login() {
     let Some((smtp, authority)) = SmtpServer::start_tls(port) else { return };
     let server = TestServer::start().await;
     server.demo_history(30).await;
-    let owner = AgentClient::owner(&server).await;
     let settings = json!({"email": {"cadence": "weekly", "recipients": ["owner@shop.example"]}});
-    let saved = owner
-        .http
-        .send(reqwest::Method::PUT, "/api/v1/agent/settings/reports", Some(settings))
-        .await;
-    assert_eq!(saved.status, 200, "{}", saved.body);
+    save_report_settings(&server, settings).await;
     let mailing = |password: &str, ca: Option<&[u8]>| {
         let url = format!("smtp://porch:{password}@127.0.0.1:{port}?tls=required");
-        let mut state = server.state.clone();
-        let mailer = Mailer::new(&url, ca, "Porch <reports@porch.test>").unwrap();
-        state.mailer = Some(Arc::new(mailer));
-        state
+        with_mailer(&server, &url, ca)
     };
     // The test authority is not a public one: the certificate is refused, nothing is sent.
     assert_eq!(deliver_due(&mailing("s3cret", None)).await.unwrap(), 0);
