@@ -24,6 +24,10 @@ pub type Millis = i64;
 /// Longest message body accepted, in characters. Longer bodies are refused with `message_too_long`.
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 
+/// Longest `client_id` (a sender's name for one message, kept until it is acknowledged so a
+/// re-send is stored once): ASCII letters, digits, `-`, `_`, `.`, `:`.
+pub const MAX_CLIENT_ID_CHARS: usize = 64;
+
 /// Error body of every 4xx/5xx answer and of WebSocket error frames.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiError {

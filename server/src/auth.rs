@@ -1,10 +1,6 @@
 //! Who is calling: agents by an `HttpOnly; SameSite=Strict` session cookie, leads by the visitor
 //! token their widget keeps. Only hashes of either token are stored.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap};
 use blake2::{Blake2b512, Digest};
@@ -28,30 +24,16 @@ pub fn token_hash(token: &str) -> String {
     Blake2b512::digest(token.as_bytes()).iter().take(32).map(|b| format!("{b:02x}")).collect()
 }
 
+/// A password's hash, on this thread (seeding, tests); requests use [`AppState::passwords`],
+/// which bounds how many run at once.
+///
+/// [`AppState::passwords`]: crate::AppState::passwords
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("hash password: {e}")))
+    crate::password::hash_with(password, &mut Vec::new())
 }
 
-/// Checks a password off the async threads. With no stored hash (unknown e-mail) it still does
-/// the work against a dummy, so the answer takes as long either way.
-pub async fn verify_password(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
-        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let dummy = DUMMY.get_or_init(|| hash_password("dummy").unwrap_or_default());
-        let known = stored.is_some();
-        let stored = stored.unwrap_or_else(|| dummy.clone());
-        let ok = PasswordHash::new(&stored)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-            .unwrap_or(false);
-        known && ok
-    })
-    .await
-    .unwrap_or(false)
-}
+/// A visitor token expires after this long unused; every widget session renews it.
+pub const VISITOR_TOKEN_MILLIS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 /// `Secure` too: browsers treat localhost and 127.0.0.1 as secure, so local demos work, and
 /// anywhere else Porch must be served over HTTPS.
@@ -96,7 +78,8 @@ pub struct Lead(pub ContactRecord);
 
 impl Lead {
     pub async fn from_token(state: &AppState, token: &str) -> Result<Lead, ApiError> {
-        let contact = state.store.contact_by_token(&token_hash(token)).await?;
+        let used_since = state.clock.now().saturating_sub(VISITOR_TOKEN_MILLIS);
+        let contact = state.store.contact_by_token(&token_hash(token), used_since).await?;
         contact.map(Lead).ok_or(ApiError::Unauthorized)
     }
 }

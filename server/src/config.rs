@@ -70,6 +70,11 @@ pub struct ServeConfig {
     /// only: refused unless listening on a loopback address.
     #[arg(long, env = "PORCH_DEV_CLOCK")]
     pub dev_clock: bool,
+    /// Behind a reverse proxy: take the client's address (for rate limits and sign-in
+    /// throttling) from the last `X-Forwarded-For` entry, which the proxy adds. Without a proxy
+    /// that sets it, leave this off: clients could then choose their own address.
+    #[arg(long, env = "PORCH_TRUST_FORWARDED")]
+    pub trust_forwarded: bool,
 }
 
 impl ServeConfig {
@@ -94,6 +99,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("demo", &self.demo)
             .field("demo_history", &self.demo_history)
             .field("dev_clock", &self.dev_clock)
+            .field("trust_forwarded", &self.trust_forwarded)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)
             .finish()

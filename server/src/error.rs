@@ -2,7 +2,7 @@
 //! a stable code; internal failures are logged here and answered with a bare 500.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use porch_domain::DomainError;
 use porch_protocol as wire;
@@ -19,9 +19,12 @@ pub enum ApiError {
     /// 403: signed in, but this needs an owner or manager.
     #[error("only owners and managers may do this")]
     Forbidden,
-    /// 429: too many failed logins for this e-mail; try again later.
-    #[error("too many failed sign-ins for this e-mail; try again in 15 minutes")]
-    TooManyAttempts,
+    /// 429: too many requests of this kind from this caller; try again after the given seconds.
+    #[error("too many {what}; try again in {retry_after} s")]
+    RateLimited { what: &'static str, retry_after: u64 },
+    /// 503: the server is too busy for this now (every password check slot is taken).
+    #[error("the server is busy; try again in a moment")]
+    Busy,
     /// 401: login refused.
     #[error("wrong e-mail or password")]
     InvalidCredentials,
@@ -45,7 +48,8 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BadRequest { status, .. } => *status,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Domain(e) => match e {
@@ -79,7 +83,8 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden => "forbidden",
-            ApiError::TooManyAttempts => "too_many_attempts",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Busy => "busy",
             ApiError::BadRequest { code, .. } => code,
             ApiError::Conflict(_) => "conflict",
             ApiError::Domain(e) => e.code(),
@@ -94,6 +99,24 @@ impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::BadRequest { status: StatusCode::BAD_REQUEST, code, message: message.into() }
     }
+
+    /// 422 with `code`: the request was read, but a value in it is not acceptable.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::BadRequest {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Seconds to wait before trying again, for `Retry-After`.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited { retry_after, .. } => Some((*retry_after).max(1)),
+            ApiError::Busy => Some(1),
+            _ => None,
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -101,7 +124,11 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(detail) = &self {
             tracing::error!(%detail, "request failed");
         }
-        (self.status(), axum::Json(self.to_wire())).into_response()
+        let mut response = (self.status(), axum::Json(self.to_wire())).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

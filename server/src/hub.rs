@@ -1,8 +1,9 @@
 //! Fan-out of committed events to the sockets that may see them.
 //!
 //! Pure bookkeeping: who listens to which workspace, for which audience. No lock is held across
-//! an `.await`; each socket has a bounded queue, and a socket that falls that far behind is
-//! dropped (its client reconnects and resumes from the store) rather than allowed to grow memory.
+//! an `.await`; each socket has a bounded queue of commits (a commit's frames, however many,
+//! take one place), and a socket that falls that far behind is dropped (its client reconnects
+//! and resumes from the store) rather than allowed to grow memory.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,8 +13,12 @@ use porch_protocol::{
 };
 use tokio::sync::mpsc;
 
-/// Frames a socket may have queued before it counts as too slow.
+/// Commits a socket may have queued before it counts as too slow.
 pub const QUEUE: usize = 256;
+
+/// One commit's frames as one socket may see them, queued together: a batch of any size (500
+/// auto-closes at once) takes one place in the queue.
+pub type Batch = Arc<[Seen]>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Audience {
@@ -88,7 +93,7 @@ fn json(frame: &impl serde::Serialize) -> String {
 struct Subscriber {
     id: u64,
     audience: Audience,
-    tx: mpsc::Sender<Seen>,
+    tx: mpsc::Sender<Batch>,
 }
 
 #[derive(Default)]
@@ -107,7 +112,7 @@ pub struct Subscription {
     hub: Arc<Hub>,
     workspace: WorkspaceId,
     id: u64,
-    pub frames: mpsc::Receiver<Seen>,
+    pub frames: mpsc::Receiver<Batch>,
 }
 
 impl Drop for Subscription {
@@ -134,15 +139,27 @@ impl Hub {
         Subscription { hub: self.clone(), workspace: workspace.clone(), id, frames }
     }
 
-    /// Queues each frame for every socket that may see it; drops sockets whose queue is full.
+    /// Queues a commit's frames for every socket that may see them, as one batch; drops
+    /// sockets whose queue is full.
     pub fn publish(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
-        let for_agents: Vec<Seen> =
-            frames.iter().map(|f| Seen::Agents(Arc::new(f.clone()))).collect();
+        if frames.is_empty() {
+            return;
+        }
+        let for_agents: Batch = frames.iter().map(|f| Seen::Agents(Arc::new(f.clone()))).collect();
         let mut inner = self.lock();
         let Some(subscribers) = inner.workspaces.get_mut(workspace) else { return };
-        subscribers.retain(|s| match &s.audience {
-            Audience::Agents => for_agents.iter().all(|f| s.tx.try_send(f.clone()).is_ok()),
-            lead => frames.iter().filter_map(|f| lead.view(f)).all(|f| s.tx.try_send(f).is_ok()),
+        subscribers.retain(|s| {
+            let batch = match &s.audience {
+                Audience::Agents => for_agents.clone(),
+                lead => {
+                    let seen: Batch = frames.iter().filter_map(|f| lead.view(f)).collect();
+                    if seen.is_empty() {
+                        return true;
+                    }
+                    seen
+                }
+            };
+            s.tx.try_send(batch).is_ok()
         });
         if subscribers.is_empty() {
             inner.workspaces.remove(workspace);
@@ -215,8 +232,8 @@ mod tests {
             previous: None,
         };
         hub.publish(&ws, &[assigned, frame(2, Some("ann"))]);
-        assert_eq!(ann.frames.try_recv().unwrap().seq(), 2, "assignment is the team's business");
-        assert_eq!(agents.frames.try_recv().unwrap().seq(), 1);
+        assert_eq!(seqs(&mut ann), [2], "assignment is the team's business");
+        assert_eq!(seqs(&mut agents), [1, 2]);
     }
 
     #[test]
@@ -227,13 +244,28 @@ mod tests {
         let mut agents = hub.subscribe(&ws, Audience::Agents);
         let mut elsewhere = hub.subscribe(&WorkspaceId("x".into()), Audience::Agents);
         hub.publish(&ws, &[frame(1, Some("bob")), frame(2, Some("ann")), frame(3, None)]);
-        let seqs = |s: &mut Subscription| {
-            std::iter::from_fn(|| s.frames.try_recv().ok()).map(|f| f.seq()).collect::<Vec<_>>()
-        };
         assert_eq!(seqs(&mut ann), [2, 3]);
         assert_eq!(seqs(&mut agents), [1, 2, 3]);
         assert!(seqs(&mut elsewhere).is_empty());
         hub.check_invariants();
+    }
+
+    /// Every frame queued for a subscription, in order.
+    fn seqs(s: &mut Subscription) -> Vec<u64> {
+        std::iter::from_fn(|| s.frames.try_recv().ok())
+            .flat_map(|batch| batch.iter().map(Seen::seq).collect::<Vec<_>>())
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_of_any_size_reaches_a_healthy_socket() {
+        let hub = Arc::new(Hub::default());
+        let ws = WorkspaceId("w".into());
+        let mut agents = hub.subscribe(&ws, Audience::Agents);
+        let frames: Vec<_> = (1..=10 * QUEUE as u64).map(|s| frame(s, None)).collect();
+        hub.publish(&ws, &frames);
+        assert_eq!(hub.subscribers(&ws), 1, "one commit takes one place in the queue");
+        assert_eq!(seqs(&mut agents), (1..=10 * QUEUE as u64).collect::<Vec<_>>());
     }
 
     #[test]
@@ -241,15 +273,12 @@ mod tests {
         let hub = Arc::new(Hub::default());
         let ws = WorkspaceId("w".into());
         let mut slow = hub.subscribe(&ws, Audience::Agents);
-        let frames: Vec<_> = (1..=QUEUE as u64 + 1).map(|s| frame(s, None)).collect();
-        hub.publish(&ws, &frames);
+        for seq in 1..=QUEUE as u64 + 1 {
+            hub.publish(&ws, &[frame(seq, None)]);
+        }
         assert_eq!(hub.subscribers(&ws), 0);
         // What was queued is still delivered, then the stream ends so the client resumes.
-        let mut received = 0;
-        while slow.frames.try_recv().is_ok() {
-            received += 1;
-        }
-        assert_eq!(received, QUEUE);
+        assert_eq!(seqs(&mut slow).len(), QUEUE);
         assert!(slow.frames.is_closed());
         hub.check_invariants();
     }

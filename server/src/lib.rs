@@ -12,8 +12,10 @@ pub mod demo;
 mod error;
 pub mod folder;
 pub mod hub;
+pub mod limits;
 pub mod mailer;
 pub mod operator;
+pub mod password;
 mod routes;
 pub mod scheduler;
 mod service;
@@ -58,8 +60,12 @@ pub struct AppState {
     /// Events the background report fold ([`folder`]) has folded since start (for health
     /// checks and tests).
     pub folded: Arc<AtomicU64>,
-    /// Failed logins per e-mail, to slow guessing.
-    login_throttle: Arc<throttle::LoginThrottle>,
+    /// Password checks, at most one per core at a time.
+    pub passwords: Arc<password::Passwords>,
+    /// Request rate limits (widget sessions, conversation starts, messages, sign-ins).
+    pub limits: Arc<limits::Limits>,
+    /// `--trust-forwarded`: the client's address is the last of `X-Forwarded-For`.
+    pub trust_forwarded: bool,
     /// Per-workspace order of record-then-publish within this process, so sockets receive
     /// frames in sequence order.
     workspace_locks: Arc<Mutex<HashMap<WorkspaceId, Arc<tokio::sync::Mutex<()>>>>>,
@@ -79,7 +85,9 @@ impl AppState {
             dev_clock: false,
             mailer: None,
             folded: Arc::default(),
-            login_throttle: Arc::default(),
+            passwords: Arc::default(),
+            limits: Arc::default(),
+            trust_forwarded: false,
             workspace_locks: Arc::default(),
         }
     }
@@ -96,5 +104,6 @@ pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> 
     tokio::spawn(scheduler::run(state.clone()));
     tokio::spawn(folder::run(state.clone()));
     mailer::spawn(state.clone());
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown.cancelled_owned()).await
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await
 }

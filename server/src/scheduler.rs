@@ -231,7 +231,7 @@ async fn fire(
         let deadline = timer.at;
         let decide: Decide = match timer.kind {
             TimerKind::AutoClose => {
-                let note = state.auto_close_note(&settings, &timer.conversation).await;
+                let note = state.auto_close_note(workspace, &settings, &timer.conversation).await;
                 Box::new(move |s| {
                     Ok(s.map(|s| porch_domain::fire(s, deadline, now, note)).unwrap_or_default())
                 })

@@ -76,13 +76,14 @@ impl AppState {
     /// The closing note auto-close writes, when the owner asked for generated notes.
     pub async fn auto_close_note(
         &self,
+        workspace: &WorkspaceId,
         settings: &porch_protocol::WorkspaceSettings,
         conversation: &ConversationId,
     ) -> Option<ClosingNote> {
         if !settings.auto_close.generate_notes {
             return None;
         }
-        let messages = self.store.messages(conversation).await.ok()?;
+        let messages = self.store.messages(workspace, conversation).await.ok()?;
         let recent = &messages[messages.len().saturating_sub(crate::summarizer::MAX_MESSAGES)..];
         let summary = self.summarizer.summarize(recent).await;
         let category = self.summarizer.categorize(recent, &settings.closing_notes.categories).await;
@@ -135,17 +136,16 @@ impl AppState {
         actor: Actor,
         message: NewMessage,
     ) -> Result<Message, ApiError> {
-        if let Some(client_id) = &message.client_id {
-            if let Some(stored) = self.store.message_by_client_id(conversation, client_id).await? {
-                return Ok(stored);
-            }
+        check_client_id(message.client_id.as_deref())?;
+        let sender = (message.author_id.clone(), message.client_id.clone());
+        if let Some(stored) = self.sent_before(workspace, &sender).await? {
+            return same_conversation(stored, conversation);
         }
         let options = match message.author_kind {
             AuthorKind::Contact => self.lead_options(workspace).await?,
             _ => LeadOptions::default(),
         };
         let now = self.clock.now();
-        let client_id = message.client_id.clone();
         let decide: Decide = Box::new(move |state| {
             state.map_or(Ok(Vec::new()), |s| porch_domain::post_message(s, message, &options, now))
         });
@@ -153,12 +153,54 @@ impl AppState {
             Ok(frames) => posted(&frames),
             // Two copies of one retry raced; the other one was stored.
             Err(StoreError::Conflict("client_id")) => {
-                let client_id = client_id.unwrap_or_default();
-                let stored = self.store.message_by_client_id(conversation, &client_id).await?;
-                stored.ok_or(ApiError::Internal("conflicting message vanished".into()))
+                let stored = self.sent_before(workspace, &sender).await?;
+                same_conversation(stored.ok_or(ApiError::Conflict("client_id"))?, conversation)
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The message a sender already stored under a `client_id`: (author id, client id).
+    pub async fn sent_before(
+        &self,
+        workspace: &WorkspaceId,
+        (author, client_id): &(Option<String>, Option<String>),
+    ) -> Result<Option<Message>, ApiError> {
+        match (author, client_id) {
+            (Some(author), Some(client_id)) => {
+                Ok(self.store.message_by_client_id(workspace, author, client_id).await?)
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// A retry names the message it retries: the same `client_id` in another conversation is
+/// another message, refused.
+fn same_conversation(stored: Message, conversation: &ConversationId) -> Result<Message, ApiError> {
+    match &stored.conversation_id == conversation {
+        true => Ok(stored),
+        false => Err(ApiError::Conflict("client_id")),
+    }
+}
+
+/// A `client_id` is the sender's name for one message, for retries: at most
+/// [`wire::MAX_CLIENT_ID_CHARS`] letters, digits, `-`, `_`, `.` or `:`.
+pub fn check_client_id(client_id: Option<&str>) -> Result<(), ApiError> {
+    let ok = client_id.is_none_or(|id| {
+        !id.is_empty()
+            && id.len() <= porch_protocol::MAX_CLIENT_ID_CHARS
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+    });
+    match ok {
+        true => Ok(()),
+        false => Err(ApiError::unprocessable(
+            "invalid_client_id",
+            format!(
+                "a client_id has 1 to {} letters, digits, '-', '_', '.' or ':'",
+                porch_protocol::MAX_CLIENT_ID_CHARS
+            ),
+        )),
     }
 }
 

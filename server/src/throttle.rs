@@ -1,72 +1,67 @@
-//! Slows password guessing: after [`MAX_FAILURES`] failed logins for one e-mail within
-//! [`WINDOW_MILLIS`], that e-mail is refused (429) until the window has passed. Per process,
-//! in memory: a restart forgets, which only ever errs on the side of letting people in.
+//! Slows password guessing without letting a stranger lock a user out: attempts are counted in
+//! the store (so every server shares them) under two keys — the e-mail *from one client
+//! address*, and the address alone — and reserved before the slow hash, so a burst of
+//! concurrent guesses is counted exactly. After a few failures each further attempt under a key
+//! must wait, doubling up to 15 minutes; a guesser elsewhere slows only themselves.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::net::IpAddr;
 
 use porch_protocol::Millis;
+use porch_store::SignInPolicy;
 
-pub const MAX_FAILURES: u32 = 10;
-pub const WINDOW_MILLIS: Millis = 15 * 60_000;
+use crate::{ApiError, AppState};
 
-#[derive(Default)]
-pub struct LoginThrottle {
-    /// e-mail → (failures, when the first of them happened)
-    failures: Mutex<HashMap<String, (u32, Millis)>>,
+/// One e-mail from one address: 5 attempts at once, then 1 s, 2 s, … up to 15 minutes apart.
+pub const PER_EMAIL: SignInPolicy =
+    SignInPolicy { free: 5, first_wait: 1_000, max_wait: 15 * 60_000, window: 60 * 60_000 };
+/// One address, whatever the e-mail: 30 attempts at once (an office behind one address), then
+/// the same growing waits.
+pub const PER_ADDRESS: SignInPolicy = SignInPolicy { free: 30, ..PER_EMAIL };
+
+/// The keys of one sign-in: hashed, so the table holds no e-mail addresses.
+pub struct Attempt {
+    /// (key, its policy, whether a success forgets its failures)
+    keys: [(String, &'static SignInPolicy, bool); 2],
 }
 
-impl LoginThrottle {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u32, Millis)>> {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Whether `email` may try now.
-    pub fn allows(&self, email: &str, now: Millis) -> bool {
-        let mut failures = self.lock();
-        failures.retain(|_, (_, since)| now - *since < WINDOW_MILLIS);
-        failures.get(&key(email)).is_none_or(|(count, _)| *count < MAX_FAILURES)
-    }
-
-    pub fn failed(&self, email: &str, now: Millis) {
-        let mut failures = self.lock();
-        let entry = failures.entry(key(email)).or_insert((0, now));
-        entry.0 += 1;
-    }
-
-    pub fn succeeded(&self, email: &str) {
-        self.lock().remove(&key(email));
-    }
-}
-
-fn key(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ten_failures_lock_the_email_for_the_window() {
-        let t = LoginThrottle::default();
-        for i in 0..MAX_FAILURES {
-            assert!(t.allows("Ann@x.io", 1_000 + i64::from(i)));
-            t.failed("ann@x.io ", 1_000 + i64::from(i));
+impl Attempt {
+    pub fn new(email: &str, address: IpAddr) -> Attempt {
+        let email = email.trim().to_lowercase();
+        let pair = crate::auth::token_hash(&format!("{email}\n{address}"));
+        let address_key = crate::auth::token_hash(&address.to_string());
+        Attempt {
+            keys: [
+                (format!("e:{pair}"), &PER_EMAIL, true),
+                (format!("a:{address_key}"), &PER_ADDRESS, false),
+            ],
         }
-        assert!(!t.allows("ann@x.io", 2_000));
-        assert!(t.allows("bob@x.io", 2_000), "other e-mails are unaffected");
-        assert!(t.allows("ann@x.io", 1_000 + WINDOW_MILLIS), "the window passed");
     }
 
-    #[test]
-    fn a_success_clears_the_count() {
-        let t = LoginThrottle::default();
-        for _ in 0..MAX_FAILURES - 1 {
-            t.failed("ann@x.io", 0);
+    /// Reserves the attempt under both keys, or answers 429 with when to come back.
+    pub async fn reserve(&self, state: &AppState) -> Result<(), ApiError> {
+        let now = state.clock.now();
+        for (key, policy, _) in &self.keys {
+            if let Err(until) = state.store.reserve_sign_in(key, policy, now).await? {
+                return Err(ApiError::RateLimited {
+                    what: "sign-in attempts",
+                    retry_after: seconds_until(until, now),
+                });
+            }
         }
-        t.succeeded("ann@x.io");
-        t.failed("ann@x.io", 1);
-        assert!(t.allows("ann@x.io", 2));
+        Ok(())
     }
+
+    /// The password was right: the e-mail's failures from this address are forgotten, and the
+    /// attempt does not count against the address.
+    pub async fn succeeded(&self, state: &AppState) -> Result<(), ApiError> {
+        for (key, _, forget) in &self.keys {
+            state.store.sign_in_succeeded(key, *forget).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Whole seconds from `now` to `until`, at least 1.
+pub fn seconds_until(until: Millis, now: Millis) -> u64 {
+    u64::try_from(until.saturating_sub(now).saturating_add(999) / 1000).unwrap_or(0).max(1)
 }

@@ -50,10 +50,12 @@ pub async fn serve(
     }
     loop {
         tokio::select! {
-            frame = subscription.frames.recv() => match frame {
-                Some(frame) => {
-                    if send_event(&mut socket, &frame, &mut last).await.is_err() {
-                        return;
+            batch = subscription.frames.recv() => match batch {
+                Some(batch) => {
+                    for frame in batch.iter() {
+                        if send_event(&mut socket, frame, &mut last).await.is_err() {
+                            return;
+                        }
                     }
                 }
                 // Dropped by the hub as too slow: closing makes the client resume from the store.

@@ -86,7 +86,29 @@ pub trait Store: Send + Sync + 'static {
     /// The workspace's agents, by name.
     async fn agents(&self, workspace: &WorkspaceId) -> Result<Vec<Agent>>;
     async fn create_contact(&self, new: &NewContact) -> Result<()>;
-    async fn contact_by_token(&self, token_hash: &str) -> Result<Option<ContactRecord>>;
+    /// The lead behind a visitor token last used at or after `used_since` (older ones have
+    /// expired).
+    async fn contact_by_token(
+        &self,
+        token_hash: &str,
+        used_since: Millis,
+    ) -> Result<Option<ContactRecord>>;
+    /// The token was used at `now`: its lifetime starts again.
+    async fn touch_visitor_token(&self, token_hash: &str, now: Millis) -> Result<()>;
+    /// Reserves a sign-in attempt under `key` before the password is checked, atomically
+    /// across servers: `Ok(())` to go ahead (it counts as a failure until
+    /// [`Store::sign_in_succeeded`]), or `Err(until)` while the key must wait.
+    async fn reserve_sign_in(
+        &self,
+        key: &str,
+        policy: &SignInPolicy,
+        now: Millis,
+    ) -> Result<std::result::Result<(), Millis>>;
+    /// The attempt reserved under `key` succeeded: its failures are forgotten (`forget`), or
+    /// one fewer; either way it need not wait.
+    async fn sign_in_succeeded(&self, key: &str, forget: bool) -> Result<()>;
+    /// Forgets the attempts of keys last used before `before`; returns how many.
+    async fn purge_sign_ins(&self, before: Millis) -> Result<u64>;
     /// Another browser of the same lead.
     async fn add_visitor_token(
         &self,
@@ -115,11 +137,18 @@ pub trait Store: Send + Sync + 'static {
         workspace: &WorkspaceId,
         filter: &ConversationFilter,
     ) -> Result<Vec<Conversation>>;
-    /// Oldest first.
-    async fn messages(&self, conversation: &ConversationId) -> Result<Vec<Message>>;
+    /// Oldest first; none when the conversation is not `workspace`'s.
+    async fn messages(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+    ) -> Result<Vec<Message>>;
+    /// The message a sender (`author_id`: a contact's or an agent's id) sent with
+    /// `client_id`, in any conversation of `workspace`: what a retry names.
     async fn message_by_client_id(
         &self,
-        conversation: &ConversationId,
+        workspace: &WorkspaceId,
+        author_id: &str,
         client_id: &str,
     ) -> Result<Option<Message>>;
 

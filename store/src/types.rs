@@ -99,3 +99,27 @@ pub struct Identity {
     pub name: Option<String>,
     pub email: Option<String>,
 }
+
+/// How sign-in attempts under one key are slowed: the first `free` failures within `window`
+/// cost nothing; each later one must wait `first_wait`, doubling, at most `max_wait`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignInPolicy {
+    pub free: u32,
+    pub first_wait: Millis,
+    pub max_wait: Millis,
+    /// Failures older than this (since the key's last attempt) are forgotten.
+    pub window: Millis,
+}
+
+impl SignInPolicy {
+    /// The wait after the `failures`th failure.
+    pub fn wait_after(&self, failures: u32) -> Millis {
+        match failures.checked_sub(self.free) {
+            None => 0,
+            Some(beyond) => {
+                let factor = 1_i64.checked_shl(beyond.min(40)).unwrap_or(i64::MAX);
+                self.first_wait.saturating_mul(factor).min(self.max_wait)
+            }
+        }
+    }
+}

@@ -48,7 +48,14 @@ conformance!(
     reports_fold_the_log_as_the_domain_defines,
     active_users_count_each_lead_once,
     missed_waits_are_online_within_half_open_presence,
+    concurrent_sign_in_attempts_are_counted_exactly,
+    sign_in_waits_grow_and_a_success_forgets,
+    a_client_id_names_one_message_of_its_sender,
 );
+
+#[path = "conformance/hardening.rs"]
+mod hardening;
+use hardening::*;
 
 /// Records one decision on a conversation, as `actor`, at `now`.
 async fn act(
@@ -223,9 +230,13 @@ async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
         created_at: NOW,
     };
     store.create_contact(&new_contact).await.unwrap();
-    let found = store.contact_by_token("t1").await.unwrap().unwrap();
+    let found = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
     assert_eq!(found, ContactRecord { id: contact, workspace_id: ws.id, blocked: false });
-    assert_eq!(store.contact_by_token("t2").await.unwrap(), None);
+    assert_eq!(store.contact_by_token("t2", 0).await.unwrap(), None);
+    // A token unused since before `used_since` has expired; using it again renews it.
+    assert_eq!(store.contact_by_token("t1", NOW + 1).await.unwrap(), None);
+    store.touch_visitor_token("t1", NOW + 5).await.unwrap();
+    assert!(store.contact_by_token("t1", NOW + 5).await.unwrap().is_some());
 }
 
 async fn starting_a_conversation_appends_numbered_events_and_projects_them(store: Arc<dyn Store>) {
@@ -240,7 +251,7 @@ async fn starting_a_conversation_appends_numbered_events_and_projects_them(store
     assert_eq!(read.status, ConversationStatus::Open);
     assert_eq!(read.cycle, 1);
     assert_eq!(read.last_message.as_deref(), Some("Hello"));
-    let messages = store.messages(&conversation).await.unwrap();
+    let messages = store.messages(&ws.id, &conversation).await.unwrap();
     assert_eq!(messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["Hello"]);
 
     // The log replays exactly what was returned to the caller.
@@ -282,12 +293,16 @@ async fn refusals_and_conflicts_record_nothing(store: Arc<dyn Store>) {
     let retry = lead_posts(lead_message(&lead, "again", Some("c1")), NOW);
     let dup = store.record(&ws.id, Some(&conversation), actor, NOW, retry).await;
     assert!(matches!(dup, Err(StoreError::Conflict("client_id"))), "{dup:?}");
-    let stored = store.message_by_client_id(&conversation, "c1").await.unwrap().unwrap();
+    let stored = store.message_by_client_id(&ws.id, lead.as_str(), "c1").await.unwrap().unwrap();
     assert_eq!(stored.body, "again");
+    // Another workspace names the conversation and the client id, and finds nothing.
+    let other = workspace(&store).await;
+    assert_eq!(store.message_by_client_id(&other.id, lead.as_str(), "c1").await.unwrap(), None);
+    assert!(store.messages(&other.id, &conversation).await.unwrap().is_empty());
 
     assert_eq!(store.last_seq(&ws.id).await.unwrap(), 3);
     assert_eq!(store.events_after(&ws.id, 0, None, 100).await.unwrap().len(), 3);
-    assert_eq!(store.messages(&conversation).await.unwrap().len(), 2);
+    assert_eq!(store.messages(&ws.id, &conversation).await.unwrap().len(), 2);
 }
 
 async fn close_and_lead_reopen_update_the_read_model(store: Arc<dyn Store>) {
@@ -339,7 +354,7 @@ async fn sequences_are_per_workspace_and_gapless_under_concurrency(store: Arc<dy
     seqs.sort();
     assert_eq!(seqs, (3..=18).collect::<Vec<_>>());
     assert_eq!(store.last_seq(&a.id).await.unwrap(), 18);
-    assert_eq!(store.messages(&conversation).await.unwrap().len(), 17);
+    assert_eq!(store.messages(&a.id, &conversation).await.unwrap().len(), 17);
 
     let other = contact(&store, &b).await;
     let (_, frames) = start_conversation(&store, &b, &other, "Hi").await;
@@ -596,7 +611,7 @@ async fn identities_join_browsers_to_one_lead(store: Arc<dyn Store>) {
     // The phone claims the same identity: the laptop's contact is the lead.
     assert_eq!(store.identify_contact(&ws.id, &phone, &ada).await.unwrap(), laptop);
     store.add_visitor_token("phone-token", &laptop, NOW).await.unwrap();
-    assert_eq!(store.contact_by_token("phone-token").await.unwrap().unwrap().id, laptop);
+    assert_eq!(store.contact_by_token("phone-token", 0).await.unwrap().unwrap().id, laptop);
     let dup = store.add_visitor_token("phone-token", &phone, NOW).await;
     assert!(matches!(dup, Err(StoreError::Conflict("visitor_token"))));
     // The same external id in another workspace is another person.

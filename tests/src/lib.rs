@@ -98,6 +98,12 @@ impl TestServer {
             .id
     }
 
+    /// The stored messages of a demo workspace conversation.
+    pub async fn demo_messages(&self, conversation: &wire::ConversationId) -> Vec<wire::Message> {
+        let workspace = self.demo_workspace().await;
+        self.state.store.messages(&workspace, conversation).await.unwrap()
+    }
+
     /// Fills the demo workspace (still empty) with `conversations` of generated history over
     /// the last 14 days.
     pub async fn demo_history(&self, conversations: u64) -> porch_store::generate::Generated {

@@ -11,6 +11,8 @@ use super::Resume;
 use crate::auth::{self, AgentSession};
 use crate::error::{Json, Query};
 use crate::hub::Audience;
+use crate::limits::{self, ClientIp};
+use crate::throttle;
 use crate::{ApiError, AppState};
 use porch_store::AgentRecord;
 
@@ -30,29 +32,38 @@ pub fn router() -> Router<AppState> {
         .route("/agent/ws", get(socket))
 }
 
+/// Longest e-mail address (RFC 5321's path limit).
+const MAX_EMAIL_CHARS: usize = 254;
+
 async fn login(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     Json(req): Json<wire::Login>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    if !state.login_throttle.allows(&req.email, now) {
-        return Err(ApiError::TooManyAttempts);
+    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    if req.email.chars().count() > MAX_EMAIL_CHARS
+        || req.password.len() > crate::password::MAX_PASSWORD_BYTES
+    {
+        return Err(ApiError::InvalidCredentials);
     }
+    let attempt = throttle::Attempt::new(&req.email, address);
+    attempt.reserve(&state).await?;
     let credentials = state.store.agent_credentials(&req.email).await?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let verified = auth::verify_password(req.password, stored).await;
+    let verified = state.passwords.verify(req.password, stored).await?;
     let Some(credentials) = credentials.filter(|_| verified) else {
-        state.login_throttle.failed(&req.email, now);
         return Err(ApiError::InvalidCredentials);
     };
-    state.login_throttle.succeeded(&req.email);
+    attempt.succeeded(&state).await?;
     let token = auth::new_token()?;
-    // Logins are rare enough to carry the clean-up of expired sessions.
-    state.store.purge_expired_sessions(state.clock.now()).await?;
-    let expires = state.clock.now() + auth::SESSION_MILLIS;
+    // Logins are rare enough to carry the clean-up of expired sessions and old attempts.
+    state.store.purge_expired_sessions(now).await?;
+    state.store.purge_sign_ins(now.saturating_sub(throttle::PER_EMAIL.window)).await?;
+    let expires = now + auth::SESSION_MILLIS;
     state.store.create_session(&auth::token_hash(&token), &credentials.record, expires).await?;
     let last_seq = state.store.last_seq(&credentials.record.workspace_id).await?;
-    let me = wire::Me { agent: credentials.record.agent, last_seq, now: state.clock.now() };
+    let me = wire::Me { agent: credentials.record.agent, last_seq, now };
     let cookie = auth::session_cookie(&token, auth::SESSION_MILLIS / 1000);
     Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }

@@ -76,7 +76,7 @@ async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<wire::ConversationDetail>, ApiError> {
     let conversation = state.conversation(&session.workspace_id, &ConversationId(id)).await?;
-    let messages = state.store.messages(&conversation.id).await?;
+    let messages = state.store.messages(&session.workspace_id, &conversation.id).await?;
     let events = state.store.conversation_events(&session.workspace_id, &conversation.id).await?;
     Ok(Json(wire::ConversationDetail { conversation, messages, events }))
 }
@@ -169,7 +169,7 @@ async fn summarize(
     Path(id): Path<String>,
 ) -> Result<Json<wire::Summary>, ApiError> {
     let conversation = state.conversation(&session.workspace_id, &ConversationId(id)).await?;
-    let messages = state.store.messages(&conversation.id).await?;
+    let messages = state.store.messages(&session.workspace_id, &conversation.id).await?;
     let recent = &messages[messages.len().saturating_sub(MAX_MESSAGES)..];
     let summary = state.summarizer.summarize(recent).await.ok_or_else(|| {
         ApiError::bad_request("nothing_to_summarize", "this conversation has no messages yet")

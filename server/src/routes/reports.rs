@@ -19,6 +19,9 @@ use crate::{ApiError, AppState};
 
 /// Longest range a report covers.
 const MAX_RANGE: Millis = 400 * reports::DAY;
+/// Latest instant a range may name: the end of year 9999 (UTC), far inside what per-day series
+/// and time zones can add to without overflowing.
+const LATEST: Millis = 253_402_300_800_000;
 /// Most rows a CSV export holds.
 const MAX_CSV_ROWS: u32 = 100_000;
 
@@ -42,15 +45,25 @@ async fn prepare(
     if session.agent.role == Role::Agent {
         return Err(ApiError::Forbidden);
     }
-    if query.to <= query.from || query.to - query.from > MAX_RANGE {
+    if !valid_range(query.from, query.to) {
         return Err(ApiError::BadRequest {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "invalid_range",
-            message: "give from < to (milliseconds), at most 400 days apart".into(),
+            message:
+                "give 0 <= from < to <= 253402300800000 (milliseconds), at most 400 days apart"
+                    .into(),
         });
     }
     state.store.catch_up_reports(&session.workspace_id).await?;
     Ok(())
+}
+
+/// `0 <= from < to <= LATEST`, at most [`MAX_RANGE`] apart; checked so that no pair of
+/// numbers can overflow the difference.
+fn valid_range(from: Millis, to: Millis) -> bool {
+    (0..LATEST).contains(&from)
+        && to <= LATEST
+        && to.checked_sub(from).is_some_and(|span| span > 0 && span <= MAX_RANGE)
 }
 
 async fn threshold(state: &AppState, session: &AgentRecord) -> Result<Millis, ApiError> {
@@ -267,5 +280,24 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn ranges_are_checked_without_overflow() {
+        assert!(valid_range(0, reports::DAY));
+        assert!(valid_range(LATEST - MAX_RANGE, LATEST));
+        for (from, to) in [
+            (-5_000_000_000_000_000_000, 5_000_000_000_000_000_000),
+            (Millis::MIN, Millis::MAX),
+            (Millis::MIN, 0),
+            (0, Millis::MAX),
+            (5, 5),
+            (6, 5),
+            (-1, reports::DAY),
+            (0, MAX_RANGE + 1),
+            (LATEST, LATEST + 1),
+        ] {
+            assert!(!valid_range(from, to), "{from}..{to}");
+        }
     }
 }

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::auth::{new_token, token_hash, Lead};
 use crate::error::{Json, Query};
 use crate::hub::Audience;
+use crate::limits::{self, ClientIp};
 use crate::service::{new_id, new_message_id};
 use crate::{ApiError, AppState};
 
@@ -102,6 +103,7 @@ async fn identify(
 /// options in effect, and the lead's conversations.
 async fn open_session(
     State(state): State<AppState>,
+    ClientIp(address): ClientIp,
     Json(req): Json<wire::OpenSession>,
 ) -> Result<Json<wire::WidgetSession>, ApiError> {
     let workspace = state
@@ -109,14 +111,20 @@ async fn open_session(
         .workspace_by_key(&req.workspace_key)
         .await?
         .ok_or(ApiError::NotFound("workspace"))?;
+    let now = state.clock.now();
     let known = match &req.visitor_token {
-        Some(token) => state.store.contact_by_token(&token_hash(token)).await?,
+        Some(token) => Lead::from_token(&state, token).await.ok().map(|lead| lead.0),
         None => None,
     };
-    // A token from another workspace is not reused: each workspace knows its own leads.
+    // A token from another workspace is not reused: each workspace knows its own leads. An
+    // expired one is not either: the browser starts afresh, anonymously.
     let (token, contact) = match (req.visitor_token, known) {
-        (Some(token), Some(c)) if c.workspace_id == workspace.id => (token, c.id),
+        (Some(token), Some(c)) if c.workspace_id == workspace.id => {
+            state.store.touch_visitor_token(&token_hash(&token), now).await?;
+            (token, c.id)
+        }
         _ => {
+            state.limits.take(&limits::SESSIONS_PER_ADDRESS, &address.to_string(), now)?;
             let token = new_token()?;
             let contact = NewContact {
                 id: ContactId(new_id()),
@@ -174,9 +182,17 @@ async fn start(
     if let Some(body) = &req.body {
         porch_domain::validate_body(body)?;
     }
+    crate::service::check_client_id(req.client_id.as_deref())?;
+    // Started before with this first message (a re-send after a lost answer): that one.
+    let sender = (Some(lead.0.id.0.clone()), req.client_id.clone().filter(|_| req.body.is_some()));
+    if let Some(earlier) = started_before(&state, &lead, &sender).await? {
+        return Ok((StatusCode::OK, Json(earlier)));
+    }
+    let now = state.clock.now();
+    state.limits.take(&limits::STARTS_PER_LEAD, lead.0.id.as_str(), now)?;
     let id = ConversationId(new_id());
     let first = req.body.map(|body| lead_message(&lead, body, req.client_id));
-    let (cid, contact, now) = (id.clone(), lead.0.id.clone(), state.clock.now());
+    let (cid, contact) = (id.clone(), lead.0.id.clone());
     let blocked = lead.0.blocked;
     // With the bot on, it takes the conversation first and greets.
     let bot = state.workspace(&lead.0.workspace_id).await?.settings.bot;
@@ -187,7 +203,7 @@ async fn start(
         }
         false => (ConversationKind::Live, None),
     };
-    state
+    let recorded = state
         .record(
             &lead.0.workspace_id,
             None,
@@ -201,9 +217,30 @@ async fn start(
                 Ok(events)
             }),
         )
-        .await?;
+        .await;
+    match recorded {
+        Ok(_) => {}
+        // The same start, sent twice at once: the other copy was stored.
+        Err(porch_store::StoreError::Conflict("client_id")) => {
+            let earlier = started_before(&state, &lead, &sender).await?;
+            return Ok((StatusCode::OK, Json(earlier.ok_or(ApiError::Conflict("client_id"))?)));
+        }
+        Err(e) => return Err(e.into()),
+    }
     let conversation = state.conversation(&lead.0.workspace_id, &id).await?;
     Ok((StatusCode::CREATED, Json(conversation.for_lead())))
+}
+
+/// The conversation a lead's earlier message under the same `client_id` started.
+async fn started_before(
+    state: &AppState,
+    lead: &Lead,
+    sender: &(Option<String>, Option<String>),
+) -> Result<Option<wire::LeadConversation>, ApiError> {
+    let Some(message) = state.sent_before(&lead.0.workspace_id, sender).await? else {
+        return Ok(None);
+    };
+    Ok(Some(own_conversation(state, lead, &message.conversation_id).await?.for_lead()))
 }
 
 /// The lead's own conversation: another lead's id, even in the same workspace, is not found.
@@ -225,7 +262,7 @@ async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<wire::LeadConversationDetail>, ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?.for_lead();
-    let messages = state.store.messages(&conversation.id).await?;
+    let messages = state.store.messages(&lead.0.workspace_id, &conversation.id).await?;
     Ok(Json(wire::LeadConversationDetail { conversation, messages }))
 }
 
@@ -236,6 +273,9 @@ async fn post_message(
     Json(req): Json<wire::PostMessage>,
 ) -> Result<(StatusCode, Json<wire::Message>), ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
+    let now = state.clock.now();
+    state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
+    state.limits.take(&limits::MESSAGES_PER_CONVERSATION, conversation.id.as_str(), now)?;
     let message = lead_message(&lead, req.body, req.client_id);
     let actor = Actor::Contact(lead.0.id.clone());
     let stored = state.post_message(&lead.0.workspace_id, &conversation.id, actor, message).await?;

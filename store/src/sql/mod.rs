@@ -5,6 +5,7 @@
 mod record;
 mod reports;
 mod rows;
+mod throttle;
 
 pub use reports::ListedCycle;
 
@@ -20,7 +21,7 @@ use sqlx::{AnyPool, Row};
 
 use crate::{
     AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, Identity, NewAgent,
-    NewContact, NewWorkspace, Result, Store, StoreError, Timer, TimerKind, Workspace,
+    NewContact, NewWorkspace, Result, SignInPolicy, Store, StoreError, Timer, TimerKind, Workspace,
 };
 use porch_domain::ConversationState;
 use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS, WORKSPACE_COLUMNS};
@@ -40,7 +41,7 @@ macro_rules! migration_files {
             4 "identity" "0004_identity", 5 "session_expiry" "0005_session_expiry",
             6 "identity_backfill" "0006_identity_backfill", 7 "reports" "0007_reports",
             8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes",
-            10 "report_days" "0010_report_days")
+            10 "report_days" "0010_report_days", 11 "abuse" "0011_abuse")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]
@@ -156,7 +157,8 @@ async fn add_token(
     now: Millis,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO visitor_tokens (token_hash, contact_id, created_at) VALUES ($1, $2, $3)",
+        "INSERT INTO visitor_tokens (token_hash, contact_id, created_at, last_used_at)
+         VALUES ($1, $2, $3, $3)",
     )
     .bind(token_hash)
     .bind(contact.as_str())
@@ -173,6 +175,11 @@ fn unique_violation(e: sqlx::Error, what: &'static str) -> StoreError {
         _ => StoreError::Database(e),
     }
 }
+
+/// Messages are read only through a conversation of the caller's workspace (`$1`, with the
+/// conversation's id as `$2`): an id from another workspace finds nothing.
+const IN_WORKSPACE: &str =
+    "EXISTS (SELECT 1 FROM conversations c WHERE c.id = $2 AND c.workspace_id = $1)";
 
 #[async_trait::async_trait]
 impl Store for SqlStore {
@@ -331,6 +338,32 @@ impl Store for SqlStore {
         Ok(done.rows_affected())
     }
 
+    async fn touch_visitor_token(&self, token_hash: &str, now: Millis) -> Result<()> {
+        sqlx::query("UPDATE visitor_tokens SET last_used_at = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn reserve_sign_in(
+        &self,
+        key: &str,
+        policy: &SignInPolicy,
+        now: Millis,
+    ) -> Result<std::result::Result<(), Millis>> {
+        throttle::reserve(&self.pool, key, policy, now).await
+    }
+
+    async fn sign_in_succeeded(&self, key: &str, forget: bool) -> Result<()> {
+        throttle::succeeded(&self.pool, key, forget).await
+    }
+
+    async fn purge_sign_ins(&self, before: Millis) -> Result<u64> {
+        throttle::purge(&self.pool, before).await
+    }
+
     async fn create_contact(&self, new: &NewContact) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -360,12 +393,18 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn contact_by_token(&self, token_hash: &str) -> Result<Option<ContactRecord>> {
+    async fn contact_by_token(
+        &self,
+        token_hash: &str,
+        used_since: Millis,
+    ) -> Result<Option<ContactRecord>> {
         let row = sqlx::query(
             "SELECT c.id, c.workspace_id, c.blocked FROM visitor_tokens t
-             JOIN contacts c ON c.id = t.contact_id WHERE t.token_hash = $1",
+             JOIN contacts c ON c.id = t.contact_id
+             WHERE t.token_hash = $1 AND t.last_used_at >= $2",
         )
         .bind(token_hash)
+        .bind(used_since)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
@@ -450,10 +489,16 @@ impl Store for SqlStore {
         .collect()
     }
 
-    async fn messages(&self, conversation: &ConversationId) -> Result<Vec<Message>> {
+    async fn messages(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+    ) -> Result<Vec<Message>> {
         sqlx::query(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY seq"
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $2 AND {IN_WORKSPACE}
+             ORDER BY seq"
         ))
+        .bind(workspace.as_str())
         .bind(conversation.as_str())
         .fetch_all(&self.pool)
         .await?
@@ -464,13 +509,18 @@ impl Store for SqlStore {
 
     async fn message_by_client_id(
         &self,
-        conversation: &ConversationId,
+        workspace: &WorkspaceId,
+        author_id: &str,
         client_id: &str,
     ) -> Result<Option<Message>> {
         sqlx::query(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND client_id = $2"
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+             WHERE m.author_id = $2 AND m.client_id = $3 AND EXISTS
+                 (SELECT 1 FROM conversations c
+                  WHERE c.id = m.conversation_id AND c.workspace_id = $1)"
         ))
-        .bind(conversation.as_str())
+        .bind(workspace.as_str())
+        .bind(author_id)
         .bind(client_id)
         .fetch_optional(&self.pool)
         .await?

@@ -1,5 +1,6 @@
 //! API and WebSocket tests against a real server on an ephemeral port.
 
+mod abuse;
 mod api;
 mod auto_close;
 mod bot;

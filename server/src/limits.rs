@@ -1,0 +1,155 @@
+//! Request rate limits: a token bucket per (kind, key) on the server's clock, so a flood from
+//! one lead or one address is answered 429 `rate_limited` with `Retry-After` while everyone else
+//! carries on. Kept in this process's memory: with several servers each allows its own share,
+//! which bounds a flood as well (sign-in attempts, which guard passwords, are kept in the store
+//! instead: `throttle`).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use porch_protocol::Millis;
+
+use crate::{ApiError, AppState};
+
+/// What is limited, and how: `burst` at once, then one more every `every` milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Limit {
+    pub what: &'static str,
+    pub burst: u32,
+    pub every: Millis,
+}
+
+/// New widget sessions (each makes a contact) per client address: 20, then 1 every 3 s.
+pub const SESSIONS_PER_ADDRESS: Limit = Limit { what: "widget sessions", burst: 20, every: 3_000 };
+/// Conversations a lead starts: 10, then 1 every 30 s.
+pub const STARTS_PER_LEAD: Limit = Limit { what: "new conversations", burst: 10, every: 30_000 };
+/// Messages a lead sends, over all their conversations: 30, then 1 a second.
+pub const MESSAGES_PER_LEAD: Limit = Limit { what: "messages", burst: 30, every: 1_000 };
+/// Messages into one conversation, from anyone: 60, then 2 a second.
+pub const MESSAGES_PER_CONVERSATION: Limit =
+    Limit { what: "messages in this conversation", burst: 60, every: 500 };
+/// Sign-in requests per client address, right or wrong: 20, then 1 every 3 s.
+pub const SIGN_INS_PER_ADDRESS: Limit = Limit { what: "sign-in requests", burst: 20, every: 3_000 };
+
+/// Buckets kept before idle full ones are forgotten.
+const MAX_BUCKETS: usize = 100_000;
+
+/// (limit, key) → (tokens left, in thousandths, as of when)
+type Buckets = HashMap<(&'static str, String), (i64, Millis)>;
+
+#[derive(Default)]
+pub struct Limits {
+    buckets: Mutex<Buckets>,
+    off: AtomicBool,
+}
+
+impl Limits {
+    /// Takes one token of `limit` for `key` at `now`, or says how long until one is back.
+    pub fn take(&self, limit: &Limit, key: &str, now: Millis) -> Result<(), ApiError> {
+        if self.off.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let full = i64::from(limit.burst) * 1000;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() >= MAX_BUCKETS {
+            // Forget what carries no information: buckets that have refilled.
+            buckets.retain(|_, (tokens, at)| refill(*tokens, *at, now, limit.every, full) < full);
+            if buckets.len() >= MAX_BUCKETS {
+                buckets.clear();
+            }
+        }
+        let (tokens, at) = buckets.entry((limit.what, key.to_owned())).or_insert((full, now));
+        let available = refill(*tokens, *at, now, limit.every, full);
+        if available < 1000 {
+            let missing = 1000 - available;
+            let wait = missing.saturating_mul(limit.every.max(1)) / 1000;
+            *tokens = available;
+            *at = now;
+            return Err(ApiError::RateLimited {
+                what: limit.what,
+                retry_after: crate::throttle::seconds_until(now.saturating_add(wait), now),
+            });
+        }
+        (*tokens, *at) = (available - 1000, now);
+        Ok(())
+    }
+
+    /// No limits at all (for tests that make many leads or messages on purpose).
+    pub fn set_unlimited(&self) {
+        self.off.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Tokens (in thousandths) after the time from `at` to `now`, at most `full`.
+fn refill(tokens: i64, at: Millis, now: Millis, every: Millis, full: i64) -> i64 {
+    let elapsed = now.saturating_sub(at).max(0);
+    let gained = elapsed.saturating_mul(1000) / every.max(1);
+    tokens.saturating_add(gained).min(full)
+}
+
+/// The caller's address: the peer's, or with `--trust-forwarded` the last address of
+/// `X-Forwarded-For` (the one the operator's proxy added).
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if state.trust_forwarded {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+                .next_back();
+            if let Some(ip) = forwarded {
+                return Ok(ClientIp(ip));
+            }
+        }
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientIp(peer.unwrap_or(IpAddr::from([0, 0, 0, 0]))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMIT: Limit = Limit { what: "things", burst: 3, every: 1_000 };
+
+    #[test]
+    fn a_burst_then_one_per_period_per_key() {
+        let limits = Limits::default();
+        for _ in 0..3 {
+            limits.take(&LIMIT, "ann", 0).unwrap();
+        }
+        match limits.take(&LIMIT, "ann", 0) {
+            Err(ApiError::RateLimited { retry_after, .. }) => assert_eq!(retry_after, 1),
+            other => panic!("{other:?}"),
+        }
+        limits.take(&LIMIT, "bob", 0).expect("another key has its own bucket");
+        limits.take(&LIMIT, "ann", 999).expect_err("not quite a period later");
+        limits.take(&LIMIT, "ann", 1_000).expect("a period later, one more");
+        limits.take(&LIMIT, "ann", 1_000).expect_err("and only one");
+        for _ in 0..3 {
+            limits.take(&LIMIT, "ann", 1_000_000).expect("refilled to the burst, not beyond");
+        }
+        limits.take(&LIMIT, "ann", 1_000_000).expect_err("the burst is the most");
+    }
+
+    #[test]
+    fn hostile_clocks_and_periods_do_not_overflow() {
+        let limits = Limits::default();
+        let odd = Limit { what: "odd", burst: u32::MAX, every: 0 };
+        limits.take(&odd, "k", Millis::MIN).unwrap();
+        limits.take(&odd, "k", Millis::MAX).unwrap();
+        limits.take(&LIMIT, "k", Millis::MAX).unwrap();
+        limits.take(&LIMIT, "k", Millis::MIN).unwrap();
+    }
+}

@@ -1,0 +1,67 @@
+//! What keeps Porch safe on the internet and needs the store: sign-in attempts counted across
+//! servers, and a sender's `client_id` naming one message.
+
+use super::*;
+
+const POLICY: SignInPolicy =
+    SignInPolicy { free: 5, first_wait: 1_000, max_wait: 60_000, window: 3_600_000 };
+
+pub async fn concurrent_sign_in_attempts_are_counted_exactly(store: Arc<dyn Store>) {
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.reserve_sign_in("k", &POLICY, NOW).await.unwrap() })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => allowed += 1,
+            Err(until) => assert_eq!(until, NOW + 1_000),
+        }
+    }
+    assert_eq!(allowed, POLICY.free, "only the free attempts go ahead, however many race");
+    assert!(store.reserve_sign_in("other", &POLICY, NOW).await.unwrap().is_ok(), "per key");
+}
+
+pub async fn sign_in_waits_grow_and_a_success_forgets(store: Arc<dyn Store>) {
+    for _ in 0..POLICY.free {
+        store.reserve_sign_in("k", &POLICY, NOW).await.unwrap().unwrap();
+    }
+    assert_eq!(store.reserve_sign_in("k", &POLICY, NOW + 999).await.unwrap(), Err(NOW + 1_000));
+    store.reserve_sign_in("k", &POLICY, NOW + 1_000).await.unwrap().unwrap();
+    let doubled = store.reserve_sign_in("k", &POLICY, NOW + 1_000).await.unwrap();
+    assert_eq!(doubled, Err(NOW + 3_000));
+
+    // A success on a key that keeps count takes one failure off and lifts the wait.
+    store.sign_in_succeeded("k", false).await.unwrap();
+    store.reserve_sign_in("k", &POLICY, NOW + 1_000).await.unwrap().unwrap();
+    let again = store.reserve_sign_in("k", &POLICY, NOW + 1_000).await.unwrap();
+    assert_eq!(again, Err(NOW + 3_000), "still counting: the wait is back");
+    // One that forgets starts over.
+    store.sign_in_succeeded("k", true).await.unwrap();
+    for _ in 0..POLICY.free {
+        store.reserve_sign_in("k", &POLICY, NOW + 1_000).await.unwrap().unwrap();
+    }
+    // A window after the last attempt, the count starts over too; old rows are purged.
+    let later = NOW + 1_000 + POLICY.window + 1_000;
+    store.reserve_sign_in("k", &POLICY, later).await.unwrap().unwrap();
+    assert_eq!(store.purge_sign_ins(later).await.unwrap(), 0, "just used");
+    assert_eq!(store.purge_sign_ins(later + 1).await.unwrap(), 1);
+}
+
+pub async fn a_client_id_names_one_message_of_its_sender(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (first, _) = start_conversation(&store, &ws, &lead, "Hello").await;
+    let (second, _) = start_conversation(&store, &ws, &lead, "Hello again").await;
+    let actor = Actor::Contact(lead.clone());
+    let once = lead_posts(lead_message(&lead, "once", Some("c1")), NOW);
+    store.record(&ws.id, Some(&first), actor.clone(), NOW, once).await.unwrap();
+    let elsewhere = lead_posts(lead_message(&lead, "elsewhere", Some("c1")), NOW);
+    let refused = store.record(&ws.id, Some(&second), actor, NOW, elsewhere).await;
+    assert!(matches!(refused, Err(StoreError::Conflict("client_id"))), "{refused:?}");
+    let stored = store.message_by_client_id(&ws.id, lead.as_str(), "c1").await.unwrap().unwrap();
+    assert_eq!((stored.body.as_str(), &stored.conversation_id), ("once", &first));
+    assert_eq!(store.messages(&ws.id, &second).await.unwrap().len(), 1, "nothing stored");
+}
