@@ -179,8 +179,12 @@ impl Frame for LeadServerFrame {
 /// Keeps an event socket open for the page's lifetime: connects to `url(after)` where `after`
 /// is the last seq the page applied, hands every frame to `on_frame`, and after a drop retries
 /// with exponential backoff (1 s doubling to 30 s, reset once live). Stops when `stop` is set.
+///
+/// `protocols` are offered in the handshake (a lead's socket carries its token there, so the
+/// secret never sits in a URL).
 pub fn follow<F: Frame>(
     url: impl Fn(u64) -> String + 'static,
+    protocols: Vec<String>,
     last_seq: impl Fn() -> u64 + 'static,
     on_frame: impl Fn(F) + 'static,
     on_status: impl Fn(Connection) + 'static,
@@ -190,7 +194,12 @@ pub fn follow<F: Frame>(
         let mut backoff = 1_000;
         while !stop.load(Ordering::Relaxed) {
             on_status(Connection::Connecting);
-            if let Ok(socket) = web_sys::WebSocket::new(&url(last_seq())) {
+            let offered: js_sys::Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
+            let opened = match protocols.is_empty() {
+                true => web_sys::WebSocket::new(&url(last_seq())),
+                false => web_sys::WebSocket::new_with_str_sequence(&url(last_seq()), &offered),
+            };
+            if let Ok(socket) = opened {
                 // The socket's callbacks feed a queue this loop reads; `None` means closed (an
                 // error is always followed by a close).
                 let (tx, mut rx) = futures_channel::mpsc::unbounded::<Option<String>>();

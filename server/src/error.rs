@@ -2,7 +2,9 @@
 //! a stable code; internal failures are logged here and answered with a bare 500.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use porch_domain::DomainError;
 use porch_protocol as wire;
@@ -162,10 +164,62 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-/// `axum::Json`, with its rejections answered in Porch's error shape.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `axum::Json`, with its rejections answered in Porch's error shape, refusing text that a
+/// store cannot hold (NUL: PostgreSQL's text has no place for it) the same way on every backend.
 pub struct Json<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        // Content type, size and syntax (including lone surrogates and nesting deeper than
+        // serde_json's limit) are checked here.
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        if contains_nul(&value) {
+            return Err(ApiError::unprocessable(
+                "invalid_text",
+                "text may not contain NUL (\\u0000)",
+            ));
+        }
+        T::deserialize(value).map(Json).map_err(|e| {
+            ApiError::unprocessable("invalid_fields", format!("the JSON body does not fit: {e}"))
+        })
+    }
+}
+
+/// Whether any string or key in `value` holds a NUL character.
+fn contains_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    // Iterative, so no input can deepen the stack (serde_json already limits nesting to 128).
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::String(s) if s.contains('\0') => return true,
+            Value::Array(items) => pending.extend(items),
+            Value::Object(fields) => {
+                if fields.keys().any(|k| k.contains('\0')) {
+                    return true;
+                }
+                pending.extend(fields.values());
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Refuses a path or query holding an encoded NUL (`%00`) before any handler sees it: ids and
+/// filters are text too.
+pub async fn refuse_nul_in_uri(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let has_nul = |text: &str| text.as_bytes().windows(3).any(|w| w == b"%00");
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        return ApiError::unprocessable("invalid_text", "the address may not contain NUL (%00)")
+            .into_response();
+    }
+    next.run(request).await
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

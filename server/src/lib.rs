@@ -18,7 +18,9 @@ pub mod operator;
 pub mod password;
 mod routes;
 pub mod scheduler;
+mod security;
 mod service;
+pub mod sessions;
 pub mod summarizer;
 mod throttle;
 mod ws;
@@ -66,6 +68,11 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// `--trust-forwarded`: the client's address is the last of `X-Forwarded-For`.
     pub trust_forwarded: bool,
+    /// Open agent sockets by session, ended with it.
+    pub session_sockets: Arc<sessions::SessionSockets>,
+    /// How often an agent socket checks that its session is still valid (expiry, a logout on
+    /// another server).
+    pub session_recheck: std::time::Duration,
     /// Per-workspace order of record-then-publish within this process, so sockets receive
     /// frames in sequence order.
     workspace_locks: Arc<Mutex<HashMap<WorkspaceId, Arc<tokio::sync::Mutex<()>>>>>,
@@ -88,6 +95,8 @@ impl AppState {
             passwords: Arc::default(),
             limits: Arc::default(),
             trust_forwarded: false,
+            session_sockets: Arc::default(),
+            session_recheck: std::time::Duration::from_secs(30),
             workspace_locks: Arc::default(),
         }
     }

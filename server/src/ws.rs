@@ -1,8 +1,11 @@
 //! One WebSocket session: send the backlog after the client's `after`, then live frames, each
 //! seq at most once and in order.
 
-use axum::extract::ws::{Message as WsMessage, WebSocket};
+use axum::extract::ws::{
+    close_code, CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade,
+};
 use porch_protocol::{ApiError as WireError, ClientFrame, WorkspaceId};
+use tokio_util::sync::CancellationToken;
 
 use crate::hub::{Audience, Seen};
 use crate::AppState;
@@ -10,12 +13,34 @@ use crate::AppState;
 /// Backlog is read from the store in pages of this many events.
 const PAGE: u32 = 500;
 
+/// Largest message a client may send: its frames are tiny (a ping). Larger ones close the
+/// socket with 1009 (message too big) before they are buffered.
+pub const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+/// Per-socket read buffer: sized for many idle sockets, not for throughput (the default is
+/// 128 KiB, most of an idle socket's memory).
+const READ_BUFFER: usize = 4 * 1024;
+/// Bytes of outgoing frames buffered before a send waits for the network to take them.
+const WRITE_BUFFER: usize = 8 * 1024;
+
+/// The limits every Porch socket gets, whoever opens it.
+pub fn limited(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(4 * WRITE_BUFFER + 64 * 1024)
+}
+
+/// Serves one socket until the client leaves, the server shuts down or `ended` fires (the
+/// agent's session ended: closed with 1008, policy).
 pub async fn serve(
     mut socket: WebSocket,
     state: AppState,
     workspace: WorkspaceId,
     audience: Audience,
     after: u64,
+    ended: CancellationToken,
 ) {
     // Subscribe before reading the backlog: an event committed in between arrives both ways and
     // the seq check below drops the second copy.
@@ -83,13 +108,21 @@ pub async fn serve(
                         return;
                     }
                 }
-                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(WsMessage::Close(_))) | None => return,
+                // Over the size limits, or not WebSocket at all.
+                Some(Err(_)) => return close(socket, close_code::SIZE, "message too big").await,
                 Some(Ok(_)) => {}
             },
+            _ = ended.cancelled() => return close(socket, close_code::POLICY, "session ended").await,
             _ = state.shutdown.cancelled() => break,
         }
     }
     let _ = socket.send(WsMessage::Close(None)).await;
+}
+
+async fn close(mut socket: WebSocket, code: u16, reason: &'static str) {
+    let frame = CloseFrame { code, reason: reason.into() };
+    let _ = socket.send(WsMessage::Close(Some(frame))).await;
 }
 
 async fn send_event(

@@ -50,6 +50,8 @@ impl TestServer {
         let mut state = AppState::new(store, clock.clone() as Arc<dyn Clock>, assets.into());
         state.demo_key = Some(demo::seed(state.store.as_ref(), clock.as_ref()).await.unwrap());
         state.dev_clock = true;
+        // Sockets notice an expired session within a test's patience.
+        state.session_recheck = Duration::from_millis(100);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(porch_server::run(listener, state.clone()));
@@ -299,11 +301,20 @@ impl LeadClient {
     }
 
     pub async fn socket(&self, server: &TestServer, after: u64) -> Socket {
-        let url = server.ws_url(&format!(
-            "/api/v1/widget/ws?token={}&after={after}",
-            self.session.visitor_token
-        ));
-        Socket::connect(url.into_client_request().unwrap(), true).await
+        Socket::connect(self.socket_request(server, after), true).await
+    }
+
+    /// The handshake of this lead's socket: the token rides in `Sec-WebSocket-Protocol`.
+    pub fn socket_request(
+        &self,
+        server: &TestServer,
+        after: u64,
+    ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+        let url = server.ws_url(&format!("/api/v1/widget/ws?after={after}"));
+        let mut request = url.into_client_request().unwrap();
+        let protocols = format!("porch, porch.token.{}", self.session.visitor_token);
+        request.headers_mut().insert("sec-websocket-protocol", protocols.parse().unwrap());
+        request
     }
 }
 
@@ -326,6 +337,11 @@ impl AgentClient {
         let cookie = set_cookie.split(';').next().unwrap().to_owned();
         let http = Http { auth: Some(("cookie", cookie.clone())), ..http };
         AgentClient { http, me: answer.json(), cookie }
+    }
+
+    /// `porch_session=<token>`, as the browser sends it.
+    pub fn cookie(&self) -> &str {
+        &self.cookie
     }
 
     pub async fn demo(server: &TestServer) -> AgentClient {
@@ -380,7 +396,7 @@ type WsStream =
 /// A WebSocket to the server; a lead's speaks [`wire::LeadServerFrame`], which [`Socket::next`]
 /// turns into the agents' vocabulary so tests read both alike.
 pub struct Socket {
-    stream: WsStream,
+    pub stream: WsStream,
     lead: bool,
 }
 

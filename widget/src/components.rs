@@ -173,7 +173,8 @@ async fn open_session(
     ctx.replica.set(Replica::new(conversations, session.options, session.last_seq));
     ctx.screen.set(Screen::Home);
     client::follow(
-        move |after| client::socket_url(&format!("/api/v1/widget/ws?token={token}&after={after}")),
+        move |after| client::socket_url(&format!("/api/v1/widget/ws?after={after}")),
+        vec!["porch".to_owned(), format!("porch.token.{token}")],
         move || ctx.replica.with_untracked(|r| r.last_seq),
         move |frame| {
             let LeadServerFrame::Event(frame) = frame else { return };

@@ -194,6 +194,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
     // Subscribe first, then read the list: events in between are applied once, by seq.
     client::follow(
         |after| client::socket_url(&format!("/api/v1/agent/ws?after={after}")),
+        Vec::new(),
         move || ctx.replica.with_untracked(|r| r.last_seq),
         move |frame| {
             if let ServerFrame::Event(frame) = frame {

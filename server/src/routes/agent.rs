@@ -70,9 +70,12 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        if let Err(e) = state.store.delete_session(&auth::token_hash(token)).await {
+        let hash = auth::token_hash(token);
+        if let Err(e) = state.store.delete_session(&hash).await {
             return ApiError::from(e).into_response();
         }
+        // This server's sockets of the session close now; other servers' at their recheck.
+        state.session_sockets.end_session(&hash);
     }
     (StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::session_cookie("", 0))]).into_response()
 }
@@ -239,11 +242,15 @@ async fn preview_auto_close(
 async fn socket(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
+    headers: axum::http::HeaderMap,
     Query(resume): Query<Resume>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    upgrade.on_upgrade(move |socket| async move {
+    let token = auth::cookie(&headers, auth::SESSION_COOKIE).map(auth::token_hash);
+    crate::ws::limited(upgrade).on_upgrade(move |socket| async move {
         let workspace = session.workspace_id.clone();
+        let registered =
+            state.session_sockets.register(token.as_deref().unwrap_or_default(), &session.agent.id);
         let presence = std::sync::Arc::new(Presence {
             id: crate::service::new_id(),
             state: state.clone(),
@@ -261,8 +268,26 @@ async fn socket(
                 }
             }
         });
-        crate::ws::serve(socket, state, workspace, Audience::Agents, resume.after).await;
+        // Expiry, or a logout on another server, ends the socket within one recheck.
+        let recheck = tokio::spawn({
+            let (state, ended, token) = (state.clone(), registered.ended.clone(), token.clone());
+            async move {
+                let mut every = tokio::time::interval(state.session_recheck);
+                loop {
+                    every.tick().await;
+                    let hash = token.as_deref().unwrap_or_default();
+                    if let Ok(None) = state.store.session_agent(hash, state.clock.now()).await {
+                        ended.cancel();
+                        return;
+                    }
+                }
+            }
+        });
+        let ended = registered.ended.clone();
+        crate::ws::serve(socket, state, workspace, Audience::Agents, resume.after, ended).await;
         heartbeat.abort();
+        recheck.abort();
+        drop(registered);
         presence.mark().await;
     })
 }

@@ -8,7 +8,7 @@ use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::{ApiError, AppState};
+use crate::{security, ApiError, AppState};
 
 /// The loader customers paste; small, dependency-free, exposes only `window.Porch`.
 pub const LOADER_JS: &str = include_str!("../../../widget/loader.js");
@@ -18,18 +18,29 @@ pub fn router(state: &AppState) -> Router<AppState> {
         let root = state.assets_dir.join(name);
         ServeDir::new(&root).fallback(ServeFile::new(root.join("index.html")))
     };
+    let policy = |name: &str, frame_ancestors: &str| {
+        let policy = security::page_policy(&state.assets_dir.join(name), frame_ancestors);
+        let value = HeaderValue::from_str(&policy)
+            .unwrap_or(HeaderValue::from_static("default-src 'self'"));
+        SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, value)
+    };
     Router::new()
         .route("/", get(|| async { Redirect::to("/app/") }))
         .route("/widget.js", get(loader))
         .route("/demo", get(demo))
         // The widget runs inside customers' pages, so it may be framed from anywhere.
-        .nest_service("/widget", dir("widget"))
+        .nest_service(
+            "/widget",
+            Router::new().fallback_service(dir("widget")).layer(policy("widget", "*")),
+        )
         .nest_service(
             "/app",
-            Router::new().fallback_service(dir("app")).layer(SetResponseHeaderLayer::overriding(
-                header::X_FRAME_OPTIONS,
-                HeaderValue::from_static("DENY"),
-            )),
+            Router::new().fallback_service(dir("app")).layer(policy("app", "'none'")).layer(
+                SetResponseHeaderLayer::overriding(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                ),
+            ),
         )
 }
 

@@ -8,30 +8,45 @@ mod reports;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 
-use crate::{ApiError, AppState};
+use crate::{security, ApiError, AppState};
 
 /// Largest request body accepted; larger ones get 413 `too_large`. Generous for a 4,000
 /// character message in any script, tight enough to refuse junk early.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .merge(widget::router())
+    // What an agent's cookie authorises must come from Porch's own pages.
+    let agents = Router::new()
         .merge(agent::router())
         .merge(conversations::router())
-        .merge(dev::router())
         .merge(reports::router())
-        .fallback(|| async { ApiError::NotFound("endpoint") });
+        .route_layer(middleware::from_fn(security::same_origin));
+    let api = Router::new()
+        .merge(widget::router())
+        .merge(agents)
+        .merge(dev::router())
+        .fallback(|| async { ApiError::NotFound("endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::BadRequest {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                code: "method_not_allowed",
+                message: "this endpoint does not take that method".into(),
+            }
+        })
+        .layer(middleware::from_fn(crate::error::refuse_nul_in_uri));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
         .merge(assets::router(&state))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(security::with_common_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

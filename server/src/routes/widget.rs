@@ -10,7 +10,6 @@ use porch_protocol::{
     self as wire, Actor, AuthorKind, ContactId, ConversationId, ConversationKind,
 };
 use porch_store::{ConversationFilter, NewContact};
-use serde::Deserialize;
 
 use crate::auth::{new_token, token_hash, Lead};
 use crate::error::{Json, Query};
@@ -282,23 +281,30 @@ async fn post_message(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
-#[derive(Deserialize)]
-struct SocketParams {
-    token: String,
-    /// Resume after this seq (as `super::Resume`, not flattened: query strings carry no types).
-    #[serde(default)]
-    after: u64,
-}
+/// The subprotocol a lead's socket speaks; its visitor token rides beside it as
+/// `porch.token.<token>`, in the handshake's headers rather than the URL (which proxies and
+/// access logs keep).
+const SOCKET_PROTOCOL: &str = "porch";
+const TOKEN_PROTOCOL: &str = "porch.token.";
 
 async fn socket(
     State(state): State<AppState>,
-    Query(params): Query<SocketParams>,
+    Query(resume): Query<super::Resume>,
+    headers: axum::http::HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let lead = Lead::from_token(&state, &params.token).await?;
+    let token = headers
+        .get_all(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|p| p.trim().strip_prefix(TOKEN_PROTOCOL))
+        .ok_or(ApiError::Unauthorized)?;
+    let lead = Lead::from_token(&state, token).await?;
     let workspace = lead.0.workspace_id.clone();
     let audience = Audience::Contact(lead.0.id);
-    let after = params.after;
-    Ok(upgrade
-        .on_upgrade(move |socket| crate::ws::serve(socket, state, workspace, audience, after)))
+    let ended = state.shutdown.child_token();
+    Ok(crate::ws::limited(upgrade).protocols([SOCKET_PROTOCOL]).on_upgrade(move |socket| {
+        crate::ws::serve(socket, state, workspace, audience, resume.after, ended)
+    }))
 }

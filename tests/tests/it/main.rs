@@ -5,6 +5,7 @@ mod api;
 mod auto_close;
 mod bot;
 mod email;
+mod hardening;
 mod identity;
 mod lifecycle;
 mod plans;

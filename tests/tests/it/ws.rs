@@ -121,6 +121,6 @@ async fn sockets_refuse_unknown_callers() {
         }
     };
     assert_eq!(refused(server.ws_url("/api/v1/widget/ws?token=forged")).await, 401);
-    assert_eq!(refused(server.ws_url("/api/v1/widget/ws")).await, 400);
+    assert_eq!(refused(server.ws_url("/api/v1/widget/ws")).await, 401);
     assert_eq!(refused(server.ws_url("/api/v1/agent/ws")).await, 401);
 }
