@@ -64,6 +64,9 @@
     close: function () { setOpen(false); },
     toggle: function () { setOpen(!isOpen); },
     identify: function (user) { mountFrame(); post({ porch: 'identify', user: user }); },
+    // Forget the lead on this device (call it when your user signs out): the next visitor
+    // starts an anonymous session and sees none of this lead's conversations.
+    shutdown: function () { mountFrame(); if (isOpen) setOpen(false); post({ porch: 'shutdown' }); },
     on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); }
   };
   if (d.body) start(); else d.addEventListener('DOMContentLoaded', start);

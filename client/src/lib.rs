@@ -36,8 +36,8 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
 }
 
 /// A POST whose answer has no body worth reading (204).
-pub async fn post_empty(path: &str) -> Result<(), wire::ApiError> {
-    let answer = fetch("POST", path, None, None).await?;
+pub async fn post_empty(path: &str, bearer: Bearer<'_>) -> Result<(), wire::ApiError> {
+    let answer = fetch("POST", path, None, bearer).await?;
     if answer.ok {
         Ok(())
     } else {

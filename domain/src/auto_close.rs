@@ -32,6 +32,7 @@ struct Timer {
     open: bool,
     live: bool,
     snoozed: bool,
+    blocked: bool,
     awaiting_lead: bool,
     deadline: Option<Millis>,
     reason: TimerReason,
@@ -44,6 +45,7 @@ impl Timer {
             open: state.status == ConversationStatus::Open,
             live: state.kind == ConversationKind::Live,
             snoozed: state.is_snoozed(now),
+            blocked: state.contact_blocked,
             awaiting_lead: state.last_human_reply_at.is_some(),
             deadline: state.auto_close_at,
             reason: TimerReason::Message,
@@ -57,8 +59,15 @@ impl Timer {
 
     /// Starts or pushes the deadline, unless the conversation cannot have one running now.
     fn arm(&mut self, policy: &AutoCloseSettings, now: Millis, reason: TimerReason) {
-        if policy.enabled && self.open && self.live && !self.snoozed {
+        if policy.enabled && self.open && self.live && !self.snoozed && !self.blocked {
             self.set(Some(now + policy.period_millis()), reason);
+        }
+    }
+
+    /// After a pause (snooze, block): runs again if the rule has it running, from `now`.
+    fn resume(&mut self, policy: &AutoCloseSettings, now: Millis, reason: TimerReason) {
+        if policy.mode == AutoCloseMode::Inactivity || self.awaiting_lead {
+            self.arm(policy, now, reason);
         }
     }
 
@@ -86,6 +95,7 @@ pub fn follow(
                 open: true,
                 live: conversation.kind == ConversationKind::Live,
                 snoozed: false,
+                blocked: false,
                 awaiting_lead: false,
                 deadline: None,
                 reason: TimerReason::Message,
@@ -120,9 +130,17 @@ pub fn follow(
             }
             Event::Unsnoozed { .. } => {
                 t.snoozed = false;
-                if policy.mode == AutoCloseMode::Inactivity || t.awaiting_lead {
-                    t.arm(policy, now, TimerReason::SnoozeEnded);
-                }
+                t.resume(policy, now, TimerReason::SnoozeEnded);
+            }
+            // A blocked contact's conversations can be neither opened nor closed, by a person
+            // or by the timer, until unblocked; then the deadline runs again as after a snooze.
+            Event::ContactBlocked { .. } => {
+                t.blocked = true;
+                t.cancel(TimerReason::Blocked);
+            }
+            Event::ContactUnblocked { .. } => {
+                t.blocked = false;
+                t.resume(policy, now, TimerReason::Unblocked);
             }
             Event::Assigned { .. } if t.deadline.is_some() => {
                 t.arm(policy, now, TimerReason::Assigned)
@@ -134,7 +152,14 @@ pub fn follow(
             // A close clears the deadline by itself (the close event says why); no second event.
             Event::ConversationClosed { .. } => return None,
             Event::ConversationReopened { .. } => t.open = true,
-            Event::HandedToHuman { .. } => t.live = true,
+            // In inactivity mode the hand-over is activity: without it a conversation handed
+            // over with no further message never got a deadline.
+            Event::HandedToHuman { .. } => {
+                t.live = true;
+                if policy.mode == AutoCloseMode::Inactivity {
+                    t.arm(policy, now, TimerReason::HandedToHuman);
+                }
+            }
             _ => {}
         }
     }
@@ -166,6 +191,7 @@ pub fn deadline_under(
     let eligible = policy.enabled
         && state.status == ConversationStatus::Open
         && state.kind == ConversationKind::Live
+        && !state.contact_blocked
         && !state.is_snoozed(now);
     let anchor = match policy.mode {
         AutoCloseMode::AfterAgentReply => state.last_human_reply_at,
@@ -205,6 +231,7 @@ pub fn fire(
     note: Option<ClosingNote>,
 ) -> Vec<Event> {
     if state.status != ConversationStatus::Open
+        || state.contact_blocked
         || state.auto_close_at != Some(deadline)
         || deadline > now
     {

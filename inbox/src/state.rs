@@ -61,6 +61,9 @@ fn reason_text(reason: TimerReason) -> &'static str {
         TimerReason::HandedToBot => "handed to the bot",
         TimerReason::Closed => "closed",
         TimerReason::SettingsChanged => "the auto-close setting changed",
+        TimerReason::HandedToHuman => "handed to a person",
+        TimerReason::Blocked => "the visitor was blocked; it resumes when they are unblocked",
+        TimerReason::Unblocked => "the visitor was unblocked",
     }
 }
 

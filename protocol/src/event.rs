@@ -282,6 +282,11 @@ pub enum TimerReason {
     Closed,
     /// The owner changed the setting and applied it to open conversations.
     SettingsChanged,
+    /// The bot handed the conversation to a person (inactivity mode counts from then).
+    HandedToHuman,
+    /// The contact was blocked: no deadline runs until they are unblocked.
+    Blocked,
+    Unblocked,
 }
 
 /// A stored event: its place in the workspace's log, when, by whom, and for which lead.

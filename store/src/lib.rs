@@ -93,6 +93,8 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
         used_since: Millis,
     ) -> Result<Option<ContactRecord>>;
+    /// Forgets one browser's token (`Porch.shutdown()`).
+    async fn delete_visitor_token(&self, token_hash: &str) -> Result<()>;
     /// The token was used at `now`: its lifetime starts again.
     async fn touch_visitor_token(&self, token_hash: &str, now: Millis) -> Result<()>;
     /// Reserves a sign-in attempt under `key` before the password is checked, atomically

@@ -106,7 +106,13 @@ pub fn App(key: String) -> impl IntoView {
         move || stop.store(true, Ordering::Relaxed)
     });
     spawn_local(open_session(ctx, key.clone(), connection, stop));
-    host::listen(move |user| spawn_local(identify(ctx, key.clone(), user)));
+    host::listen(
+        {
+            let key = key.clone();
+            move |user| spawn_local(identify(ctx, key.clone(), user))
+        },
+        move || spawn_local(shutdown(ctx, key.clone())),
+    );
 
     let label = move || match connection.get() {
         Connection::Live => "Online",
@@ -227,6 +233,22 @@ async fn identify(ctx: Ctx, key: String, user: Option<wire::Identify>) {
     }
 }
 
+/// `Porch.shutdown()`: the server forgets this browser's token and the widget forgets it too,
+/// then starts over as a new anonymous lead.
+async fn shutdown(ctx: Ctx, key: String) {
+    let token = ctx.token.get_untracked();
+    if !token.is_empty() {
+        // Even if this fails (offline), the token is gone from this device below.
+        let _ = client::post_empty("/api/v1/widget/session/end", Some(&token)).await;
+    }
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&token_storage_key(&key));
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -298,6 +320,10 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
         }
     });
     let sending = RwSignal::new(false);
+    // The id of the message being sent, kept until the server acknowledges it: a re-send after
+    // a network error names the same message, so it is stored once. Editing the text makes it
+    // another message.
+    let pending_id = StoredValue::new(None::<String>);
     let conversation = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -332,7 +358,8 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             let id = id.clone();
             spawn_local(async move {
                 let token = ctx.token.get_untracked();
-                let client_id = Some(client::client_id());
+                let client_id = Some(pending_id.get_value().unwrap_or_else(client::client_id));
+                pending_id.set_value(client_id.clone());
                 let sent = match &id {
                     Some(id) => {
                         let path = format!("/api/v1/widget/conversations/{id}/messages");
@@ -360,6 +387,7 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                 match sent {
                     Ok(()) => {
                         text.set(String::new());
+                        pending_id.set_value(None);
                         ctx.error.set(None);
                     }
                     Err(e) => ctx.fail(e),
@@ -415,7 +443,10 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                 <input id="porch-input" type="text" autocomplete="off" data-testid="composer-input" node_ref=input
                     placeholder=move || if disabled.get() { "This conversation is closed" } else { "Write a message…" }
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        pending_id.set_value(None);
+                        text.set(event_target_value(&ev));
+                    }
                     disabled=disabled />
                 <button type="submit" class="primary" data-testid="send"
                     disabled=move || disabled.get() || sending.get()>

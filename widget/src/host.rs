@@ -22,7 +22,11 @@ pub fn focus_first() {
 /// Obeys the loader: `focus` when the lead opens the chat (after the view has settled), and
 /// `identify` from `Porch.identify(user)`, handed to `on_identify` (`None` when `user` is not
 /// `{id, name?, email?, hash}` with strings).
-pub fn listen(on_identify: impl Fn(Option<porch_protocol::Identify>) + 'static) {
+/// `shutdown` (from `Porch.shutdown()`) goes to `on_shutdown`.
+pub fn listen(
+    on_identify: impl Fn(Option<porch_protocol::Identify>) + 'static,
+    on_shutdown: impl Fn() + 'static,
+) {
     let Some(window) = web_sys::window() else { return };
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -39,6 +43,7 @@ pub fn listen(on_identify: impl Fn(Option<porch_protocol::Identify>) + 'static) 
                     focus_first();
                 }),
                 Some("identify") => on_identify(identity(&field(&data, "user"))),
+                Some("shutdown") => on_shutdown(),
                 _ => {}
             }
         });

@@ -218,6 +218,40 @@ fn applying_a_new_setting_to_open_conversations() {
     assert_eq!(reschedule(&off, &running(500), 100), cancelled(500, TimerReason::SettingsChanged));
 }
 
+#[test]
+fn a_blocked_contacts_deadline_stops_and_resumes_on_unblock() {
+    let p = policy(AutoCloseMode::AfterAgentReply);
+    let contact_id = open().contact_id;
+    let block = [Event::ContactBlocked { contact_id: contact_id.clone() }];
+    assert_eq!(follow(&p, Some(&running(500)), &block, 100), cancelled(500, TimerReason::Blocked));
+    let blocked = ConversationState { contact_blocked: true, ..running(500) };
+    assert!(fire(&blocked, 500, 600, None).is_empty(), "a blocked contact's conversation stays");
+    let paused = ConversationState { auto_close_at: None, ..blocked.clone() };
+    assert_eq!(follow(&p, Some(&paused), &[posted(AuthorKind::Agent)], 200), None);
+    let unblock = [Event::ContactUnblocked { contact_id }];
+    assert_eq!(
+        follow(&p, Some(&paused), &unblock, 1_000),
+        armed(1_000 + 30 * MIN, None, TimerReason::Unblocked),
+        "awaiting the lead: the deadline runs again from the unblock"
+    );
+    let lead_wrote_last = ConversationState { last_human_reply_at: None, ..paused };
+    assert_eq!(follow(&p, Some(&lead_wrote_last), &unblock, 1_000), None);
+    assert_eq!(deadline_under(&p, &blocked, 0), None, "nothing to apply while blocked");
+}
+
+#[test]
+fn in_inactivity_mode_a_hand_over_to_a_person_starts_the_deadline() {
+    let p = policy(AutoCloseMode::Inactivity);
+    let with_bot = ConversationState { kind: ConversationKind::Bot, ..open() };
+    let handed = [Event::HandedToHuman { conversation_id: with_bot.id.clone() }];
+    assert_eq!(
+        follow(&p, Some(&with_bot), &handed, 1_000),
+        armed(1_000 + 30 * MIN, None, TimerReason::HandedToHuman)
+    );
+    let after_reply = policy(AutoCloseMode::AfterAgentReply);
+    assert_eq!(follow(&after_reply, Some(&with_bot), &handed, 1_000), None, "no human reply yet");
+}
+
 #[derive(Clone, Debug)]
 enum Step {
     Say(AuthorKind),
@@ -227,6 +261,8 @@ enum Step {
     Bot,
     Close,
     Reopen,
+    Block,
+    Unblock,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -244,6 +280,8 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Step::Bot),
         Just(Step::Close),
         Just(Step::Reopen),
+        Just(Step::Block),
+        Just(Step::Unblock),
     ]
 }
 
@@ -269,6 +307,8 @@ fn project(state: &mut ConversationState, events: &[Event], now: Millis) {
             Event::ConversationReopened { .. } => state.status = ConversationStatus::Open,
             Event::AutoCloseArmed { deadline, .. } => state.auto_close_at = Some(*deadline),
             Event::AutoCloseCancelled { .. } => state.auto_close_at = None,
+            Event::ContactBlocked { .. } => state.contact_blocked = true,
+            Event::ContactUnblocked { .. } => state.contact_blocked = false,
             _ => {}
         }
     }
@@ -303,6 +343,12 @@ proptest! {
                 Step::Reopen if state.status == ConversationStatus::Closed => {
                     vec![Event::ConversationReopened { conversation_id: id, cycle: state.cycle + 1 }]
                 }
+                Step::Block if !state.contact_blocked => {
+                    vec![Event::ContactBlocked { contact_id: state.contact_id.clone() }]
+                }
+                Step::Unblock if state.contact_blocked => {
+                    vec![Event::ContactUnblocked { contact_id: state.contact_id.clone() }]
+                }
                 _ => continue,
             };
             let before = state.auto_close_at;
@@ -318,6 +364,7 @@ proptest! {
 
             let awake = state.status == ConversationStatus::Open
                 && state.kind == ConversationKind::Live
+                && !state.contact_blocked
                 && !state.is_snoozed(now);
             if state.auto_close_at.is_some() {
                 prop_assert!(awake && state.last_human_reply_at.is_some(), "{:?} after {:?}", state, step);

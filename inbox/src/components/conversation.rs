@@ -182,7 +182,8 @@ fn Timeline(ctx: Ctx) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <ol class="messages" aria-label="Timeline">
+        // Focusable, so the timeline scrolls by keyboard.
+        <ol class="messages" aria-label="Timeline" tabindex="0">
             <For each=entries key=|f| f.seq children=move |frame| match &frame.event {
                 Event::MessagePosted { message: m } => {
                     let theirs = m.author_kind == AuthorKind::Contact;
@@ -206,18 +207,30 @@ fn Timeline(ctx: Ctx) -> impl IntoView {
 #[component]
 fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView {
     let text = RwSignal::new(String::new());
+    // One send at a time (a double click sends once), and one id per message until it is
+    // acknowledged, so a re-send after a network error is stored once.
+    let sending = RwSignal::new(false);
+    let pending_id = StoredValue::new(None::<String>);
     let writable = move || conversation.get().is_some_and(|c| c.status == ConversationStatus::Open);
     let reply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(id), body) = (ctx.selected.get_untracked(), text.get_untracked()) else { return };
-        if body.trim().is_empty() {
+        if body.trim().is_empty() || sending.get_untracked() {
             return;
         }
+        sending.set(true);
+        let client_id = pending_id.get_value().unwrap_or_else(client::client_id);
+        pending_id.set_value(Some(client_id.clone()));
         spawn_local(async move {
-            let request = wire::PostMessage { body, client_id: Some(client::client_id()) };
+            let request = wire::PostMessage { body, client_id: Some(client_id) };
             let path = format!("/api/v1/agent/conversations/{id}/messages");
-            match client::post::<_, wire::Message>(&path, &request, None).await {
-                Ok(_) => text.set(String::new()),
+            let sent = client::post::<_, wire::Message>(&path, &request, None).await;
+            sending.set(false);
+            match sent {
+                Ok(_) => {
+                    pending_id.set_value(None);
+                    text.set(String::new());
+                }
                 Err(e) => ctx.fail(e),
             }
         });
@@ -227,8 +240,12 @@ fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView
         <form class="composer" on:submit=reply>
             <label for="reply" class="sr-only">"Reply"</label>
             <input id="reply" type="text" autocomplete="off" data-testid="reply-input" placeholder="Write a reply…"
-                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
-            <button type="submit" class="primary" data-testid="reply-send">"Send"</button>
+                prop:value=move || text.get() on:input=move |ev| {
+                    pending_id.set_value(None);
+                    text.set(event_target_value(&ev));
+                } />
+            <button type="submit" class="primary" data-testid="reply-send"
+                prop:disabled=move || sending.get()>"Send"</button>
         </form>
     })
     }

@@ -226,7 +226,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
     });
     let sign_out = move |_| {
         spawn_local(async move {
-            let _ = client::post_empty("/api/v1/agent/logout").await;
+            let _ = client::post_empty("/api/v1/agent/logout", None).await;
             if let Some(window) = web_sys::window() {
                 let _ = window.location().reload();
             }

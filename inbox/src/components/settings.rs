@@ -22,7 +22,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
         match loaded.get().then(|| ctx.workspace.get_untracked()).flatten() {
         None => view! { <p class="muted">"Loading…"</p> }.into_any(),
         Some(w) => view! {
-            <section class="settings" data-testid="settings" aria-labelledby="settings-title">
+            <main class="settings" data-testid="settings" aria-labelledby="settings-title">
                 <h2 id="settings-title">"Closing conversations"</h2>
                 {(!editable).then(|| view! { <p class="muted" data-testid="read-only">"Only owners and managers can change these settings."</p> })}
                 <LeadOptionsForm ctx=ctx plan=w.plan saved=w.lead_options.clone() editable=editable />
@@ -30,7 +30,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />
                 <BotForm ctx=ctx saved=w.settings.bot.clone() editable=editable />
                 <ReportsForm ctx=ctx saved=w.settings.reports.clone() editable=editable />
-            </section>
+            </main>
         }
         .into_any(),
     }

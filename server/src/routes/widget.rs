@@ -21,6 +21,7 @@ use crate::{ApiError, AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/widget/session", post(open_session))
+        .route("/widget/session/end", post(end_session))
         .route("/widget/conversations", post(start))
         .route("/widget/conversations/{id}", get(read))
         .route("/widget/conversations/{id}/messages", post(post_message))
@@ -160,6 +161,18 @@ async fn open_session(
         conversations,
         last_seq,
     }))
+}
+
+/// `Porch.shutdown()`: this browser's visitor token stops working (the lead's other browsers
+/// keep theirs).
+async fn end_session(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    _lead: Lead,
+) -> Result<StatusCode, ApiError> {
+    let token = crate::auth::bearer(&headers).unwrap_or_default();
+    state.store.delete_visitor_token(&token_hash(token)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn lead_message(lead: &Lead, body: String, client_id: Option<String>) -> NewMessage {

@@ -338,6 +338,14 @@ impl Store for SqlStore {
         Ok(done.rows_affected())
     }
 
+    async fn delete_visitor_token(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM visitor_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn touch_visitor_token(&self, token_hash: &str, now: Millis) -> Result<()> {
         sqlx::query("UPDATE visitor_tokens SET last_used_at = $2 WHERE token_hash = $1")
             .bind(token_hash)

@@ -207,3 +207,45 @@ async fn concurrent_wrong_logins_are_counted_before_hashing() {
     assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 5, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 95);
 }
+
+/// `Porch.shutdown()` ends this browser's token on the server: it no longer reads or writes,
+/// and the next session on the device is a new anonymous lead.
+#[tokio::test]
+async fn ending_a_widget_session_forgets_the_lead_on_this_device() {
+    let server = TestServer::start().await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let conversation = lead.start("my private question").await;
+    Http::new(&server)
+        .post("/api/v1/widget/session/end", json!({}))
+        .await
+        .assert_error(401, "unauthorized");
+    let ended = lead.http.post("/api/v1/widget/session/end", json!({})).await;
+    assert_eq!(ended.status, 204);
+    lead.say(&conversation.id, "again").await.assert_error(401, "unauthorized");
+    let next = lead.reopen(demo::WIDGET_KEY).await;
+    assert_ne!(next.contact_id, lead.session.contact_id);
+    assert!(next.conversations.is_empty());
+}
+
+/// Auto-close does not close a blocked contact's conversation (a manual close is refused too),
+/// and the deadline runs again when the contact is unblocked.
+#[tokio::test]
+async fn auto_close_waits_while_the_contact_is_blocked() {
+    let server = TestServer::start().await;
+    let owner = AgentClient::owner(&server).await;
+    let policy = json!({"settings": {"enabled": true, "period_minutes": 30}});
+    let path = "/api/v1/agent/settings/auto-close";
+    assert_eq!(owner.http.send(reqwest::Method::PUT, path, Some(policy)).await.status, 200);
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let conversation = lead.start("hello").await;
+    let agent = AgentClient::demo(&server).await;
+    assert_eq!(agent.reply(&conversation.id, "anything else?").await.status, 201);
+    assert_eq!(agent.act(&conversation.id, "block", json!({})).await.status, 200);
+    let blocked = agent.detail(&conversation.id).await.conversation;
+    assert_eq!(blocked.auto_close_at, None, "no deadline runs while blocked");
+    server.advance(31 * 60_000);
+    assert_eq!(agent.act(&conversation.id, "unblock", json!({})).await.status, 200);
+    let resumed = agent.detail(&conversation.id).await.conversation;
+    assert_eq!(resumed.status, wire::ConversationStatus::Open);
+    assert_eq!(resumed.auto_close_at, Some(server.clock_now() + 30 * 60_000));
+}
