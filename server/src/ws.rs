@@ -1,6 +1,7 @@
 //! One WebSocket session: send the backlog after the client's `after`, then live frames, each
 //! seq at most once and in order.
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{
     close_code, CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade,
 };
@@ -22,14 +23,19 @@ const READ_BUFFER: usize = 4 * 1024;
 /// Bytes of outgoing frames buffered before a send waits for the network to take them.
 const WRITE_BUFFER: usize = 8 * 1024;
 
-/// The limits every Porch socket gets, whoever opens it.
-pub fn limited(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
-    upgrade
+/// The limits every Porch socket gets, whoever opens it; a request that is no WebSocket
+/// handshake is refused in Porch's error shape.
+pub fn limited(
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<WebSocketUpgrade, crate::ApiError> {
+    let upgrade =
+        upgrade.map_err(|e| crate::ApiError::bad_request("not_a_websocket", e.body_text()))?;
+    Ok(upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
-        .max_write_buffer_size(4 * WRITE_BUFFER + 64 * 1024)
+        .max_write_buffer_size(4 * WRITE_BUFFER + 64 * 1024))
 }
 
 /// Serves one socket until the client leaves, the server shuts down or `ended` fires (the

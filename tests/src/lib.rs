@@ -230,6 +230,25 @@ impl Http {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// Any method with a raw body and content type, for hostile-input tests.
+    pub async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        if let Some((name, value)) = &self.auth {
+            request = request.header(*name, value);
+        }
+        answer(request.send().await.expect("request")).await
+    }
+
     /// A POST with a raw body and content type, for malformed-input tests.
     pub async fn post_raw(
         &self,
@@ -237,15 +256,7 @@ impl Http {
         content_type: &str,
         body: impl Into<reqwest::Body>,
     ) -> Answer {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body);
-        if let Some((name, value)) = &self.auth {
-            request = request.header(*name, value);
-        }
-        answer(request.send().await.expect("request")).await
+        self.send_raw(reqwest::Method::POST, path, content_type, body).await
     }
 }
 

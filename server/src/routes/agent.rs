@@ -1,5 +1,6 @@
 //! The sellers' session, workspace view and settings, used by the inbox with the session cookie.
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -244,10 +245,10 @@ async fn socket(
     AgentSession(session): AgentSession,
     headers: axum::http::HeaderMap,
     Query(resume): Query<Resume>,
-    upgrade: WebSocketUpgrade,
-) -> Response {
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
     let token = auth::cookie(&headers, auth::SESSION_COOKIE).map(auth::token_hash);
-    crate::ws::limited(upgrade).on_upgrade(move |socket| async move {
+    Ok(crate::ws::limited(upgrade)?.on_upgrade(move |socket| async move {
         let workspace = session.workspace_id.clone();
         let registered =
             state.session_sockets.register(token.as_deref().unwrap_or_default(), &session.agent.id);
@@ -289,7 +290,7 @@ async fn socket(
         recheck.abort();
         drop(registered);
         presence.mark().await;
-    })
+    }))
 }
 
 /// An agent's open socket: the reports' connection time. Marked when it opens, every minute

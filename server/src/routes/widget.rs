@@ -1,5 +1,6 @@
 //! The lead's endpoints, called by the widget with `Authorization: Bearer <visitor token>`.
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Path, State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -304,7 +305,7 @@ async fn socket(
     State(state): State<AppState>,
     Query(resume): Query<super::Resume>,
     headers: axum::http::HeaderMap,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let token = headers
         .get_all(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
@@ -317,7 +318,7 @@ async fn socket(
     let workspace = lead.0.workspace_id.clone();
     let audience = Audience::Contact(lead.0.id);
     let ended = state.shutdown.child_token();
-    Ok(crate::ws::limited(upgrade).protocols([SOCKET_PROTOCOL]).on_upgrade(move |socket| {
+    Ok(crate::ws::limited(upgrade)?.protocols([SOCKET_PROTOCOL]).on_upgrade(move |socket| {
         crate::ws::serve(socket, state, workspace, audience, resume.after, ended)
     }))
 }

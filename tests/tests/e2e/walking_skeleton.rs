@@ -37,7 +37,7 @@ async fn one_message_and_one_closure_end_to_end() {
         .await;
     assert_eq!(
         host,
-        json!({"cookie": "", "porch": ["close", "identify", "on", "open", "toggle"], "frames": 1})
+        json!({"cookie": "", "porch": ["close", "identify", "on", "open", "shutdown", "toggle"], "frames": 1})
     );
     let frame = lead.find("porch-frame").await;
     frame.enter_frame().await.expect("enter the widget iframe");

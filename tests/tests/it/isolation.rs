@@ -1,0 +1,188 @@
+//! Tenant isolation, walked over every route: each request made as another workspace's agent,
+//! another workspace's lead, an anonymous caller and an agent whose session ended is refused
+//! where it names this workspace's data, never answers 5xx, and changes nothing in this
+//! workspace's log. The routes are read from the server's route modules, so a route added
+//! without a case here fails the suite.
+
+use std::collections::BTreeSet;
+
+use porch_server::demo;
+use porch_tests::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// The server's route modules, as compiled.
+const ROUTE_SOURCES: [&str; 5] = [
+    include_str!("../../../server/src/routes/agent.rs"),
+    include_str!("../../../server/src/routes/widget.rs"),
+    include_str!("../../../server/src/routes/conversations.rs"),
+    include_str!("../../../server/src/routes/reports.rs"),
+    include_str!("../../../server/src/routes/dev.rs"),
+];
+
+/// Every path given to `.route(` in the route modules.
+fn routes_in_source() -> BTreeSet<String> {
+    ROUTE_SOURCES
+        .iter()
+        .flat_map(|source| source.split(".route(").skip(1))
+        .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split_once('"'))
+        .map(|(path, _)| path.to_owned())
+        .collect()
+}
+
+/// One request per route: method, path (`{id}`: the victim's conversation, `{name}`: a chart)
+/// and a body a rightful caller could send.
+pub fn cases() -> Vec<(Method, &'static str, Value)> {
+    let range = "?from=0&to=86400000";
+    let _ = range;
+    vec![
+        (Method::POST, "/agent/login", json!({"email": "x@example.com", "password": "p"})),
+        (Method::POST, "/agent/logout", json!({})),
+        (Method::GET, "/agent/me", Value::Null),
+        (Method::GET, "/agent/workspace", Value::Null),
+        (
+            Method::PUT,
+            "/agent/settings/closing-notes",
+            json!({"mode": "optional", "categories": ["A"]}),
+        ),
+        (
+            Method::PUT,
+            "/agent/settings/auto-close",
+            json!({"settings": {"enabled": true, "period_minutes": 30}, "apply_to_open": true}),
+        ),
+        (
+            Method::PUT,
+            "/agent/settings/lead-options",
+            json!({"hide_closed": false, "disable_input_on_close": false, "close_notice": null}),
+        ),
+        (
+            Method::PUT,
+            "/agent/settings/bot",
+            json!({"enabled": false, "greeting": "Hi", "quick_answers": []}),
+        ),
+        (Method::PUT, "/agent/settings/reports", json!({"missed_after_minutes": 60})),
+        (Method::PUT, "/agent/plan", json!({"plan": "enterprise"})),
+        (
+            Method::POST,
+            "/agent/settings/auto-close/preview",
+            json!({"enabled": true, "period_minutes": 30}),
+        ),
+        (Method::GET, "/agent/ws", Value::Null),
+        (Method::POST, "/widget/session", json!({"workspace_key": "none"})),
+        (Method::POST, "/widget/session/end", json!({})),
+        (Method::POST, "/widget/conversations", json!({"body": "hi"})),
+        (Method::GET, "/widget/conversations/{id}", Value::Null),
+        (Method::POST, "/widget/conversations/{id}/messages", json!({"body": "hi"})),
+        (Method::GET, "/widget/ws", Value::Null),
+        (Method::POST, "/widget/identify", json!({"id": "u1", "hash": "00"})),
+        (Method::POST, "/widget/conversations/{id}/bot", json!({"person": null})),
+        (Method::GET, "/agent/conversations", Value::Null),
+        (Method::GET, "/agent/conversations/{id}", Value::Null),
+        (Method::POST, "/agent/conversations/{id}/messages", json!({"body": "hi"})),
+        (Method::POST, "/agent/conversations/{id}/close", json!({"outcome": "resolved"})),
+        (Method::POST, "/agent/conversations/{id}/reopen", json!({})),
+        (Method::POST, "/agent/conversations/{id}/outcome", json!({"outcome": "unresolved"})),
+        (Method::POST, "/agent/conversations/{id}/assign", json!({"agent_id": null})),
+        (Method::POST, "/agent/conversations/{id}/snooze", json!({"until": 9_999_999_999_999_i64})),
+        (Method::POST, "/agent/conversations/{id}/unsnooze", json!({})),
+        (Method::POST, "/agent/conversations/{id}/block", json!({})),
+        (Method::POST, "/agent/conversations/{id}/unblock", json!({})),
+        (Method::POST, "/agent/conversations/{id}/hand-to-bot", json!({})),
+        (Method::POST, "/agent/conversations/{id}/summarize", json!({})),
+        (Method::GET, "/agent/reports/conversations", Value::Null),
+        (Method::GET, "/agent/reports/conversations.csv", Value::Null),
+        (Method::GET, "/agent/reports/closing", Value::Null),
+        (Method::GET, "/agent/reports/contact-centre", Value::Null),
+        (Method::GET, "/agent/reports/activity", Value::Null),
+        (Method::GET, "/agent/reports/chatbot", Value::Null),
+        (Method::GET, "/agent/reports/charts/{name}", Value::Null),
+        (Method::GET, "/dev/clock", Value::Null),
+        (Method::POST, "/dev/clock/advance", json!({"millis": 1})),
+    ]
+}
+
+#[test]
+fn every_route_has_a_case() {
+    let covered: BTreeSet<String> = cases().iter().map(|(_, path, _)| (*path).to_owned()).collect();
+    let missing: Vec<_> = routes_in_source().difference(&covered).cloned().collect();
+    assert!(missing.is_empty(), "routes without an isolation case: {missing:?}");
+    assert!(routes_in_source().len() >= 40, "the route reader found the routes");
+}
+
+/// Who calls, and what they may get for the victim's data.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Caller {
+    ForeignAgent,
+    ForeignLead,
+    Anonymous,
+    EndedSession,
+}
+
+fn request_path(path: &str, conversation: &str) -> String {
+    let path = path.replace("{id}", conversation).replace("{name}", "messages");
+    let query = if path.starts_with("/agent/reports/") { "?from=0&to=86400000" } else { "" };
+    format!("/api/v1{path}{query}")
+}
+
+#[tokio::test]
+async fn no_route_reaches_another_workspace() {
+    let server = TestServer::start().await;
+    server.state.limits.set_unlimited();
+    let victim = server.demo_workspace().await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let conversation = lead.start("victim's secret").await;
+    let (key, email) = server.workspace(porch_protocol::Plan::Enterprise, Default::default()).await;
+    let foreign_agent = AgentClient::login(&server, &email, PASSWORD).await;
+    let foreign_lead = LeadClient::open(&server, &key).await;
+    let ended = AgentClient::owner(&server).await;
+    assert_eq!(ended.http.post("/api/v1/agent/logout", json!({})).await.status, 204);
+    let anonymous = Http::new(&server);
+    let before = server.state.store.last_seq(&victim).await.unwrap();
+
+    let mut checked = 0;
+    for (method, path, body) in cases() {
+        if path.starts_with("/dev/") {
+            continue; // only with --dev-clock on a loopback address, for tests and demos
+        }
+        let url = request_path(path, conversation.id.as_str());
+        let body = (!body.is_null()).then_some(body);
+        for caller in
+            [Caller::ForeignAgent, Caller::ForeignLead, Caller::Anonymous, Caller::EndedSession]
+        {
+            let http = match caller {
+                Caller::ForeignAgent => &foreign_agent.http,
+                Caller::ForeignLead => &foreign_lead.http,
+                Caller::Anonymous => &anonymous,
+                Caller::EndedSession => &ended.http,
+            };
+            let answer = http.send(method.clone(), &url, body.clone()).await;
+            let status = answer.status.as_u16();
+            let case = format!("{method} {path} as {caller:?}: {status} {}", answer.text);
+            assert!(status < 500, "{case}");
+            if status >= 400 {
+                assert!(
+                    answer.body["code"].is_string() && answer.body["message"].is_string(),
+                    "{case}"
+                );
+            }
+            let names_victim = path.contains("{id}");
+            let agents_only =
+                path.starts_with("/agent/") && !matches!(path, "/agent/login" | "/agent/logout");
+            let leads_only = path.starts_with("/widget/") && path != "/widget/session";
+            let refused = matches!(status, 401 | 403 | 404);
+            if names_victim
+                || (agents_only && caller != Caller::ForeignAgent)
+                || (leads_only && caller != Caller::ForeignLead)
+            {
+                assert!(refused, "{case}");
+            }
+            assert_eq!(server.state.store.last_seq(&victim).await.unwrap(), before, "{case}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 160, "{checked} requests checked");
+    // The victim's conversation is as it was.
+    let detail: porch_protocol::LeadConversationDetail =
+        lead.http.get(&format!("/api/v1/widget/conversations/{}", conversation.id)).await.json();
+    assert_eq!(detail.messages.len(), 1);
+}
