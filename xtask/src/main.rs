@@ -178,7 +178,11 @@ fn bench() -> Result {
     }
     tools::print_sizes(&tools, "widget total (wasm + js + css)", &bundle)?;
 
-    for (title, example) in [("Auto-close", "auto_close_bench"), ("Reports", "reports_bench")] {
+    for (title, example) in [
+        ("Auto-close", "auto_close_bench"),
+        ("Reports", "reports_bench"),
+        ("Password checks under a flood of wrong logins", "abuse_bench"),
+    ] {
         println!("\n{title} (release build):");
         sh(cargo().args([
             "run",
