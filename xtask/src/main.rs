@@ -14,7 +14,8 @@ const USAGE: &str = "usage: cargo xtask <run | test | bench>
   run    build the widget and inbox, start Porch on 127.0.0.1:8080 with SQLite and demo data
   test   fmt, clippy, unit, store conformance, API + WebSocket, widget (Chromium) and e2e tests
   bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness;
-         report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL)";
+         report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL);
+         RSS under wrong-login floods and 1,000 sockets; a lead's latency during a flood";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -194,5 +195,20 @@ fn bench() -> Result {
             example,
         ]))?;
     }
-    Ok(())
+    println!("\nSockets and floods (release build, the server in its own process):");
+    sh(cargo().args([
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "porch-server",
+        "--bin",
+        "porch-server",
+    ]))?;
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let server = root().join(target).join("release/porch-server");
+    sh(cargo()
+        .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", "abuse_load", "--"])
+        .arg(server))
 }
