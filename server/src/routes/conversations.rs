@@ -29,14 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/agent/conversations/{id}/assign", post(assign))
         .route("/agent/conversations/{id}/snooze", post(snooze))
         .route("/agent/conversations/{id}/unsnooze", post(unsnooze))
-        .route(
-            "/agent/conversations/{id}/block",
-            action(|s| Ok(porch_domain::set_blocked(s, true))),
-        )
-        .route(
-            "/agent/conversations/{id}/unblock",
-            action(|s| Ok(porch_domain::set_blocked(s, false))),
-        )
+        .route("/agent/conversations/{id}/block", post(block))
+        .route("/agent/conversations/{id}/unblock", post(unblock))
         .route("/agent/conversations/{id}/hand-to-bot", action(porch_domain::hand_to_bot))
         .route("/agent/conversations/{id}/summarize", post(summarize))
 }
@@ -160,6 +154,59 @@ async fn unsnooze(
     let now = state.clock.now();
     let decide = move |s: &ConversationState| porch_domain::unsnooze(s, now);
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+async fn block(state: State<AppState>, session: AgentSession, id: Path<String>) -> Answer {
+    set_blocked(state, session, id, true).await
+}
+
+async fn unblock(state: State<AppState>, session: AgentSession, id: Path<String>) -> Answer {
+    set_blocked(state, session, id, false).await
+}
+
+/// Blocks or unblocks the conversation's contact. Blocking is the contact's, so every open
+/// conversation of theirs has its auto-close deadline paused (or resumed) with it, each move
+/// recorded; the conversation acted on gets its move with the block event itself.
+async fn set_blocked(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+    blocked: bool,
+) -> Answer {
+    let id = ConversationId(id);
+    let answer =
+        state.act(&session, &id, move |s| Ok(porch_domain::set_blocked(s, blocked))).await?;
+    let workspace = &session.workspace_id;
+    let policy = state.workspace(workspace).await?.settings.auto_close;
+    let filter = ConversationFilter {
+        status: Some(ConversationStatus::Open),
+        contact: Some(answer.contact_id.clone()),
+        ..Default::default()
+    };
+    let contact = answer.contact_id.clone();
+    let others = state.store.conversations(workspace, &filter).await?;
+    let items: Vec<_> = others
+        .into_iter()
+        .filter(|c| c.id != id)
+        .map(|c| {
+            let contact = contact.clone();
+            let now = state.clock.now();
+            let decide: porch_store::Decide = Box::new(move |s| {
+                let change = match blocked {
+                    true => Event::ContactBlocked { contact_id: contact },
+                    false => Event::ContactUnblocked { contact_id: contact },
+                };
+                Ok(s.and_then(|s| porch_domain::follow(&policy, Some(s), &[change], now))
+                    .into_iter()
+                    .collect())
+            });
+            (c.id, decide)
+        })
+        .collect();
+    if !items.is_empty() {
+        state.record_each(workspace, Actor::Agent(session.agent.id.clone()), items).await?;
+    }
+    Ok(Json(answer))
 }
 
 /// Drafts a closing-note summary from the conversation's latest messages.

@@ -227,8 +227,9 @@ async fn ending_a_widget_session_forgets_the_lead_on_this_device() {
     assert!(next.conversations.is_empty());
 }
 
-/// Auto-close does not close a blocked contact's conversation (a manual close is refused too),
-/// and the deadline runs again when the contact is unblocked.
+/// Auto-close does not close a blocked contact's conversations (a manual close is refused
+/// too): blocking pauses the deadline of every open conversation of theirs, unblocking resumes
+/// them.
 #[tokio::test]
 async fn auto_close_waits_while_the_contact_is_blocked() {
     let server = TestServer::start().await;
@@ -237,15 +238,21 @@ async fn auto_close_waits_while_the_contact_is_blocked() {
     let path = "/api/v1/agent/settings/auto-close";
     assert_eq!(owner.http.send(reqwest::Method::PUT, path, Some(policy)).await.status, 200);
     let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
-    let conversation = lead.start("hello").await;
+    let (first, second) = (lead.start("hello").await, lead.start("another thing").await);
     let agent = AgentClient::demo(&server).await;
-    assert_eq!(agent.reply(&conversation.id, "anything else?").await.status, 201);
-    assert_eq!(agent.act(&conversation.id, "block", json!({})).await.status, 200);
-    let blocked = agent.detail(&conversation.id).await.conversation;
-    assert_eq!(blocked.auto_close_at, None, "no deadline runs while blocked");
+    for c in [&first, &second] {
+        assert_eq!(agent.reply(&c.id, "anything else?").await.status, 201);
+    }
+    assert_eq!(agent.act(&first.id, "block", json!({})).await.status, 200);
+    for c in [&first, &second] {
+        let blocked = agent.detail(&c.id).await.conversation;
+        assert_eq!(blocked.auto_close_at, None, "no deadline runs while blocked");
+    }
     server.advance(31 * 60_000);
-    assert_eq!(agent.act(&conversation.id, "unblock", json!({})).await.status, 200);
-    let resumed = agent.detail(&conversation.id).await.conversation;
-    assert_eq!(resumed.status, wire::ConversationStatus::Open);
-    assert_eq!(resumed.auto_close_at, Some(server.clock_now() + 30 * 60_000));
+    assert_eq!(agent.act(&first.id, "unblock", json!({})).await.status, 200);
+    for c in [&first, &second] {
+        let resumed = agent.detail(&c.id).await.conversation;
+        assert_eq!(resumed.status, wire::ConversationStatus::Open);
+        assert_eq!(resumed.auto_close_at, Some(server.clock_now() + 30 * 60_000));
+    }
 }
