@@ -256,3 +256,54 @@ async fn auto_close_waits_while_the_contact_is_blocked() {
         assert_eq!(resumed.auto_close_at, Some(server.clock_now() + 30 * 60_000));
     }
 }
+
+/// Two servers on one database share what guards sign-ins and sessions: wrong guesses made on
+/// one slow the next attempt on the other, and a logout on one closes the agent's socket on the
+/// other (within a session recheck).
+async fn two_servers_share_sign_ins_and_sessions(a: &TestServer) {
+    let b = TestServer::start_at(&a.database_url, a.clock_now()).await;
+    let wrong = json!({"email": demo::AGENT.1, "password": "guess"});
+    for _ in 0..5 {
+        let answer = Http::new(a).post("/api/v1/agent/login", wrong.clone()).await;
+        answer.assert_error(401, "invalid_credentials");
+    }
+    let right = json!({"email": demo::AGENT.1, "password": demo::AGENT.2});
+    Http::new(&b).post("/api/v1/agent/login", right).await.assert_error(429, "rate_limited");
+
+    let owner = AgentClient::owner(a).await;
+    let mut socket_on_b = {
+        let mut request = b.ws_url("/api/v1/agent/ws").into_client_request().unwrap();
+        request.headers_mut().insert("cookie", owner.cookie().parse().unwrap());
+        let (stream, _) = tokio_tungstenite::connect_async(request).await.expect("connects");
+        stream
+    };
+    assert_eq!(owner.http.post("/api/v1/agent/logout", json!({})).await.status, 204);
+    let closed = loop {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(10), socket_on_b.next());
+        match next.await.expect("closed within the wait") {
+            Some(Ok(WsMessage::Close(frame))) => break frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(closed, Some(1008));
+    b.state.shutdown.cancel();
+}
+
+#[tokio::test]
+async fn two_servers_on_sqlite_share_sign_ins_and_sessions() {
+    two_servers_share_sign_ins_and_sessions(&TestServer::start().await).await;
+}
+
+#[tokio::test]
+async fn two_servers_on_postgres_share_sign_ins_and_sessions() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    let mut a = TestServer::start_on(db).await;
+    two_servers_share_sign_ins_and_sessions(&a).await;
+    let db = a.take_database();
+    a.state.shutdown.cancel();
+    drop(a);
+    if let Some(db) = db {
+        db.drop_database().await;
+    }
+}
