@@ -106,3 +106,27 @@ async fn keyboard_only_from_launcher_to_message() {
     assert_eq!(hidden, json!("none"));
     lead.close().await;
 }
+
+/// axe-core finds nothing in the inbox: a conversation with its timeline (scrollable, so it
+/// must be focusable) and the Settings page (which must be the page's `<main>`).
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn axe_finds_no_violations_in_the_inbox() {
+    let server = TestServer::start().await;
+    let axe = axe_source();
+    let lead = porch_tests::LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let conversation = lead.start("Where is my order?").await;
+    let api = AgentClient::owner(&server).await;
+    for i in 0..30 {
+        api.reply(&conversation.id, &format!("Line {i} of a long answer")).await;
+    }
+    let owner = Browser::start().await;
+    owner.sign_in(&server.base, demo::OWNER.1, demo::OWNER.2).await;
+    owner.click("conversation-item").await;
+    owner.wait_for_text("message", "Line 29").await;
+    assert_eq!(violations(&owner, &axe).await, Vec::<String>::new(), "a conversation");
+    owner.click("open-settings").await;
+    owner.find("settings").await;
+    assert_eq!(violations(&owner, &axe).await, Vec::<String>::new(), "settings");
+    owner.close().await;
+}
