@@ -2,6 +2,7 @@
 //! `Any` driver: queries use `$n` placeholders and portable SQL, which both accept; what differs
 //! (connection pragmas, migrations) is chosen by [`Backend`].
 
+mod contacts;
 mod record;
 mod reports;
 mod rows;
@@ -148,25 +149,6 @@ fn sqlite_url(url: &str) -> Result<String> {
     } else {
         format!("sqlite://{path}?mode=rwc")
     })
-}
-
-async fn add_token(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    token_hash: &str,
-    contact: &ContactId,
-    now: Millis,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO visitor_tokens (token_hash, contact_id, created_at, last_used_at)
-         VALUES ($1, $2, $3, $3)",
-    )
-    .bind(token_hash)
-    .bind(contact.as_str())
-    .bind(now)
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| unique_violation(e, "visitor_token"))?;
-    Ok(())
 }
 
 fn unique_violation(e: sqlx::Error, what: &'static str) -> StoreError {
@@ -339,20 +321,11 @@ impl Store for SqlStore {
     }
 
     async fn delete_visitor_token(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM visitor_tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        contacts::delete_visitor_token(&self.pool, token_hash).await
     }
 
     async fn touch_visitor_token(&self, token_hash: &str, now: Millis) -> Result<()> {
-        sqlx::query("UPDATE visitor_tokens SET last_used_at = $2 WHERE token_hash = $1")
-            .bind(token_hash)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        contacts::touch_visitor_token(&self.pool, token_hash, now).await
     }
 
     async fn reserve_sign_in(
@@ -373,20 +346,7 @@ impl Store for SqlStore {
     }
 
     async fn create_contact(&self, new: &NewContact) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO contacts (id, workspace_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(new.id.as_str())
-        .bind(new.workspace_id.as_str())
-        .bind(&new.token_hash)
-        .bind(new.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_violation(e, "visitor_token"))?;
-        add_token(&mut tx, &new.token_hash, &new.id, new.created_at).await?;
-        tx.commit().await?;
-        Ok(())
+        contacts::create_contact(&self.pool, new).await
     }
 
     async fn add_visitor_token(
@@ -395,10 +355,7 @@ impl Store for SqlStore {
         contact: &ContactId,
         now: Millis,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        add_token(&mut tx, token_hash, contact, now).await?;
-        tx.commit().await?;
-        Ok(())
+        contacts::add_visitor_token(&self.pool, token_hash, contact, now).await
     }
 
     async fn contact_by_token(
@@ -406,23 +363,7 @@ impl Store for SqlStore {
         token_hash: &str,
         used_since: Millis,
     ) -> Result<Option<ContactRecord>> {
-        let row = sqlx::query(
-            "SELECT c.id, c.workspace_id, c.blocked FROM visitor_tokens t
-             JOIN contacts c ON c.id = t.contact_id
-             WHERE t.token_hash = $1 AND t.last_used_at >= $2",
-        )
-        .bind(token_hash)
-        .bind(used_since)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(ContactRecord {
-                id: ContactId(r.try_get("id")?),
-                workspace_id: WorkspaceId(r.try_get("workspace_id")?),
-                blocked: r.try_get::<i64, _>("blocked")? != 0,
-            })
-        })
-        .transpose()
+        contacts::contact_by_token(&self.pool, token_hash, used_since).await
     }
 
     async fn identify_contact(
@@ -431,29 +372,7 @@ impl Store for SqlStore {
         contact: &ContactId,
         identity: &Identity,
     ) -> Result<ContactId> {
-        let mut tx = self.pool.begin().await?;
-        let known: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM contacts WHERE workspace_id = $1 AND external_id = $2",
-        )
-        .bind(workspace.as_str())
-        .bind(&identity.external_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let owner = known.map(ContactId).unwrap_or_else(|| contact.clone());
-        sqlx::query(
-            "UPDATE contacts SET external_id = $3, name = $4, email = $5
-             WHERE id = $1 AND workspace_id = $2",
-        )
-        .bind(owner.as_str())
-        .bind(workspace.as_str())
-        .bind(&identity.external_id)
-        .bind(identity.name.clone())
-        .bind(identity.email.clone())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_violation(e, "external_id"))?;
-        tx.commit().await?;
-        Ok(owner)
+        contacts::identify_contact(&self.pool, workspace, contact, identity).await
     }
 
     async fn conversation(
