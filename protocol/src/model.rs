@@ -584,5 +584,13 @@ pub struct ChangePlan {
     pub plan: Plan,
 }
 
+/// The operator API's answer to a plan change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanChanged {
+    pub workspace_id: crate::WorkspaceId,
+    pub plan: Plan,
+    pub was: Plan,
+}
+
 /// Longest closing notification a lead can be shown.
 pub const MAX_NOTIFICATION_CHARS: usize = 500;

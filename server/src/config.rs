@@ -75,10 +75,17 @@ pub struct ServeConfig {
     /// that sets it, leave this off: clients could then choose their own address.
     #[arg(long, env = "PORCH_TRUST_FORWARDED")]
     pub trust_forwarded: bool,
+    /// The bearer token of the operator API (`PUT /api/v1/operator/workspaces/{id}/plan`, for a
+    /// billing system); without one that API is off. At least 32 characters.
+    #[arg(long, env = "PORCH_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
 }
 
 impl ServeConfig {
     pub fn check(&self) -> Result<(), String> {
+        if self.operator_token.as_ref().is_some_and(|t| t.len() < 32) {
+            return Err("--operator-token must have at least 32 characters".into());
+        }
         if self.dev_clock && !self.listen.ip().is_loopback() {
             return Err(format!(
                 "--dev-clock lets anyone move the server's time; refused on {} (use a loopback \
@@ -100,6 +107,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("demo_history", &self.demo_history)
             .field("dev_clock", &self.dev_clock)
             .field("trust_forwarded", &self.trust_forwarded)
+            .field("operator_token", &self.operator_token.as_ref().map(|_| "***"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)
             .finish()

@@ -68,6 +68,8 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// `--trust-forwarded`: the client's address is the last of `X-Forwarded-For`.
     pub trust_forwarded: bool,
+    /// `PORCH_OPERATOR_TOKEN`: the operator API's bearer token; without one it is off.
+    pub operator_token: Option<String>,
     /// Open agent sockets by session, ended with it.
     pub session_sockets: Arc<sessions::SessionSockets>,
     /// How often an agent socket checks that its session is still valid (expiry, a logout on
@@ -95,6 +97,7 @@ impl AppState {
             passwords: Arc::default(),
             limits: Arc::default(),
             trust_forwarded: false,
+            operator_token: None,
             session_sockets: Arc::default(),
             session_recheck: std::time::Duration::from_secs(30),
             workspace_locks: Arc::default(),

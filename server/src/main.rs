@@ -45,6 +45,7 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     let mut state = AppState::new(store, clock, config.assets_dir.clone());
     state.dev_clock = config.dev_clock;
     state.trust_forwarded = config.trust_forwarded;
+    state.operator_token = config.operator_token.clone();
     if let Some(url) = &config.smtp_url {
         let ca = match &config.smtp_ca {
             Some(path) => Some(std::fs::read(path).map_err(|e| format!("--smtp-ca: {e}"))?),

@@ -18,6 +18,9 @@ pub mod browser;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// The operator API's token on test servers.
+pub const OPERATOR_TOKEN: &str = "test-operator-token-0123456789abcdef";
+
 pub struct TestServer {
     pub base: String,
     pub state: AppState,
@@ -52,6 +55,7 @@ impl TestServer {
         state.dev_clock = true;
         // Sockets notice an expired session within a test's patience.
         state.session_recheck = Duration::from_millis(100);
+        state.operator_token = Some(OPERATOR_TOKEN.to_owned());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(porch_server::run(listener, state.clone()));
@@ -98,6 +102,17 @@ impl TestServer {
             .unwrap()
             .expect("demo workspace")
             .id
+    }
+
+    /// Moves a workspace (id or widget key) to `plan` through the operator API, as a billing
+    /// system would.
+    pub async fn set_plan(&self, workspace: &str, plan: &str) -> Answer {
+        let http = Http {
+            auth: Some(("authorization", format!("Bearer {OPERATOR_TOKEN}"))),
+            ..Http::new(self)
+        };
+        let path = format!("/api/v1/operator/workspaces/{workspace}/plan");
+        http.send(reqwest::Method::PUT, &path, Some(serde_json::json!({ "plan": plan }))).await
     }
 
     /// The stored messages of a demo workspace conversation.

@@ -28,7 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/lead-options", put(set_lead_options))
         .route("/agent/settings/bot", put(set_bot))
         .route("/agent/settings/reports", put(set_reports))
-        .route("/agent/plan", put(set_plan))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
 }
@@ -117,23 +116,6 @@ async fn set_lead_options(
     let plan = state.workspace(&session.workspace_id).await?.plan;
     let actor = Actor::Agent(session.agent.id.clone());
     let decide: porch_store::Decide = Box::new(move |_| porch_domain::save_lead_options(plan, req));
-    state.record(&session.workspace_id, None, actor, decide).await?;
-    workspace(State(state), AgentSession(session)).await
-}
-
-/// Owners change the plan (billing would call this); saved options start or stop applying.
-async fn set_plan(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-    Json(req): Json<wire::ChangePlan>,
-) -> Result<Json<wire::WorkspaceView>, ApiError> {
-    if session.agent.role != Role::Owner {
-        return Err(ApiError::Forbidden);
-    }
-    let current = state.workspace(&session.workspace_id).await?;
-    let actor = Actor::Agent(session.agent.id.clone());
-    let events = porch_domain::change_plan(current.plan, req.plan, &current.lead_options);
-    let decide: porch_store::Decide = Box::new(move |_| Ok(events));
     state.record(&session.workspace_id, None, actor, decide).await?;
     workspace(State(state), AgentSession(session)).await
 }

@@ -4,6 +4,7 @@ mod agent;
 mod assets;
 mod conversations;
 mod dev;
+mod operator;
 mod reports;
 mod widget;
 
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(widget::router())
         .merge(agents)
         .merge(dev::router())
+        .merge(operator::router())
         .fallback(|| async { ApiError::NotFound("endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::BadRequest {

@@ -2,7 +2,6 @@ use porch_protocol::{self as wire, ConversationStatus, LeadOptions, Plan};
 use porch_server::demo;
 use porch_tests::browser::{eventually, Browser};
 use porch_tests::{AgentClient, TestServer, TestWorkspace, PASSWORD};
-use serde_json::json;
 
 const NOTICE: &str = "We closed this chat. Write to us any time!";
 
@@ -160,9 +159,7 @@ async fn the_settings_page() {
     assert!(owner.is_disabled("opt-disable-input").await);
 
     let api = AgentClient::login(&server, &team.agents[0].1, PASSWORD).await;
-    api.http
-        .send(reqwest::Method::PUT, "/api/v1/agent/plan", Some(json!({"plan": "professional"})))
-        .await;
+    assert_eq!(server.set_plan(&team.key, "professional").await.status, 200);
     owner.open_inbox(&server.base).await; // a reload
     owner.click("open-settings").await;
     owner.find("save-lead-options").await;

@@ -12,12 +12,13 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The server's route modules, as compiled.
-const ROUTE_SOURCES: [&str; 5] = [
+const ROUTE_SOURCES: [&str; 6] = [
     include_str!("../../../server/src/routes/agent.rs"),
     include_str!("../../../server/src/routes/widget.rs"),
     include_str!("../../../server/src/routes/conversations.rs"),
     include_str!("../../../server/src/routes/reports.rs"),
     include_str!("../../../server/src/routes/dev.rs"),
+    include_str!("../../../server/src/routes/operator.rs"),
 ];
 
 /// Every path given to `.route(` in the route modules.
@@ -30,7 +31,8 @@ fn routes_in_source() -> BTreeSet<String> {
         .collect()
 }
 
-/// One request per route: method, path (`{id}`: the victim's conversation, `{name}`: a chart)
+/// One request per route: method, path (`{id}`: the victim's conversation, `{name}`: a chart,
+/// `{workspace}`: the victim's widget key)
 /// and a body a rightful caller could send.
 pub fn cases() -> Vec<(Method, &'static str, Value)> {
     let range = "?from=0&to=86400000";
@@ -61,7 +63,6 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
             json!({"enabled": false, "greeting": "Hi", "quick_answers": []}),
         ),
         (Method::PUT, "/agent/settings/reports", json!({"missed_after_minutes": 60})),
-        (Method::PUT, "/agent/plan", json!({"plan": "enterprise"})),
         (
             Method::POST,
             "/agent/settings/auto-close/preview",
@@ -96,6 +97,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/agent/reports/activity", Value::Null),
         (Method::GET, "/agent/reports/chatbot", Value::Null),
         (Method::GET, "/agent/reports/charts/{name}", Value::Null),
+        (Method::PUT, "/operator/workspaces/{workspace}/plan", json!({"plan": "enterprise"})),
         (Method::GET, "/dev/clock", Value::Null),
         (Method::POST, "/dev/clock/advance", json!({"millis": 1})),
     ]
@@ -119,7 +121,10 @@ enum Caller {
 }
 
 fn request_path(path: &str, conversation: &str) -> String {
-    let path = path.replace("{id}", conversation).replace("{name}", "messages");
+    let path = path
+        .replace("{id}", conversation)
+        .replace("{name}", "messages")
+        .replace("{workspace}", porch_server::demo::WIDGET_KEY);
     let query = if path.starts_with("/agent/reports/") { "?from=0&to=86400000" } else { "" };
     format!("/api/v1{path}{query}")
 }
@@ -165,7 +170,7 @@ async fn no_route_reaches_another_workspace() {
                     "{case}"
                 );
             }
-            let names_victim = path.contains("{id}");
+            let names_victim = path.contains("{id}") || path.contains("{workspace}");
             let agents_only =
                 path.starts_with("/agent/") && !matches!(path, "/agent/login" | "/agent/logout");
             let leads_only = path.starts_with("/widget/") && path != "/widget/session";

@@ -39,20 +39,21 @@ async fn each_option_needs_professional_or_higher() {
 }
 
 #[tokio::test]
-async fn only_owners_and_managers_set_options_and_only_owners_the_plan() {
+async fn only_owners_and_managers_set_options_and_only_the_operator_the_plan() {
     let server = TestServer::start().await;
     let team =
         server.team_workspace(Plan::Professional, LeadOptions::default(), Default::default()).await;
     let agent = AgentClient::login(&server, &team.agents[1].1, PASSWORD).await;
     let body = json!({"hide_closed": true, "disable_input_on_close": false, "notify_on_close": false, "notification_text": ""});
     put(&agent, "/api/v1/agent/settings/lead-options", body).await.assert_error(403, "forbidden");
-    put(&agent, "/api/v1/agent/plan", json!({"plan": "enterprise"}))
-        .await
-        .assert_error(403, "forbidden");
     let owner = AgentClient::login(&server, &team.agents[0].1, PASSWORD).await;
-    put(&owner, "/api/v1/agent/plan", json!({"plan": "platinum"}))
-        .await
-        .assert_error(422, "invalid_fields");
+    // An owner cannot raise their own plan: it is the operator's.
+    for who in [&agent, &owner] {
+        put(who, "/api/v1/agent/plan", json!({"plan": "enterprise"}))
+            .await
+            .assert_error(404, "not_found");
+    }
+    server.set_plan(&team.key, "platinum").await.assert_error(422, "invalid_fields");
     let long = json!({"hide_closed": false, "disable_input_on_close": false, "notify_on_close": true, "notification_text": "x".repeat(501)});
     put(&owner, "/api/v1/agent/settings/lead-options", long)
         .await
@@ -78,13 +79,10 @@ async fn a_downgrade_keeps_saved_options_but_stops_them_at_once_and_an_upgrade_r
     let mut widget = lead.socket(&server, lead.session.last_seq).await;
     widget.until_ready().await;
 
-    let down: wire::WorkspaceView =
-        put(&owner, "/api/v1/agent/plan", json!({"plan": "starter"})).await.json();
-    assert_eq!(
-        (down.plan, down.lead_options.clone()),
-        (Plan::Starter, saved.clone()),
-        "saved options are kept"
-    );
+    let down: wire::PlanChanged = server.set_plan(&team.key, "starter").await.json();
+    assert_eq!((down.plan, down.was), (Plan::Starter, Plan::Professional));
+    let view: wire::WorkspaceView = owner.http.get("/api/v1/agent/workspace").await.json();
+    assert_eq!((view.plan, view.lead_options), (Plan::Starter, saved.clone()), "options kept");
     // The widget hears of the closure from before, then the options change, live.
     let changed = loop {
         let frame = widget.event().await;
@@ -97,7 +95,7 @@ async fn a_downgrade_keeps_saved_options_but_stops_them_at_once_and_an_upgrade_r
     assert_eq!(lead.say(&c.id, "again").await.status, 201, "writing reopens now");
 
     owner.close(&c.id).await;
-    put(&owner, "/api/v1/agent/plan", json!({"plan": "enterprise"})).await;
+    assert_eq!(server.set_plan(&team.key, "enterprise").await.status, 200);
     lead.say(&c.id, "and again").await.assert_error(409, "input_disabled");
     assert_eq!(lead.reopen(&team.key).await.options, saved);
 }
@@ -145,4 +143,29 @@ async fn saved_options_reach_open_widgets_at_once() {
     let Event::LeadOptionsChanged { options, saved } = frame.event else { panic!("{frame:?}") };
     assert!(options.disable_input_on_close && options.notify_on_close);
     assert_eq!((options.notification_text.as_str(), saved), ("Bye!", None));
+}
+
+/// The operator API needs the operator's token; without a configured token it does not exist.
+#[tokio::test]
+async fn the_operator_api_is_the_operators() {
+    let server = TestServer::start().await;
+    let team = server.team_workspace(Plan::Free, LeadOptions::default(), Default::default()).await;
+    let path = format!("/api/v1/operator/workspaces/{}/plan", team.key);
+    let body = Some(json!({"plan": "enterprise"}));
+    let anonymous = Http::new(&server);
+    anonymous
+        .send(reqwest::Method::PUT, &path, body.clone())
+        .await
+        .assert_error(401, "unauthorized");
+    let owner = AgentClient::login(&server, &team.agents[0].1, PASSWORD).await;
+    owner
+        .http
+        .send(reqwest::Method::PUT, &path, body.clone())
+        .await
+        .assert_error(401, "unauthorized");
+    server.set_plan("no-such-workspace", "enterprise").await.assert_error(404, "not_found");
+    let view: wire::WorkspaceView = owner.http.get("/api/v1/agent/workspace").await.json();
+    assert_eq!(view.plan, Plan::Free, "nothing changed");
+    let changed: wire::PlanChanged = server.set_plan(&team.key, "starter").await.json();
+    assert_eq!((changed.plan, changed.was), (Plan::Starter, Plan::Free));
 }
