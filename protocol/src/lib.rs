@@ -7,12 +7,14 @@
 //! Events live here rather than in the domain because the log *is* the contract: a client that
 //! resumes from the store must receive exactly the frames it would have received live.
 
+mod access;
 mod event;
 mod ids;
 mod model;
 pub mod replica;
 mod reports;
 
+pub use access::*;
 pub use event::*;
 pub use ids::*;
 pub use model::*;

@@ -63,6 +63,14 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A signed-in agent (from the session cookie).
 pub struct AgentSession(pub AgentRecord);
 
+/// 403 unless the member's role allows `what` (the table is `Role::may`).
+pub fn require(member: &AgentRecord, what: porch_protocol::Permission) -> Result<(), ApiError> {
+    match member.agent.role.may(what) {
+        true => Ok(()),
+        false => Err(ApiError::Forbidden),
+    }
+}
+
 impl FromRequestParts<AppState> for AgentSession {
     type Rejection = ApiError;
 

@@ -241,7 +241,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                     {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
                 </span>
                 <span class="who" data-testid="agent-name">{me.agent.name.clone()}</span>
-                {(me.agent.role != wire::Role::Agent).then(|| view! {
+                {me.agent.role.may(wire::Permission::Reports).then(|| view! {
                     <button type="button" class="link light" data-testid="open-reports"
                         aria-pressed=move || (ctx.page.get() == Page::Reports).to_string()
                         on:click=move |_| ctx.page.update(|p| *p = if *p == Page::Reports { Page::Conversations } else { Page::Reports })>

@@ -6,15 +6,15 @@ use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol::{
     self as wire, AutoCloseMode, AutoClosePreview, AutoCloseSettings, BotSettings,
-    ClosingNotesMode, ClosingNotesSettings, LeadOptions, Plan, QuickAnswer, ReportCadence,
-    ReportEmail, ReportSettings, Role,
+    ClosingNotesMode, ClosingNotesSettings, LeadOptions, Permission, Plan, QuickAnswer,
+    ReportCadence, ReportEmail, ReportSettings,
 };
 
 use super::Ctx;
 
 #[component]
 pub fn Settings(ctx: Ctx) -> impl IntoView {
-    let editable = ctx.role.get_value() != Role::Agent;
+    let editable = ctx.role.get_value().may(Permission::Settings);
     // Render the forms once the workspace is known; later changes (their own saves, or another
     // owner's over the socket) must not reset a form being edited.
     let loaded = Memo::new(move |_| ctx.workspace.with(Option::is_some));
@@ -24,7 +24,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
         Some(w) => view! {
             <main class="settings" data-testid="settings" aria-labelledby="settings-title">
                 <h2 id="settings-title">"Closing conversations"</h2>
-                {(!editable).then(|| view! { <p class="muted" data-testid="read-only">"Only owners and managers can change these settings."</p> })}
+                {(!editable).then(|| view! { <p class="muted" data-testid="read-only">"Only owners can change these settings."</p> })}
                 <LeadOptionsForm ctx=ctx plan=w.plan saved=w.lead_options.clone() editable=editable />
                 <AutoCloseForm ctx=ctx saved=w.settings.auto_close editable=editable />
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />

@@ -6,7 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Actor, Event, Role};
+use porch_protocol::{self as wire, Actor, Event, Permission};
 
 use super::Resume;
 use crate::auth::{self, AgentSession};
@@ -100,19 +100,21 @@ async fn workspace(
         settings: workspace.settings,
         lead_options: workspace.lead_options,
         agents,
-        identity_secret: (session.agent.role == Role::Owner).then_some(workspace.identity_secret),
+        identity_secret: session
+            .agent
+            .role
+            .may(Permission::IdentitySecret)
+            .then_some(workspace.identity_secret),
     }))
 }
 
-/// Owners and managers choose what a closing does to the lead; the plan gates it.
+/// Owners choose what a closing does to the lead; the plan gates it.
 async fn set_lead_options(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
     Json(req): Json<wire::LeadOptions>,
 ) -> Result<Json<wire::WorkspaceView>, ApiError> {
-    if session.agent.role == Role::Agent {
-        return Err(ApiError::Forbidden);
-    }
+    auth::require(&session, Permission::Settings)?;
     let plan = state.workspace(&session.workspace_id).await?.plan;
     let actor = Actor::Agent(session.agent.id.clone());
     let decide: porch_store::Decide = Box::new(move |_| porch_domain::save_lead_options(plan, req));
@@ -120,15 +122,13 @@ async fn set_lead_options(
     workspace(State(state), AgentSession(session)).await
 }
 
-/// Records a change of the workspace's settings, made by an owner or manager.
+/// Records a change of the workspace's settings, made by an owner.
 async fn change_settings(
     state: &AppState,
     session: &AgentRecord,
     change: impl FnOnce(&mut wire::WorkspaceSettings),
 ) -> Result<wire::WorkspaceSettings, ApiError> {
-    if session.agent.role == Role::Agent {
-        return Err(ApiError::Forbidden);
-    }
+    auth::require(session, Permission::Settings)?;
     let workspace = state.workspace(&session.workspace_id).await?;
     let mut settings = workspace.settings;
     change(&mut settings);
@@ -139,7 +139,7 @@ async fn change_settings(
     Ok(settings)
 }
 
-/// Owners and managers set how closing notes are asked for.
+/// Owners set how closing notes are asked for.
 async fn set_closing_notes(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
@@ -149,7 +149,7 @@ async fn set_closing_notes(
     Ok(Json(change_settings(&state, &session, |s| s.closing_notes = closing_notes).await?))
 }
 
-/// Owners and managers set the bot's greeting and quick answers, or turn it off.
+/// Owners set the bot's greeting and quick answers, or turn it off.
 async fn set_bot(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
@@ -159,7 +159,7 @@ async fn set_bot(
     Ok(Json(change_settings(&state, &session, |s| s.bot = bot).await?))
 }
 
-/// Owners and managers set the missed threshold the reports count with.
+/// Owners set the missed threshold the reports count with.
 async fn set_reports(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
@@ -169,7 +169,7 @@ async fn set_reports(
     Ok(Json(change_settings(&state, &session, |s| s.reports = reports).await?))
 }
 
-/// Owners and managers set auto-close; with `apply_to_open`, every open conversation gets the
+/// Owners set auto-close; with `apply_to_open`, every open conversation gets the
 /// deadline the new rule gives it (possibly due at once), each move recorded.
 async fn set_auto_close(
     State(state): State<AppState>,
@@ -209,6 +209,7 @@ async fn preview_auto_close(
     AgentSession(session): AgentSession,
     Json(req): Json<wire::AutoCloseSettings>,
 ) -> Result<Json<wire::AutoClosePreview>, ApiError> {
+    auth::require(&session, Permission::Settings)?;
     let policy = porch_domain::validate_auto_close(req)?;
     let now = state.clock.now();
     let mut preview = wire::AutoClosePreview { close_now: 0, close_within_24h: 0 };

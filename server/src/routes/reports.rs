@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use porch_domain::reports::{self, iso, CycleFacts, ReportData, ReportParts};
-use porch_protocol::{self as wire, Millis, ReportQuery, Role};
+use porch_protocol::{self as wire, Millis, Permission, ReportQuery};
 use porch_store::{AgentRecord, ListedCycle};
 
 use crate::auth::AgentSession;
@@ -42,9 +42,7 @@ async fn prepare(
     session: &AgentRecord,
     query: &ReportQuery,
 ) -> Result<(), ApiError> {
-    if session.agent.role == Role::Agent {
-        return Err(ApiError::Forbidden);
-    }
+    crate::auth::require(session, Permission::Reports)?;
     if !valid_range(query.from, query.to) {
         return Err(ApiError::BadRequest {
             status: StatusCode::UNPROCESSABLE_ENTITY,

@@ -12,4 +12,5 @@ mod isolation;
 mod lifecycle;
 mod plans;
 mod reports;
+mod roles;
 mod ws;
