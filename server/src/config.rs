@@ -17,6 +17,15 @@ pub enum Command {
     /// Operator commands on a workspace's plan.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// A consistent copy of a SQLite database, taken while Porch serves (PostgreSQL: use
+    /// pg_dump).
+    Backup {
+        /// The new file to write (it must not exist).
+        #[arg(long)]
+        to: PathBuf,
+        #[arg(long, env = "PORCH_DATABASE_URL", default_value = "sqlite://data/porch.db")]
+        database_url: String,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]

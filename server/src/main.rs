@@ -11,11 +11,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| "porch_server=info,warn".into()),
         )
+        // Colour only for a person at a terminal, not into files and journals.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     match Cli::parse().command {
         Command::Serve(config) => serve(config).await,
         Command::Plan(PlanCommand::Set { workspace, plan, database_url }) => {
             set_plan(&workspace, plan, &database_url).await
+        }
+        Command::Backup { to, database_url } => {
+            porch_store::SqlStore::connect(&database_url).await?.backup(&to).await?;
+            println!(
+                "backed up {} to {}",
+                porch_server::config::redact(&database_url),
+                to.display()
+            );
+            Ok(())
         }
     }
 }
@@ -76,9 +87,21 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     }
     let shutdown = state.shutdown.clone();
     tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
+        stopped().await;
+        tracing::info!("stopping: finishing requests in flight");
         shutdown.cancel();
     });
     porch_server::run(listener, state).await?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (what systemd and container runtimes send to stop a service).
+async fn stopped() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| tracing::warn!(error = %e, "cannot listen for SIGTERM"))
+        .ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match terminate.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+    }
 }

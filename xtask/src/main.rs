@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use tools::Tools;
 
-const USAGE: &str = "usage: cargo xtask <run | test | bench>
+const USAGE: &str = "usage: cargo xtask <run | dist | test | bench>
   run    build the widget and inbox, start Porch on 127.0.0.1:8080 with SQLite and demo data
+  dist   build what a deployment needs: target/release/porch-server and dist/ (widget, inbox)
   test   fmt, clippy, unit, store conformance, API + WebSocket, widget (Chromium) and e2e tests
   bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness;
          report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL);
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("dist") => dist(),
         Some("test") => test(),
         Some("bench") => bench(),
         _ => Err(USAGE.to_owned()),
@@ -76,6 +78,24 @@ fn run(args: &[String]) -> Result {
         server.args(["--database-url", "sqlite://data/porch.db"]);
     }
     sh(server.args(args))
+}
+
+/// The release server binary and the built UI, as README's Deploy section ships them.
+fn dist() -> Result {
+    let tools = Tools::ensure(false)?;
+    build_ui(&tools)?;
+    sh(cargo().args(["build", "--release", "-p", "porch-server", "--bin", "porch-server"]))?;
+    println!("\nxtask dist: built");
+    println!("  server: {}", release_server().display());
+    println!("  assets: {} (pass as --assets-dir)", root().join("dist").display());
+    Ok(())
+}
+
+/// Where `cargo build --release` puts the server binary.
+fn release_server() -> PathBuf {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    root().join(target).join("release/porch-server")
 }
 
 struct Step {
@@ -205,9 +225,7 @@ fn bench() -> Result {
         "--bin",
         "porch-server",
     ]))?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
-    let server = root().join(target).join("release/porch-server");
+    let server = release_server();
     sh(cargo()
         .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", "abuse_load", "--"])
         .arg(server))

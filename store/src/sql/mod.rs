@@ -132,6 +132,24 @@ impl SqlStore {
     pub fn backend(&self) -> Backend {
         self.backend
     }
+
+    /// A consistent copy of a SQLite database at `to` (a new file), taken while others keep
+    /// reading and writing (`VACUUM INTO` reads one snapshot). PostgreSQL has `pg_dump`.
+    pub async fn backup(&self, to: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Unsupported(
+                "backup --to copies SQLite databases; for PostgreSQL use pg_dump (see README)",
+            ));
+        }
+        if to.exists() {
+            return Err(StoreError::Unsupported(
+                "the backup file exists already; choose a new one",
+            ));
+        }
+        let target = to.to_str().ok_or(StoreError::Unsupported("the backup path is not UTF-8"))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
+        Ok(())
+    }
 }
 
 /// `sqlite://data/porch.db` → the same with `mode=rwc`, after making sure the folder exists.

@@ -1,0 +1,83 @@
+//! The `porch-server` binary as an operator runs it: a backup of a live SQLite database, a
+//! clean stop on SIGTERM (what systemd sends), a plain-text log when not at a terminal.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_porch-server");
+
+/// A fresh folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("porch-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(30), "{what} within 30 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn backup_copies_a_database_in_use_and_sigterm_stops_cleanly() {
+    let dir = scratch("backup");
+    let url = format!("sqlite://{}/porch.db", dir.display());
+    let port = free_port();
+    let mut server = Command::new(BINARY)
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--database-url", &url])
+        .arg("--assets-dir")
+        .arg(&dir)
+        .stdout(std::fs::File::create(dir.join("log")).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the server to listen", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+
+    // While it serves: a copy, which opens as a Porch database with the demo workspace.
+    let copy = dir.join("copy.db");
+    let backup = Command::new(BINARY)
+        .args(["backup", "--database-url", &url, "--to"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    let set = Command::new(BINARY)
+        .args(["plan", "set", "demo", "free", "--database-url"])
+        .arg(format!("sqlite://{}", copy.display()))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&set.stdout);
+    assert!(set.status.success() && said.contains("was professional"), "{said}");
+    // A second backup to the same file is refused, not overwritten.
+    let again = Command::new(BINARY)
+        .args(["backup", "--database-url", &url, "--to"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+
+    // SIGTERM: the server finishes and exits 0 instead of being killed.
+    let term = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let mut status = None;
+    wait_for("the server to stop", || {
+        status = server.try_wait().unwrap();
+        status.is_some()
+    });
+    assert!(status.unwrap().success(), "{status:?}");
+    // Its log, written to a file, is plain text: no terminal colour codes.
+    let log = std::fs::read_to_string(dir.join("log")).unwrap();
+    assert!(log.contains("stopping: finishing requests in flight"), "{log}");
+    assert!(!log.contains('\u{1b}'), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
