@@ -522,6 +522,26 @@ pub struct Login {
     pub password: String,
 }
 
+/// A password set through a single-use link (`/app/#setup=…` or `#reset=…`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SetPassword {
+    pub token: String,
+    pub password: String,
+}
+
+/// A signed-in member changes their own password.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangePassword {
+    pub current: String,
+    pub password: String,
+}
+
+/// "Forgot your password?": a reset link goes to this address if it belongs to a member.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ForgotPassword {
+    pub email: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agent {
     pub id: AgentId,

@@ -17,6 +17,12 @@ pub enum Command {
     /// Operator commands on a workspace's plan.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Workspaces: create one with its first owner.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Team members: a password reset link, for an operator without SMTP.
+    #[command(subcommand)]
+    Agent(AgentCommand),
     /// A consistent copy of a SQLite database, taken while Porch serves (PostgreSQL: use
     /// pg_dump).
     Backup {
@@ -37,6 +43,47 @@ pub enum PlanCommand {
         plan: porch_protocol::Plan,
         #[arg(long, env = "PORCH_DATABASE_URL", default_value = "sqlite://data/porch.db")]
         database_url: String,
+    },
+}
+
+/// Where people reach Porch: the base of every link it prints or e-mails.
+#[derive(Clone, Debug, clap::Args)]
+pub struct PublicUrl {
+    #[arg(long = "public-url", env = "PORCH_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum WorkspaceCommand {
+    /// Creates a workspace and its first owner; prints one JSON line with `workspace_id`,
+    /// `widget_key`, `owner_id` and `setup_url` (single use, a week), where the owner sets a
+    /// password.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        owner_email: String,
+        /// Defaults to the part of the e-mail before the @.
+        #[arg(long)]
+        owner_name: Option<String>,
+        #[arg(long, value_parser = parse_plan, default_value = "free")]
+        plan: porch_protocol::Plan,
+        #[arg(long, env = "PORCH_DATABASE_URL", default_value = "sqlite://data/porch.db")]
+        database_url: String,
+        #[command(flatten)]
+        public_url: PublicUrl,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AgentCommand {
+    /// Prints a single-use link (valid an hour) where the member with EMAIL sets a new password.
+    ResetPassword {
+        email: String,
+        #[arg(long, env = "PORCH_DATABASE_URL", default_value = "sqlite://data/porch.db")]
+        database_url: String,
+        #[command(flatten)]
+        public_url: PublicUrl,
     },
 }
 
@@ -88,6 +135,8 @@ pub struct ServeConfig {
     /// billing system); without one that API is off. At least 32 characters.
     #[arg(long, env = "PORCH_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
+    #[command(flatten)]
+    pub public_url: PublicUrl,
 }
 
 impl ServeConfig {
@@ -116,6 +165,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("demo_history", &self.demo_history)
             .field("dev_clock", &self.dev_clock)
             .field("trust_forwarded", &self.trust_forwarded)
+            .field("public_url", &self.public_url.url)
             .field("operator_token", &self.operator_token.as_ref().map(|_| "***"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)

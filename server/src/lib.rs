@@ -21,6 +21,7 @@ pub mod scheduler;
 mod security;
 mod service;
 pub mod sessions;
+pub mod setup;
 pub mod summarizer;
 mod throttle;
 mod ws;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub limits: Arc<limits::Limits>,
     /// `--trust-forwarded`: the client's address is the last of `X-Forwarded-For`.
     pub trust_forwarded: bool,
+    /// Where people reach this server (`--public-url`): the base of every link it sends.
+    pub public_url: String,
     /// `PORCH_OPERATOR_TOKEN`: the operator API's bearer token; without one it is off.
     pub operator_token: Option<String>,
     /// Open agent sockets by session, ended with it.
@@ -97,6 +100,7 @@ impl AppState {
             passwords: Arc::default(),
             limits: Arc::default(),
             trust_forwarded: false,
+            public_url: "http://127.0.0.1:8080".into(),
             operator_token: None,
             session_sockets: Arc::default(),
             session_recheck: std::time::Duration::from_secs(30),

@@ -62,6 +62,19 @@ impl Mailer {
         Ok(Mailer { transport: builder.build(), from })
     }
 
+    /// A plain-text e-mail to one person (password links).
+    pub async fn send_text(&self, to: &str, subject: &str, body: String) -> Result<(), String> {
+        let to: Mailbox = to.parse().map_err(|e| format!("recipient {to:?}: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| e.to_string())?;
+        self.send(message).await
+    }
+
     async fn send(&self, message: Message) -> Result<(), String> {
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
     }

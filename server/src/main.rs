@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
 use clap::Parser;
-use porch_server::config::{Cli, Command, PlanCommand, ServeConfig};
+use porch_server::config::{
+    AgentCommand, Cli, Command, PlanCommand, ServeConfig, WorkspaceCommand,
+};
 use porch_server::{demo, AppState, Clock, ManualClock, SystemClock};
 use tracing_subscriber::EnvFilter;
 
@@ -18,6 +20,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve(config) => serve(config).await,
         Command::Plan(PlanCommand::Set { workspace, plan, database_url }) => {
             set_plan(&workspace, plan, &database_url).await
+        }
+        Command::Workspace(WorkspaceCommand::Create {
+            name,
+            owner_email,
+            owner_name,
+            plan,
+            database_url,
+            public_url,
+        }) => {
+            let store = porch_store::connect(&database_url).await?;
+            let created = porch_server::setup::create_workspace(
+                store.as_ref(),
+                &name,
+                &owner_email,
+                owner_name.as_deref(),
+                plan,
+                &public_url.url,
+                SystemClock.now(),
+            )
+            .await
+            .map_err(porch_server::setup::said)?;
+            println!("{}", serde_json::to_string(&created)?);
+            Ok(())
+        }
+        Command::Agent(AgentCommand::ResetPassword { email, database_url, public_url }) => {
+            let store = porch_store::connect(&database_url).await?;
+            let now = SystemClock.now();
+            let link =
+                porch_server::setup::reset_link(store.as_ref(), &email, &public_url.url, now)
+                    .await
+                    .map_err(porch_server::setup::said)?;
+            println!("{link}");
+            Ok(())
         }
         Command::Backup { to, database_url } => {
             porch_store::SqlStore::connect(&database_url).await?.backup(&to).await?;
@@ -57,6 +92,7 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     state.dev_clock = config.dev_clock;
     state.trust_forwarded = config.trust_forwarded;
     state.operator_token = config.operator_token.clone();
+    state.public_url = config.public_url.url.clone();
     if let Some(url) = &config.smtp_url {
         let ca = match &config.smtp_ca {
             Some(path) => Some(std::fs::read(path).map_err(|e| format!("--smtp-ca: {e}"))?),

@@ -81,3 +81,36 @@ fn backup_copies_a_database_in_use_and_sigterm_stops_cleanly() {
     assert!(!log.contains('\u{1b}'), "{log}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_operator_creates_a_workspace_and_prints_reset_links() {
+    let dir = scratch("workspace");
+    let url = format!("sqlite://{}/porch.db", dir.display());
+    let run = |args: &[&str]| {
+        Command::new(BINARY)
+            .args(args)
+            .args(["--database-url", &url, "--public-url", "https://chat.example.com/"])
+            .output()
+            .unwrap()
+    };
+    let created =
+        run(&["workspace", "create", "--name", "Tea Shop", "--owner-email", "ann@tea.example"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&created.stdout).expect("one JSON line");
+    assert!(line["workspace_id"].is_string() && line["widget_key"].is_string(), "{line}");
+    let setup = line["setup_url"].as_str().unwrap();
+    assert!(setup.starts_with("https://chat.example.com/app/#setup="), "{setup}");
+
+    let again =
+        run(&["workspace", "create", "--name", "Other", "--owner-email", "ann@tea.example"]);
+    assert!(!again.status.success(), "the e-mail is taken");
+    let bad = run(&["workspace", "create", "--name", "Other", "--owner-email", "nope"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("e-mail"), "a clear error");
+
+    let reset = run(&["agent", "reset-password", "ann@tea.example"]);
+    let link = String::from_utf8_lossy(&reset.stdout);
+    assert!(link.trim().starts_with("https://chat.example.com/app/#reset="), "{link}");
+    let unknown = run(&["agent", "reset-password", "bob@tea.example"]);
+    assert!(!unknown.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

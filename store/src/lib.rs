@@ -83,6 +83,30 @@ pub trait Store: Send + Sync + 'static {
     /// The agent behind an unexpired session.
     async fn session_agent(&self, token_hash: &str, now: Millis) -> Result<Option<AgentRecord>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// A single-use link setting `agent`'s password, valid until `expires_at`.
+    async fn create_password_link(
+        &self,
+        token_hash: &str,
+        agent: &AgentId,
+        purpose: PasswordLink,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<()>;
+    /// Uses a link at `now`: the agent gets `password_hash`, every session of theirs and every
+    /// other link ends. `None` when the link is unknown, used or expired (nothing changes).
+    async fn use_password_link(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: Millis,
+    ) -> Result<Option<AgentRecord>>;
+    /// The agent changed their password: every other session of theirs ends.
+    async fn set_password(
+        &self,
+        agent: &AgentId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()>;
     /// Forgets sessions expired at `now`; returns how many.
     async fn purge_expired_sessions(&self, now: Millis) -> Result<u64>;
     /// The workspace's agents, by name.

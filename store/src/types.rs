@@ -123,3 +123,13 @@ impl SignInPolicy {
         }
     }
 }
+
+/// Why a password link was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordLink {
+    /// A new workspace's first owner sets their password.
+    Setup,
+    /// An agent forgot theirs.
+    Reset,
+}

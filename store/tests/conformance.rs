@@ -51,6 +51,8 @@ conformance!(
     concurrent_sign_in_attempts_are_counted_exactly,
     sign_in_waits_grow_and_a_success_forgets,
     a_client_id_names_one_message_of_its_sender,
+    a_password_link_works_once_before_it_expires,
+    changing_a_password_ends_the_other_sessions,
 );
 
 #[path = "conformance/hardening.rs"]

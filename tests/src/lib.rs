@@ -46,6 +46,24 @@ impl TestServer {
 
     /// Another server process on the same database, its manual clock starting at `now`.
     pub async fn start_at(database_url: &str, now: porch_protocol::Millis) -> TestServer {
+        TestServer::start_configured(database_url, now, |_| {}).await
+    }
+
+    /// A server over a fresh SQLite database whose state `configure` adjusts before it serves
+    /// (a mailer, say).
+    pub async fn start_with(configure: impl FnOnce(&mut AppState)) -> TestServer {
+        let db = TestDatabase::sqlite();
+        let now = porch_server::SystemClock.now();
+        let mut server = TestServer::start_configured(&db.url.clone(), now, configure).await;
+        server.db = Some(db);
+        server
+    }
+
+    async fn start_configured(
+        database_url: &str,
+        now: porch_protocol::Millis,
+        configure: impl FnOnce(&mut AppState),
+    ) -> TestServer {
         let store = porch_store::connect(database_url).await.expect("connect store");
         let clock = Arc::new(ManualClock::new(now));
         let assets = std::env::var("PORCH_ASSETS_DIR")
@@ -56,6 +74,7 @@ impl TestServer {
         // Sockets notice an expired session within a test's patience.
         state.session_recheck = Duration::from_millis(100);
         state.operator_token = Some(OPERATOR_TOKEN.to_owned());
+        configure(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(porch_server::run(listener, state.clone()));

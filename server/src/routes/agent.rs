@@ -56,16 +56,10 @@ async fn login(
         return Err(ApiError::InvalidCredentials);
     };
     attempt.succeeded(&state).await?;
-    let token = auth::new_token()?;
     // Logins are rare enough to carry the clean-up of expired sessions and old attempts.
     state.store.purge_expired_sessions(now).await?;
     state.store.purge_sign_ins(now.saturating_sub(throttle::PER_EMAIL.window)).await?;
-    let expires = now + auth::SESSION_MILLIS;
-    state.store.create_session(&auth::token_hash(&token), &credentials.record, expires).await?;
-    let last_seq = state.store.last_seq(&credentials.record.workspace_id).await?;
-    let me = wire::Me { agent: credentials.record.agent, last_seq, now };
-    let cookie = auth::session_cookie(&token, auth::SESSION_MILLIS / 1000);
-    Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
+    super::password::sign_in(&state, credentials.record).await
 }
 
 async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {

@@ -5,6 +5,7 @@ mod assets;
 mod conversations;
 mod dev;
 mod operator;
+mod password;
 mod reports;
 mod widget;
 
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
     // What an agent's cookie authorises must come from Porch's own pages.
     let agents = Router::new()
         .merge(agent::router())
+        .merge(password::router())
         .merge(conversations::router())
         .merge(reports::router())
         .route_layer(middleware::from_fn(security::same_origin));

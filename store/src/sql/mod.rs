@@ -3,6 +3,7 @@
 //! (connection pragmas, migrations) is chosen by [`Backend`].
 
 mod contacts;
+mod passwords;
 mod record;
 mod reports;
 mod rows;
@@ -14,7 +15,8 @@ use std::borrow::Cow;
 use std::str::FromStr;
 
 use porch_protocol::{
-    Agent, ContactId, Conversation, ConversationId, EventFrame, Message, Millis, Plan, WorkspaceId,
+    Agent, AgentId, ContactId, Conversation, ConversationId, EventFrame, Message, Millis, Plan,
+    WorkspaceId,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -22,7 +24,8 @@ use sqlx::{AnyPool, Row};
 
 use crate::{
     AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, Identity, NewAgent,
-    NewContact, NewWorkspace, Result, SignInPolicy, Store, StoreError, Timer, TimerKind, Workspace,
+    NewContact, NewWorkspace, PasswordLink, Result, SignInPolicy, Store, StoreError, Timer,
+    TimerKind, Workspace,
 };
 use porch_domain::ConversationState;
 use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS, WORKSPACE_COLUMNS};
@@ -42,7 +45,8 @@ macro_rules! migration_files {
             4 "identity" "0004_identity", 5 "session_expiry" "0005_session_expiry",
             6 "identity_backfill" "0006_identity_backfill", 7 "reports" "0007_reports",
             8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes",
-            10 "report_days" "0010_report_days", 11 "abuse" "0011_abuse")
+            10 "report_days" "0010_report_days", 11 "abuse" "0011_abuse",
+            12 "password_links" "0012_password_links")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]
@@ -307,6 +311,35 @@ impl Store for SqlStore {
         .await?
         .map(|r| rows::agent(&r))
         .transpose()
+    }
+
+    async fn create_password_link(
+        &self,
+        token_hash: &str,
+        agent: &AgentId,
+        purpose: PasswordLink,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<()> {
+        passwords::create_link(&self.pool, token_hash, agent, purpose, now, expires_at).await
+    }
+
+    async fn use_password_link(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: Millis,
+    ) -> Result<Option<AgentRecord>> {
+        passwords::use_link(&self.pool, token_hash, password_hash, now).await
+    }
+
+    async fn set_password(
+        &self,
+        agent: &AgentId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        passwords::set_password(&self.pool, agent, password_hash, keep_session).await
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {

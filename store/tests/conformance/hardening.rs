@@ -65,3 +65,55 @@ pub async fn a_client_id_names_one_message_of_its_sender(store: Arc<dyn Store>) 
     assert_eq!((stored.body.as_str(), &stored.conversation_id), ("once", &first));
     assert_eq!(store.messages(&ws.id, &second).await.unwrap().len(), 1, "nothing stored");
 }
+
+/// An agent of `ws` with password hash "h", signed in as `session`.
+async fn agent_with_session(store: &Arc<dyn Store>, ws: &Workspace, session: &str) -> AgentRecord {
+    let agent = Agent {
+        id: AgentId(id("agent")),
+        name: "Ann".into(),
+        email: format!("{}@example.com", id("ann")),
+        role: Role::Owner,
+    };
+    let new = NewAgent {
+        workspace_id: ws.id.clone(),
+        agent: agent.clone(),
+        password_hash: "h".into(),
+        created_at: NOW,
+    };
+    store.create_agent(&new).await.unwrap();
+    let record = AgentRecord { workspace_id: ws.id.clone(), agent };
+    store.create_session(session, &record, NOW + 1_000_000).await.unwrap();
+    record
+}
+
+pub async fn a_password_link_works_once_before_it_expires(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let ann = agent_with_session(&store, &ws, "s-ann").await;
+    let id = ann.agent.id.clone();
+    store.create_password_link("l1", &id, PasswordLink::Setup, NOW, NOW + 10).await.unwrap();
+    store.create_password_link("l2", &id, PasswordLink::Reset, NOW, NOW + 10).await.unwrap();
+    store.create_password_link("old", &id, PasswordLink::Reset, NOW, NOW).await.unwrap();
+
+    assert_eq!(store.use_password_link("old", "x", NOW).await.unwrap(), None, "expired");
+    assert_eq!(store.use_password_link("nope", "x", NOW).await.unwrap(), None, "unknown");
+    let used = store.use_password_link("l1", "h2", NOW + 5).await.unwrap();
+    assert_eq!(used, Some(ann.clone()));
+    let credentials = store.agent_credentials(&ann.agent.email).await.unwrap().unwrap();
+    assert_eq!(credentials.password_hash, "h2");
+    assert_eq!(store.session_agent("s-ann", NOW).await.unwrap(), None, "sessions ended");
+    assert_eq!(store.use_password_link("l1", "h3", NOW + 5).await.unwrap(), None, "used");
+    assert_eq!(store.use_password_link("l2", "h3", NOW + 5).await.unwrap(), None, "died with l1");
+    let credentials = store.agent_credentials(&ann.agent.email).await.unwrap().unwrap();
+    assert_eq!(credentials.password_hash, "h2", "nothing changed on a refusal");
+}
+
+pub async fn changing_a_password_ends_the_other_sessions(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let ann = agent_with_session(&store, &ws, "laptop").await;
+    store.create_session("phone", &ann, NOW + 1_000_000).await.unwrap();
+    store.set_password(&ann.agent.id, "h2", Some("laptop")).await.unwrap();
+    assert_eq!(store.session_agent("laptop", NOW).await.unwrap(), Some(ann.clone()));
+    assert_eq!(store.session_agent("phone", NOW).await.unwrap(), None);
+    let credentials = store.agent_credentials(&ann.agent.email).await.unwrap().unwrap();
+    assert_eq!(credentials.password_hash, "h2");
+}

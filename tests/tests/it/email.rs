@@ -5,10 +5,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use porch_server::demo;
 use porch_server::mailer::{deliver_due, Mailer};
 use porch_server::AppState;
 use porch_store::testing::TempDir;
-use porch_tests::{AgentClient, TestServer};
+use porch_tests::browser::eventually;
+use porch_tests::{AgentClient, Http, TestServer};
 use serde_json::{json, Value};
 
 fn python_path() -> String {
@@ -135,7 +137,8 @@ import email, email.policy, json, mailbox, sys
 out = []
 for msg in mailbox.Maildir(sys.argv[1], create=False):
     msg = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
-    html = msg.get_body(("html",)).get_content()
+    html_part = msg.get_body(("html",))
+    html = html_part.get_content() if html_part else ""
     images = [{"cid": p["Content-ID"], "type": p.get_content_type(), "png": p.get_content()[:8] == b"\x89PNG\r\n\x1a\n"}
               for p in msg.walk() if p.get_content_maintype() == "image"]
     out.append({"to": msg["To"], "subject": msg["Subject"], "html": html, "images": images,
@@ -250,4 +253,33 @@ async fn the_report_goes_out_over_starttls_with_a_login() {
     let [mail] = &messages[..] else { panic!("one message: {messages:?}") };
     assert!(mail["subject"].as_str().unwrap().contains("performance report"));
     assert_eq!(mail["images"].as_array().unwrap().len(), 5);
+}
+
+/// "Forgot your password?" e-mails a single-use link through the configured SMTP server; the
+/// link sets a new password.
+#[tokio::test]
+async fn a_forgotten_password_is_reset_through_an_emailed_link() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let Some(smtp) = SmtpServer::start(port) else { return };
+    let server = TestServer::start_with(|state| {
+        let mailer = Mailer::new(&format!("smtp://127.0.0.1:{port}"), None, "Porch <p@porch.test>");
+        state.mailer = Some(Arc::new(mailer.unwrap()));
+        state.public_url = "https://chat.example".into();
+    })
+    .await;
+    let body = json!({"email": demo::AGENT.1.to_uppercase()});
+    let answer = Http::new(&server).post("/api/v1/agent/password/forgot", body).await;
+    assert_eq!(answer.status, 202);
+    let mail =
+        eventually("the reset e-mail", || async { smtp.messages().into_iter().next() }).await;
+    assert_eq!(mail["to"], demo::AGENT.1);
+    let text = mail["text"].as_str().unwrap();
+    let link = text.split_whitespace().find(|w| w.contains("/app/#reset=")).expect("a link");
+    assert!(link.starts_with("https://chat.example/app/#reset="), "{link}");
+    let token = link.rsplit_once('=').unwrap().1;
+    let set = json!({"token": token, "password": "a brand new passphrase"});
+    let done = Http::new(&server).post("/api/v1/agent/password/link", set).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let login = json!({"email": demo::AGENT.1, "password": "a brand new passphrase"});
+    assert_eq!(Http::new(&server).post("/api/v1/agent/login", login).await.status, 200);
 }

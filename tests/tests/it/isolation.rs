@@ -40,6 +40,9 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
     vec![
         (Method::POST, "/agent/login", json!({"email": "x@example.com", "password": "p"})),
         (Method::POST, "/agent/logout", json!({})),
+        (Method::POST, "/agent/password/link", json!({"token": "t", "password": "long enough pw"})),
+        (Method::PUT, "/agent/password", json!({"current": "x", "password": "long enough pw"})),
+        (Method::POST, "/agent/password/forgot", json!({"email": "x@example.com"})),
         (Method::GET, "/agent/me", Value::Null),
         (Method::GET, "/agent/workspace", Value::Null),
         (
@@ -111,6 +114,10 @@ fn every_route_has_a_case() {
     assert!(routes_in_source().len() >= 40, "the route reader found the routes");
 }
 
+/// Agent routes that need no session: signing in and out, password links.
+const PUBLIC: [&str; 4] =
+    ["/agent/login", "/agent/logout", "/agent/password/link", "/agent/password/forgot"];
+
 /// Who calls, and what they may get for the victim's data.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Caller {
@@ -171,8 +178,7 @@ async fn no_route_reaches_another_workspace() {
                 );
             }
             let names_victim = path.contains("{id}") || path.contains("{workspace}");
-            let agents_only =
-                path.starts_with("/agent/") && !matches!(path, "/agent/login" | "/agent/logout");
+            let agents_only = path.starts_with("/agent/") && !PUBLIC.contains(&path);
             let leads_only = path.starts_with("/widget/") && path != "/widget/session";
             let refused = matches!(status, 401 | 403 | 404);
             if names_victim

@@ -1,6 +1,7 @@
 //! API and WebSocket tests against a real server on an ephemeral port.
 
 mod abuse;
+mod accounts;
 mod api;
 mod auto_close;
 mod bot;

@@ -1,0 +1,118 @@
+//! Passwords: set through a single-use link (a new owner's setup, a reset), changed by their
+//! owner, reset by e-mail. Setting one ends the member's other sessions and sockets.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use axum::Router;
+use porch_protocol as wire;
+use porch_store::{AgentRecord, PasswordLink};
+
+use crate::auth::{self, AgentSession};
+use crate::error::Json;
+use crate::limits::{self, ClientIp};
+use crate::{setup, throttle, ApiError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agent/password/link", post(set_by_link))
+        .route("/agent/password", put(change))
+        .route("/agent/password/forgot", post(forgot))
+}
+
+/// The link's token becomes a password, and the member is signed in.
+async fn set_by_link(
+    State(state): State<AppState>,
+    ClientIp(address): ClientIp,
+    Json(req): Json<wire::SetPassword>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    setup::check_password(&req.password)?;
+    let hash = state.passwords.hash(req.password).await?;
+    let token = auth::token_hash(req.token.trim());
+    let Some(member) = state.store.use_password_link(&token, &hash, now).await? else {
+        return Err(ApiError::unprocessable(
+            "invalid_link",
+            "this link has expired or was used already; ask for a new one",
+        ));
+    };
+    state.session_sockets.end_agent(member.id());
+    sign_in(&state, member).await
+}
+
+/// A new session for `member`: its cookie and who they are.
+pub async fn sign_in(state: &AppState, member: AgentRecord) -> Result<Response, ApiError> {
+    let token = auth::new_token()?;
+    let now = state.clock.now();
+    state
+        .store
+        .create_session(&auth::token_hash(&token), &member, now + auth::SESSION_MILLIS)
+        .await?;
+    let last_seq = state.store.last_seq(&member.workspace_id).await?;
+    let me = wire::Me { agent: member.agent, last_seq, now };
+    let cookie = auth::session_cookie(&token, auth::SESSION_MILLIS / 1000);
+    Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
+}
+
+/// A member changes their password, giving the current one (checked like a sign-in, so this
+/// is no way around the guessing limits); their other sessions end.
+async fn change(
+    State(state): State<AppState>,
+    AgentSession(member): AgentSession,
+    ClientIp(address): ClientIp,
+    headers: HeaderMap,
+    Json(req): Json<wire::ChangePassword>,
+) -> Result<StatusCode, ApiError> {
+    setup::check_password(&req.password)?;
+    let attempt = throttle::Attempt::new(&member.agent.email, address);
+    attempt.reserve(&state).await?;
+    let stored = state.store.agent_credentials(&member.agent.email).await?;
+    let stored = stored.map(|c| c.password_hash);
+    if !state.passwords.verify(req.current, stored).await? {
+        return Err(ApiError::unprocessable("wrong_password", "the current password is not right"));
+    }
+    attempt.succeeded(&state).await?;
+    let hash = state.passwords.hash(req.password).await?;
+    let keep = auth::cookie(&headers, auth::SESSION_COOKIE).map(auth::token_hash);
+    state.store.set_password(member.id(), &hash, keep.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sends a reset link (an hour, single use) to a member's address, when SMTP is configured. The
+/// answer is the same whether or not the address belongs to anyone.
+async fn forgot(
+    State(state): State<AppState>,
+    ClientIp(address): ClientIp,
+    Json(req): Json<wire::ForgotPassword>,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now();
+    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    let email = setup::check_email(&req.email)?;
+    let (Some(mailer), Some(member)) =
+        (state.mailer.clone(), state.store.agent_credentials(&email).await?)
+    else {
+        return Ok(StatusCode::ACCEPTED);
+    };
+    let link = setup::password_link(
+        state.store.as_ref(),
+        member.record.id(),
+        PasswordLink::Reset,
+        &state.public_url,
+        now,
+    )
+    .await?;
+    // Sent beside the answer, so its time says nothing about whether the address is known.
+    tokio::spawn(async move {
+        let body = format!(
+            "Someone asked to reset your Porch password. To choose a new one, open this link \
+             within an hour (it works once):\n\n{link}\n\nIf it was not you, ignore this e-mail; \
+             your password stays as it is.\n"
+        );
+        if let Err(e) = mailer.send_text(&email, "Reset your Porch password", body).await {
+            tracing::warn!(error = %e, "sending a password reset");
+        }
+    });
+    Ok(StatusCode::ACCEPTED)
+}
