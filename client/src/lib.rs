@@ -35,9 +35,20 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     read(fetch("PUT", path, Some(to_json(body)?), None).await?)
 }
 
-/// A POST whose answer has no body worth reading (204).
+/// A POST without a body whose answer has none worth reading (204).
 pub async fn post_empty(path: &str, bearer: Bearer<'_>) -> Result<(), wire::ApiError> {
-    let answer = fetch("POST", path, None, bearer).await?;
+    send::<()>("POST", path, None, bearer).await
+}
+
+/// A call whose answer has no body worth reading (202, 204).
+pub async fn send<B: Serialize>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+    bearer: Bearer<'_>,
+) -> Result<(), wire::ApiError> {
+    let body = body.map(to_json).transpose()?;
+    let answer = fetch(method, path, body, bearer).await?;
     if answer.ok {
         Ok(())
     } else {

@@ -122,7 +122,8 @@ impl Browser {
         self.wait_live().await;
     }
 
-    async fn wait_live(&self) {
+    /// Waits until the inbox's socket is live (after a sign-in of any kind).
+    pub async fn wait_live(&self) {
         eventually("the inbox socket to be live", || async {
             let state = self.find("connection").await.attr("data-state").await.ok().flatten();
             (state.as_deref() == Some("live")).then_some(())

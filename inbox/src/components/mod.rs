@@ -2,6 +2,7 @@
 //! what they change comes back as events on the agents' socket, which is the one way the views
 //! update.
 
+mod account;
 mod close_dialog;
 mod conversation;
 mod folders;
@@ -26,14 +27,21 @@ use crate::state::Folder;
 pub fn App() -> impl IntoView {
     // None while checking the session; then Some(None) signed out, Some(Some(me)) signed in.
     let me = RwSignal::new(None::<Option<wire::Me>>);
+    // Opened from a password link (a new owner's setup, a reset): that first.
+    let link = RwSignal::new(account::Link::from_location());
     spawn_local(async move {
         me.set(Some(client::get::<wire::Me>("/api/v1/agent/me", None).await.ok()));
     });
+    let signed_in = Callback::new(move |who: wire::Me| {
+        link.set(None);
+        me.set(Some(Some(who)));
+    });
     view! {
-        {move || match me.get() {
-            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-            Some(None) => view! { <Login me=me /> }.into_any(),
-            Some(Some(signed_in)) => view! { <Inbox me=signed_in /> }.into_any(),
+        {move || match (link.get(), me.get()) {
+            (Some(link), _) => view! { <account::SetPassword link=link on_done=signed_in /> }.into_any(),
+            (None, None) => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            (None, Some(None)) => view! { <Login me=me /> }.into_any(),
+            (None, Some(Some(signed_in))) => view! { <Inbox me=signed_in /> }.into_any(),
         }}
     }
 }
@@ -69,6 +77,7 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="login-error">{e}</p> })}
                 <button type="submit" class="primary" data-testid="login-submit">"Sign in"</button>
             </form>
+            <account::Forgot />
         </main>
     }
 }

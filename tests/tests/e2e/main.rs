@@ -3,6 +3,7 @@
 //! `#[ignore]` for a bare `cargo test`.
 
 mod accessibility;
+mod accounts;
 mod auto_close;
 mod bot;
 mod closing_options;

@@ -1,0 +1,177 @@
+//! A member's own account: setting a password from a single-use link (a new owner's setup, a
+//! reset), asking for a reset link, and changing the password.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use porch_client as client;
+use porch_protocol as wire;
+
+/// What the address's fragment holds, when the page was opened from a password link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Link {
+    Setup(String),
+    Reset(String),
+}
+
+impl Link {
+    /// `#setup=TOKEN` or `#reset=TOKEN` (the fragment never reaches a server).
+    pub fn from_location() -> Option<Link> {
+        let hash = web_sys::window()?.location().hash().ok()?;
+        let hash = hash.trim_start_matches('#');
+        if let Some(token) = hash.strip_prefix("setup=") {
+            return Some(Link::Setup(token.to_owned()));
+        }
+        hash.strip_prefix("reset=").map(|token| Link::Reset(token.to_owned()))
+    }
+
+    fn token(&self) -> &str {
+        match self {
+            Link::Setup(token) | Link::Reset(token) => token,
+        }
+    }
+}
+
+/// Forgets the link in the address bar (and history), once used.
+fn forget_link() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/app/"));
+    }
+}
+
+/// A new password, typed twice; `on_done` gets the signed-in member.
+#[component]
+pub(crate) fn SetPassword(link: Link, on_done: Callback<wire::Me>) -> impl IntoView {
+    let (title, intro) = match &link {
+        Link::Setup(_) => ("Welcome to Porch", "Choose the password you will sign in with."),
+        Link::Reset(_) => ("Choose a new password", "Your other sessions will be signed out."),
+    };
+    let password = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let token = link.token().to_owned();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if password.get_untracked() != again.get_untracked() {
+            return error.set(Some("The two passwords differ.".into()));
+        }
+        let request =
+            wire::SetPassword { token: token.clone(), password: password.get_untracked() };
+        spawn_local(async move {
+            match client::post::<_, wire::Me>("/api/v1/agent/password/link", &request, None).await {
+                Ok(me) => {
+                    forget_link();
+                    on_done.run(me);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <main class="login">
+            <h1>{title}</h1>
+            <p>{intro}</p>
+            <form on:submit=submit data-testid="set-password-form">
+                <label>"New password (at least 10 characters)"
+                    <input type="password" required minlength="10" autocomplete="new-password"
+                        data-testid="new-password"
+                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                </label>
+                <label>"The same again"
+                    <input type="password" required minlength="10" autocomplete="new-password"
+                        data-testid="new-password-again"
+                        prop:value=move || again.get() on:input=move |ev| again.set(event_target_value(&ev)) />
+                </label>
+                {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="set-password-error">{e}</p> })}
+                <button type="submit" class="primary" data-testid="set-password-submit">"Save and sign in"</button>
+            </form>
+        </main>
+    }
+}
+
+/// "Forgot your password?": asks for a reset link by e-mail.
+#[component]
+pub(crate) fn Forgot() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let email = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = wire::ForgotPassword { email: email.get_untracked() };
+        spawn_local(async move {
+            let sent = client::send("POST", "/api/v1/agent/password/forgot", Some(&request), None);
+            status.set(Some(match sent.await {
+                Ok(()) => Ok("If that address belongs to a member, a link to choose a new \
+                    password is on its way (valid for an hour)."
+                    .into()),
+                Err(e) => Err(e.message),
+            }));
+        });
+    };
+    view! {
+        <button type="button" class="link" data-testid="forgot-open" aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            "Forgot your password?"
+        </button>
+        {move || open.get().then(|| view! {
+            <form on:submit=submit data-testid="forgot-form">
+                <label>"Your e-mail"
+                    <input type="email" required autocomplete="username" data-testid="forgot-email"
+                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" data-testid="forgot-submit">"Send me a link"</button>
+                {move || status.get().map(|s| match s {
+                    Ok(text) => view! { <p class="ok" role="status" data-testid="forgot-status">{text}</p> }.into_any(),
+                    Err(text) => view! { <p class="error" role="alert" data-testid="forgot-status">{text}</p> }.into_any(),
+                })}
+            </form>
+        })}
+    }
+}
+
+/// Settings → Your password: the current one, then the new one.
+#[component]
+pub(crate) fn ChangePassword() -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = wire::ChangePassword {
+            current: current.get_untracked(),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            let changed = client::send("PUT", "/api/v1/agent/password", Some(&request), None);
+            status.set(Some(match changed.await {
+                Ok(()) => {
+                    current.set(String::new());
+                    password.set(String::new());
+                    Ok("Saved. Your other sessions were signed out.".into())
+                }
+                Err(e) => Err(e.message),
+            }));
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h3 id="password-title">"Your password"</h3>
+            <form on:submit=submit data-testid="change-password-form">
+                <label>"Current password"
+                    <input type="password" required autocomplete="current-password" data-testid="current-password"
+                        prop:value=move || current.get() on:input=move |ev| current.set(event_target_value(&ev)) />
+                </label>
+                <label>"New password (at least 10 characters)"
+                    <input type="password" required minlength="10" autocomplete="new-password" data-testid="changed-password"
+                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                </label>
+                <div class="row">
+                    <button type="submit" data-testid="change-password-submit">"Change password"</button>
+                </div>
+                {move || status.get().map(|s| match s {
+                    Ok(text) => view! { <p class="ok" role="status" data-testid="change-password-status">{text}</p> }.into_any(),
+                    Err(text) => view! { <p class="error" role="alert" data-testid="change-password-status">{text}</p> }.into_any(),
+                })}
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,61 @@
+//! A new workspace's owner in the browser: the setup link from `workspace create` sets their
+//! password and signs them in; Settings changes it; the login page sends a reset link.
+
+use porch_protocol::Plan;
+use porch_server::setup;
+use porch_tests::browser::Browser;
+use porch_tests::{Http, TestServer};
+use serde_json::json;
+
+use crate::accessibility::{axe_source, violations};
+
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn a_new_owner_sets_a_password_from_the_setup_link_and_changes_it() {
+    let server = TestServer::start().await;
+    let store = server.state.store.as_ref();
+    let created = setup::create_workspace(
+        store,
+        "Tea",
+        "olga@tea.example",
+        Some("Olga"),
+        Plan::Free,
+        &server.base,
+        server.clock_now(),
+    )
+    .await
+    .unwrap();
+    let owner = Browser::start().await;
+    owner.goto(&created.setup_url).await;
+    owner.find("set-password-form").await;
+    assert_eq!(violations(&owner, &axe_source()).await, Vec::<String>::new(), "set password");
+    owner.type_into("new-password", "first passphrase").await;
+    owner.type_into("new-password-again", "first passphrase!").await;
+    owner.click("set-password-submit").await;
+    owner.wait_for_text("set-password-error", "differ").await;
+    owner.type_into("new-password-again", "\u{8}").await; // Backspace: now they match
+    owner.click("set-password-submit").await;
+    owner.wait_live().await;
+    owner.wait_for_text("agent-name", "Olga").await;
+    let address: String = owner.run("return location.href").await.as_str().unwrap().to_owned();
+    assert!(!address.contains("setup="), "the link left the address bar: {address}");
+
+    owner.click("open-settings").await;
+    owner.type_into("current-password", "first passphrase").await;
+    owner.type_into("changed-password", "second passphrase").await;
+    owner.click("change-password-submit").await;
+    owner.wait_for_text("change-password-status", "Saved").await;
+    let login = json!({"email": "olga@tea.example", "password": "second passphrase"});
+    assert_eq!(Http::new(&server).post("/api/v1/agent/login", login).await.status, 200);
+
+    // Signed out, the login page offers a reset link.
+    let stranger = Browser::start().await;
+    stranger.goto(&format!("{}/app/", server.base)).await;
+    stranger.click("forgot-open").await;
+    stranger.type_into("forgot-email", "olga@tea.example").await;
+    stranger.click("forgot-submit").await;
+    stranger.wait_for_text("forgot-status", "on its way").await;
+    assert_eq!(violations(&stranger, &axe_source()).await, Vec::<String>::new(), "login");
+    owner.close().await;
+    stranger.close().await;
+}
