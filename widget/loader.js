@@ -19,7 +19,8 @@
   function mountFrame() {
     if (frame) return;
     frame = d.createElement('iframe');
-    frame.src = origin + '/widget/?key=' + encodeURIComponent(key);
+    frame.src = origin + '/widget/?key=' + encodeURIComponent(key) +
+      '&origin=' + encodeURIComponent(w.location.origin);
     frame.title = 'Chat';
     frame.setAttribute('data-testid', 'porch-frame');
     frame.allow = 'clipboard-write';

@@ -350,6 +350,37 @@ pub struct WorkspaceSettings {
     pub auto_close: AutoCloseSettings,
     pub bot: BotSettings,
     pub reports: ReportSettings,
+    pub install: InstallSettings,
+}
+
+/// Where the widget may run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InstallSettings {
+    /// Origins (`https://shop.example`) allowed to embed the widget; empty: any.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Settings → Install.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallView {
+    pub widget_key: String,
+    /// What to paste into every page, before `</body>`.
+    pub snippet: String,
+    pub allowed_origins: Vec<String>,
+    /// Where the widget booted lately, most recent first: the installation check.
+    pub seen: Vec<SeenOrigin>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenOrigin {
+    pub origin: String,
+    pub last_seen_at: Millis,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SetAllowedOrigins {
+    pub allowed_origins: Vec<String>,
 }
 
 /// How reports count, and who gets the e-mailed performance report.
@@ -450,6 +481,9 @@ pub struct OpenSession {
     pub workspace_key: String,
     /// The token this browser got before, if any.
     pub visitor_token: Option<String>,
+    /// The origin of the page embedding the widget, as the browser tells the iframe.
+    #[serde(default)]
+    pub host_origin: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

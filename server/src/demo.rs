@@ -65,6 +65,7 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                     ..BotSettings::default()
                 },
                 reports: ReportSettings::default(),
+                install: Default::default(),
             },
             created_at: clock.now(),
         })

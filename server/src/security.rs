@@ -29,9 +29,9 @@ pub async fn with_common_headers(request: Request, next: Next) -> Response {
 }
 
 /// The policy of a Trunk-built page in `dir`: its own files only, WebAssembly compiled, and
-/// the page's inline bootstrap scripts by hash (read from its `index.html` at start), framed
-/// by `frame_ancestors`.
-pub fn page_policy(dir: &Path, frame_ancestors: &str) -> String {
+/// the page's inline bootstrap scripts by hash (read from its `index.html` at start); who may
+/// frame it is added by the caller (`; frame-ancestors …`).
+pub fn page_policy(dir: &Path) -> String {
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap_or_default();
     let hashes: String = inline_scripts(&html)
         .map(|script| format!(" 'sha256-{}'", base64(&Sha256::digest(script))))
@@ -39,7 +39,7 @@ pub fn page_policy(dir: &Path, frame_ancestors: &str) -> String {
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; \
-         form-action 'none'; frame-ancestors {frame_ancestors}"
+         form-action 'none'"
     )
 }
 

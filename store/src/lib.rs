@@ -71,6 +71,12 @@ pub trait Store: Send + Sync + 'static {
     async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>>;
     async fn workspace_by_key(&self, widget_key: &str) -> Result<Option<Workspace>>;
     async fn set_plan(&self, id: &WorkspaceId, plan: Plan) -> Result<()>;
+    /// A new widget key; the old one finds nothing any more.
+    async fn rotate_widget_key(&self, id: &WorkspaceId, widget_key: &str) -> Result<()>;
+    /// The widget booted on a page of `origin` at `now`.
+    async fn widget_seen(&self, id: &WorkspaceId, origin: &str, now: Millis) -> Result<()>;
+    /// The origins the widget booted on, most recent first, with when (at most 20).
+    async fn widget_origins(&self, id: &WorkspaceId) -> Result<Vec<(String, Millis)>>;
     /// Fails with `Conflict("email")` when the e-mail is taken.
     async fn create_agent(&self, new: &NewAgent) -> Result<()>;
     async fn agent_credentials(&self, email: &str) -> Result<Option<AgentCredentials>>;

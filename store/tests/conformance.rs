@@ -53,6 +53,7 @@ conformance!(
     a_client_id_names_one_message_of_its_sender,
     a_password_link_works_once_before_it_expires,
     changing_a_password_ends_the_other_sessions,
+    widget_origins_and_keys,
 );
 
 #[path = "conformance/hardening.rs"]

@@ -74,9 +74,10 @@ impl TestServer {
         // Sockets notice an expired session within a test's patience.
         state.session_recheck = Duration::from_millis(100);
         state.operator_token = Some(OPERATOR_TOKEN.to_owned());
-        configure(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        state.public_url = base.clone();
+        configure(&mut state);
         tokio::spawn(porch_server::run(listener, state.clone()));
         TestServer { base, state, clock, db: None, database_url: database_url.to_owned() }
     }

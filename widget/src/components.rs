@@ -157,6 +157,7 @@ async fn open_session(
     let storage_key = token_storage_key(&key);
     let request = wire::OpenSession {
         workspace_key: key,
+        host_origin: host::host_origin(),
         visitor_token: storage()
             .and_then(|s| s.get_item(&storage_key).ok().flatten())
             .and_then(|stored| token_from_storage(&stored)),

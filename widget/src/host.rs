@@ -92,3 +92,18 @@ pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
     }
     object
 }
+
+/// The origin of the page embedding the widget: what the browser says of the iframe's
+/// ancestors, or else what the loader passed as `?origin=`.
+pub fn host_origin() -> Option<String> {
+    let location = web_sys::window()?.location();
+    // `location.ancestorOrigins` (Chromium, Safari) is not in web-sys: read it by name.
+    let ancestors = field(&location, "ancestorOrigins");
+    if let Some(first) =
+        js_sys::Reflect::get(&ancestors, &0.into()).ok().and_then(|v| v.as_string())
+    {
+        return Some(first);
+    }
+    let query = location.search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&query).ok()?.get("origin")
+}

@@ -6,6 +6,7 @@ mod account;
 mod close_dialog;
 mod conversation;
 mod folders;
+mod install;
 mod reports;
 mod settings;
 

@@ -1,7 +1,9 @@
 //! What browsers load: the loader script customers embed, the widget's iframe page, the inbox,
 //! and a demo host page that embeds the widget exactly as a customer's site would.
 
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -18,30 +20,67 @@ pub fn router(state: &AppState) -> Router<AppState> {
         let root = state.assets_dir.join(name);
         ServeDir::new(&root).fallback(ServeFile::new(root.join("index.html")))
     };
-    let policy = |name: &str, frame_ancestors: &str| {
-        let policy = security::page_policy(&state.assets_dir.join(name), frame_ancestors);
-        let value = HeaderValue::from_str(&policy)
-            .unwrap_or(HeaderValue::from_static("default-src 'self'"));
-        SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, value)
-    };
+    let app_policy =
+        format!("{}; frame-ancestors 'none'", security::page_policy(&state.assets_dir.join("app")));
+    let app_policy = HeaderValue::from_str(&app_policy)
+        .unwrap_or(HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"));
+    let widget_policy = security::page_policy(&state.assets_dir.join("widget"));
+    let widget_state = state.clone();
     Router::new()
         .route("/", get(|| async { Redirect::to("/app/") }))
         .route("/widget.js", get(loader))
         .route("/demo", get(demo))
-        // The widget runs inside customers' pages, so it may be framed from anywhere.
+        // The widget runs inside customers' pages: framed by the origins its workspace allows
+        // (any, when it allows none in particular).
         .nest_service(
             "/widget",
-            Router::new().fallback_service(dir("widget")).layer(policy("widget", "*")),
+            Router::new().fallback_service(dir("widget")).layer(middleware::from_fn(
+                move |request: Request, next: Next| {
+                    let (state, policy) = (widget_state.clone(), widget_policy.clone());
+                    async move {
+                        let key = widget_key(&request);
+                        let ancestors = frame_ancestors(&state, key).await;
+                        let mut response = next.run(request).await;
+                        let policy = format!("{policy}; frame-ancestors {ancestors}");
+                        if let Ok(value) = HeaderValue::from_str(&policy) {
+                            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+                        }
+                        response
+                    }
+                },
+            )),
         )
         .nest_service(
             "/app",
-            Router::new().fallback_service(dir("app")).layer(policy("app", "'none'")).layer(
-                SetResponseHeaderLayer::overriding(
+            Router::new()
+                .fallback_service(dir("app"))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    app_policy,
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
                     header::X_FRAME_OPTIONS,
                     HeaderValue::from_static("DENY"),
-                ),
-            ),
+                )),
         )
+}
+
+/// The `?key=` of a widget page request.
+fn widget_key(request: &Request) -> Option<String> {
+    let query = request.uri().query()?;
+    let mut pairs = url::form_urlencoded::parse(query.as_bytes());
+    pairs.find(|(k, _)| k == "key").map(|(_, v)| v.into_owned())
+}
+
+/// Who may frame the widget page of workspace `key`: the origins it allows, or any.
+async fn frame_ancestors(state: &AppState, key: Option<String>) -> String {
+    let Some(key) = key else { return "*".into() };
+    match state.store.workspace_by_key(&key).await {
+        Ok(Some(w)) if !w.settings.install.allowed_origins.is_empty() => {
+            w.settings.install.allowed_origins.join(" ")
+        }
+        _ => "*".into(),
+    }
 }
 
 async fn loader() -> Response {

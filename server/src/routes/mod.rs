@@ -4,6 +4,7 @@ mod agent;
 mod assets;
 mod conversations;
 mod dev;
+mod install;
 mod operator;
 mod password;
 mod reports;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     let agents = Router::new()
         .merge(agent::router())
         .merge(password::router())
+        .merge(install::router())
         .merge(conversations::router())
         .merge(reports::router())
         .route_layer(middleware::from_fn(security::same_origin));

@@ -113,6 +113,20 @@ async fn open_session(
         .await?
         .ok_or(ApiError::NotFound("workspace"))?;
     let now = state.clock.now();
+    let host = req.host_origin.as_deref().and_then(super::install::origin_of);
+    let allowed = &workspace.settings.install.allowed_origins;
+    if !allowed.is_empty() && !host.as_ref().is_some_and(|h| allowed.contains(h)) {
+        return Err(ApiError::BadRequest {
+            status: StatusCode::FORBIDDEN,
+            code: "origin_not_allowed",
+            message: "this site may not embed this workspace's chat; its owner can allow it \
+                      in Settings → Install"
+                .into(),
+        });
+    }
+    if let Some(host) = &host {
+        state.store.widget_seen(&workspace.id, host, now).await?;
+    }
     let known = match &req.visitor_token {
         Some(token) => Lead::from_token(&state, token).await.ok().map(|lead| lead.0),
         None => None,

@@ -46,7 +46,7 @@ macro_rules! migration_files {
             6 "identity_backfill" "0006_identity_backfill", 7 "reports" "0007_reports",
             8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes",
             10 "report_days" "0010_report_days", 11 "abuse" "0011_abuse",
-            12 "password_links" "0012_password_links")
+            12 "password_links" "0012_password_links", 13 "widget_origins" "0013_widget_origins")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]
@@ -246,6 +246,43 @@ impl Store for SqlStore {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    async fn rotate_widget_key(&self, id: &WorkspaceId, widget_key: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE workspaces SET widget_key = $2 WHERE id = $1")
+            .bind(id.as_str())
+            .bind(widget_key)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| unique_violation(e, "widget_key"))?;
+        match done.rows_affected() {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
+    async fn widget_seen(&self, id: &WorkspaceId, origin: &str, now: Millis) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO widget_origins (workspace_id, origin, last_seen_at) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace_id, origin) DO UPDATE SET last_seen_at = $3",
+        )
+        .bind(id.as_str())
+        .bind(origin)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn widget_origins(&self, id: &WorkspaceId) -> Result<Vec<(String, Millis)>> {
+        let rows = sqlx::query(
+            "SELECT origin, last_seen_at FROM widget_origins WHERE workspace_id = $1
+             ORDER BY last_seen_at DESC, origin LIMIT 20",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("origin")?, r.try_get("last_seen_at")?))).collect()
     }
 
     async fn create_agent(&self, new: &NewAgent) -> Result<()> {

@@ -117,3 +117,25 @@ pub async fn changing_a_password_ends_the_other_sessions(store: Arc<dyn Store>) 
     let credentials = store.agent_credentials(&ann.agent.email).await.unwrap().unwrap();
     assert_eq!(credentials.password_hash, "h2");
 }
+
+pub async fn widget_origins_and_keys(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    store.widget_seen(&ws.id, "https://a.example", NOW).await.unwrap();
+    store.widget_seen(&ws.id, "https://b.example", NOW + 1).await.unwrap();
+    store.widget_seen(&ws.id, "https://a.example", NOW + 2).await.unwrap();
+    let seen = store.widget_origins(&ws.id).await.unwrap();
+    assert_eq!(
+        seen,
+        [("https://a.example".to_owned(), NOW + 2), ("https://b.example".to_owned(), NOW + 1)]
+    );
+    let other = workspace(&store).await;
+    assert!(store.widget_origins(&other.id).await.unwrap().is_empty());
+
+    store.rotate_widget_key(&ws.id, "fresh-key").await.unwrap();
+    assert!(store.workspace_by_key(&ws.widget_key).await.unwrap().is_none());
+    assert_eq!(store.workspace_by_key("fresh-key").await.unwrap().unwrap().id, ws.id);
+    let taken = store.rotate_widget_key(&other.id, "fresh-key").await;
+    assert!(matches!(taken, Err(StoreError::Conflict("widget_key"))), "{taken:?}");
+    let missing = store.rotate_widget_key(&WorkspaceId("missing".into()), "k2").await;
+    assert!(matches!(missing, Err(StoreError::NotFound)));
+}

@@ -8,6 +8,7 @@ mod auto_close;
 mod bot;
 mod closing_options;
 mod identity;
+mod install;
 mod lifecycle;
 mod offline;
 mod reports;

@@ -12,13 +12,15 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The server's route modules, as compiled.
-const ROUTE_SOURCES: [&str; 6] = [
+const ROUTE_SOURCES: [&str; 8] = [
     include_str!("../../../server/src/routes/agent.rs"),
     include_str!("../../../server/src/routes/widget.rs"),
     include_str!("../../../server/src/routes/conversations.rs"),
     include_str!("../../../server/src/routes/reports.rs"),
     include_str!("../../../server/src/routes/dev.rs"),
     include_str!("../../../server/src/routes/operator.rs"),
+    include_str!("../../../server/src/routes/password.rs"),
+    include_str!("../../../server/src/routes/install.rs"),
 ];
 
 /// Every path given to `.route(` in the route modules.
@@ -72,6 +74,9 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
             json!({"enabled": true, "period_minutes": 30}),
         ),
         (Method::GET, "/agent/ws", Value::Null),
+        (Method::GET, "/agent/install", Value::Null),
+        (Method::PUT, "/agent/install/allowed-origins", json!({"allowed_origins": []})),
+        (Method::POST, "/agent/install/rotate-key", json!({})),
         (Method::POST, "/widget/session", json!({"workspace_key": "none"})),
         (Method::POST, "/widget/session/end", json!({})),
         (Method::POST, "/widget/conversations", json!({"body": "hi"})),

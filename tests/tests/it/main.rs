@@ -9,6 +9,7 @@ mod email;
 mod fuzz;
 mod hardening;
 mod identity;
+mod install;
 mod isolation;
 mod lifecycle;
 mod plans;

@@ -1,0 +1,84 @@
+//! Settings → Install in Chromium: the owner copies the snippet and allows one site; a page of
+//! that site (another origin) embeds the widget and a lead writes; the installation check shows
+//! it; a page of another site gets no widget.
+
+use porch_protocol::Plan;
+use porch_tests::browser::{eventually, Browser};
+use porch_tests::{TestServer, PASSWORD};
+
+/// A customer's site on its own origin: one page embedding the widget of `key` from `porch`,
+/// noting when the widget says it is ready.
+async fn host_site(porch: &str, key: &str) -> String {
+    let page = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>
+<body><main><h1>Shop</h1></main>
+<script src="{porch}/widget.js" data-workspace="{key}"></script>
+<script>window.ready = false; Porch.on('ready', function () {{ window.ready = true; }});</script>
+</body></html>"#
+    );
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let page = page.clone();
+            async move { axum::response::Html(page) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    origin
+}
+
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn only_allowed_sites_embed_the_widget_and_the_install_page_sees_them() {
+    let server = TestServer::start().await;
+    let team = server.team_workspace(Plan::Free, Default::default(), Default::default()).await;
+    let (shop, elsewhere) =
+        (host_site(&server.base, &team.key).await, host_site(&server.base, &team.key).await);
+
+    let owner = Browser::start().await;
+    owner.sign_in(&server.base, &team.agents[0].1, PASSWORD).await;
+    owner.click("open-settings").await;
+    owner.wait_for_text("install-snippet", &format!(r#"data-workspace="{}""#, team.key)).await;
+    owner.type_into("install-origins", &shop).await;
+    owner.click("install-save").await;
+    owner.wait_for_text("install-status", "Saved").await;
+
+    // The allowed site: the widget opens and a lead writes.
+    let lead = Browser::start().await;
+    lead.goto(&shop).await;
+    lead.click("porch-launcher").await;
+    eventually("the widget to be ready", || async {
+        (lead.run("return window.ready").await == true).then_some(())
+    })
+    .await;
+    lead.find("porch-frame").await.enter_frame().await.expect("enter the widget");
+    lead.click("start-conversation").await;
+    lead.type_into("composer-input", "Do you ship to Norway?").await;
+    lead.click("send").await;
+    lead.wait_for_text("message", "Norway").await;
+
+    // Another site: the browser refuses to frame the widget page, showing its own error page
+    // in the frame instead, so the widget never starts there.
+    let stranger = Browser::start().await;
+    stranger.goto(&elsewhere).await;
+    stranger.click("porch-launcher").await;
+    stranger.find("porch-frame").await.enter_frame().await.expect("enter the frame");
+    let shown = eventually("the frame to settle", || async {
+        let href = stranger.run("return location.href").await;
+        let href = href.as_str().unwrap_or_default().to_owned();
+        (href != "about:blank" && !href.is_empty()).then_some(href)
+    })
+    .await;
+    assert!(shown.starts_with("chrome-error://"), "the widget page was framed: {shown}");
+    stranger.client.enter_parent_frame().await.expect("back to the page");
+    assert_eq!(stranger.run("return window.ready").await, false);
+
+    owner.goto(&format!("{}/app/", server.base)).await;
+    owner.click("open-settings").await;
+    owner.wait_for_text("install-seen", &format!("Last seen on {shop}")).await;
+    for browser in [owner, lead, stranger] {
+        browser.close().await;
+    }
+}
