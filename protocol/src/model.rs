@@ -584,6 +584,75 @@ pub struct Agent {
     pub role: Role,
 }
 
+/// A member of the team as Settings → Team shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub agent: Agent,
+    /// Deactivated members keep their history but cannot sign in.
+    pub active: bool,
+    /// When their inbox was last open.
+    pub last_seen_at: Option<Millis>,
+    /// Their inbox is open now (seen within the last 90 seconds).
+    pub online: bool,
+}
+
+/// An invitation not yet accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: AgentId,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub members: Vec<Member>,
+    pub invitations: Vec<Invitation>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Invite {
+    pub email: String,
+    pub role: Role,
+}
+
+/// An invitation made (or renewed); `link` is there when no e-mail could carry it, for the
+/// owner to pass on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invited {
+    pub invitation: Invitation,
+    pub link: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeRole {
+    pub role: Role,
+}
+
+/// The token of an invitation link (`/app/#invite=…`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvitationToken {
+    pub token: String,
+}
+
+/// What the invitation page shows before the invitee accepts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub workspace_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AcceptInvitation {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Me {
     pub agent: Agent,

@@ -136,7 +136,7 @@ pub fn check_email(email: &str) -> Result<String, ApiError> {
     }
 }
 
-fn check_name(name: &str, what: &str) -> Result<String, ApiError> {
+pub fn check_name(name: &str, what: &str) -> Result<String, ApiError> {
     let name = name.trim();
     match !name.is_empty() && name.chars().count() <= MAX_NAME_CHARS {
         true => Ok(name.to_owned()),

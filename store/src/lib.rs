@@ -16,8 +16,8 @@ use std::sync::Arc;
 use porch_domain::reports::ReportData;
 use porch_domain::{ConversationState, DomainError};
 use porch_protocol::{
-    Actor, Agent, AgentId, ContactId, Conversation, ConversationId, Event, EventFrame, Message,
-    Millis, Plan, ReportQuery, WorkspaceId,
+    Actor, Agent, AgentId, ContactId, Conversation, ConversationId, Event, EventFrame, Invitation,
+    Member, Message, Millis, Plan, ReportQuery, Role, WorkspaceId,
 };
 
 pub use sql::{ListedCycle, SqlStore};
@@ -89,6 +89,51 @@ pub trait Store: Send + Sync + 'static {
     /// The agent behind an unexpired session.
     async fn session_agent(&self, token_hash: &str, now: Millis) -> Result<Option<AgentRecord>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    // ---- the team ----
+    async fn create_invitation(&self, new: &NewInvitation) -> Result<()>;
+    /// Invitations neither accepted nor revoked, newest first.
+    async fn invitations(&self, workspace: &WorkspaceId) -> Result<Vec<Invitation>>;
+    /// A usable invitation (pending, unexpired) by its token's hash, with its workspace's id
+    /// and name.
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(Invitation, WorkspaceId, String)>>;
+    /// A new link and expiry for a pending invitation of `workspace`; the old link dies.
+    async fn renew_invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        token_hash: &str,
+        expires_at: Millis,
+    ) -> Result<Option<Invitation>>;
+    /// Whether a pending invitation of `workspace` was revoked.
+    async fn revoke_invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        now: Millis,
+    ) -> Result<bool>;
+    /// Claims a usable invitation and makes its member (id and name given; e-mail and role the
+    /// invitation's) in one transaction: `None` when the link is not usable,
+    /// `Conflict("email")` when the address is taken (nothing changes then).
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        agent: (&AgentId, &str),
+        password_hash: &str,
+        now: Millis,
+    ) -> Result<Option<AgentRecord>>;
+    /// Every member of `workspace`, active first, with their last presence.
+    async fn members(&self, workspace: &WorkspaceId, now: Millis) -> Result<Vec<Member>>;
+    /// `NotFound` outside `workspace`; `Conflict("last_owner")` when no active owner would
+    /// remain.
+    async fn set_role(&self, workspace: &WorkspaceId, agent: &AgentId, role: Role) -> Result<()>;
+    /// Deactivates a member: no sign-in, sessions and password links end. Errors as
+    /// [`Store::set_role`].
+    async fn deactivate(&self, workspace: &WorkspaceId, agent: &AgentId) -> Result<()>;
     /// A single-use link setting `agent`'s password, valid until `expires_at`.
     async fn create_password_link(
         &self,

@@ -133,3 +133,11 @@ pub enum PasswordLink {
     /// An agent forgot theirs.
     Reset,
 }
+
+/// An invitation to store.
+#[derive(Clone, Debug)]
+pub struct NewInvitation {
+    pub invitation: porch_protocol::Invitation,
+    pub workspace_id: WorkspaceId,
+    pub token_hash: String,
+}

@@ -54,11 +54,16 @@ conformance!(
     a_password_link_works_once_before_it_expires,
     changing_a_password_ends_the_other_sessions,
     widget_origins_and_keys,
+    an_invitation_is_accepted_once_renewed_or_revoked,
+    a_workspace_keeps_an_active_owner,
 );
 
 #[path = "conformance/hardening.rs"]
 mod hardening;
 use hardening::*;
+#[path = "conformance/team.rs"]
+mod team;
+use team::*;
 
 /// Records one decision on a conversation, as `actor`, at `now`.
 async fn act(

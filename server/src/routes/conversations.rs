@@ -126,8 +126,9 @@ async fn assign(
     Json(req): Json<wire::Assign>,
 ) -> Answer {
     if let Some(agent) = &req.agent_id {
-        let team = state.store.agents(&session.workspace_id).await?;
-        if !team.iter().any(|a| &a.id == agent) {
+        // Only an active member of this workspace takes conversations.
+        let team = state.store.members(&session.workspace_id, state.clock.now()).await?;
+        if !team.iter().any(|m| &m.agent.id == agent && m.active) {
             return Err(ApiError::NotFound("agent"));
         }
     }

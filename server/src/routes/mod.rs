@@ -8,6 +8,7 @@ mod install;
 mod operator;
 mod password;
 mod reports;
+mod team;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(agent::router())
         .merge(password::router())
         .merge(install::router())
+        .merge(team::router())
         .merge(conversations::router())
         .merge(reports::router())
         .route_layer(middleware::from_fn(security::same_origin));

@@ -7,6 +7,7 @@ mod passwords;
 mod record;
 mod reports;
 mod rows;
+mod team;
 mod throttle;
 
 pub use reports::ListedCycle;
@@ -15,8 +16,8 @@ use std::borrow::Cow;
 use std::str::FromStr;
 
 use porch_protocol::{
-    Agent, AgentId, ContactId, Conversation, ConversationId, EventFrame, Message, Millis, Plan,
-    WorkspaceId,
+    Agent, AgentId, ContactId, Conversation, ConversationId, EventFrame, Invitation, Member,
+    Message, Millis, Plan, Role, WorkspaceId,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -24,8 +25,8 @@ use sqlx::{AnyPool, Row};
 
 use crate::{
     AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, Identity, NewAgent,
-    NewContact, NewWorkspace, PasswordLink, Result, SignInPolicy, Store, StoreError, Timer,
-    TimerKind, Workspace,
+    NewContact, NewInvitation, NewWorkspace, PasswordLink, Result, SignInPolicy, Store, StoreError,
+    Timer, TimerKind, Workspace,
 };
 use porch_domain::ConversationState;
 use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS, WORKSPACE_COLUMNS};
@@ -46,7 +47,8 @@ macro_rules! migration_files {
             6 "identity_backfill" "0006_identity_backfill", 7 "reports" "0007_reports",
             8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes",
             10 "report_days" "0010_report_days", 11 "abuse" "0011_abuse",
-            12 "password_links" "0012_password_links", 13 "widget_origins" "0013_widget_origins")
+            12 "password_links" "0012_password_links", 13 "widget_origins" "0013_widget_origins",
+            14 "team" "0014_team")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]
@@ -305,7 +307,8 @@ impl Store for SqlStore {
 
     async fn agent_credentials(&self, email: &str) -> Result<Option<AgentCredentials>> {
         let row = sqlx::query(
-            "SELECT id, workspace_id, name, email, role, password_hash FROM agents WHERE email = $1",
+            "SELECT id, workspace_id, name, email, role, password_hash FROM agents
+             WHERE email = $1 AND active = 1",
         )
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)
@@ -340,7 +343,7 @@ impl Store for SqlStore {
         sqlx::query(
             "SELECT a.id, a.workspace_id, a.name, a.email, a.role
              FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = 1",
         )
         .bind(token_hash)
         .bind(now)
@@ -377,6 +380,63 @@ impl Store for SqlStore {
         keep_session: Option<&str>,
     ) -> Result<()> {
         passwords::set_password(&self.pool, agent, password_hash, keep_session).await
+    }
+
+    async fn create_invitation(&self, new: &NewInvitation) -> Result<()> {
+        team::create_invitation(&self.pool, new).await
+    }
+
+    async fn invitations(&self, workspace: &WorkspaceId) -> Result<Vec<Invitation>> {
+        team::invitations(&self.pool, workspace).await
+    }
+
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<(Invitation, WorkspaceId, String)>> {
+        team::invitation_by_token(&self.pool, token_hash, now).await
+    }
+
+    async fn renew_invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        token_hash: &str,
+        expires_at: Millis,
+    ) -> Result<Option<Invitation>> {
+        team::renew_invitation(&self.pool, workspace, id, token_hash, expires_at).await
+    }
+
+    async fn revoke_invitation(
+        &self,
+        workspace: &WorkspaceId,
+        id: &str,
+        now: Millis,
+    ) -> Result<bool> {
+        team::revoke_invitation(&self.pool, workspace, id, now).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        agent: (&AgentId, &str),
+        password_hash: &str,
+        now: Millis,
+    ) -> Result<Option<AgentRecord>> {
+        team::accept_invitation(&self.pool, token_hash, agent, password_hash, now).await
+    }
+
+    async fn members(&self, workspace: &WorkspaceId, now: Millis) -> Result<Vec<Member>> {
+        team::members(&self.pool, workspace, now).await
+    }
+
+    async fn set_role(&self, workspace: &WorkspaceId, agent: &AgentId, role: Role) -> Result<()> {
+        team::set_role(&self.pool, workspace, agent, role).await
+    }
+
+    async fn deactivate(&self, workspace: &WorkspaceId, agent: &AgentId) -> Result<()> {
+        team::deactivate(&self.pool, workspace, agent).await
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {

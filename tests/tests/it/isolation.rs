@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The server's route modules, as compiled.
-const ROUTE_SOURCES: [&str; 8] = [
+const ROUTE_SOURCES: [&str; 9] = [
     include_str!("../../../server/src/routes/agent.rs"),
     include_str!("../../../server/src/routes/widget.rs"),
     include_str!("../../../server/src/routes/conversations.rs"),
@@ -21,6 +21,7 @@ const ROUTE_SOURCES: [&str; 8] = [
     include_str!("../../../server/src/routes/operator.rs"),
     include_str!("../../../server/src/routes/password.rs"),
     include_str!("../../../server/src/routes/install.rs"),
+    include_str!("../../../server/src/routes/team.rs"),
 ];
 
 /// Every path given to `.route(` in the route modules.
@@ -34,7 +35,7 @@ fn routes_in_source() -> BTreeSet<String> {
 }
 
 /// One request per route: method, path (`{id}`: the victim's conversation, `{name}`: a chart,
-/// `{workspace}`: the victim's widget key)
+/// `{workspace}`: the victim's widget key, `{member}` and `{invitation}`: the victim's)
 /// and a body a rightful caller could send.
 pub fn cases() -> Vec<(Method, &'static str, Value)> {
     let range = "?from=0&to=86400000";
@@ -77,6 +78,22 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/agent/install", Value::Null),
         (Method::PUT, "/agent/install/allowed-origins", json!({"allowed_origins": []})),
         (Method::POST, "/agent/install/rotate-key", json!({})),
+        (Method::GET, "/agent/team", Value::Null),
+        (
+            Method::POST,
+            "/agent/team/invitations",
+            json!({"email": "new@example.com", "role": "agent"}),
+        ),
+        (Method::POST, "/agent/team/invitations/{invitation}/resend", json!({})),
+        (Method::DELETE, "/agent/team/invitations/{invitation}", Value::Null),
+        (Method::PUT, "/agent/team/members/{member}/role", json!({"role": "agent"})),
+        (Method::POST, "/agent/team/members/{member}/deactivate", json!({})),
+        (Method::POST, "/agent/invitations/peek", json!({"token": "t"})),
+        (
+            Method::POST,
+            "/agent/invitations/accept",
+            json!({"token": "t", "name": "N", "password": "long enough pw"}),
+        ),
         (Method::POST, "/widget/session", json!({"workspace_key": "none"})),
         (Method::POST, "/widget/session/end", json!({})),
         (Method::POST, "/widget/conversations", json!({"body": "hi"})),
@@ -120,8 +137,14 @@ fn every_route_has_a_case() {
 }
 
 /// Agent routes that need no session: signing in and out, password links.
-const PUBLIC: [&str; 4] =
-    ["/agent/login", "/agent/logout", "/agent/password/link", "/agent/password/forgot"];
+const PUBLIC: [&str; 6] = [
+    "/agent/login",
+    "/agent/logout",
+    "/agent/password/link",
+    "/agent/password/forgot",
+    "/agent/invitations/peek",
+    "/agent/invitations/accept",
+];
 
 /// Who calls, and what they may get for the victim's data.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -132,11 +155,20 @@ enum Caller {
     EndedSession,
 }
 
-fn request_path(path: &str, conversation: &str) -> String {
+/// The victim's ids a path may name.
+struct Victim {
+    conversation: String,
+    member: String,
+    invitation: String,
+}
+
+fn request_path(path: &str, victim: &Victim) -> String {
     let path = path
-        .replace("{id}", conversation)
+        .replace("{id}", &victim.conversation)
         .replace("{name}", "messages")
-        .replace("{workspace}", porch_server::demo::WIDGET_KEY);
+        .replace("{workspace}", porch_server::demo::WIDGET_KEY)
+        .replace("{member}", &victim.member)
+        .replace("{invitation}", &victim.invitation);
     let query = if path.starts_with("/agent/reports/") { "?from=0&to=86400000" } else { "" };
     format!("/api/v1{path}{query}")
 }
@@ -152,6 +184,13 @@ async fn no_route_reaches_another_workspace() {
     let foreign_agent = AgentClient::login(&server, &email, PASSWORD).await;
     let foreign_lead = LeadClient::open(&server, &key).await;
     let ended = AgentClient::owner(&server).await;
+    let invite = json!({"email": "invited@example.com", "role": "agent"});
+    let invited = ended.http.post("/api/v1/agent/team/invitations", invite).await;
+    let ids = Victim {
+        conversation: conversation.id.0.clone(),
+        member: ended.me.agent.id.0.clone(),
+        invitation: invited.body["invitation"]["id"].as_str().unwrap().to_owned(),
+    };
     assert_eq!(ended.http.post("/api/v1/agent/logout", json!({})).await.status, 204);
     let anonymous = Http::new(&server);
     let before = server.state.store.last_seq(&victim).await.unwrap();
@@ -161,7 +200,7 @@ async fn no_route_reaches_another_workspace() {
         if path.starts_with("/dev/") {
             continue; // only with --dev-clock on a loopback address, for tests and demos
         }
-        let url = request_path(path, conversation.id.as_str());
+        let url = request_path(path, &ids);
         let body = (!body.is_null()).then_some(body);
         for caller in
             [Caller::ForeignAgent, Caller::ForeignLead, Caller::Anonymous, Caller::EndedSession]
@@ -182,7 +221,9 @@ async fn no_route_reaches_another_workspace() {
                     "{case}"
                 );
             }
-            let names_victim = path.contains("{id}") || path.contains("{workspace}");
+            let names_victim = ["{id}", "{workspace}", "{member}", "{invitation}"]
+                .iter()
+                .any(|p| path.contains(p));
             let agents_only = path.starts_with("/agent/") && !PUBLIC.contains(&path);
             let leads_only = path.starts_with("/widget/") && path != "/widget/session";
             let refused = matches!(status, 401 | 403 | 404);

@@ -15,4 +15,5 @@ mod lifecycle;
 mod plans;
 mod reports;
 mod roles;
+mod team;
 mod ws;

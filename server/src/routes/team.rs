@@ -1,0 +1,237 @@
+//! Settings → Team (owners): invite by e-mail with a single-use link (a week; resend, revoke),
+//! change roles, deactivate members; and the invitee's side: see the invitation, accept it with
+//! a name and a password. A workspace always keeps an active owner.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use porch_protocol::{self as wire, Actor, AgentId, ConversationStatus, Permission};
+use porch_store::{AgentRecord, ConversationFilter, NewInvitation, StoreError};
+
+use crate::auth::{new_token, require, token_hash, AgentSession};
+use crate::error::Json;
+use crate::limits::{self, ClientIp};
+use crate::{setup, ApiError, AppState};
+
+/// An invitation link lasts a week.
+pub const INVITATION_MILLIS: i64 = 7 * 24 * 3_600_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agent/team", get(team))
+        .route("/agent/team/invitations", post(invite))
+        .route("/agent/team/invitations/{invitation}/resend", post(resend))
+        .route("/agent/team/invitations/{invitation}", delete(revoke))
+        .route("/agent/team/members/{member}/role", put(change_role))
+        .route("/agent/team/members/{member}/deactivate", post(deactivate))
+        .route("/agent/invitations/peek", post(peek))
+        .route("/agent/invitations/accept", post(accept))
+}
+
+async fn team(
+    State(state): State<AppState>,
+    AgentSession(owner): AgentSession,
+) -> Result<Json<wire::TeamView>, ApiError> {
+    require(&owner, Permission::Team)?;
+    let workspace = &owner.workspace_id;
+    Ok(Json(wire::TeamView {
+        members: state.store.members(workspace, state.clock.now()).await?,
+        invitations: state.store.invitations(workspace).await?,
+    }))
+}
+
+async fn invite(
+    State(state): State<AppState>,
+    AgentSession(owner): AgentSession,
+    Json(req): Json<wire::Invite>,
+) -> Result<(StatusCode, Json<wire::Invited>), ApiError> {
+    require(&owner, Permission::Team)?;
+    let email = setup::check_email(&req.email)?;
+    if state.store.agent_credentials(&email).await?.is_some() {
+        return Err(ApiError::BadRequest {
+            status: StatusCode::CONFLICT,
+            code: "already_a_member",
+            message: "this e-mail already belongs to a member (of this or another workspace)"
+                .into(),
+        });
+    }
+    let token = new_token()?;
+    let now = state.clock.now();
+    let invitation = wire::Invitation {
+        id: crate::service::new_id(),
+        email,
+        role: req.role,
+        invited_by: owner.agent.id.clone(),
+        created_at: now,
+        expires_at: now + INVITATION_MILLIS,
+    };
+    let new = NewInvitation {
+        invitation: invitation.clone(),
+        workspace_id: owner.workspace_id.clone(),
+        token_hash: token_hash(&token),
+    };
+    state.store.create_invitation(&new).await?;
+    let link = deliver(&state, &owner, &invitation, &token).await?;
+    Ok((StatusCode::CREATED, Json(wire::Invited { invitation, link })))
+}
+
+async fn resend(
+    State(state): State<AppState>,
+    AgentSession(owner): AgentSession,
+    Path(id): Path<String>,
+) -> Result<Json<wire::Invited>, ApiError> {
+    require(&owner, Permission::Team)?;
+    let token = new_token()?;
+    let expires_at = state.clock.now() + INVITATION_MILLIS;
+    let hash = token_hash(&token);
+    let renewed = state.store.renew_invitation(&owner.workspace_id, &id, &hash, expires_at).await?;
+    let invitation = renewed.ok_or(ApiError::NotFound("invitation"))?;
+    let link = deliver(&state, &owner, &invitation, &token).await?;
+    Ok(Json(wire::Invited { invitation, link }))
+}
+
+/// E-mails the invitation when SMTP is configured; otherwise answers the link, for the owner
+/// to pass on.
+async fn deliver(
+    state: &AppState,
+    owner: &AgentRecord,
+    invitation: &wire::Invitation,
+    token: &str,
+) -> Result<Option<String>, ApiError> {
+    let link = format!("{}/app/#invite={token}", state.public_url.trim_end_matches('/'));
+    let Some(mailer) = state.mailer.clone() else { return Ok(Some(link)) };
+    let workspace = state.workspace(&owner.workspace_id).await?.name;
+    let (to, inviter) = (invitation.email.clone(), owner.agent.name.clone());
+    tokio::spawn(async move {
+        let body = format!(
+            "{inviter} invites you to answer {workspace}'s customers on Porch. To join, open this \
+             link within a week and choose your name and password (it works once):\n\n{link}\n"
+        );
+        let subject = format!("Join {workspace} on Porch");
+        if let Err(e) = mailer.send_text(&to, &subject, body).await {
+            tracing::warn!(error = %e, "sending an invitation");
+        }
+    });
+    Ok(None)
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    AgentSession(owner): AgentSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require(&owner, Permission::Team)?;
+    match state.store.revoke_invitation(&owner.workspace_id, &id, state.clock.now()).await? {
+        true => Ok(StatusCode::NO_CONTENT),
+        false => Err(ApiError::NotFound("invitation")),
+    }
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    AgentSession(owner): AgentSession,
+    Path(id): Path<String>,
+    Json(req): Json<wire::ChangeRole>,
+) -> Result<Json<wire::TeamView>, ApiError> {
+    require(&owner, Permission::Team)?;
+    let changed = state.store.set_role(&owner.workspace_id, &AgentId(id), req.role).await;
+    changed.map_err(last_owner)?;
+    team(State(state), AgentSession(owner)).await
+}
+
+/// Deactivates a member: their sessions and sockets end at once, and their open conversations
+/// go back to Unassigned, each with its event.
+async fn deactivate(
+    State(state): State<AppState>,
+    AgentSession(owner): AgentSession,
+    Path(id): Path<String>,
+) -> Result<Json<wire::TeamView>, ApiError> {
+    require(&owner, Permission::Team)?;
+    let (workspace, member) = (owner.workspace_id.clone(), AgentId(id));
+    state.store.deactivate(&workspace, &member).await.map_err(last_owner)?;
+    state.session_sockets.end_agent(&member);
+    let open = ConversationFilter { status: Some(ConversationStatus::Open), ..Default::default() };
+    let theirs: Vec<_> = state
+        .store
+        .conversations(&workspace, &open)
+        .await?
+        .into_iter()
+        .filter(|c| c.assignee.as_ref() == Some(&member))
+        .map(|c| {
+            let decide: porch_store::Decide =
+                Box::new(|s| Ok(s.map(|s| porch_domain::assign(s, None)).unwrap_or_default()));
+            (c.id, decide)
+        })
+        .collect();
+    if !theirs.is_empty() {
+        state.record_each(&workspace, Actor::Agent(owner.agent.id.clone()), theirs).await?;
+    }
+    team(State(state), AgentSession(owner)).await
+}
+
+fn last_owner(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Conflict("last_owner") => ApiError::BadRequest {
+            status: StatusCode::CONFLICT,
+            code: "last_owner",
+            message: "a workspace keeps at least one active owner: make someone else an owner \
+                      first"
+                .into(),
+        },
+        StoreError::NotFound => ApiError::NotFound("member"),
+        other => other.into(),
+    }
+}
+
+fn invalid_link() -> ApiError {
+    ApiError::unprocessable(
+        "invalid_link",
+        "this invitation has expired, was used or was withdrawn; ask for a new one",
+    )
+}
+
+/// What an invitation link invites to, for the page that accepts it.
+async fn peek(
+    State(state): State<AppState>,
+    ClientIp(address): ClientIp,
+    Json(req): Json<wire::InvitationToken>,
+) -> Result<Json<wire::InvitationInfo>, ApiError> {
+    let now = state.clock.now();
+    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    let found = state.store.invitation_by_token(&token_hash(req.token.trim()), now).await?;
+    let (invitation, _, workspace_name) = found.ok_or_else(invalid_link)?;
+    Ok(Json(wire::InvitationInfo {
+        workspace_name,
+        email: invitation.email,
+        role: invitation.role,
+    }))
+}
+
+/// The invitee chooses a name and a password and is signed in.
+async fn accept(
+    State(state): State<AppState>,
+    ClientIp(address): ClientIp,
+    Json(req): Json<wire::AcceptInvitation>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    let name = setup::check_name(&req.name, "name")?;
+    setup::check_password(&req.password)?;
+    let hash = state.passwords.hash(req.password).await?;
+    let id = AgentId(crate::service::new_id());
+    let token = token_hash(req.token.trim());
+    let joined = match state.store.accept_invitation(&token, (&id, &name), &hash, now).await {
+        Ok(joined) => joined.ok_or_else(invalid_link)?,
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::BadRequest {
+                status: StatusCode::CONFLICT,
+                code: "already_a_member",
+                message: "this e-mail already belongs to a member; sign in instead".into(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    super::password::sign_in(&state, joined).await
+}

@@ -1,0 +1,121 @@
+//! The team: invitations used once, members, roles, deactivation, and the last active owner.
+
+use super::*;
+
+/// A member of `ws` with `role`, signed in as session `session`.
+async fn member(store: &Arc<dyn Store>, ws: &Workspace, role: Role, session: &str) -> AgentRecord {
+    let agent = Agent {
+        id: AgentId(id("agent")),
+        name: format!("{role:?}"),
+        email: format!("{}@example.com", id("m")),
+        role,
+    };
+    let new = NewAgent {
+        workspace_id: ws.id.clone(),
+        agent: agent.clone(),
+        password_hash: "h".into(),
+        created_at: NOW,
+    };
+    store.create_agent(&new).await.unwrap();
+    let record = AgentRecord { workspace_id: ws.id.clone(), agent };
+    store.create_session(session, &record, NOW + 1_000_000).await.unwrap();
+    record
+}
+
+fn invitation(ws: &Workspace, email: &str, token: &str, by: &AgentId) -> NewInvitation {
+    NewInvitation {
+        invitation: Invitation {
+            id: id("inv"),
+            email: email.into(),
+            role: Role::Agent,
+            invited_by: by.clone(),
+            created_at: NOW,
+            expires_at: NOW + 100,
+        },
+        workspace_id: ws.id.clone(),
+        token_hash: token.into(),
+    }
+}
+
+pub async fn an_invitation_is_accepted_once_renewed_or_revoked(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let owner = member(&store, &ws, Role::Owner, &id("s")).await;
+    let email = format!("{}@example.com", id("bob"));
+    let bob = invitation(&ws, &email, &id("t1"), owner.id());
+    store.create_invitation(&bob).await.unwrap();
+    assert_eq!(store.invitations(&ws.id).await.unwrap(), std::slice::from_ref(&bob.invitation));
+    let (found, found_ws, name) =
+        store.invitation_by_token(&bob.token_hash, NOW).await.unwrap().unwrap();
+    assert_eq!(
+        (found, &found_ws, name.as_str()),
+        (bob.invitation.clone(), &ws.id, ws.name.as_str())
+    );
+    assert_eq!(store.invitation_by_token(&bob.token_hash, NOW + 100).await.unwrap(), None);
+
+    // Resent: a new link, the old one dead.
+    let renewed = store.renew_invitation(&ws.id, &bob.invitation.id, "t2", NOW + 500).await;
+    assert_eq!(renewed.unwrap().unwrap().expires_at, NOW + 500);
+    assert_eq!(store.invitation_by_token(&bob.token_hash, NOW).await.unwrap(), None);
+    let other = workspace(&store).await;
+    assert_eq!(
+        store.renew_invitation(&other.id, &bob.invitation.id, "t3", NOW).await.unwrap(),
+        None
+    );
+
+    let agent_id = AgentId(id("bob"));
+    let joined = store.accept_invitation("t2", (&agent_id, "Bob"), "hb", NOW + 1).await.unwrap();
+    let joined = joined.expect("accepted");
+    assert_eq!((joined.agent.email.as_str(), joined.agent.role), (email.as_str(), Role::Agent));
+    assert_eq!(joined.workspace_id, ws.id);
+    assert_eq!(store.agent_credentials(&email).await.unwrap().unwrap().password_hash, "hb");
+    let again = store.accept_invitation("t2", (&AgentId(id("x")), "X"), "h", NOW + 2).await;
+    assert_eq!(again.unwrap(), None, "used");
+    assert!(store.invitations(&ws.id).await.unwrap().is_empty());
+
+    // Revoked: unusable. Taken address: refused, the invitation stays pending.
+    let carol = invitation(&ws, &format!("{}@example.com", id("carol")), &id("t4"), owner.id());
+    store.create_invitation(&carol).await.unwrap();
+    assert!(!store.revoke_invitation(&other.id, &carol.invitation.id, NOW).await.unwrap());
+    assert!(store.revoke_invitation(&ws.id, &carol.invitation.id, NOW).await.unwrap());
+    let c = AgentId(id("c"));
+    let revoked = store.accept_invitation(&carol.token_hash, (&c, "C"), "h", NOW).await;
+    assert_eq!(revoked.unwrap(), None);
+    let taken = invitation(&ws, &email, &id("t5"), owner.id());
+    store.create_invitation(&taken).await.unwrap();
+    let refused =
+        store.accept_invitation(&taken.token_hash, (&AgentId(id("d")), "D"), "h", NOW).await;
+    assert!(matches!(refused, Err(StoreError::Conflict("email"))), "{refused:?}");
+    assert_eq!(store.invitations(&ws.id).await.unwrap(), [taken.invitation]);
+}
+
+pub async fn a_workspace_keeps_an_active_owner(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let ann = member(&store, &ws, Role::Owner, &id("s")).await;
+    let bob_session = id("s");
+    let bob = member(&store, &ws, Role::Agent, &bob_session).await;
+    let last = store.set_role(&ws.id, ann.id(), Role::Manager).await;
+    assert!(matches!(last, Err(StoreError::Conflict("last_owner"))), "{last:?}");
+    let last = store.deactivate(&ws.id, ann.id()).await;
+    assert!(matches!(last, Err(StoreError::Conflict("last_owner"))), "{last:?}");
+    let other = workspace(&store).await;
+    let foreign = store.set_role(&other.id, bob.id(), Role::Owner).await;
+    assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
+
+    store.set_role(&ws.id, bob.id(), Role::Owner).await.unwrap();
+    store.set_role(&ws.id, ann.id(), Role::Manager).await.unwrap();
+    store.set_role(&ws.id, ann.id(), Role::Owner).await.unwrap();
+    store.deactivate(&ws.id, bob.id()).await.unwrap();
+    assert_eq!(store.session_agent(&bob_session, NOW).await.unwrap(), None, "signed out");
+    assert!(store.agent_credentials(&bob.agent.email).await.unwrap().is_none(), "no sign-in");
+
+    store.agent_present("p1", &ws.id, ann.id(), NOW).await.unwrap();
+    let members = store.members(&ws.id, NOW + 1).await.unwrap();
+    let shown: Vec<_> =
+        members.iter().map(|m| (m.agent.id.clone(), m.active, m.last_seen_at, m.online)).collect();
+    assert_eq!(
+        shown,
+        [(ann.id().clone(), true, Some(NOW), true), (bob.id().clone(), false, None, false)]
+    );
+    let later = store.members(&ws.id, NOW + 600_000).await.unwrap();
+    assert!(!later[0].online, "not seen for ten minutes");
+}
