@@ -11,22 +11,27 @@ use porch_protocol as wire;
 pub(crate) enum Link {
     Setup(String),
     Reset(String),
+    Invite(String),
 }
 
 impl Link {
-    /// `#setup=TOKEN` or `#reset=TOKEN` (the fragment never reaches a server).
+    /// `#setup=TOKEN`, `#reset=TOKEN` or `#invite=TOKEN` (the fragment never reaches a
+    /// server).
     pub fn from_location() -> Option<Link> {
         let hash = web_sys::window()?.location().hash().ok()?;
-        let hash = hash.trim_start_matches('#');
-        if let Some(token) = hash.strip_prefix("setup=") {
-            return Some(Link::Setup(token.to_owned()));
+        let (kind, token) = hash.trim_start_matches('#').split_once('=')?;
+        let token = token.to_owned();
+        match kind {
+            "setup" => Some(Link::Setup(token)),
+            "reset" => Some(Link::Reset(token)),
+            "invite" => Some(Link::Invite(token)),
+            _ => None,
         }
-        hash.strip_prefix("reset=").map(|token| Link::Reset(token.to_owned()))
     }
 
     fn token(&self) -> &str {
         match self {
-            Link::Setup(token) | Link::Reset(token) => token,
+            Link::Setup(token) | Link::Reset(token) | Link::Invite(token) => token,
         }
     }
 }
@@ -38,12 +43,84 @@ fn forget_link() {
     }
 }
 
+/// The page a password or invitation link opens.
+#[component]
+pub(crate) fn LinkPage(link: Link, on_done: Callback<wire::Me>) -> impl IntoView {
+    match link {
+        Link::Invite(token) => {
+            view! { <AcceptInvitation token=token on_done=on_done /> }.into_any()
+        }
+        other => view! { <SetPassword link=other on_done=on_done /> }.into_any(),
+    }
+}
+
+/// An invitation: who invites to what, then a name and a password.
+#[component]
+fn AcceptInvitation(token: String, on_done: Callback<wire::Me>) -> impl IntoView {
+    let info = RwSignal::new(None::<Result<wire::InvitationInfo, String>>);
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let peek = wire::InvitationToken { token: token.clone() };
+    let token = StoredValue::new(token);
+    spawn_local(async move {
+        let found = client::post("/api/v1/agent/invitations/peek", &peek, None).await;
+        info.set(Some(found.map_err(|e| e.message)));
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = wire::AcceptInvitation {
+            token: token.get_value(),
+            name: name.get_untracked(),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            match client::post::<_, wire::Me>("/api/v1/agent/invitations/accept", &request, None)
+                .await
+            {
+                Ok(me) => {
+                    forget_link();
+                    on_done.run(me);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <main class="login">
+            {move || match info.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(message)) => view! {
+                    <h1>"This invitation cannot be used"</h1>
+                    <p class="error" role="alert" data-testid="invitation-error">{message}</p>
+                }.into_any(),
+                Some(Ok(info)) => view! {
+                    <h1>{format!("Join {} on Porch", info.workspace_name)}</h1>
+                    <p data-testid="invitation-info">{format!("You are invited as {} ({:?}).", info.email, info.role).to_lowercase()}</p>
+                    <form on:submit=submit data-testid="accept-form">
+                        <label>"Your name, as customers and colleagues see it"
+                            <input type="text" required maxlength="100" autocomplete="name" data-testid="accept-name"
+                                prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                        </label>
+                        <label>"Password (at least 10 characters)"
+                            <input type="password" required minlength="10" autocomplete="new-password" data-testid="accept-password"
+                                prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                        </label>
+                        {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="accept-error">{e}</p> })}
+                        <button type="submit" class="primary" data-testid="accept-submit">"Join"</button>
+                    </form>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
 /// A new password, typed twice; `on_done` gets the signed-in member.
 #[component]
-pub(crate) fn SetPassword(link: Link, on_done: Callback<wire::Me>) -> impl IntoView {
+fn SetPassword(link: Link, on_done: Callback<wire::Me>) -> impl IntoView {
     let (title, intro) = match &link {
-        Link::Setup(_) => ("Welcome to Porch", "Choose the password you will sign in with."),
         Link::Reset(_) => ("Choose a new password", "Your other sessions will be signed out."),
+        _ => ("Welcome to Porch", "Choose the password you will sign in with."),
     };
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());

@@ -9,6 +9,7 @@ mod folders;
 mod install;
 mod reports;
 mod settings;
+mod team;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -39,7 +40,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         {move || match (link.get(), me.get()) {
-            (Some(link), _) => view! { <account::SetPassword link=link on_done=signed_in /> }.into_any(),
+            (Some(link), _) => view! { <account::LinkPage link=link on_done=signed_in /> }.into_any(),
             (None, None) => view! { <p class="muted">"Loading…"</p> }.into_any(),
             (None, Some(None)) => view! { <Login me=me /> }.into_any(),
             (None, Some(Some(signed_in))) => view! { <Inbox me=signed_in /> }.into_any(),

@@ -30,6 +30,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />
                 <BotForm ctx=ctx saved=w.settings.bot.clone() editable=editable />
                 <ReportsForm ctx=ctx saved=w.settings.reports.clone() editable=editable />
+                {ctx.role.get_value().may(Permission::Team).then(|| view! { <super::team::TeamCard /> })}
                 {ctx.role.get_value().may(Permission::Install).then(|| view! { <super::install::InstallCard /> })}
                 <super::account::ChangePassword />
             </main>

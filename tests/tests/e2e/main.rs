@@ -12,4 +12,5 @@ mod install;
 mod lifecycle;
 mod offline;
 mod reports;
+mod team;
 mod walking_skeleton;
