@@ -26,6 +26,17 @@ pub type Millis = i64;
 /// Longest message body accepted, in characters. Longer bodies are refused with `message_too_long`.
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 
+/// A stable, friendly name for a lead who has not said who they are — "Visitor 4821" — the
+/// same in the inbox, the reports and the CSV, for the same contact.
+pub fn visitor_label(contact: &ContactId) -> String {
+    // FNV-1a over the id: the same on every build and platform.
+    let hash = contact
+        .as_str()
+        .bytes()
+        .fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    format!("Visitor {:04}", hash % 10_000)
+}
+
 /// Longest `client_id` (a sender's name for one message, kept until it is acknowledged so a
 /// re-send is stored once): ASCII letters, digits, `-`, `_`, `.`, `:`.
 pub const MAX_CLIENT_ID_CHARS: usize = 64;
@@ -37,4 +48,18 @@ pub struct ApiError {
     pub code: String,
     /// For humans; safe to show.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visitor_label_is_stable_and_friendly() {
+        let ann = ContactId("0b5c1f5e-9a3c-4b8e-8f4e-2d6a7c1e9f00".into());
+        let label = visitor_label(&ann);
+        assert_eq!(label, visitor_label(&ann.clone()), "the same contact, the same label");
+        assert!(label.starts_with("Visitor ") && label.len() == "Visitor 0000".len(), "{label}");
+        assert_ne!(label, visitor_label(&ContactId("another".into())));
+    }
 }

@@ -61,7 +61,7 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <header class="detail-head">
-            <h2>"Conversation"</h2>
+            <h2 data-testid="conversation-lead">{wire::visitor_label(&c.contact_id)}</h2>
             <span class="badge" data-testid="conversation-status">{status}</span>
             <span class="badge" data-testid="conversation-cycle">"Cycle " {c.cycle}</span>
             {c.outcome.map(|o| view! { <span class="badge" data-testid="conversation-outcome">{outcome_label(o)}</span> })}
@@ -187,7 +187,11 @@ fn Timeline(ctx: Ctx) -> impl IntoView {
             <For each=entries key=|f| f.seq children=move |frame| match &frame.event {
                 Event::MessagePosted { message: m } => {
                     let theirs = m.author_kind == AuthorKind::Contact;
-                    let author = m.author_name.clone().unwrap_or_else(|| if theirs { "Visitor".into() } else { "Bot".into() });
+                    let author = m.author_name.clone().unwrap_or_else(|| match (theirs, &m.author_id) {
+                        (true, Some(contact)) => wire::visitor_label(&wire::ContactId(contact.clone())),
+                        (true, None) => "Visitor".into(),
+                        (false, _) => "Bot".into(),
+                    });
                     view! {
                         <li class=if theirs { "message theirs" } else { "message mine" } data-testid="message">
                             <span class="author">{author}</span>

@@ -30,18 +30,21 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                     children=move |c| {
                         let id = c.id.clone();
                         let selected = { let id = id.clone(); move || ctx.selected.get().as_ref() == Some(&id) };
-                        let assignee = c.assignee.as_ref().map(|a| ctx.name_of(a));
+                        let assignee = c.assignee.clone();
+                        let lead = porch_protocol::visitor_label(&c.contact_id);
                         let deadline = c.auto_close_at.filter(|_| c.status == porch_protocol::ConversationStatus::Open);
                         view! {
                             <li>
                                 <button type="button" class="item" data-testid="conversation-item"
                                     aria-current=move || selected().then_some("true")
                                     on:click=move |_| ctx.select(id.clone())>
+                                    <span class="lead" data-testid="item-lead">{lead}</span>
                                     <span class="preview">{c.last_message.clone().unwrap_or_else(|| "(no messages)".into())}</span>
                                     <span class="meta">
                                         "Cycle " {c.cycle}
                                         {c.outcome.map(|o| view! { " · " <span data-testid="item-outcome">{outcome_label(o)}</span> })}
-                                        {assignee.map(|a| format!(" · {a}"))}
+                                        // Reactive: the team's names may arrive after the list.
+                                        {move || assignee.as_ref().map(|a| format!(" · {}", ctx.name_of(a)))}
                                     </span>
                                     {deadline.map(|at| view! {
                                         <span class="countdown" data-testid="auto-close-countdown" title=format!("Auto-close at {}", time_of(at))>

@@ -412,7 +412,7 @@ fn ConversationList(
                                 <td><button type="button" class="link" title="Open the conversation"
                                     on:click=move |_| { ctx.page.set(Page::Conversations); ctx.select(id.clone()); }>
                                     {super::time_of(r.started_at)}{(r.cycle > 1).then(|| format!(" (cycle {})", r.cycle))}</button></td>
-                                <td>{r.lead_name.unwrap_or_else(|| "Visitor".into())}</td>
+                                <td>{r.lead_name.clone().unwrap_or_else(|| porch_protocol::visitor_label(&r.contact_id))}</td>
                                 <td>{r.agent_name.unwrap_or_else(|| "—".into())}</td>
                                 <td>{r.messages}</td>
                                 <td>{duration(r.first_response_ms)}</td>

@@ -148,7 +148,7 @@ async fn csv(
         let fields = [
             r.conversation_id.0,
             r.cycle.to_string(),
-            r.lead_name.unwrap_or_default(),
+            r.lead_name.unwrap_or_else(|| wire::visitor_label(&r.contact_id)),
             r.agent_name.unwrap_or_default(),
             iso(r.started_at),
             r.start_flow.as_str().to_owned(),

@@ -50,6 +50,21 @@ async fn closing_workflow_in_the_live_chat_app() {
     ann.click("assignee-option").await;
     bob.wait_for_text("folder-mine", "1").await;
     ann.wait_for_text("assignee", "Bob Agent").await;
+    // A fresh page names the assignee in the list (it said "Someone" until the team loaded),
+    // and the lead by their stable visitor label.
+    ann.open_inbox(&server.base).await;
+    ann.wait_for_text("conversation-item", "Bob Agent").await;
+    let listed: Vec<porch_protocol::Conversation> =
+        AgentClient::login(&server, &ann_email, PASSWORD)
+            .await
+            .http
+            .get("/api/v1/agent/conversations")
+            .await
+            .json();
+    let label = porch_protocol::visitor_label(&listed[0].contact_id);
+    ann.wait_for_text("item-lead", &label).await;
+    ann.click("conversation-item").await;
+    ann.wait_for_text("conversation-lead", &label).await;
     bob.click("folder-mine").await;
     bob.click("conversation-item").await;
     bob.click("assignee").await;
