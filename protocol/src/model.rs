@@ -556,6 +556,24 @@ pub struct Login {
     pub password: String,
 }
 
+/// What the sign-in page offers: a first-run setup (no workspace yet) or a sign-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupStatus {
+    /// No workspace exists: whoever opens the app first creates one.
+    pub first_run: bool,
+    /// The operator lets anyone create a workspace (`--signup open`).
+    pub open: bool,
+}
+
+/// A new workspace and its owner, from the sign-up page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Signup {
+    pub workspace_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
 /// A password set through a single-use link (`/app/#setup=…` or `#reset=…`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SetPassword {

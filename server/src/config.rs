@@ -137,6 +137,11 @@ pub struct ServeConfig {
     pub operator_token: Option<String>,
     #[command(flatten)]
     pub public_url: PublicUrl,
+    /// `open`: anyone may create a workspace (on the free plan) from the app's sign-up page;
+    /// `closed`: only the operator (`workspace create`). A fresh server with no workspace at
+    /// all lets the first visitor of the app create one either way.
+    #[arg(long, env = "PORCH_SIGNUP", default_value = "closed", value_parser = ["open", "closed"])]
+    pub signup: String,
 }
 
 impl ServeConfig {
@@ -166,6 +171,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("dev_clock", &self.dev_clock)
             .field("trust_forwarded", &self.trust_forwarded)
             .field("public_url", &self.public_url.url)
+            .field("signup", &self.signup)
             .field("operator_token", &self.operator_token.as_ref().map(|_| "***"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)

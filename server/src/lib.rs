@@ -71,6 +71,8 @@ pub struct AppState {
     pub trust_forwarded: bool,
     /// Where people reach this server (`--public-url`): the base of every link it sends.
     pub public_url: String,
+    /// `--signup open`: anyone may create a workspace from the app.
+    pub signup_open: bool,
     /// `PORCH_OPERATOR_TOKEN`: the operator API's bearer token; without one it is off.
     pub operator_token: Option<String>,
     /// Open agent sockets by session, ended with it.
@@ -101,6 +103,7 @@ impl AppState {
             limits: Arc::default(),
             trust_forwarded: false,
             public_url: "http://127.0.0.1:8080".into(),
+            signup_open: false,
             operator_token: None,
             session_sockets: Arc::default(),
             session_recheck: std::time::Duration::from_secs(30),

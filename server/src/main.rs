@@ -93,6 +93,7 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     state.trust_forwarded = config.trust_forwarded;
     state.operator_token = config.operator_token.clone();
     state.public_url = config.public_url.url.clone();
+    state.signup_open = config.signup == "open";
     if let Some(url) = &config.smtp_url {
         let ca = match &config.smtp_ca {
             Some(path) => Some(std::fs::read(path).map_err(|e| format!("--smtp-ca: {e}"))?),

@@ -313,6 +313,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<ListedCycle>, u64)>;
     /// Every workspace (for the report deliveries).
     async fn workspaces(&self) -> Result<Vec<Workspace>>;
+    /// Whether any workspace exists yet (a fresh server's first run has none).
+    async fn has_workspaces(&self) -> Result<bool>;
     /// Claims the e-mailed report of `period` for sending at `now`: the attempt's number, or
     /// `None` when it was sent, is being sent (claimed in the last 10 minutes) or waits for its
     /// next retry. A period is thereby sent at most once, across restarts and servers.

@@ -46,7 +46,17 @@ impl TestServer {
 
     /// Another server process on the same database, its manual clock starting at `now`.
     pub async fn start_at(database_url: &str, now: porch_protocol::Millis) -> TestServer {
-        TestServer::start_configured(database_url, now, |_| {}).await
+        TestServer::start_configured(database_url, now, true, |_| {}).await
+    }
+
+    /// A server over a fresh SQLite database with no workspace at all (a first run), adjusted
+    /// by `configure`.
+    pub async fn start_empty(configure: impl FnOnce(&mut AppState)) -> TestServer {
+        let db = TestDatabase::sqlite();
+        let now = porch_server::SystemClock.now();
+        let mut server = TestServer::start_configured(&db.url.clone(), now, false, configure).await;
+        server.db = Some(db);
+        server
     }
 
     /// A server over a fresh SQLite database whose state `configure` adjusts before it serves
@@ -54,7 +64,7 @@ impl TestServer {
     pub async fn start_with(configure: impl FnOnce(&mut AppState)) -> TestServer {
         let db = TestDatabase::sqlite();
         let now = porch_server::SystemClock.now();
-        let mut server = TestServer::start_configured(&db.url.clone(), now, configure).await;
+        let mut server = TestServer::start_configured(&db.url.clone(), now, true, configure).await;
         server.db = Some(db);
         server
     }
@@ -62,6 +72,7 @@ impl TestServer {
     async fn start_configured(
         database_url: &str,
         now: porch_protocol::Millis,
+        demo: bool,
         configure: impl FnOnce(&mut AppState),
     ) -> TestServer {
         let store = porch_store::connect(database_url).await.expect("connect store");
@@ -69,7 +80,9 @@ impl TestServer {
         let assets = std::env::var("PORCH_ASSETS_DIR")
             .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../dist").to_owned());
         let mut state = AppState::new(store, clock.clone() as Arc<dyn Clock>, assets.into());
-        state.demo_key = Some(demo::seed(state.store.as_ref(), clock.as_ref()).await.unwrap());
+        if demo {
+            state.demo_key = Some(demo::seed(state.store.as_ref(), clock.as_ref()).await.unwrap());
+        }
         state.dev_clock = true;
         // Sockets notice an expired session within a test's patience.
         state.session_recheck = Duration::from_millis(100);

@@ -252,3 +252,55 @@ pub(crate) fn ChangePassword() -> impl IntoView {
         </section>
     }
 }
+
+/// A new workspace and its owner: the first run of a fresh server ("Set up Porch"), or a
+/// sign-up when the operator allows it. `on_done` gets the signed-in owner.
+#[component]
+pub(crate) fn Signup(first_run: bool, on_done: Callback<wire::Me>) -> impl IntoView {
+    let workspace = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = wire::Signup {
+            workspace_name: workspace.get_untracked(),
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            match client::post::<_, wire::Me>("/api/v1/agent/signup", &request, None).await {
+                Ok(me) => on_done.run(me),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let field = |label: &'static str,
+                 kind: &'static str,
+                 auto: &'static str,
+                 test_id: &'static str,
+                 value: RwSignal<String>| {
+        view! {
+            <label>{label}
+                <input type=kind required autocomplete=auto data-testid=test_id
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <section aria-labelledby="signup-title">
+            <h2 id="signup-title">{if first_run { "Set up Porch" } else { "Create a workspace" }}</h2>
+            {first_run.then(|| view! { <p>"No workspace exists yet: create the first one. You will be its owner."</p> })}
+            <form on:submit=submit data-testid="signup-form">
+                {field("Workspace (your company or site)", "text", "organization", "signup-workspace", workspace)}
+                {field("Your name", "text", "name", "signup-name", name)}
+                {field("E-mail", "email", "username", "signup-email", email)}
+                {field("Password (at least 10 characters)", "password", "new-password", "signup-password", password)}
+                {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="signup-error">{e}</p> })}
+                <button type="submit" class="primary" data-testid="signup-submit">"Create the workspace"</button>
+            </form>
+        </section>
+    }
+}

@@ -53,6 +53,16 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // A fresh server (no workspace) or an open sign-up offer to create a workspace.
+    let signup = RwSignal::new(None::<wire::SignupStatus>);
+    let signing_up = RwSignal::new(false);
+    spawn_local(async move {
+        if let Ok(status) = client::get::<wire::SignupStatus>("/api/v1/agent/signup", None).await {
+            signing_up.set(status.first_run);
+            signup.set(Some(status));
+        }
+    });
+    let signed_in = Callback::new(move |who: wire::Me| me.set(Some(Some(who))));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let login =
@@ -64,22 +74,32 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
             }
         });
     };
+    let first_run = move || signup.get().is_some_and(|s| s.first_run);
     view! {
         <main class="login">
-            <h1>"Porch — sign in"</h1>
-            <form on:submit=submit data-testid="login-form">
-                <label>"E-mail"
-                    <input type="email" required autocomplete="username" data-testid="login-email"
-                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
-                </label>
-                <label>"Password"
-                    <input type="password" required autocomplete="current-password" data-testid="login-password"
-                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
-                </label>
-                {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="login-error">{e}</p> })}
-                <button type="submit" class="primary" data-testid="login-submit">"Sign in"</button>
-            </form>
-            <account::Forgot />
+            <h1>"Porch"</h1>
+            {move || signing_up.get().then(|| view! { <account::Signup first_run=first_run() on_done=signed_in /> })}
+            {move || (!first_run()).then(|| view! {
+                <h2>"Sign in"</h2>
+                <form on:submit=submit data-testid="login-form">
+                    <label>"E-mail"
+                        <input type="email" required autocomplete="username" data-testid="login-email"
+                            prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                    </label>
+                    <label>"Password"
+                        <input type="password" required autocomplete="current-password" data-testid="login-password"
+                            prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                    </label>
+                    {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="login-error">{e}</p> })}
+                    <button type="submit" class="primary" data-testid="login-submit">"Sign in"</button>
+                </form>
+                <account::Forgot />
+                {move || (signup.get().is_some_and(|s| s.open) && !signing_up.get()).then(|| view! {
+                    <button type="button" class="link" data-testid="signup-open" on:click=move |_| signing_up.set(true)>
+                        "New here? Create a workspace"
+                    </button>
+                })}
+            })}
         </main>
     }
 }

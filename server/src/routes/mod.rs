@@ -8,6 +8,7 @@ mod install;
 mod operator;
 mod password;
 mod reports;
+mod signup;
 mod team;
 mod widget;
 
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(password::router())
         .merge(install::router())
         .merge(team::router())
+        .merge(signup::router())
         .merge(conversations::router())
         .merge(reports::router())
         .route_layer(middleware::from_fn(security::same_origin));

@@ -768,6 +768,13 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn has_workspaces(&self) -> Result<bool> {
+        let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM workspaces LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(any.is_some())
+    }
+
     async fn workspaces(&self) -> Result<Vec<Workspace>> {
         sqlx::query(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces ORDER BY id"))
             .fetch_all(&self.pool)

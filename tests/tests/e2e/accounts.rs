@@ -59,3 +59,23 @@ async fn a_new_owner_sets_a_password_from_the_setup_link_and_changes_it() {
     owner.close().await;
     stranger.close().await;
 }
+
+/// A fresh server with no workspace: the app opens on "Set up Porch", not a dead login.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn the_first_visitor_of_a_fresh_server_sets_up_a_workspace() {
+    let server = TestServer::start_empty(|_| {}).await;
+    let owner = Browser::start().await;
+    owner.goto(&format!("{}/app/", server.base)).await;
+    owner.find("signup-form").await;
+    assert!(owner.all("login-form").await.is_empty(), "nobody can sign in yet");
+    assert_eq!(violations(&owner, &axe_source()).await, Vec::<String>::new(), "first run");
+    owner.type_into("signup-workspace", "Tea Shop").await;
+    owner.type_into("signup-name", "Olga").await;
+    owner.type_into("signup-email", "olga@tea.example").await;
+    owner.type_into("signup-password", "a long passphrase").await;
+    owner.click("signup-submit").await;
+    owner.wait_live().await;
+    owner.wait_for_text("agent-name", "Olga").await;
+    owner.close().await;
+}

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The server's route modules, as compiled.
-const ROUTE_SOURCES: [&str; 9] = [
+const ROUTE_SOURCES: [&str; 10] = [
     include_str!("../../../server/src/routes/agent.rs"),
     include_str!("../../../server/src/routes/widget.rs"),
     include_str!("../../../server/src/routes/conversations.rs"),
@@ -22,6 +22,7 @@ const ROUTE_SOURCES: [&str; 9] = [
     include_str!("../../../server/src/routes/password.rs"),
     include_str!("../../../server/src/routes/install.rs"),
     include_str!("../../../server/src/routes/team.rs"),
+    include_str!("../../../server/src/routes/signup.rs"),
 ];
 
 /// Every path given to `.route(` in the route modules.
@@ -89,6 +90,12 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::PUT, "/agent/team/members/{member}/role", json!({"role": "agent"})),
         (Method::POST, "/agent/team/members/{member}/deactivate", json!({})),
         (Method::POST, "/agent/invitations/peek", json!({"token": "t"})),
+        (Method::GET, "/agent/signup", Value::Null),
+        (
+            Method::POST,
+            "/agent/signup",
+            json!({"workspace_name": "W", "name": "N", "email": "x@example.com", "password": "long enough pw"}),
+        ),
         (
             Method::POST,
             "/agent/invitations/accept",
@@ -137,7 +144,8 @@ fn every_route_has_a_case() {
 }
 
 /// Agent routes that need no session: signing in and out, password links.
-const PUBLIC: [&str; 6] = [
+const PUBLIC: [&str; 7] = [
+    "/agent/signup",
     "/agent/login",
     "/agent/logout",
     "/agent/password/link",

@@ -15,5 +15,6 @@ mod lifecycle;
 mod plans;
 mod reports;
 mod roles;
+mod signup;
 mod team;
 mod ws;
