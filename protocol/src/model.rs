@@ -151,9 +151,23 @@ pub struct Conversation {
     pub last_activity_at: Millis,
     /// The latest message body, cut to [`PREVIEW_CHARS`].
     pub last_message: Option<String>,
+    /// Who the lead is, when known (`Porch.identify`): for the team, never sent to leads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
 }
 
 impl Conversation {
+    /// How the team names the lead: their name, else their e-mail, else a stable visitor
+    /// label ("Visitor 4821").
+    pub fn lead_label(&self) -> String {
+        self.contact_name
+            .clone()
+            .or_else(|| self.contact_email.clone())
+            .unwrap_or_else(|| crate::visitor_label(&self.contact_id))
+    }
+
     /// A conversation as it starts: open, cycle 1, nobody on it yet.
     pub fn opened(
         id: ConversationId,
@@ -179,6 +193,8 @@ impl Conversation {
             created_at: now,
             last_activity_at: now,
             last_message: None,
+            contact_name: None,
+            contact_email: None,
         }
     }
 

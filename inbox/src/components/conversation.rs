@@ -61,7 +61,10 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <header class="detail-head">
-            <h2 data-testid="conversation-lead">{wire::visitor_label(&c.contact_id)}</h2>
+            <h2 data-testid="conversation-lead">{c.lead_label()}</h2>
+            {c.contact_email.clone().filter(|_| c.contact_name.is_some()).map(|email| view! {
+                <span class="meta" data-testid="conversation-lead-email">{email}</span>
+            })}
             <span class="badge" data-testid="conversation-status">{status}</span>
             <span class="badge" data-testid="conversation-cycle">"Cycle " {c.cycle}</span>
             {c.outcome.map(|o| view! { <span class="badge" data-testid="conversation-outcome">{outcome_label(o)}</span> })}
@@ -181,16 +184,21 @@ fn Timeline(ctx: Ctx) -> impl IntoView {
             .and_then(|id| ctx.replica.with(|r| r.timeline(&id).map(<[_]>::to_vec)))
             .unwrap_or_default()
     };
+    // The lead as the team knows them, for their messages.
+    let lead = move || {
+        ctx.selected.get_untracked().and_then(|id| {
+            ctx.replica.with_untracked(|r| r.conversation(&id).map(Conversation::lead_label))
+        })
+    };
     view! {
         // Focusable, so the timeline scrolls by keyboard.
         <ol class="messages" aria-label="Timeline" tabindex="0">
             <For each=entries key=|f| f.seq children=move |frame| match &frame.event {
                 Event::MessagePosted { message: m } => {
                     let theirs = m.author_kind == AuthorKind::Contact;
-                    let author = m.author_name.clone().unwrap_or_else(|| match (theirs, &m.author_id) {
-                        (true, Some(contact)) => wire::visitor_label(&wire::ContactId(contact.clone())),
-                        (true, None) => "Visitor".into(),
-                        (false, _) => "Bot".into(),
+                    let author = m.author_name.clone().unwrap_or_else(|| match theirs {
+                        true => lead().unwrap_or_else(|| "Visitor".into()),
+                        false => "Bot".into(),
                     });
                     view! {
                         <li class=if theirs { "message theirs" } else { "message mine" } data-testid="message">

@@ -31,7 +31,7 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                         let id = c.id.clone();
                         let selected = { let id = id.clone(); move || ctx.selected.get().as_ref() == Some(&id) };
                         let assignee = c.assignee.clone();
-                        let lead = porch_protocol::visitor_label(&c.contact_id);
+                        let lead = c.lead_label();
                         let deadline = c.auto_close_at.filter(|_| c.status == porch_protocol::ConversationStatus::Open);
                         view! {
                             <li>

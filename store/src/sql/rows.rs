@@ -17,7 +17,9 @@ pub const WORKSPACE_COLUMNS: &str =
 pub const CONVERSATION_COLUMNS: &str = "id, contact_id, kind, status, cycle, outcome, \
      closing_source, closed_by, closed_at, closing_category, closing_summary, closing_generated, \
      assignee, snoozed_until, auto_close_at, created_at, last_activity_at, last_message, \
-     (SELECT blocked FROM contacts k WHERE k.id = conversations.contact_id) AS contact_blocked";
+     (SELECT blocked FROM contacts k WHERE k.id = conversations.contact_id) AS contact_blocked, \
+     (SELECT name FROM contacts k WHERE k.id = conversations.contact_id) AS contact_name, \
+     (SELECT email FROM contacts k WHERE k.id = conversations.contact_id) AS contact_email";
 
 pub const MESSAGE_COLUMNS: &str =
     "id, conversation_id, author_kind, author_id, author_name, body, client_id, created_at";
@@ -96,6 +98,8 @@ pub fn conversation(row: &AnyRow) -> Result<Conversation> {
         created_at: row.try_get("created_at")?,
         last_activity_at: row.try_get("last_activity_at")?,
         last_message: row.try_get("last_message")?,
+        contact_name: row.try_get("contact_name")?,
+        contact_email: row.try_get("contact_email")?,
     })
 }
 

@@ -47,6 +47,22 @@ async fn a_signed_identity_brings_the_lead_back_on_another_browser() {
     assert_eq!(resumed.conversations.iter().map(|c| &c.id).collect::<Vec<_>>(), [&conversation.id]);
     // The laptop keeps working too: one lead, two browsers.
     assert_eq!(laptop.say(&conversation.id, "still here").await.status, 201);
+
+    // The team sees who the lead is; the lead's own view carries nothing of it.
+    let detail = AgentClient::demo(&server).await.detail(&conversation.id).await;
+    let c = detail.conversation;
+    assert_eq!(
+        (c.contact_name.as_deref(), c.contact_email.as_deref()),
+        (Some("Ada"), Some("ada@example.com"))
+    );
+    assert_eq!(c.lead_label(), "Ada");
+    let raw = Http::new(&server)
+        .post(
+            "/api/v1/widget/session",
+            json!({"workspace_key": demo::WIDGET_KEY, "visitor_token": laptop.session.visitor_token}),
+        )
+        .await;
+    assert!(!raw.text.contains("ada@example.com"), "{}", raw.text);
 }
 
 #[tokio::test]
