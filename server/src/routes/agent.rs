@@ -246,13 +246,21 @@ async fn socket(
                 }
             }
         });
-        // Expiry, or a logout on another server, ends the socket within one recheck.
+        // Expiry, or a logout on another server, ends the socket within one recheck: every
+        // `session_recheck` of real time, or of the server's clock when that moves faster (a
+        // dev clock jumping past the expiry).
         let recheck = tokio::spawn({
             let (state, ended, token) = (state.clone(), registered.ended.clone(), token.clone());
             async move {
                 let mut every = tokio::time::interval(state.session_recheck);
+                let period = i64::try_from(state.session_recheck.as_millis()).unwrap_or(i64::MAX);
                 loop {
-                    every.tick().await;
+                    let on_the_clock =
+                        state.clock.sleep_until(state.clock.now().saturating_add(period));
+                    tokio::select! {
+                        _ = every.tick() => {}
+                        _ = on_the_clock => {}
+                    }
                     let hash = token.as_deref().unwrap_or_default();
                     if let Ok(None) = state.store.session_agent(hash, state.clock.now()).await {
                         ended.cancel();

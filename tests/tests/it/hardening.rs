@@ -307,3 +307,18 @@ async fn two_servers_on_postgres_share_sign_ins_and_sessions() {
         db.drop_database().await;
     }
 }
+
+/// Expiry follows the server's clock: moved past a session's end (as a dev clock can be), the
+/// agent's socket closes at once, however long the real-time recheck period is.
+#[tokio::test]
+async fn an_expired_session_closes_its_socket_when_the_clock_passes_the_expiry() {
+    let server = TestServer::start_with(|state| {
+        state.session_recheck = std::time::Duration::from_secs(3600)
+    })
+    .await;
+    let agent = AgentClient::demo(&server).await;
+    let mut socket = agent.socket(&server, agent.me.last_seq).await;
+    socket.until_ready().await;
+    server.advance(porch_server::auth::SESSION_MILLIS + 1);
+    assert_eq!(closed_with(&mut socket).await, Some(1008));
+}
