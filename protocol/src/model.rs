@@ -367,6 +367,30 @@ pub struct WorkspaceSettings {
     pub bot: BotSettings,
     pub reports: ReportSettings,
     pub install: InstallSettings,
+    /// Whether the widget asks a lead for an e-mail before their first message.
+    pub ask_email: AskEmail,
+}
+
+/// The widget's e-mail question ("so we can reply if you leave").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AskEmail {
+    #[default]
+    Off,
+    Optional,
+    /// A lead without an e-mail cannot start a conversation (422 `email_required`).
+    Required,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeAskEmail {
+    pub ask_email: AskEmail,
+}
+
+/// A lead gives their e-mail.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LeadEmail {
+    pub email: String,
 }
 
 /// Where the widget may run.
@@ -513,6 +537,11 @@ pub struct WidgetSession {
     pub conversations: Vec<LeadConversation>,
     /// The newest event sequence number when the session was read; resume the socket after it.
     pub last_seq: u64,
+    /// Whether to ask for an e-mail before a first message, and whether one is known already.
+    #[serde(default)]
+    pub ask_email: AskEmail,
+    #[serde(default)]
+    pub email_known: bool,
 }
 
 /// From `Porch.identify(...)`: who the lead is, signed by the owner's backend:

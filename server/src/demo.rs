@@ -66,6 +66,7 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                 },
                 reports: ReportSettings::default(),
                 install: Default::default(),
+                ask_email: Default::default(),
             },
             created_at: clock.now(),
         })

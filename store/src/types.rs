@@ -62,6 +62,8 @@ pub struct ContactRecord {
     pub id: ContactId,
     pub workspace_id: WorkspaceId,
     pub blocked: bool,
+    /// From `Porch.identify` or the lead themselves.
+    pub email: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -239,7 +239,16 @@ async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
     };
     store.create_contact(&new_contact).await.unwrap();
     let found = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
-    assert_eq!(found, ContactRecord { id: contact, workspace_id: ws.id, blocked: false });
+    let expected = ContactRecord {
+        id: contact.clone(),
+        workspace_id: ws.id.clone(),
+        blocked: false,
+        email: None,
+    };
+    assert_eq!(found, expected);
+    store.set_contact_email(&contact, "ann@shop.example").await.unwrap();
+    let found = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
+    assert_eq!(found.email.as_deref(), Some("ann@shop.example"));
     assert_eq!(store.contact_by_token("t2", 0).await.unwrap(), None);
     // A token unused since before `used_since` has expired; using it again renews it.
     assert_eq!(store.contact_by_token("t1", NOW + 1).await.unwrap(), None);

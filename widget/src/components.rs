@@ -29,6 +29,9 @@ struct Ctx {
     error: RwSignal<Option<String>>,
     /// The bot's menu when the workspace's bot is on.
     bot: RwSignal<Option<wire::BotMenu>>,
+    /// Whether to ask for an e-mail before a first message, and whether it is known.
+    ask_email: RwSignal<wire::AskEmail>,
+    email_known: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -98,6 +101,8 @@ pub fn App(key: String) -> impl IntoView {
         token: RwSignal::new(String::new()),
         error: RwSignal::new(None),
         bot: RwSignal::new(None),
+        ask_email: RwSignal::new(wire::AskEmail::Off),
+        email_known: RwSignal::new(false),
     };
     let connection = RwSignal::new(Connection::Connecting);
     let stop = Arc::new(AtomicBool::new(false));
@@ -176,6 +181,8 @@ async fn open_session(
     let token = session.visitor_token.clone();
     ctx.token.set(session.visitor_token);
     ctx.bot.set(session.bot);
+    ctx.ask_email.set(session.ask_email);
+    ctx.email_known.set(session.email_known);
     let conversations = session.conversations.into_iter().map(Into::into).collect();
     ctx.replica.set(Replica::new(conversations, session.options, session.last_seq));
     ctx.screen.set(Screen::Home);
@@ -325,6 +332,12 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
     // a network error names the same message, so it is stored once. Editing the text makes it
     // another message.
     let pending_id = StoredValue::new(None::<String>);
+    // The e-mail question, on a new conversation when the owner asks it and none is known.
+    let email = RwSignal::new(String::new());
+    let asks_email = {
+        let draft = id.is_none();
+        move || draft && ctx.ask_email.get() != wire::AskEmail::Off && !ctx.email_known.get()
+    };
     let conversation = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -374,6 +387,18 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                         )
                     }
                     None => {
+                        let given = email.get_untracked();
+                        if !given.trim().is_empty() {
+                            let request = wire::LeadEmail { email: given };
+                            let path = "/api/v1/widget/email";
+                            if let Err(e) =
+                                client::send("POST", path, Some(&request), Some(&token)).await
+                            {
+                                sending.set(false);
+                                return ctx.fail(e);
+                            }
+                            ctx.email_known.set(true);
+                        }
                         let request = wire::StartConversation { body: Some(body), client_id };
                         client::post::<_, wire::LeadConversation>(
                             "/api/v1/widget/conversations",
@@ -439,7 +464,18 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             <div class="notice-region" role="status" aria-live="polite">
                 {move || notice.get().map(|n| view! { <p class="notice" data-testid="close-notification">{n}</p> })}
             </div>
-            <form class="composer" data-testid="composer" on:submit=send>
+            {move || asks_email().then(|| {
+                let required = ctx.ask_email.get() == wire::AskEmail::Required;
+                view! {
+                    <label class="ask-email">
+                        {if required { "Your e-mail, so we can reply if you leave" } else { "Your e-mail (optional), so we can reply if you leave" }}
+                        <input type="email" autocomplete="email" data-testid="lead-email" required=required
+                            form="porch-composer"
+                            prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                    </label>
+                }
+            })}
+            <form class="composer" id="porch-composer" data-testid="composer" on:submit=send>
                 <label for="porch-input" class="sr-only">"Message"</label>
                 <input id="porch-input" type="text" autocomplete="off" data-testid="composer-input" node_ref=input
                     placeholder=move || if disabled.get() { "This conversation is closed" } else { "Write a message…" }

@@ -41,7 +41,8 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                                     <span class="lead" data-testid="item-lead">{lead}</span>
                                     <span class="preview">{c.last_message.clone().unwrap_or_else(|| "(no messages)".into())}</span>
                                     <span class="meta">
-                                        "Cycle " {c.cycle}
+                                        <time data-testid="item-time">{time_of(c.last_activity_at)}</time>
+                                        " · Cycle " {c.cycle}
                                         {c.outcome.map(|o| view! { " · " <span data-testid="item-outcome">{outcome_label(o)}</span> })}
                                         // Reactive: the team's names may arrive after the list.
                                         {move || assignee.as_ref().map(|a| format!(" · {}", ctx.name_of(a)))}

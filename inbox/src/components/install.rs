@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol as wire;
 
-use super::time_of;
+use super::settings::{save_settings, status_line};
+use super::{time_of, Ctx};
 
 #[component]
 pub(crate) fn InstallCard() -> impl IntoView {
@@ -98,6 +99,43 @@ pub(crate) fn InstallCard() -> impl IntoView {
                 Ok(text) => view! { <p class="ok" role="status" data-testid="install-status">{text}</p> }.into_any(),
                 Err(text) => view! { <p class="error" role="alert" data-testid="install-status">{text}</p> }.into_any(),
             })}
+        </form>
+    }
+}
+
+/// Whether the widget asks leads for an e-mail before their first message.
+#[component]
+pub(crate) fn AskEmailForm(ctx: Ctx, saved: wire::AskEmail, editable: bool) -> impl IntoView {
+    let choice = RwSignal::new(saved);
+    let status = RwSignal::new(None);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = wire::ChangeAskEmail { ask_email: choice.get_untracked() };
+        save_settings(ctx, "/api/v1/agent/settings/ask-email", body, status);
+    };
+    let options = [
+        (wire::AskEmail::Off, "off", "Don't ask"),
+        (wire::AskEmail::Optional, "optional", "Ask, optional"),
+        (wire::AskEmail::Required, "required", "Ask, required before the first message"),
+    ];
+    view! {
+        <form class="card" on:submit=save>
+            <h3>"The lead's e-mail"</h3>
+            <label>"Before a first message, the widget asks for an e-mail \"so we can reply if you leave\":"
+                <select data-testid="ask-email" disabled=!editable on:change=move |ev| {
+                    choice.set(match event_target_value(&ev).as_str() {
+                        "optional" => wire::AskEmail::Optional,
+                        "required" => wire::AskEmail::Required,
+                        _ => wire::AskEmail::Off,
+                    })
+                }>
+                    {options.into_iter().map(|(value, name, label)| view! {
+                        <option value=name selected=value == saved>{label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {editable.then(|| view! { <div class="row"><button type="submit" class="primary" data-testid="ask-email-save">"Save"</button></div> })}
+            {status_line(status, "ask-email-status")}
         </form>
     }
 }

@@ -30,6 +30,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />
                 <BotForm ctx=ctx saved=w.settings.bot.clone() editable=editable />
                 <ReportsForm ctx=ctx saved=w.settings.reports.clone() editable=editable />
+                <super::install::AskEmailForm ctx=ctx saved=w.settings.ask_email editable=editable />
                 {ctx.role.get_value().may(Permission::Team).then(|| view! { <super::team::TeamCard /> })}
                 {ctx.role.get_value().may(Permission::Install).then(|| view! { <super::install::InstallCard /> })}
                 <super::account::ChangePassword />
@@ -56,7 +57,7 @@ fn checkbox(
 }
 
 /// Saves one part of the workspace's settings; the answer becomes the inbox's copy.
-fn save_settings<B: serde::Serialize + 'static>(
+pub(crate) fn save_settings<B: serde::Serialize + 'static>(
     ctx: Ctx,
     path: &'static str,
     body: B,
@@ -78,7 +79,7 @@ fn save_settings<B: serde::Serialize + 'static>(
 }
 
 /// Shows the outcome of a save next to its form.
-fn status_line(
+pub(crate) fn status_line(
     status: RwSignal<Option<Result<String, String>>>,
     test_id: &'static str,
 ) -> impl IntoView {

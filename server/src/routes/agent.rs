@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/lead-options", put(set_lead_options))
         .route("/agent/settings/bot", put(set_bot))
         .route("/agent/settings/reports", put(set_reports))
+        .route("/agent/settings/ask-email", put(set_ask_email))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
 }
@@ -151,6 +152,15 @@ async fn set_bot(
 ) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
     let bot = porch_domain::validate_bot(req)?;
     Ok(Json(change_settings(&state, &session, |s| s.bot = bot).await?))
+}
+
+/// Owners choose whether the widget asks leads for an e-mail.
+async fn set_ask_email(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::ChangeAskEmail>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    Ok(Json(change_settings(&state, &session, |s| s.ask_email = req.ask_email).await?))
 }
 
 /// Owners set the missed threshold the reports count with.

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/widget/session", post(open_session))
         .route("/widget/session/end", post(end_session))
+        .route("/widget/email", post(give_email))
         .route("/widget/conversations", post(start))
         .route("/widget/conversations/{id}", get(read))
         .route("/widget/conversations/{id}/messages", post(post_message))
@@ -133,10 +134,10 @@ async fn open_session(
     };
     // A token from another workspace is not reused: each workspace knows its own leads. An
     // expired one is not either: the browser starts afresh, anonymously.
-    let (token, contact) = match (req.visitor_token, known) {
+    let (token, contact, email_known) = match (req.visitor_token, known) {
         (Some(token), Some(c)) if c.workspace_id == workspace.id => {
             state.store.touch_visitor_token(&token_hash(&token), now).await?;
-            (token, c.id)
+            (token, c.id, c.email.is_some())
         }
         _ => {
             state.limits.take(&limits::SESSIONS_PER_ADDRESS, &address.to_string(), now)?;
@@ -148,7 +149,7 @@ async fn open_session(
                 created_at: state.clock.now(),
             };
             state.store.create_contact(&contact).await?;
-            (token, contact.id)
+            (token, contact.id, false)
         }
     };
     let options = porch_domain::effective_lead_options(workspace.plan, &workspace.lead_options);
@@ -175,7 +176,20 @@ async fn open_session(
         bot,
         conversations,
         last_seq,
+        ask_email: workspace.settings.ask_email,
+        email_known,
     }))
+}
+
+/// The lead gives their e-mail, so the team can reply if they leave.
+async fn give_email(
+    State(state): State<AppState>,
+    lead: Lead,
+    Json(req): Json<wire::LeadEmail>,
+) -> Result<StatusCode, ApiError> {
+    let email = crate::setup::check_email(&req.email)?;
+    state.store.set_contact_email(&lead.0.id, &email).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `Porch.shutdown()`: this browser's visitor token stops working (the lead's other browsers
@@ -210,6 +224,13 @@ async fn start(
         porch_domain::validate_body(body)?;
     }
     crate::service::check_client_id(req.client_id.as_deref())?;
+    let settings = state.workspace(&lead.0.workspace_id).await?.settings;
+    if settings.ask_email == wire::AskEmail::Required && lead.0.email.is_none() {
+        return Err(ApiError::unprocessable(
+            "email_required",
+            "give an e-mail first (POST /widget/email), so the team can reply if you leave",
+        ));
+    }
     // Started before with this first message (a re-send after a lost answer): that one.
     let sender = (Some(lead.0.id.0.clone()), req.client_id.clone().filter(|_| req.body.is_some()));
     if let Some(earlier) = started_before(&state, &lead, &sender).await? {
@@ -222,7 +243,7 @@ async fn start(
     let (cid, contact) = (id.clone(), lead.0.id.clone());
     let blocked = lead.0.blocked;
     // With the bot on, it takes the conversation first and greets.
-    let bot = state.workspace(&lead.0.workspace_id).await?.settings.bot;
+    let bot = settings.bot;
     // A first message is free text, which reaches the team directly.
     let (kind, greeting) = match bot.enabled && first.is_none() {
         true => {

@@ -78,7 +78,7 @@ pub async fn contact_by_token(
     used_since: Millis,
 ) -> Result<Option<ContactRecord>> {
     let row = sqlx::query(
-        "SELECT c.id, c.workspace_id, c.blocked FROM visitor_tokens t
+        "SELECT c.id, c.workspace_id, c.blocked, c.email FROM visitor_tokens t
          JOIN contacts c ON c.id = t.contact_id
          WHERE t.token_hash = $1 AND t.last_used_at >= $2",
     )
@@ -91,6 +91,7 @@ pub async fn contact_by_token(
             id: ContactId(r.try_get("id")?),
             workspace_id: WorkspaceId(r.try_get("workspace_id")?),
             blocked: r.try_get::<i64, _>("blocked")? != 0,
+            email: r.try_get("email")?,
         })
     })
     .transpose()
@@ -124,4 +125,13 @@ pub async fn identify_contact(
     .map_err(|e| unique_violation(e, "external_id"))?;
     tx.commit().await?;
     Ok(owner)
+}
+
+pub async fn set_contact_email(pool: &AnyPool, contact: &ContactId, email: &str) -> Result<()> {
+    sqlx::query("UPDATE contacts SET email = $2 WHERE id = $1")
+        .bind(contact.as_str())
+        .bind(email)
+        .execute(pool)
+        .await?;
+    Ok(())
 }

@@ -9,6 +9,7 @@ mod bot;
 mod closing_options;
 mod identity;
 mod install;
+mod lead_email;
 mod lifecycle;
 mod offline;
 mod reports;

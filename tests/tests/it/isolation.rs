@@ -70,6 +70,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
             json!({"enabled": false, "greeting": "Hi", "quick_answers": []}),
         ),
         (Method::PUT, "/agent/settings/reports", json!({"missed_after_minutes": 60})),
+        (Method::PUT, "/agent/settings/ask-email", json!({"ask_email": "optional"})),
         (
             Method::POST,
             "/agent/settings/auto-close/preview",
@@ -103,6 +104,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         ),
         (Method::POST, "/widget/session", json!({"workspace_key": "none"})),
         (Method::POST, "/widget/session/end", json!({})),
+        (Method::POST, "/widget/email", json!({"email": "lead@example.com"})),
         (Method::POST, "/widget/conversations", json!({"body": "hi"})),
         (Method::GET, "/widget/conversations/{id}", Value::Null),
         (Method::POST, "/widget/conversations/{id}/messages", json!({"body": "hi"})),

@@ -11,6 +11,7 @@ mod hardening;
 mod identity;
 mod install;
 mod isolation;
+mod lead_email;
 mod lifecycle;
 mod plans;
 mod reports;

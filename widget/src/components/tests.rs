@@ -61,6 +61,8 @@ fn mount_chat(options: LeadOptions) -> (web_sys::HtmlElement, Ctx) {
         token: RwSignal::new("token".into()),
         error: RwSignal::new(None),
         bot: RwSignal::new(None),
+        ask_email: RwSignal::new(porch_protocol::AskEmail::Required),
+        email_known: RwSignal::new(false),
     };
     let id = Some(ConversationId("c1".into()));
     let handle =
