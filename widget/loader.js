@@ -20,7 +20,8 @@
     if (frame) return;
     frame = d.createElement('iframe');
     frame.src = origin + '/widget/?key=' + encodeURIComponent(key) +
-      '&origin=' + encodeURIComponent(w.location.origin);
+      '&origin=' + encodeURIComponent(w.location.origin) +
+      '&page=' + encodeURIComponent(w.location.origin + w.location.pathname);
     frame.title = 'Chat';
     frame.setAttribute('data-testid', 'porch-frame');
     frame.allow = 'clipboard-write';

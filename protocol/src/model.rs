@@ -387,6 +387,23 @@ pub struct ChangeAskEmail {
     pub ask_email: AskEmail,
 }
 
+/// The contact panel beside a conversation: who the lead is and what else they asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactView {
+    pub id: ContactId,
+    pub label: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub first_seen: Millis,
+    /// The page (origin and path) the lead was on at their latest widget session.
+    pub last_page: Option<String>,
+    /// Their browser, as it named itself then.
+    pub browser: Option<String>,
+    pub blocked: bool,
+    /// Every conversation of theirs, newest first.
+    pub conversations: Vec<Conversation>,
+}
+
 /// A lead gives their e-mail.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LeadEmail {
@@ -524,6 +541,9 @@ pub struct OpenSession {
     /// The origin of the page embedding the widget, as the browser tells the iframe.
     #[serde(default)]
     pub host_origin: Option<String>,
+    /// The page (origin and path, no query) the lead is on, for the team's contact panel.
+    #[serde(default)]
+    pub host_page: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -170,6 +170,20 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
         used_since: Millis,
     ) -> Result<Option<ContactRecord>>;
+    /// Where the lead is now: the page they opened the widget on, their browser (`None` keeps
+    /// what is stored).
+    async fn contact_seen(
+        &self,
+        contact: &ContactId,
+        page: Option<&str>,
+        browser: Option<&str>,
+    ) -> Result<()>;
+    /// A contact of `workspace` as the contact panel shows them.
+    async fn contact(
+        &self,
+        workspace: &WorkspaceId,
+        contact: &ContactId,
+    ) -> Result<Option<ContactDetails>>;
     /// The lead's own e-mail (the widget's question).
     async fn set_contact_email(&self, contact: &ContactId, email: &str) -> Result<()>;
     /// Forgets one browser's token (`Porch.shutdown()`).

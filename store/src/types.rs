@@ -143,3 +143,14 @@ pub struct NewInvitation {
     pub workspace_id: WorkspaceId,
     pub token_hash: String,
 }
+
+/// What the contact panel shows of a lead, besides their conversations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactDetails {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub first_seen: Millis,
+    pub last_page: Option<String>,
+    pub browser: Option<String>,
+    pub blocked: bool,
+}

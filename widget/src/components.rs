@@ -163,6 +163,7 @@ async fn open_session(
     let request = wire::OpenSession {
         workspace_key: key,
         host_origin: host::host_origin(),
+        host_page: host::host_page(),
         visitor_token: storage()
             .and_then(|s| s.get_item(&storage_key).ok().flatten())
             .and_then(|stored| token_from_storage(&stored)),

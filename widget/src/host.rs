@@ -107,3 +107,9 @@ pub fn host_origin() -> Option<String> {
     let query = location.search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&query).ok()?.get("origin")
 }
+
+/// The page (origin and path) embedding the widget, as the loader passed it (`?page=`).
+pub fn host_page() -> Option<String> {
+    let query = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&query).ok()?.get("page")
+}

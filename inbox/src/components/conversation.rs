@@ -22,6 +22,13 @@ pub fn Detail(ctx: Ctx) -> impl IntoView {
     let closing = RwSignal::new(false);
     view! {
         <main class="detail" data-testid="conversation">
+            // Rebuilt when another conversation is chosen, not on each of its events (it would
+            // fold up under the reader).
+            {move || {
+                let id = ctx.selected.get()?;
+                let contact = ctx.replica.with_untracked(|r| r.conversation(&id).map(|c| c.contact_id.clone()))?;
+                Some(view! { <super::contact::ContactPanel ctx=ctx contact=contact current=id /> })
+            }}
             {move || match conversation.get() {
                 None => view! { <p class="muted">"Choose a conversation."</p> }.into_any(),
                 Some(c) => view! {

@@ -4,6 +4,7 @@
 
 mod account;
 mod close_dialog;
+mod contact;
 mod conversation;
 mod folders;
 mod install;

@@ -2,6 +2,7 @@
 
 mod agent;
 mod assets;
+mod contacts;
 mod conversations;
 mod dev;
 mod install;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(team::router())
         .merge(signup::router())
         .merge(conversations::router())
+        .merge(contacts::router())
         .merge(reports::router())
         .route_layer(middleware::from_fn(security::same_origin));
     let api = Router::new()

@@ -106,6 +106,7 @@ async fn identify(
 async fn open_session(
     State(state): State<AppState>,
     ClientIp(address): ClientIp,
+    headers: axum::http::HeaderMap,
     Json(req): Json<wire::OpenSession>,
 ) -> Result<Json<wire::WidgetSession>, ApiError> {
     let workspace = state
@@ -152,6 +153,13 @@ async fn open_session(
             (token, contact.id, false)
         }
     };
+    // Where the lead is now, for the team's contact panel.
+    let page = super::contacts::page_of(req.host_page.as_deref());
+    let browser = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let browser = super::contacts::bounded(browser, super::contacts::MAX_BROWSER_CHARS);
+    if page.is_some() || browser.is_some() {
+        state.store.contact_seen(&contact, page.as_deref(), browser.as_deref()).await?;
+    }
     let options = porch_domain::effective_lead_options(workspace.plan, &workspace.lead_options);
     let last_seq = state.store.last_seq(&workspace.id).await?;
     let filter = ConversationFilter { contact: Some(contact.clone()), ..Default::default() };

@@ -5,7 +5,7 @@ use porch_protocol::{ContactId, Millis, WorkspaceId};
 use sqlx::{AnyPool, Row};
 
 use super::unique_violation;
-use crate::{ContactRecord, Identity, NewContact, Result};
+use crate::{ContactDetails, ContactRecord, Identity, NewContact, Result};
 
 async fn add_token(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -134,4 +134,49 @@ pub async fn set_contact_email(pool: &AnyPool, contact: &ContactId, email: &str)
         .execute(pool)
         .await?;
     Ok(())
+}
+
+pub async fn contact_seen(
+    pool: &AnyPool,
+    contact: &ContactId,
+    page: Option<&str>,
+    browser: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE contacts SET last_page = COALESCE($2, last_page), browser = COALESCE($3, browser)
+         WHERE id = $1",
+    )
+    .bind(contact.as_str())
+    .bind(page)
+    .bind(browser)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A contact of `workspace`: (name, email, first seen, last page, browser, blocked).
+pub async fn contact(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    contact: &ContactId,
+) -> Result<Option<ContactDetails>> {
+    let row = sqlx::query(
+        "SELECT name, email, created_at, last_page, browser, blocked FROM contacts
+         WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(contact.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(ContactDetails {
+            name: r.try_get("name")?,
+            email: r.try_get("email")?,
+            first_seen: r.try_get("created_at")?,
+            last_page: r.try_get("last_page")?,
+            browser: r.try_get("browser")?,
+            blocked: r.try_get::<i64, _>("blocked")? != 0,
+        })
+    })
+    .transpose()
 }

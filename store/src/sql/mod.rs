@@ -24,9 +24,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 use crate::{
-    AgentCredentials, AgentRecord, ContactRecord, ConversationFilter, Decide, Identity, NewAgent,
-    NewContact, NewInvitation, NewWorkspace, PasswordLink, Result, SignInPolicy, Store, StoreError,
-    Timer, TimerKind, Workspace,
+    AgentCredentials, AgentRecord, ContactDetails, ContactRecord, ConversationFilter, Decide,
+    Identity, NewAgent, NewContact, NewInvitation, NewWorkspace, PasswordLink, Result,
+    SignInPolicy, Store, StoreError, Timer, TimerKind, Workspace,
 };
 use porch_domain::ConversationState;
 use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS, WORKSPACE_COLUMNS};
@@ -48,7 +48,7 @@ macro_rules! migration_files {
             8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes",
             10 "report_days" "0010_report_days", 11 "abuse" "0011_abuse",
             12 "password_links" "0012_password_links", 13 "widget_origins" "0013_widget_origins",
-            14 "team" "0014_team")
+            14 "team" "0014_team", 15 "contact_context" "0015_contact_context")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]
@@ -466,6 +466,23 @@ impl Store for SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn contact_seen(
+        &self,
+        contact: &ContactId,
+        page: Option<&str>,
+        browser: Option<&str>,
+    ) -> Result<()> {
+        contacts::contact_seen(&self.pool, contact, page, browser).await
+    }
+
+    async fn contact(
+        &self,
+        workspace: &WorkspaceId,
+        contact: &ContactId,
+    ) -> Result<Option<ContactDetails>> {
+        contacts::contact(&self.pool, workspace, contact).await
     }
 
     async fn set_contact_email(&self, contact: &ContactId, email: &str) -> Result<()> {

@@ -1,5 +1,6 @@
 //! The widget's e-mail question in Chromium: the owner requires it in Settings, the lead gives
-//! it before the first message, the seller sees it as the lead's name.
+//! it before the first message, the seller sees it as the lead's name and in the contact panel
+//! with the page the lead wrote from.
 
 use porch_server::demo;
 use porch_tests::browser::Browser;
@@ -34,6 +35,20 @@ async fn a_required_email_is_asked_before_the_first_message() {
 
     owner.goto(&format!("{}/app/", server.base)).await;
     owner.wait_for_text("item-lead", "lea@home.example").await;
+    // The contact panel: the e-mail and the page the lead wrote from.
+    owner.click("conversation-item").await;
+    owner
+        .find("contact-panel")
+        .await
+        .find(fantoccini::Locator::Css("summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    owner.wait_for_text("contact-email", "lea@home.example").await;
+    owner.wait_for_text("contact-page", &format!("{}/demo", server.base)).await;
+    assert_eq!(violations(&owner, &axe_source()).await, Vec::<String>::new(), "contact panel");
     for browser in [owner, lead] {
         browser.close().await;
     }

@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The server's route modules, as compiled.
-const ROUTE_SOURCES: [&str; 10] = [
+const ROUTE_SOURCES: [&str; 11] = [
     include_str!("../../../server/src/routes/agent.rs"),
     include_str!("../../../server/src/routes/widget.rs"),
     include_str!("../../../server/src/routes/conversations.rs"),
@@ -23,6 +23,7 @@ const ROUTE_SOURCES: [&str; 10] = [
     include_str!("../../../server/src/routes/install.rs"),
     include_str!("../../../server/src/routes/team.rs"),
     include_str!("../../../server/src/routes/signup.rs"),
+    include_str!("../../../server/src/routes/contacts.rs"),
 ];
 
 /// Every path given to `.route(` in the route modules.
@@ -112,6 +113,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::POST, "/widget/identify", json!({"id": "u1", "hash": "00"})),
         (Method::POST, "/widget/conversations/{id}/bot", json!({"person": null})),
         (Method::GET, "/agent/conversations", Value::Null),
+        (Method::GET, "/agent/contacts/{contact}", Value::Null),
         (Method::GET, "/agent/conversations/{id}", Value::Null),
         (Method::POST, "/agent/conversations/{id}/messages", json!({"body": "hi"})),
         (Method::POST, "/agent/conversations/{id}/close", json!({"outcome": "resolved"})),
@@ -168,6 +170,7 @@ enum Caller {
 /// The victim's ids a path may name.
 struct Victim {
     conversation: String,
+    contact: String,
     member: String,
     invitation: String,
 }
@@ -178,6 +181,7 @@ fn request_path(path: &str, victim: &Victim) -> String {
         .replace("{name}", "messages")
         .replace("{workspace}", porch_server::demo::WIDGET_KEY)
         .replace("{member}", &victim.member)
+        .replace("{contact}", &victim.contact)
         .replace("{invitation}", &victim.invitation);
     let query = if path.starts_with("/agent/reports/") { "?from=0&to=86400000" } else { "" };
     format!("/api/v1{path}{query}")
@@ -198,6 +202,7 @@ async fn no_route_reaches_another_workspace() {
     let invited = ended.http.post("/api/v1/agent/team/invitations", invite).await;
     let ids = Victim {
         conversation: conversation.id.0.clone(),
+        contact: lead.session.contact_id.0.clone(),
         member: ended.me.agent.id.0.clone(),
         invitation: invited.body["invitation"]["id"].as_str().unwrap().to_owned(),
     };

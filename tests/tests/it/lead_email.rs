@@ -39,3 +39,48 @@ async fn a_required_email_comes_before_the_first_message_and_the_team_sees_it() 
         .await
         .assert_error(401, "unauthorized");
 }
+
+/// The contact panel: who the lead is, the page they were on (without its query), their
+/// browser, and their conversations; only within the lead's workspace.
+#[tokio::test]
+async fn the_contact_panel_shows_the_lead_and_their_conversations() {
+    let server = TestServer::start().await;
+    let session = json!({"workspace_key": demo::WIDGET_KEY,
+        "host_page": "https://shop.example/cart?coupon=SECRET"});
+    let session: wire::WidgetSession = reqwest::Client::new()
+        .post(server.url("/api/v1/widget/session"))
+        .header("user-agent", "TestBrowser/1.0")
+        .json(&session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await; // another lead, for contrast
+    lead.start("not mine").await;
+    let auth = ("authorization", format!("Bearer {}", session.visitor_token));
+    let client = reqwest::Client::new();
+    for body in ["first question", "second question"] {
+        let started = client
+            .post(server.url("/api/v1/widget/conversations"))
+            .header(auth.0, &auth.1)
+            .json(&json!({"body": body}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(started.status(), 201);
+    }
+    let agent = AgentClient::demo(&server).await;
+    let path = format!("/api/v1/agent/contacts/{}", session.contact_id);
+    let panel: wire::ContactView = agent.http.get(&path).await.json();
+    assert_eq!(panel.label, wire::visitor_label(&session.contact_id));
+    assert_eq!(panel.last_page.as_deref(), Some("https://shop.example/cart"), "no query kept");
+    assert_eq!(panel.browser.as_deref(), Some("TestBrowser/1.0"));
+    let asked: Vec<_> = panel.conversations.iter().filter_map(|c| c.last_message.clone()).collect();
+    assert_eq!(asked, ["second question", "first question"], "theirs only, newest first");
+
+    let (_, stranger) = server.workspace(wire::Plan::Free, Default::default()).await;
+    let stranger = AgentClient::login(&server, &stranger, PASSWORD).await;
+    stranger.http.get(&path).await.assert_error(404, "not_found");
+}
