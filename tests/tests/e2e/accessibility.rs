@@ -130,3 +130,46 @@ async fn axe_finds_no_violations_in_the_inbox() {
     assert_eq!(violations(&owner, &axe).await, Vec::<String>::new(), "settings");
     owner.close().await;
 }
+
+/// Tabs to the next field and checks it is the one expected.
+async fn tab_to(browser: &Browser, test_id: &str) {
+    press(browser, &key(Key::Tab)).await;
+    assert_eq!(focused_test_id(browser).await.as_deref(), Some(test_id));
+}
+
+/// The reset and invitation pages, by keyboard alone: Tab through the fields, Enter to send.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn keyboard_only_on_the_reset_and_invitation_pages() {
+    let server = TestServer::start().await;
+    let store = server.state.store.as_ref();
+    let reset =
+        porch_server::setup::reset_link(store, demo::AGENT.1, &server.base, server.clock_now())
+            .await
+            .unwrap();
+    let agent = Browser::start().await;
+    agent.goto(&reset).await;
+    agent.find("set-password-form").await;
+    tab_to(&agent, "new-password").await;
+    press(&agent, "keyboard passphrase").await;
+    tab_to(&agent, "new-password-again").await;
+    press(&agent, &format!("keyboard passphrase{}", key(Key::Enter))).await;
+    agent.wait_live().await;
+
+    let owner = AgentClient::owner(&server).await;
+    let invite = json!({"email": "kim@shop.example", "role": "agent"});
+    let invited = owner.http.post("/api/v1/agent/team/invitations", invite).await;
+    let link = invited.body["link"].as_str().unwrap().to_owned();
+    let kim = Browser::start().await;
+    kim.goto(&link).await;
+    kim.find("accept-form").await;
+    tab_to(&kim, "accept-name").await;
+    press(&kim, "Kim").await;
+    tab_to(&kim, "accept-password").await;
+    press(&kim, &format!("kim's passphrase{}", key(Key::Enter))).await;
+    kim.wait_live().await;
+    kim.wait_for_text("agent-name", "Kim").await;
+    for browser in [agent, kim] {
+        browser.close().await;
+    }
+}
