@@ -404,6 +404,12 @@ pub struct ContactView {
     pub conversations: Vec<Conversation>,
 }
 
+/// Owners rename their workspace.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Rename {
+    pub name: String,
+}
+
 /// A lead gives their e-mail.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LeadEmail {
@@ -776,6 +782,9 @@ pub struct Summary {
 /// What the inbox needs to know of its workspace.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WorkspaceView {
+    /// The workspace's name, as the team and e-mails show it.
+    #[serde(default)]
+    pub name: String,
     pub plan: Plan,
     pub settings: WorkspaceSettings,
     /// As saved by the owner (what applies depends on the plan).

@@ -71,6 +71,8 @@ pub trait Store: Send + Sync + 'static {
     async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>>;
     async fn workspace_by_key(&self, widget_key: &str) -> Result<Option<Workspace>>;
     async fn set_plan(&self, id: &WorkspaceId, plan: Plan) -> Result<()>;
+    /// Renames a workspace.
+    async fn rename_workspace(&self, id: &WorkspaceId, name: &str) -> Result<()>;
     /// A new widget key; the old one finds nothing any more.
     async fn rotate_widget_key(&self, id: &WorkspaceId, widget_key: &str) -> Result<()>;
     /// The widget booted on a page of `origin` at `now`.

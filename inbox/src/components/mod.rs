@@ -8,6 +8,7 @@ mod contact;
 mod conversation;
 mod folders;
 mod install;
+mod profile;
 mod reports;
 mod settings;
 mod team;
@@ -271,6 +272,9 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                 <span class="connection" data-testid="connection"
                     data-state=move || connection.get().as_str()>
                     {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
+                </span>
+                <span class="who" data-testid="workspace-title">
+                    {move || ctx.workspace.with(|w| w.as_ref().map(|w| w.name.clone()).unwrap_or_default())}
                 </span>
                 <span class="who" data-testid="agent-name">{me.agent.name.clone()}</span>
                 {me.agent.role.may(wire::Permission::Reports).then(|| view! {

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/bot", put(set_bot))
         .route("/agent/settings/reports", put(set_reports))
         .route("/agent/settings/ask-email", put(set_ask_email))
+        .route("/agent/settings/name", put(rename))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
 }
@@ -91,6 +92,7 @@ async fn workspace(
     let workspace = state.workspace(&session.workspace_id).await?;
     let agents = state.store.agents(&session.workspace_id).await?;
     Ok(Json(wire::WorkspaceView {
+        name: workspace.name,
         plan: workspace.plan,
         settings: workspace.settings,
         lead_options: workspace.lead_options,
@@ -152,6 +154,18 @@ async fn set_bot(
 ) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
     let bot = porch_domain::validate_bot(req)?;
     Ok(Json(change_settings(&state, &session, |s| s.bot = bot).await?))
+}
+
+/// Owners rename their workspace.
+async fn rename(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::Rename>,
+) -> Result<Json<wire::WorkspaceView>, ApiError> {
+    auth::require(&session, Permission::Settings)?;
+    let name = crate::setup::check_name(&req.name, "workspace name")?;
+    state.store.rename_workspace(&session.workspace_id, &name).await?;
+    workspace(State(state), AgentSession(session)).await
 }
 
 /// Owners choose whether the widget asks leads for an e-mail.

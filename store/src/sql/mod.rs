@@ -250,6 +250,18 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn rename_workspace(&self, id: &WorkspaceId, name: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE workspaces SET name = $2 WHERE id = $1")
+            .bind(id.as_str())
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        match done.rows_affected() {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
     async fn rotate_widget_key(&self, id: &WorkspaceId, widget_key: &str) -> Result<()> {
         let done = sqlx::query("UPDATE workspaces SET widget_key = $2 WHERE id = $1")
             .bind(id.as_str())

@@ -136,3 +136,20 @@ async fn forgetting_a_password_answers_the_same_for_any_address() {
     let answer = Http::new(&server).post("/api/v1/agent/password/forgot", bad).await;
     answer.assert_error(422, "invalid_email");
 }
+
+#[tokio::test]
+async fn owners_rename_their_workspace() {
+    let server = TestServer::start().await;
+    let (owner, agent) = (AgentClient::owner(&server).await, AgentClient::demo(&server).await);
+    async fn rename(who: &AgentClient, name: &str) -> Answer {
+        let body = Some(json!({ "name": name }));
+        who.http.send(reqwest::Method::PUT, "/api/v1/agent/settings/name", body).await
+    }
+    rename(&agent, "Mine now").await.assert_error(403, "forbidden");
+    rename(&owner, "   ").await.assert_error(422, "invalid_name");
+    rename(&owner, &"x".repeat(101)).await.assert_error(422, "invalid_name");
+    let view: wire::WorkspaceView = rename(&owner, " Tea & Co ").await.json();
+    assert_eq!(view.name, "Tea & Co");
+    let seen: wire::WorkspaceView = agent.http.get("/api/v1/agent/workspace").await.json();
+    assert_eq!(seen.name, "Tea & Co");
+}

@@ -72,6 +72,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         ),
         (Method::PUT, "/agent/settings/reports", json!({"missed_after_minutes": 60})),
         (Method::PUT, "/agent/settings/ask-email", json!({"ask_email": "optional"})),
+        (Method::PUT, "/agent/settings/name", json!({"name": "Renamed"})),
         (
             Method::POST,
             "/agent/settings/auto-close/preview",
