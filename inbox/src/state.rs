@@ -154,6 +154,11 @@ pub fn note(
         Event::Unsnoozed { .. } => "The snooze ended".to_owned(),
         Event::ContactBlocked { .. } => format!("{who} blocked the contact"),
         Event::ContactUnblocked { .. } => format!("{who} unblocked the contact"),
+        Event::ContactUpdated { name, email, .. } => {
+            let given: Vec<&str> =
+                [name, email].into_iter().flatten().map(String::as_str).collect();
+            format!("The visitor is {}", given.join(", "))
+        }
         Event::HandedToBot { .. } => format!("{who} handed the conversation back to the bot"),
         Event::HandedToHuman { .. } => {
             "The visitor asked for a person: over to the team".to_owned()

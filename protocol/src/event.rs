@@ -56,6 +56,15 @@ pub enum Event {
     ContactUnblocked {
         contact_id: ContactId,
     },
+    /// Who the lead is changed (`Porch.identify`, or the lead gave an e-mail): the team's
+    /// views name them anew.
+    ContactUpdated {
+        contact_id: ContactId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+    },
     /// The team returned the conversation to the bot instead of closing it.
     HandedToBot {
         conversation_id: ConversationId,
@@ -114,6 +123,7 @@ impl Event {
             Event::Unsnoozed { .. } => "unsnoozed",
             Event::ContactBlocked { .. } => "contact_blocked",
             Event::ContactUnblocked { .. } => "contact_unblocked",
+            Event::ContactUpdated { .. } => "contact_updated",
             Event::HandedToBot { .. } => "handed_to_bot",
             Event::HandedToHuman { .. } => "handed_to_human",
             Event::QuickAnswerChosen { .. } => "quick_answer_chosen",
@@ -143,6 +153,7 @@ impl Event {
             | Event::AutoCloseCancelled { conversation_id, .. } => Some(conversation_id),
             Event::ContactBlocked { .. }
             | Event::ContactUnblocked { .. }
+            | Event::ContactUpdated { .. }
             | Event::LeadOptionsChanged { .. }
             | Event::PlanChanged { .. }
             | Event::SettingsChanged { .. } => None,
@@ -187,6 +198,7 @@ impl EventFrame {
             | Event::Unsnoozed { .. }
             | Event::ContactBlocked { .. }
             | Event::ContactUnblocked { .. }
+            | Event::ContactUpdated { .. }
             | Event::HandedToBot { .. }
             | Event::QuickAnswerChosen { .. }
             | Event::AutoCloseArmed { .. }

@@ -161,6 +161,12 @@ impl Replica {
                     c.contact_blocked = blocked;
                 }
             }
+            Event::ContactUpdated { contact_id, name, email } => {
+                for c in self.conversations.iter_mut().filter(|c| &c.contact_id == contact_id) {
+                    c.contact_name = name.clone().or(c.contact_name.take());
+                    c.contact_email = email.clone().or(c.contact_email.take());
+                }
+            }
             Event::HandedToBot { conversation_id } => {
                 self.edit(conversation_id, |c| {
                     c.kind = crate::ConversationKind::Bot;
@@ -236,6 +242,28 @@ mod tests {
             client_id: None,
             created_at: at,
         }
+    }
+
+    #[test]
+    fn a_contact_update_names_every_conversation_of_that_lead() {
+        let mut other = conversation("x", 1);
+        other.contact_id = ContactId("someone else".into());
+        let conversations = vec![conversation("c", 1), conversation("d", 2), other];
+        let mut r = Replica::new(conversations, LeadOptions::default(), 0);
+        let email = Some("ada@example.com".to_owned());
+        let contact_id = ContactId("lead".into());
+        r.apply(&frame(1, Event::ContactUpdated { contact_id, name: None, email }));
+        let named: Vec<_> = r.conversations().iter().map(|c| c.lead_label()).collect();
+        assert_eq!(named[..2], ["ada@example.com", "ada@example.com"]);
+        assert!(named[2].starts_with("Visitor "), "another lead is untouched");
+        let name = Some("Ada".to_owned());
+        let contact_id = ContactId("lead".into());
+        r.apply(&frame(2, Event::ContactUpdated { contact_id, name, email: None }));
+        let c = r.conversation(&ConversationId("c".into())).unwrap();
+        assert_eq!(
+            (c.lead_label(), c.contact_email.as_deref()),
+            ("Ada".into(), Some("ada@example.com"))
+        );
     }
 
     #[test]

@@ -186,8 +186,6 @@ pub trait Store: Send + Sync + 'static {
         workspace: &WorkspaceId,
         contact: &ContactId,
     ) -> Result<Option<ContactDetails>>;
-    /// The lead's own e-mail (the widget's question).
-    async fn set_contact_email(&self, contact: &ContactId, email: &str) -> Result<()>;
     /// Forgets one browser's token (`Porch.shutdown()`).
     async fn delete_visitor_token(&self, token_hash: &str) -> Result<()>;
     /// The token was used at `now`: its lifetime starts again.

@@ -246,7 +246,10 @@ async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
         email: None,
     };
     assert_eq!(found, expected);
-    store.set_contact_email(&contact, "ann@shop.example").await.unwrap();
+    let email = Some("ann@shop.example".to_owned());
+    let updated = Event::ContactUpdated { contact_id: contact.clone(), name: None, email };
+    let frame = store.record_workspace_event(&ws.id, Actor::System, NOW, updated).await.unwrap();
+    assert_eq!(frame.contact_id.as_ref(), Some(&contact), "the frame names the lead");
     let found = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
     assert_eq!(found.email.as_deref(), Some("ann@shop.example"));
     assert_eq!(store.contact_by_token("t2", 0).await.unwrap(), None);

@@ -88,6 +88,8 @@ async fn identify(
     }
     let identity = porch_store::Identity { external_id: req.id, name: req.name, email: req.email };
     let owner = state.store.identify_contact(&workspace.id, &lead.0.id, &identity).await?;
+    let who = porch_store::ContactRecord { id: owner.clone(), ..lead.0.clone() };
+    contact_updated(&state, &who, identity.name.clone(), identity.email.clone()).await?;
     let current = crate::auth::bearer(&headers).unwrap_or_default().to_owned();
     if owner == lead.0.id {
         return Ok(Json(wire::Identified {
@@ -196,8 +198,25 @@ async fn give_email(
     Json(req): Json<wire::LeadEmail>,
 ) -> Result<StatusCode, ApiError> {
     let email = crate::setup::check_email(&req.email)?;
-    state.store.set_contact_email(&lead.0.id, &email).await?;
+    contact_updated(&state, &lead.0, None, Some(email)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records who a lead is now, so the team's open inboxes name them at once.
+async fn contact_updated(
+    state: &AppState,
+    contact: &porch_store::ContactRecord,
+    name: Option<String>,
+    email: Option<String>,
+) -> Result<(), ApiError> {
+    if name.is_none() && email.is_none() {
+        return Ok(());
+    }
+    let event = wire::Event::ContactUpdated { contact_id: contact.id.clone(), name, email };
+    let actor = Actor::Contact(contact.id.clone());
+    let decide: porch_store::Decide = Box::new(move |_| Ok(vec![event]));
+    state.record(&contact.workspace_id, None, actor, decide).await?;
+    Ok(())
 }
 
 /// `Porch.shutdown()`: this browser's visitor token stops working (the lead's other browsers

@@ -127,15 +127,6 @@ pub async fn identify_contact(
     Ok(owner)
 }
 
-pub async fn set_contact_email(pool: &AnyPool, contact: &ContactId, email: &str) -> Result<()> {
-    sqlx::query("UPDATE contacts SET email = $2 WHERE id = $1")
-        .bind(contact.as_str())
-        .bind(email)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
 pub async fn contact_seen(
     pool: &AnyPool,
     contact: &ContactId,

@@ -497,10 +497,6 @@ impl Store for SqlStore {
         contacts::contact(&self.pool, workspace, contact).await
     }
 
-    async fn set_contact_email(&self, contact: &ContactId, email: &str) -> Result<()> {
-        contacts::set_contact_email(&self.pool, contact, email).await
-    }
-
     async fn delete_visitor_token(&self, token_hash: &str) -> Result<()> {
         contacts::delete_visitor_token(&self.pool, token_hash).await
     }

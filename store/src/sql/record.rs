@@ -88,8 +88,12 @@ async fn decide_one(
     let mut contact_id = state.as_ref().map(|s| s.contact_id.clone());
     for event in events {
         *seq += 1;
-        if let Event::ConversationStarted { conversation } = &event {
-            contact_id = Some(conversation.contact_id.clone());
+        match &event {
+            Event::ConversationStarted { conversation } => {
+                contact_id = Some(conversation.contact_id.clone());
+            }
+            Event::ContactUpdated { contact_id: contact, .. } => contact_id = Some(contact.clone()),
+            _ => {}
         }
         let contact_id = contact_id.clone();
         let frame = EventFrame { seq: *seq, at: now, actor: actor.clone(), contact_id, event };
@@ -290,6 +294,18 @@ async fn project(
                 .bind(i64::from(blocked))
                 .execute(&mut **tx)
                 .await?;
+        }
+        Event::ContactUpdated { contact_id, name, email } => {
+            sqlx::query(
+                "UPDATE contacts SET name = COALESCE($3, name), email = COALESCE($4, email)
+                 WHERE id = $1 AND workspace_id = $2",
+            )
+            .bind(contact_id.as_str())
+            .bind(workspace.as_str())
+            .bind(name.clone())
+            .bind(email.clone())
+            .execute(&mut **tx)
+            .await?;
         }
         Event::HandedToBot { conversation_id } => {
             set(tx, conversation_id, "kind", Some(enum_text(&ConversationKind::Bot))).await?;

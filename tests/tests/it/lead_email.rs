@@ -24,8 +24,19 @@ async fn a_required_email_comes_before_the_first_message_and_the_team_sees_it() 
     refused.assert_error(422, "email_required");
     let bad = lead.http.post("/api/v1/widget/email", json!({"email": "nope"})).await;
     bad.assert_error(422, "invalid_email");
+    let mut inbox = agent.socket(&server, agent.me.last_seq).await;
+    inbox.until_ready().await;
     let given = lead.http.post("/api/v1/widget/email", json!({"email": "Lea@Home.example"})).await;
     assert_eq!(given.status, 204);
+    // Open inboxes hear of it at once.
+    let frame = inbox.event().await;
+    let wire::Event::ContactUpdated { contact_id, name, email } = frame.event else {
+        panic!("{frame:?}")
+    };
+    assert_eq!(
+        (contact_id, name, email.as_deref()),
+        (lead.session.contact_id.clone(), None, Some("lea@home.example"))
+    );
     assert!(lead.reopen(demo::WIDGET_KEY).await.email_known);
     let started = lead.http.post("/api/v1/widget/conversations", start).await;
     assert_eq!(started.status, 201, "{}", started.body);
