@@ -64,6 +64,8 @@ pub struct ContactRecord {
     pub blocked: bool,
     /// From `Porch.identify` or the lead themselves.
     pub email: Option<String>,
+    /// From `Porch.identify`.
+    pub name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -244,6 +244,7 @@ async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
         workspace_id: ws.id.clone(),
         blocked: false,
         email: None,
+        name: None,
     };
     assert_eq!(found, expected);
     let email = Some("ann@shop.example".to_owned());

@@ -15,6 +15,7 @@ use serde_json::Value;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message as WsMessage};
 
 pub mod browser;
+pub mod smtp;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 

@@ -269,6 +269,8 @@ async fn start(
     let first = req.body.map(|body| lead_message(&lead, body, req.client_id));
     let (cid, contact) = (id.clone(), lead.0.id.clone());
     let blocked = lead.0.blocked;
+    // The conversation starts knowing who the lead is, for the team's open inboxes.
+    let (name, email) = (lead.0.name.clone(), lead.0.email.clone());
     // With the bot on, it takes the conversation first and greets.
     let bot = settings.bot;
     // A first message is free text, which reaches the team directly.
@@ -286,6 +288,12 @@ async fn start(
             Box::new(move |_| {
                 let mut events =
                     porch_domain::start(cid.clone(), contact, blocked, kind, first, now)?;
+                for event in &mut events {
+                    if let wire::Event::ConversationStarted { conversation } = event {
+                        conversation.contact_name = name.clone();
+                        conversation.contact_email = email.clone();
+                    }
+                }
                 if let Some(greeting) = greeting {
                     events.push(porch_domain::greet(&cid, greeting, now)?);
                 }

@@ -78,7 +78,7 @@ pub async fn contact_by_token(
     used_since: Millis,
 ) -> Result<Option<ContactRecord>> {
     let row = sqlx::query(
-        "SELECT c.id, c.workspace_id, c.blocked, c.email FROM visitor_tokens t
+        "SELECT c.id, c.workspace_id, c.blocked, c.email, c.name FROM visitor_tokens t
          JOIN contacts c ON c.id = t.contact_id
          WHERE t.token_hash = $1 AND t.last_used_at >= $2",
     )
@@ -92,6 +92,7 @@ pub async fn contact_by_token(
             workspace_id: WorkspaceId(r.try_get("workspace_id")?),
             blocked: r.try_get::<i64, _>("blocked")? != 0,
             email: r.try_get("email")?,
+            name: r.try_get("name")?,
         })
     })
     .transpose()

@@ -4,6 +4,7 @@
 
 mod accessibility;
 mod accounts;
+mod adoption;
 mod auto_close;
 mod bot;
 mod closing_options;

@@ -73,6 +73,7 @@ async fn the_contact_panel_shows_the_lead_and_their_conversations() {
     let auth = ("authorization", format!("Bearer {}", session.visitor_token));
     let client = reqwest::Client::new();
     for body in ["first question", "second question"] {
+        server.advance(1_000); // distinct times: the newest is listed first
         let started = client
             .post(server.url("/api/v1/widget/conversations"))
             .header(auth.0, &auth.1)
