@@ -221,3 +221,36 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// A customer's site on its own origin (a port of 127.0.0.1), serving `page` at `/`: its
+/// origin.
+pub async fn customer_site(page: String) -> String {
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let page = page.clone();
+            async move { axum::response::Html(page) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    origin
+}
+
+impl Browser {
+    /// Opens the widget's frame on the current page and says whether the browser refused to
+    /// frame it (its own error page instead of the widget), once the frame has settled.
+    pub async fn widget_frame_refused(&self) -> bool {
+        self.click("porch-launcher").await;
+        self.find("porch-frame").await.enter_frame().await.expect("enter the frame");
+        let shown = eventually("the frame to settle", || async {
+            let href = self.run("return location.href").await;
+            let href = href.as_str().unwrap_or_default().to_owned();
+            (href != "about:blank" && !href.is_empty()).then_some(href)
+        })
+        .await;
+        self.client.enter_parent_frame().await.expect("back to the page");
+        shown.starts_with("chrome-error://")
+    }
+}

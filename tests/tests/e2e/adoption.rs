@@ -10,24 +10,9 @@ use std::time::Instant;
 use porch_protocol::Plan;
 use porch_server::mailer::Mailer;
 use porch_server::setup;
-use porch_tests::browser::{eventually, Browser};
+use porch_tests::browser::{customer_site, eventually, Browser};
 use porch_tests::smtp::SmtpServer;
 use porch_tests::TestServer;
-
-/// A customer's site on its own origin serving `page` at `/`.
-async fn site(page: String) -> String {
-    let app = axum::Router::new().route(
-        "/",
-        axum::routing::get(move || {
-            let page = page.clone();
-            async move { axum::response::Html(page) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    origin
-}
 
 struct Steps(Instant, Instant);
 
@@ -99,12 +84,13 @@ async fn from_nothing_to_a_team_answering_on_its_own_site() {
     owner.wait_for_text("ask-email-status", "Saved").await;
     let snippet = owner.find("install-snippet").await.text().await.unwrap();
     assert!(snippet.contains(&created.widget_key), "{snippet}");
-    let shop = site(format!(
+    let shop = customer_site(format!(
         "<!doctype html><html lang=\"en\"><head><title>Tea</title></head><body><main><h1>Tea</h1></main>{snippet}</body></html>"
     ))
     .await;
     let elsewhere =
-        site(format!("<!doctype html><html lang=\"en\"><body>{snippet}</body></html>")).await;
+        customer_site(format!("<!doctype html><html lang=\"en\"><body>{snippet}</body></html>"))
+            .await;
     owner.type_into("install-origins", &shop).await;
     owner.click("install-save").await;
     owner.wait_for_text("install-status", "Saved").await;
@@ -142,15 +128,7 @@ async fn from_nothing_to_a_team_answering_on_its_own_site() {
 
     let stranger = Browser::start().await;
     stranger.goto(&elsewhere).await;
-    stranger.click("porch-launcher").await;
-    stranger.find("porch-frame").await.enter_frame().await.expect("the frame");
-    let shown = eventually("the frame to settle", || async {
-        let href = stranger.run("return location.href").await;
-        let href = href.as_str().unwrap_or_default().to_owned();
-        (href != "about:blank" && !href.is_empty()).then_some(href)
-    })
-    .await;
-    assert!(shown.starts_with("chrome-error://"), "the widget was framed elsewhere: {shown}");
+    assert!(stranger.widget_frame_refused().await, "the widget was framed elsewhere");
     steps.done("another site gets no widget");
     eprintln!("{:>7.2} s  in all", steps.0.elapsed().as_secs_f64());
     for browser in [owner, sam, lead, stranger] {

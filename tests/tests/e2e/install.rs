@@ -3,7 +3,7 @@
 //! it; a page of another site gets no widget.
 
 use porch_protocol::Plan;
-use porch_tests::browser::{eventually, Browser};
+use porch_tests::browser::{customer_site, eventually, Browser};
 use porch_tests::{TestServer, PASSWORD};
 
 /// A customer's site on its own origin: one page embedding the widget of `key` from `porch`,
@@ -16,17 +16,7 @@ async fn host_site(porch: &str, key: &str) -> String {
 <script>window.ready = false; Porch.on('ready', function () {{ window.ready = true; }});</script>
 </body></html>"#
     );
-    let app = axum::Router::new().route(
-        "/",
-        axum::routing::get(move || {
-            let page = page.clone();
-            async move { axum::response::Html(page) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    origin
+    customer_site(page).await
 }
 
 #[tokio::test]
@@ -63,16 +53,7 @@ async fn only_allowed_sites_embed_the_widget_and_the_install_page_sees_them() {
     // in the frame instead, so the widget never starts there.
     let stranger = Browser::start().await;
     stranger.goto(&elsewhere).await;
-    stranger.click("porch-launcher").await;
-    stranger.find("porch-frame").await.enter_frame().await.expect("enter the frame");
-    let shown = eventually("the frame to settle", || async {
-        let href = stranger.run("return location.href").await;
-        let href = href.as_str().unwrap_or_default().to_owned();
-        (href != "about:blank" && !href.is_empty()).then_some(href)
-    })
-    .await;
-    assert!(shown.starts_with("chrome-error://"), "the widget page was framed: {shown}");
-    stranger.client.enter_parent_frame().await.expect("back to the page");
+    assert!(stranger.widget_frame_refused().await, "the widget page was framed elsewhere");
     assert_eq!(stranger.run("return window.ready").await, false);
 
     owner.goto(&format!("{}/app/", server.base)).await;
