@@ -40,8 +40,6 @@ fn routes_in_source() -> BTreeSet<String> {
 /// `{workspace}`: the victim's widget key, `{member}` and `{invitation}`: the victim's)
 /// and a body a rightful caller could send.
 pub fn cases() -> Vec<(Method, &'static str, Value)> {
-    let range = "?from=0&to=86400000";
-    let _ = range;
     vec![
         (Method::POST, "/agent/login", json!({"email": "x@example.com", "password": "p"})),
         (Method::POST, "/agent/logout", json!({})),
