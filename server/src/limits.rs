@@ -38,8 +38,17 @@ pub const SIGN_INS_PER_ADDRESS: Limit = Limit { what: "sign-in requests", burst:
 /// Buckets kept before idle full ones are forgotten.
 const MAX_BUCKETS: usize = 100_000;
 
-/// (limit, key) → (tokens left, in thousandths, as of when)
-type Buckets = HashMap<(&'static str, String), (i64, Millis)>;
+/// (limit, key) → its bucket
+type Buckets = HashMap<(&'static str, String), Bucket>;
+
+/// Tokens left (in thousandths) as of `at`, and the limit they refill by.
+#[derive(Clone, Copy)]
+struct Bucket {
+    tokens: i64,
+    at: Millis,
+    every: Millis,
+    full: i64,
+}
 
 #[derive(Default)]
 pub struct Limits {
@@ -56,25 +65,26 @@ impl Limits {
         let full = i64::from(limit.burst) * 1000;
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if buckets.len() >= MAX_BUCKETS {
-            // Forget what carries no information: buckets that have refilled.
-            buckets.retain(|_, (tokens, at)| refill(*tokens, *at, now, limit.every, full) < full);
+            // Forget what carries no information: buckets refilled, each by its own limit.
+            buckets.retain(|_, b| refill(b.tokens, b.at, now, b.every, b.full) < b.full);
             if buckets.len() >= MAX_BUCKETS {
                 buckets.clear();
             }
         }
-        let (tokens, at) = buckets.entry((limit.what, key.to_owned())).or_insert((full, now));
-        let available = refill(*tokens, *at, now, limit.every, full);
+        let fresh = Bucket { tokens: full, at: now, every: limit.every, full };
+        let bucket = buckets.entry((limit.what, key.to_owned())).or_insert(fresh);
+        let available = refill(bucket.tokens, bucket.at, now, limit.every, full);
+        bucket.at = now;
         if available < 1000 {
             let missing = 1000 - available;
             let wait = missing.saturating_mul(limit.every.max(1)) / 1000;
-            *tokens = available;
-            *at = now;
+            bucket.tokens = available;
             return Err(ApiError::RateLimited {
                 what: limit.what,
                 retry_after: crate::throttle::seconds_until(now.saturating_add(wait), now),
             });
         }
-        (*tokens, *at) = (available - 1000, now);
+        bucket.tokens = available - 1000;
         Ok(())
     }
 
@@ -141,6 +151,20 @@ mod tests {
             limits.take(&LIMIT, "ann", 1_000_000).expect("refilled to the burst, not beyond");
         }
         limits.take(&LIMIT, "ann", 1_000_000).expect_err("the burst is the most");
+    }
+
+    #[test]
+    fn forgetting_idle_buckets_keeps_each_limit_by_its_own_period() {
+        let limits = Limits::default();
+        let slow = Limit { what: "slow", burst: 1, every: 3_600_000 };
+        let fast = Limit { what: "fast", burst: 1, every: 1 };
+        limits.take(&slow, "flooder", 0).unwrap();
+        for i in 0..MAX_BUCKETS - 1 {
+            limits.take(&fast, &i.to_string(), 0).unwrap();
+        }
+        // Full: the next take forgets the refilled fast buckets, not the slow one still empty.
+        limits.take(&fast, "one more", 10).unwrap();
+        limits.take(&slow, "flooder", 10).expect_err("still waiting its hour");
     }
 
     #[test]
