@@ -89,7 +89,15 @@ async fn identify(
     let identity = porch_store::Identity { external_id: req.id, name: req.name, email: req.email };
     let owner = state.store.identify_contact(&workspace.id, &lead.0.id, &identity).await?;
     let who = porch_store::ContactRecord { id: owner.clone(), ..lead.0.clone() };
-    contact_updated(&state, &who, identity.name.clone(), identity.email.clone()).await?;
+    let unchanged = owner == lead.0.id
+        && (identity.name.is_none() || identity.name == lead.0.name)
+        && (identity.email.is_none() || identity.email == lead.0.email);
+    if !unchanged {
+        // Each change is an event in the log: limited like messages.
+        let now = state.clock.now();
+        state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
+        contact_updated(&state, &who, identity.name.clone(), identity.email.clone()).await?;
+    }
     let current = crate::auth::bearer(&headers).unwrap_or_default().to_owned();
     if owner == lead.0.id {
         return Ok(Json(wire::Identified {
@@ -198,6 +206,12 @@ async fn give_email(
     Json(req): Json<wire::LeadEmail>,
 ) -> Result<StatusCode, ApiError> {
     let email = crate::setup::check_email(&req.email)?;
+    if lead.0.email.as_deref() == Some(email.as_str()) {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    // Each change is an event in the log: limited like messages.
+    let now = state.clock.now();
+    state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
     contact_updated(&state, &lead.0, None, Some(email)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

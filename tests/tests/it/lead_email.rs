@@ -96,3 +96,29 @@ async fn the_contact_panel_shows_the_lead_and_their_conversations() {
     let stranger = AgentClient::login(&server, &stranger, PASSWORD).await;
     stranger.http.get(&path).await.assert_error(404, "not_found");
 }
+
+/// Giving an e-mail records an event for the team: the same one again records nothing, and a
+/// flood of changes is limited like messages.
+#[tokio::test]
+async fn email_changes_are_bounded() {
+    let server = TestServer::start().await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let workspace = server.demo_workspace().await;
+    let give = |email: String| {
+        let http = &lead.http;
+        async move { http.post("/api/v1/widget/email", json!({ "email": email })).await }
+    };
+    assert_eq!(give("same@home.example".into()).await.status, 204);
+    let after_first = server.state.store.last_seq(&workspace).await.unwrap();
+    assert_eq!(give("same@home.example".into()).await.status, 204);
+    assert_eq!(server.state.store.last_seq(&workspace).await.unwrap(), after_first, "unchanged");
+    let mut refused = None;
+    for i in 0..40 {
+        let answer = give(format!("lead{i}@home.example")).await;
+        if answer.status == 429 {
+            refused = Some(answer);
+            break;
+        }
+    }
+    refused.expect("a flood of changes is refused").assert_error(429, "rate_limited");
+}
