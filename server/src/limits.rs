@@ -35,6 +35,12 @@ pub const MESSAGES_PER_CONVERSATION: Limit =
 /// Sign-in requests per client address, right or wrong: 20, then 1 every 3 s.
 pub const SIGN_INS_PER_ADDRESS: Limit = Limit { what: "sign-in requests", burst: 20, every: 3_000 };
 
+/// Password reset e-mails to one address: 3, then 1 every 20 minutes (no mail-bombing).
+pub const RESETS_PER_EMAIL: Limit = Limit { what: "reset e-mails", burst: 3, every: 20 * 60_000 };
+/// Invitations a workspace sends: 50, then 1 a minute (our SMTP is no spam relay).
+pub const INVITATIONS_PER_WORKSPACE: Limit =
+    Limit { what: "invitations", burst: 50, every: 60_000 };
+
 /// Buckets kept before idle full ones are forgotten.
 const MAX_BUCKETS: usize = 100_000;
 

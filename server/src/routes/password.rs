@@ -90,6 +90,10 @@ async fn forgot(
     let now = state.clock.now();
     state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
     let email = setup::check_email(&req.email)?;
+    // Answered the same either way; only the e-mail is not sent again so soon.
+    if state.limits.take(&limits::RESETS_PER_EMAIL, &email, now).is_err() {
+        return Ok(StatusCode::ACCEPTED);
+    }
     let (Some(mailer), Some(member)) =
         (state.mailer.clone(), state.store.agent_credentials(&email).await?)
     else {

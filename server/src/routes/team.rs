@@ -48,6 +48,9 @@ async fn invite(
     Json(req): Json<wire::Invite>,
 ) -> Result<(StatusCode, Json<wire::Invited>), ApiError> {
     require(&owner, Permission::Team)?;
+    let now = state.clock.now();
+    let workspace = owner.workspace_id.as_str();
+    state.limits.take(&limits::INVITATIONS_PER_WORKSPACE, workspace, now)?;
     let email = setup::check_email(&req.email)?;
     if state.store.agent_credentials(&email).await?.is_some() {
         return Err(ApiError::BadRequest {
@@ -58,7 +61,6 @@ async fn invite(
         });
     }
     let token = new_token()?;
-    let now = state.clock.now();
     let invitation = wire::Invitation {
         id: crate::service::new_id(),
         email,
@@ -83,8 +85,11 @@ async fn resend(
     Path(id): Path<String>,
 ) -> Result<Json<wire::Invited>, ApiError> {
     require(&owner, Permission::Team)?;
+    let now = state.clock.now();
+    let workspace = owner.workspace_id.as_str();
+    state.limits.take(&limits::INVITATIONS_PER_WORKSPACE, workspace, now)?;
     let token = new_token()?;
-    let expires_at = state.clock.now() + INVITATION_MILLIS;
+    let expires_at = now + INVITATION_MILLIS;
     let hash = token_hash(&token);
     let renewed = state.store.renew_invitation(&owner.workspace_id, &id, &hash, expires_at).await?;
     let invitation = renewed.ok_or(ApiError::NotFound("invitation"))?;

@@ -139,3 +139,19 @@ async fn deactivation_ends_a_live_session_and_unassigns_and_an_owner_always_rema
         .await;
     demote.assert_error(409, "last_owner");
 }
+
+/// Invitations go out through Porch's SMTP: a workspace sends at most 50 at once (then one a
+/// minute), so it cannot be used as a spam relay.
+#[tokio::test]
+async fn invitations_are_rate_limited_per_workspace() {
+    let server = TestServer::start().await;
+    let team = server.team_workspace(Plan::Free, Default::default(), Default::default()).await;
+    let owner = AgentClient::login(&server, &team.agents[0].1, PASSWORD).await;
+    for i in 0..50 {
+        assert_eq!(invite(&owner, &format!("p{i}@spam.example"), "agent").await.status, 201);
+    }
+    let refused = invite(&owner, "p50@spam.example", "agent").await;
+    refused.assert_error(429, "rate_limited");
+    server.advance(60_000);
+    assert_eq!(invite(&owner, "p51@spam.example", "agent").await.status, 201);
+}
