@@ -2,13 +2,16 @@
 //! `Any` driver: queries use `$n` placeholders and portable SQL, which both accept; what differs
 //! (connection pragmas, migrations) is chosen by [`Backend`].
 
+mod agents;
 mod contacts;
+mod conversations;
 mod passwords;
 mod record;
 mod reports;
 mod rows;
 mod team;
 mod throttle;
+mod workspaces;
 
 pub use reports::ListedCycle;
 
@@ -21,15 +24,14 @@ use porch_protocol::{
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 use crate::{
     AgentCredentials, AgentRecord, ContactDetails, ContactRecord, ConversationFilter, Decide,
     Identity, NewAgent, NewContact, NewInvitation, NewWorkspace, PasswordLink, Result,
-    SignInPolicy, Store, StoreError, Timer, TimerKind, Workspace,
+    SignInPolicy, Store, StoreError, Timer, Workspace,
 };
 use porch_domain::ConversationState;
-use rows::{enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS, WORKSPACE_COLUMNS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -182,156 +184,46 @@ fn unique_violation(e: sqlx::Error, what: &'static str) -> StoreError {
     }
 }
 
-/// Messages are read only through a conversation of the caller's workspace (`$1`, with the
-/// conversation's id as `$2`): an id from another workspace finds nothing.
-const IN_WORKSPACE: &str =
-    "EXISTS (SELECT 1 FROM conversations c WHERE c.id = $2 AND c.workspace_id = $1)";
-
 #[async_trait::async_trait]
 impl Store for SqlStore {
     async fn create_workspace(&self, new: &NewWorkspace) -> Result<Workspace> {
-        // 244 random bits from the OS, by way of two v4 UUIDs.
-        let identity_secret =
-            format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-        sqlx::query(
-            "INSERT INTO workspaces
-                 (id, name, widget_key, plan, lead_options, settings, identity_secret, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(new.id.as_str())
-        .bind(&new.name)
-        .bind(&new.widget_key)
-        .bind(new.plan.as_str())
-        .bind(rows::json(&new.lead_options)?)
-        .bind(rows::json(&new.settings)?)
-        .bind(&identity_secret)
-        .bind(new.created_at)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| unique_violation(e, "widget_key"))?;
-        Ok(Workspace {
-            id: new.id.clone(),
-            name: new.name.clone(),
-            widget_key: new.widget_key.clone(),
-            plan: new.plan,
-            lead_options: new.lead_options.clone(),
-            settings: new.settings.clone(),
-            identity_secret,
-        })
+        workspaces::create_workspace(&self.pool, new).await
     }
 
     async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>> {
-        sqlx::query(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = $1"))
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| rows::workspace(&r))
-            .transpose()
+        workspaces::workspace(&self.pool, id).await
     }
 
     async fn workspace_by_key(&self, widget_key: &str) -> Result<Option<Workspace>> {
-        sqlx::query(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE widget_key = $1"))
-            .bind(widget_key)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| rows::workspace(&r))
-            .transpose()
+        workspaces::workspace_by_key(&self.pool, widget_key).await
     }
 
     async fn set_plan(&self, id: &WorkspaceId, plan: Plan) -> Result<()> {
-        let done = sqlx::query("UPDATE workspaces SET plan = $2 WHERE id = $1")
-            .bind(id.as_str())
-            .bind(plan.as_str())
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        workspaces::set_plan(&self.pool, id, plan).await
     }
 
     async fn rename_workspace(&self, id: &WorkspaceId, name: &str) -> Result<()> {
-        let done = sqlx::query("UPDATE workspaces SET name = $2 WHERE id = $1")
-            .bind(id.as_str())
-            .bind(name)
-            .execute(&self.pool)
-            .await?;
-        match done.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        workspaces::rename_workspace(&self.pool, id, name).await
     }
 
     async fn rotate_widget_key(&self, id: &WorkspaceId, widget_key: &str) -> Result<()> {
-        let done = sqlx::query("UPDATE workspaces SET widget_key = $2 WHERE id = $1")
-            .bind(id.as_str())
-            .bind(widget_key)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| unique_violation(e, "widget_key"))?;
-        match done.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        workspaces::rotate_widget_key(&self.pool, id, widget_key).await
     }
 
     async fn widget_seen(&self, id: &WorkspaceId, origin: &str, now: Millis) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO widget_origins (workspace_id, origin, last_seen_at) VALUES ($1, $2, $3)
-             ON CONFLICT (workspace_id, origin) DO UPDATE SET last_seen_at = $3",
-        )
-        .bind(id.as_str())
-        .bind(origin)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        workspaces::widget_seen(&self.pool, id, origin, now).await
     }
 
     async fn widget_origins(&self, id: &WorkspaceId) -> Result<Vec<(String, Millis)>> {
-        let rows = sqlx::query(
-            "SELECT origin, last_seen_at FROM widget_origins WHERE workspace_id = $1
-             ORDER BY last_seen_at DESC, origin LIMIT 20",
-        )
-        .bind(id.as_str())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok((r.try_get("origin")?, r.try_get("last_seen_at")?))).collect()
+        workspaces::widget_origins(&self.pool, id).await
     }
 
     async fn create_agent(&self, new: &NewAgent) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO agents (id, workspace_id, name, email, password_hash, role, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(new.agent.id.as_str())
-        .bind(new.workspace_id.as_str())
-        .bind(&new.agent.name)
-        .bind(new.agent.email.to_lowercase())
-        .bind(&new.password_hash)
-        .bind(enum_text(&new.agent.role))
-        .bind(new.created_at)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| unique_violation(e, "email"))?;
-        Ok(())
+        agents::create_agent(&self.pool, new).await
     }
 
     async fn agent_credentials(&self, email: &str) -> Result<Option<AgentCredentials>> {
-        let row = sqlx::query(
-            "SELECT id, workspace_id, name, email, role, password_hash FROM agents
-             WHERE email = $1 AND active = 1",
-        )
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(AgentCredentials {
-                record: rows::agent(&r)?,
-                password_hash: r.try_get("password_hash")?,
-            })
-        })
-        .transpose()
+        agents::agent_credentials(&self.pool, email).await
     }
 
     async fn create_session(
@@ -340,29 +232,11 @@ impl Store for SqlStore {
         agent: &AgentRecord,
         expires_at: Millis,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO agent_sessions (token_hash, agent_id, expires_at) VALUES ($1, $2, $3)",
-        )
-        .bind(token_hash)
-        .bind(agent.id().as_str())
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        agents::create_session(&self.pool, token_hash, agent, expires_at).await
     }
 
     async fn session_agent(&self, token_hash: &str, now: Millis) -> Result<Option<AgentRecord>> {
-        sqlx::query(
-            "SELECT a.id, a.workspace_id, a.name, a.email, a.role
-             FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = 1",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| rows::agent(&r))
-        .transpose()
+        agents::session_agent(&self.pool, token_hash, now).await
     }
 
     async fn create_password_link(
@@ -452,32 +326,15 @@ impl Store for SqlStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        agents::delete_session(&self.pool, token_hash).await
     }
 
     async fn agents(&self, workspace: &WorkspaceId) -> Result<Vec<Agent>> {
-        sqlx::query(
-            "SELECT id, workspace_id, name, email, role FROM agents WHERE workspace_id = $1
-             ORDER BY name, id",
-        )
-        .bind(workspace.as_str())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| rows::agent(r).map(|a| a.agent))
-        .collect()
+        agents::agents(&self.pool, workspace).await
     }
 
     async fn purge_expired_sessions(&self, now: Millis) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM agent_sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        agents::purge_expired_sessions(&self.pool, now).await
     }
 
     async fn contact_seen(
@@ -557,15 +414,7 @@ impl Store for SqlStore {
         workspace: &WorkspaceId,
         id: &ConversationId,
     ) -> Result<Option<Conversation>> {
-        sqlx::query(&format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE workspace_id = $1 AND id = $2"
-        ))
-        .bind(workspace.as_str())
-        .bind(id.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| rows::conversation(&r))
-        .transpose()
+        conversations::conversation(&self.pool, workspace, id).await
     }
 
     async fn conversations(
@@ -573,24 +422,7 @@ impl Store for SqlStore {
         workspace: &WorkspaceId,
         filter: &ConversationFilter,
     ) -> Result<Vec<Conversation>> {
-        // Absent filters bind NULL and match everything, so one statement serves every filter.
-        sqlx::query(&format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations
-             WHERE workspace_id = $1
-               AND ($2 IS NULL OR status = $2)
-               AND ($3 IS NULL OR contact_id = $3)
-             ORDER BY last_activity_at DESC, id
-             LIMIT $4"
-        ))
-        .bind(workspace.as_str())
-        .bind(filter.status.map(|s| enum_text(&s)))
-        .bind(filter.contact.as_ref().map(|c| c.0.clone()))
-        .bind(i64::from(filter.limit.unwrap_or(500).min(500)))
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::conversation)
-        .collect()
+        conversations::conversations(&self.pool, workspace, filter).await
     }
 
     async fn messages(
@@ -598,17 +430,7 @@ impl Store for SqlStore {
         workspace: &WorkspaceId,
         conversation: &ConversationId,
     ) -> Result<Vec<Message>> {
-        sqlx::query(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $2 AND {IN_WORKSPACE}
-             ORDER BY seq"
-        ))
-        .bind(workspace.as_str())
-        .bind(conversation.as_str())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::message)
-        .collect()
+        conversations::messages(&self.pool, workspace, conversation).await
     }
 
     async fn message_by_client_id(
@@ -617,19 +439,7 @@ impl Store for SqlStore {
         author_id: &str,
         client_id: &str,
     ) -> Result<Option<Message>> {
-        sqlx::query(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m
-             WHERE m.author_id = $2 AND m.client_id = $3 AND EXISTS
-                 (SELECT 1 FROM conversations c
-                  WHERE c.id = m.conversation_id AND c.workspace_id = $1)"
-        ))
-        .bind(workspace.as_str())
-        .bind(author_id)
-        .bind(client_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| rows::message(&r))
-        .transpose()
+        conversations::message_by_client_id(&self.pool, workspace, author_id, client_id).await
     }
 
     async fn conversation_events(
@@ -637,63 +447,22 @@ impl Store for SqlStore {
         workspace: &WorkspaceId,
         conversation: &ConversationId,
     ) -> Result<Vec<EventFrame>> {
-        sqlx::query(
-            "SELECT seq, at, actor, contact_id, payload FROM events
-             WHERE conversation_id = $2 AND workspace_id = $1 ORDER BY seq",
-        )
-        .bind(workspace.as_str())
-        .bind(conversation.as_str())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::event_frame)
-        .collect()
+        conversations::conversation_events(&self.pool, workspace, conversation).await
     }
 
     async fn open_conversation_states(
         &self,
         workspace: &WorkspaceId,
     ) -> Result<Vec<ConversationState>> {
-        sqlx::query(&format!(
-            "SELECT {STATE_COLUMNS} FROM conversations c JOIN contacts k ON k.id = c.contact_id
-             WHERE c.workspace_id = $1 AND c.status = 'open' ORDER BY c.id"
-        ))
-        .bind(workspace.as_str())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::state)
-        .collect()
+        conversations::open_conversation_states(&self.pool, workspace).await
     }
 
     async fn timers(&self) -> Result<Vec<Timer>> {
-        let rows = sqlx::query(
-            "SELECT workspace_id, id, auto_close_at, snoozed_until FROM conversations
-             WHERE status = 'open' AND (auto_close_at IS NOT NULL OR snoozed_until IS NOT NULL)",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut timers = Vec::with_capacity(rows.len());
-        for row in rows {
-            let workspace = WorkspaceId(row.try_get("workspace_id")?);
-            let conversation = ConversationId(row.try_get("id")?);
-            if let Some(at) = row.try_get::<Option<i64>, _>("auto_close_at")? {
-                let (workspace, conversation) = (workspace.clone(), conversation.clone());
-                timers.push(Timer { workspace, conversation, kind: TimerKind::AutoClose, at });
-            }
-            if let Some(at) = row.try_get::<Option<i64>, _>("snoozed_until")? {
-                timers.push(Timer { workspace, conversation, kind: TimerKind::SnoozeEnd, at });
-            }
-        }
-        Ok(timers)
+        conversations::timers(&self.pool).await
     }
 
     async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64> {
-        let seq: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM workspaces WHERE id = $1")
-            .bind(workspace.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        seq.map(rows::seq).ok_or(StoreError::NotFound)
+        conversations::last_seq(&self.pool, workspace).await
     }
 
     async fn events_after(
@@ -703,30 +472,7 @@ impl Store for SqlStore {
         contact: Option<&ContactId>,
         limit: u32,
     ) -> Result<Vec<EventFrame>> {
-        let after = i64::try_from(after).unwrap_or(i64::MAX);
-        let query = match contact {
-            Some(contact) => sqlx::query(
-                "SELECT seq, at, actor, contact_id, payload FROM events
-                 WHERE workspace_id = $1 AND seq > $2 AND (contact_id = $3 OR contact_id IS NULL)
-                 ORDER BY seq LIMIT $4",
-            )
-            .bind(workspace.as_str())
-            .bind(after)
-            .bind(contact.as_str()),
-            None => sqlx::query(
-                "SELECT seq, at, actor, contact_id, payload FROM events
-                 WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .bind(workspace.as_str())
-            .bind(after),
-        };
-        query
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::event_frame)
-            .collect()
+        conversations::events_after(&self.pool, workspace, after, contact, limit).await
     }
 
     async fn record(
@@ -798,19 +544,11 @@ impl Store for SqlStore {
     }
 
     async fn has_workspaces(&self) -> Result<bool> {
-        let any: Option<i64> = sqlx::query_scalar("SELECT 1 FROM workspaces LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(any.is_some())
+        workspaces::has_workspaces(&self.pool).await
     }
 
     async fn workspaces(&self) -> Result<Vec<Workspace>> {
-        sqlx::query(&format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::workspace)
-            .collect()
+        workspaces::workspaces(&self.pool).await
     }
 
     async fn claim_delivery(
