@@ -8,15 +8,19 @@
 //! resumes from the store must receive exactly the frames it would have received live.
 
 mod access;
+mod account;
 mod event;
 mod ids;
+mod install;
 mod model;
 pub mod replica;
 mod reports;
 
 pub use access::*;
+pub use account::*;
 pub use event::*;
 pub use ids::*;
+pub use install::*;
 pub use model::*;
 pub use reports::*;
 

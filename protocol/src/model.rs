@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, ContactId, ConversationId, MessageId, Millis};
+use crate::{AgentId, AskEmail, ContactId, ConversationId, InstallSettings, MessageId, Millis};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -371,81 +371,6 @@ pub struct WorkspaceSettings {
     pub ask_email: AskEmail,
 }
 
-/// The widget's e-mail question ("so we can reply if you leave").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AskEmail {
-    #[default]
-    Off,
-    Optional,
-    /// A lead without an e-mail cannot start a conversation (422 `email_required`).
-    Required,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ChangeAskEmail {
-    pub ask_email: AskEmail,
-}
-
-/// The contact panel beside a conversation: who the lead is and what else they asked.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactView {
-    pub id: ContactId,
-    pub label: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub first_seen: Millis,
-    /// The page (origin and path) the lead was on at their latest widget session.
-    pub last_page: Option<String>,
-    /// Their browser, as it named itself then.
-    pub browser: Option<String>,
-    pub blocked: bool,
-    /// Every conversation of theirs, newest first.
-    pub conversations: Vec<Conversation>,
-}
-
-/// Owners rename their workspace.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Rename {
-    pub name: String,
-}
-
-/// A lead gives their e-mail.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct LeadEmail {
-    pub email: String,
-}
-
-/// Where the widget may run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct InstallSettings {
-    /// Origins (`https://shop.example`) allowed to embed the widget; empty: any.
-    pub allowed_origins: Vec<String>,
-}
-
-/// Settings → Install.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstallView {
-    pub widget_key: String,
-    /// What to paste into every page, before `</body>`.
-    pub snippet: String,
-    pub allowed_origins: Vec<String>,
-    /// Where the widget booted lately, most recent first: the installation check.
-    pub seen: Vec<SeenOrigin>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeenOrigin {
-    pub origin: String,
-    pub last_seen_at: Millis,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SetAllowedOrigins {
-    pub allowed_origins: Vec<String>,
-}
-
 /// How reports count, and who gets the e-mailed performance report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -621,125 +546,12 @@ pub struct LeadConversationDetail {
 
 // ---- Agent (inbox) endpoints -------------------------------------------------------------
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Login {
-    pub email: String,
-    pub password: String,
-}
-
-/// What the sign-in page offers: a first-run setup (no workspace yet) or a sign-up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignupStatus {
-    /// No workspace exists: whoever opens the app first creates one.
-    pub first_run: bool,
-    /// The operator lets anyone create a workspace (`--signup open`).
-    pub open: bool,
-}
-
-/// A new workspace and its owner, from the sign-up page.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Signup {
-    pub workspace_name: String,
-    pub name: String,
-    pub email: String,
-    pub password: String,
-}
-
-/// A password set through a single-use link (`/app/#setup=…` or `#reset=…`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SetPassword {
-    pub token: String,
-    pub password: String,
-}
-
-/// A signed-in member changes their own password.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ChangePassword {
-    pub current: String,
-    pub password: String,
-}
-
-/// "Forgot your password?": a reset link goes to this address if it belongs to a member.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ForgotPassword {
-    pub email: String,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agent {
     pub id: AgentId,
     pub name: String,
     pub email: String,
     pub role: Role,
-}
-
-/// A member of the team as Settings → Team shows them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    pub agent: Agent,
-    /// Deactivated members keep their history but cannot sign in.
-    pub active: bool,
-    /// When their inbox was last open.
-    pub last_seen_at: Option<Millis>,
-    /// Their inbox is open now (seen within the last 90 seconds).
-    pub online: bool,
-}
-
-/// An invitation not yet accepted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Invitation {
-    pub id: String,
-    pub email: String,
-    pub role: Role,
-    pub invited_by: AgentId,
-    pub created_at: Millis,
-    pub expires_at: Millis,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamView {
-    pub members: Vec<Member>,
-    pub invitations: Vec<Invitation>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Invite {
-    pub email: String,
-    pub role: Role,
-}
-
-/// An invitation made (or renewed); `link` is there when no e-mail could carry it, for the
-/// owner to pass on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Invited {
-    pub invitation: Invitation,
-    pub link: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ChangeRole {
-    pub role: Role,
-}
-
-/// The token of an invitation link (`/app/#invite=…`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct InvitationToken {
-    pub token: String,
-}
-
-/// What the invitation page shows before the invitee accepts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitationInfo {
-    pub workspace_name: String,
-    pub email: String,
-    pub role: Role,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AcceptInvitation {
-    pub token: String,
-    pub name: String,
-    pub password: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -797,14 +609,6 @@ pub struct WorkspaceView {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ChangePlan {
     pub plan: Plan,
-}
-
-/// The operator API's answer to a plan change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanChanged {
-    pub workspace_id: crate::WorkspaceId,
-    pub plan: Plan,
-    pub was: Plan,
 }
 
 /// Longest closing notification a lead can be shown.
