@@ -139,6 +139,26 @@ fn agent_closes(by: AgentId, outcome: Option<Outcome>) -> Decide {
     })
 }
 
+/// A member of `ws` with `role` (password hash "h"), signed in as session `session`.
+async fn member(store: &Arc<dyn Store>, ws: &Workspace, role: Role, session: &str) -> AgentRecord {
+    let agent = Agent {
+        id: AgentId(id("agent")),
+        name: format!("{role:?}"),
+        email: format!("{}@example.com", id("m")),
+        role,
+    };
+    let new = NewAgent {
+        workspace_id: ws.id.clone(),
+        agent: agent.clone(),
+        password_hash: "h".into(),
+        created_at: NOW,
+    };
+    store.create_agent(&new).await.unwrap();
+    let record = AgentRecord { workspace_id: ws.id.clone(), agent };
+    store.create_session(session, &record, NOW + 1_000_000).await.unwrap();
+    record
+}
+
 async fn start_conversation(
     store: &Arc<dyn Store>,
     ws: &Workspace,

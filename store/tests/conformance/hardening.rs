@@ -66,29 +66,9 @@ pub async fn a_client_id_names_one_message_of_its_sender(store: Arc<dyn Store>) 
     assert_eq!(store.messages(&ws.id, &second).await.unwrap().len(), 1, "nothing stored");
 }
 
-/// An agent of `ws` with password hash "h", signed in as `session`.
-async fn agent_with_session(store: &Arc<dyn Store>, ws: &Workspace, session: &str) -> AgentRecord {
-    let agent = Agent {
-        id: AgentId(id("agent")),
-        name: "Ann".into(),
-        email: format!("{}@example.com", id("ann")),
-        role: Role::Owner,
-    };
-    let new = NewAgent {
-        workspace_id: ws.id.clone(),
-        agent: agent.clone(),
-        password_hash: "h".into(),
-        created_at: NOW,
-    };
-    store.create_agent(&new).await.unwrap();
-    let record = AgentRecord { workspace_id: ws.id.clone(), agent };
-    store.create_session(session, &record, NOW + 1_000_000).await.unwrap();
-    record
-}
-
 pub async fn a_password_link_works_once_before_it_expires(store: Arc<dyn Store>) {
     let ws = workspace(&store).await;
-    let ann = agent_with_session(&store, &ws, "s-ann").await;
+    let ann = member(&store, &ws, Role::Owner, "s-ann").await;
     let id = ann.agent.id.clone();
     store.create_password_link("l1", &id, PasswordLink::Setup, NOW, NOW + 10).await.unwrap();
     store.create_password_link("l2", &id, PasswordLink::Reset, NOW, NOW + 10).await.unwrap();
@@ -109,7 +89,7 @@ pub async fn a_password_link_works_once_before_it_expires(store: Arc<dyn Store>)
 
 pub async fn changing_a_password_ends_the_other_sessions(store: Arc<dyn Store>) {
     let ws = workspace(&store).await;
-    let ann = agent_with_session(&store, &ws, "laptop").await;
+    let ann = member(&store, &ws, Role::Owner, "laptop").await;
     store.create_session("phone", &ann, NOW + 1_000_000).await.unwrap();
     store.set_password(&ann.agent.id, "h2", Some("laptop")).await.unwrap();
     assert_eq!(store.session_agent("laptop", NOW).await.unwrap(), Some(ann.clone()));

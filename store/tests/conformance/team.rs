@@ -2,26 +2,6 @@
 
 use super::*;
 
-/// A member of `ws` with `role`, signed in as session `session`.
-async fn member(store: &Arc<dyn Store>, ws: &Workspace, role: Role, session: &str) -> AgentRecord {
-    let agent = Agent {
-        id: AgentId(id("agent")),
-        name: format!("{role:?}"),
-        email: format!("{}@example.com", id("m")),
-        role,
-    };
-    let new = NewAgent {
-        workspace_id: ws.id.clone(),
-        agent: agent.clone(),
-        password_hash: "h".into(),
-        created_at: NOW,
-    };
-    store.create_agent(&new).await.unwrap();
-    let record = AgentRecord { workspace_id: ws.id.clone(), agent };
-    store.create_session(session, &record, NOW + 1_000_000).await.unwrap();
-    record
-}
-
 fn invitation(ws: &Workspace, email: &str, token: &str, by: &AgentId) -> NewInvitation {
     NewInvitation {
         invitation: Invitation {
