@@ -193,18 +193,24 @@ impl TestServer {
             created_at: now,
         };
         store.create_workspace(&new).await.unwrap();
-        let password_hash = auth::hash_password(PASSWORD).unwrap();
         let mut agents = Vec::new();
         for (name, role) in [("Ann Agent", Role::Owner), ("Bob Agent", Role::Agent)] {
-            let email = format!("{}@example.com", uuid());
-            let agent =
-                Agent { id: AgentId(uuid()), name: name.into(), email: email.clone(), role };
-            let password_hash = password_hash.clone();
-            let new = NewAgent { workspace_id: id.clone(), agent, password_hash, created_at: now };
-            store.create_agent(&new).await.unwrap();
-            agents.push((name.to_owned(), email));
+            agents.push((name.to_owned(), self.add_member(&id, name, role).await));
         }
         TestWorkspace { key, agents }
+    }
+
+    /// A new member of `workspace` with password [`PASSWORD`]: their e-mail.
+    pub async fn add_member(&self, workspace: &WorkspaceId, name: &str, role: Role) -> String {
+        // Hashed once for every test of the binary: Argon2 is slow on purpose.
+        static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let password_hash = HASH.get_or_init(|| auth::hash_password(PASSWORD).unwrap()).clone();
+        let email = format!("{}@example.com", uuid());
+        let agent = Agent { id: AgentId(uuid()), name: name.into(), email: email.clone(), role };
+        let created_at = self.clock.now();
+        let new = NewAgent { workspace_id: workspace.clone(), agent, password_hash, created_at };
+        self.state.store.create_agent(&new).await.unwrap();
+        email
     }
 }
 

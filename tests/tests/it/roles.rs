@@ -1,25 +1,14 @@
 //! The role table (`Role::may`), each role against each class of endpoint: conversations for
 //! everyone, reports for owners and managers, settings and the identity secret for owners.
 
-use porch_protocol::{self as wire, Agent, AgentId, Permission, Plan, Role};
+use porch_protocol::{self as wire, Permission, Plan, Role};
 use porch_tests::*;
 use serde_json::json;
 
 /// A member with `role` in the workspace of `key`, signed in.
 async fn member(server: &TestServer, key: &str, role: Role) -> AgentClient {
-    let store = &server.state.store;
-    let workspace = store.workspace_by_key(key).await.unwrap().unwrap();
-    let email = format!("{}@example.com", uuid());
-    let agent =
-        Agent { id: AgentId(uuid()), name: format!("{role:?}"), email: email.clone(), role };
-    let password_hash = porch_server::auth::hash_password(PASSWORD).unwrap();
-    let new = porch_store::NewAgent {
-        workspace_id: workspace.id,
-        agent,
-        password_hash,
-        created_at: server.clock_now(),
-    };
-    store.create_agent(&new).await.unwrap();
+    let workspace = server.state.store.workspace_by_key(key).await.unwrap().unwrap();
+    let email = server.add_member(&workspace.id, &format!("{role:?}"), role).await;
     AgentClient::login(server, &email, PASSWORD).await
 }
 
