@@ -12,9 +12,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 /// The server's route modules, as compiled.
-const ROUTE_SOURCES: [&str; 11] = [
+const ROUTE_SOURCES: [&str; 12] = [
     include_str!("../../../server/src/routes/agent.rs"),
     include_str!("../../../server/src/routes/widget.rs"),
+    include_str!("../../../server/src/routes/lead_identity.rs"),
     include_str!("../../../server/src/routes/conversations.rs"),
     include_str!("../../../server/src/routes/reports.rs"),
     include_str!("../../../server/src/routes/dev.rs"),
