@@ -6,6 +6,8 @@ use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol as wire;
 
+use super::settings::status_line;
+
 /// What the address's fragment holds, when the page was opened from a password link.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Link {
@@ -196,10 +198,7 @@ pub(crate) fn Forgot() -> impl IntoView {
                         prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
                 </label>
                 <button type="submit" data-testid="forgot-submit">"Send me a link"</button>
-                {move || status.get().map(|s| match s {
-                    Ok(text) => view! { <p class="ok" role="status" data-testid="forgot-status">{text}</p> }.into_any(),
-                    Err(text) => view! { <p class="error" role="alert" data-testid="forgot-status">{text}</p> }.into_any(),
-                })}
+                {status_line(status, "forgot-status")}
             </form>
         })}
     }
@@ -244,10 +243,7 @@ pub(crate) fn ChangePassword() -> impl IntoView {
                 <div class="row">
                     <button type="submit" data-testid="change-password-submit">"Change password"</button>
                 </div>
-                {move || status.get().map(|s| match s {
-                    Ok(text) => view! { <p class="ok" role="status" data-testid="change-password-status">{text}</p> }.into_any(),
-                    Err(text) => view! { <p class="error" role="alert" data-testid="change-password-status">{text}</p> }.into_any(),
-                })}
+                {status_line(status, "change-password-status")}
             </form>
         </section>
     }

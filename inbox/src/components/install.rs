@@ -95,10 +95,7 @@ pub(crate) fn InstallCard() -> impl IntoView {
                         .into_any()
                 }}
             </ul>
-            {move || status.get().map(|s| match s {
-                Ok(text) => view! { <p class="ok" role="status" data-testid="install-status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="error" role="alert" data-testid="install-status">{text}</p> }.into_any(),
-            })}
+            {status_line(status, "install-status")}
         </form>
     }
 }

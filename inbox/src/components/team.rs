@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol::{self as wire, Role};
 
+use super::settings::status_line;
 use super::time_of;
 
 const ROLES: [(Role, &str); 3] =
@@ -166,10 +167,7 @@ pub(crate) fn TeamCard() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            {move || status.get().map(|s| match s {
-                Ok(text) => view! { <p class="ok" role="status" data-testid="team-status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="error" role="alert" data-testid="team-status">{text}</p> }.into_any(),
-            })}
+            {status_line(status, "team-status")}
         </section>
     }
 }
