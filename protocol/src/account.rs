@@ -3,12 +3,32 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Agent, AgentId, Millis, Role};
+use crate::{Agent, AgentId, Millis, Role, WorkspaceId};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Login {
     pub email: String,
     pub password: String,
+    /// Which of the person's workspaces to open (the one they used last, say); their first
+    /// when absent or not theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<WorkspaceId>,
+}
+
+/// One workspace a person belongs to, for the app's workspace switcher.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub workspace_id: WorkspaceId,
+    pub workspace_name: String,
+    /// The person's member id in that workspace.
+    pub agent_id: AgentId,
+    pub role: Role,
+}
+
+/// A signed-in person moves to another of their workspaces: a new session there.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SwitchWorkspace {
+    pub workspace_id: WorkspaceId,
 }
 
 /// A password set through a single-use link (`/app/#setup=…` or `#reset=…`).
@@ -109,11 +129,18 @@ pub struct InvitationInfo {
     pub workspace_name: String,
     pub email: String,
     pub role: Role,
+    /// The address already has a Porch password (a member elsewhere): they join with it
+    /// instead of choosing a name and a new one.
+    #[serde(default)]
+    pub has_account: bool,
 }
 
+/// Accepting an invitation: a new person chooses their name and password; someone who
+/// already has an account gives their password (and keeps their name).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AcceptInvitation {
     pub token: String,
+    #[serde(default)]
     pub name: String,
     pub password: String,
 }

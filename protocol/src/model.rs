@@ -557,6 +557,9 @@ pub struct Agent {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Me {
     pub agent: Agent,
+    /// Every workspace the person belongs to (this one included), by name.
+    #[serde(default)]
+    pub workspaces: Vec<crate::Membership>,
     /// Newest event sequence number of the workspace when read.
     pub last_seq: u64,
     /// The server's time, so countdowns follow the server's clock.

@@ -57,7 +57,8 @@ pub struct PublicUrl {
 pub enum WorkspaceCommand {
     /// Creates a workspace and its first owner; prints one JSON line with `workspace_id`,
     /// `widget_key`, `owner_id` and `setup_url` (single use, a week), where the owner sets a
-    /// password.
+    /// password; `setup_url` is null when the owner's e-mail has a Porch account already
+    /// (they sign in with it and find the new workspace in their switcher).
     Create {
         #[arg(long)]
         name: String,

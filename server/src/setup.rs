@@ -22,10 +22,13 @@ pub struct Created {
     pub workspace_id: WorkspaceId,
     pub widget_key: String,
     pub owner_id: AgentId,
-    pub setup_url: String,
+    /// Where a new person sets their password; `None` when the owner has a Porch account
+    /// already (a member of another workspace), who signs in with it.
+    pub setup_url: Option<String>,
 }
 
-/// A workspace with its first owner, who sets their password at `setup_url`.
+/// A workspace with its first owner, who sets their password at `setup_url` unless they have
+/// one already.
 pub async fn create_workspace(
     store: &dyn Store,
     name: &str,
@@ -37,10 +40,13 @@ pub async fn create_workspace(
 ) -> Result<Created, ApiError> {
     let name = check_name(name, "workspace name")?;
     let email = check_email(owner_email)?;
-    let owner_name = check_name(owner_name.unwrap_or_else(|| local_part(&email)), "owner name")?;
-    if store.agent_credentials(&email).await?.is_some() {
-        return Err(ApiError::Conflict("email"));
-    }
+    let person = store.person(&email).await?;
+    let owner_name = match (owner_name, &person) {
+        (Some(name), _) => name,
+        (None, Some(person)) => &person.name,
+        (None, None) => local_part(&email),
+    };
+    let owner_name = check_name(owner_name, "owner name")?;
     let workspace = NewWorkspace {
         id: WorkspaceId(crate::service::new_id()),
         name,
@@ -53,7 +59,7 @@ pub async fn create_workspace(
     store.create_workspace(&workspace).await?;
     let owner =
         Agent { id: AgentId(crate::service::new_id()), name: owner_name, email, role: Role::Owner };
-    // No password yet: nothing verifies against an empty hash.
+    // A new person has no password yet: nothing verifies against an empty hash.
     let new = NewAgent {
         workspace_id: workspace.id.clone(),
         agent: owner.clone(),
@@ -61,7 +67,10 @@ pub async fn create_workspace(
         created_at: now,
     };
     store.create_agent(&new).await?;
-    let setup_url = password_link(store, &owner.id, PasswordLink::Setup, public_url, now).await?;
+    let setup_url = match person {
+        Some(_) => None,
+        None => Some(password_link(store, &owner.id, PasswordLink::Setup, public_url, now).await?),
+    };
     Ok(Created {
         workspace_id: workspace.id,
         widget_key: workspace.widget_key,
@@ -96,8 +105,8 @@ pub async fn reset_link(
     public_url: &str,
     now: Millis,
 ) -> Result<String, ApiError> {
-    let agent = store.agent_credentials(email).await?.ok_or(ApiError::NotFound("agent"))?;
-    password_link(store, agent.record.id(), PasswordLink::Reset, public_url, now).await
+    let agent = store.membership(email, None).await?.ok_or(ApiError::NotFound("agent"))?;
+    password_link(store, agent.id(), PasswordLink::Reset, public_url, now).await
 }
 
 /// A password long enough to resist guessing, short enough to hash.

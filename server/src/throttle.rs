@@ -61,6 +61,25 @@ impl Attempt {
     }
 }
 
+/// Whether `password` is the person `email`'s (`stored`: their hash, if they exist), checked
+/// like a sign-in from `address`: reserved against the guessing limits before the slow hash,
+/// and a right one forgets the pair's failures.
+pub async fn verify(
+    state: &AppState,
+    email: &str,
+    address: IpAddr,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, ApiError> {
+    let attempt = Attempt::new(email, address);
+    attempt.reserve(state).await?;
+    let right = state.passwords.verify(password, stored).await?;
+    if right {
+        attempt.succeeded(state).await?;
+    }
+    Ok(right)
+}
+
 /// Whole seconds from `now` to `until`, at least 1.
 pub fn seconds_until(until: Millis, now: Millis) -> u64 {
     u64::try_from(until.saturating_sub(now).saturating_add(999) / 1000).unwrap_or(0).max(1)

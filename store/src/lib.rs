@@ -17,7 +17,7 @@ use porch_domain::reports::ReportData;
 use porch_domain::{ConversationState, DomainError};
 use porch_protocol::{
     Actor, Agent, AgentId, ContactId, Conversation, ConversationId, Event, EventFrame, Invitation,
-    Member, Message, Millis, Plan, ReportQuery, Role, WorkspaceId,
+    Member, Membership, Message, Millis, Plan, ReportQuery, Role, WorkspaceId,
 };
 
 pub use sql::{ListedCycle, SqlStore};
@@ -79,9 +79,20 @@ pub trait Store: Send + Sync + 'static {
     async fn widget_seen(&self, id: &WorkspaceId, origin: &str, now: Millis) -> Result<()>;
     /// The origins the widget booted on, most recent first, with when (at most 20).
     async fn widget_origins(&self, id: &WorkspaceId) -> Result<Vec<(String, Millis)>>;
-    /// Fails with `Conflict("email")` when the e-mail is taken.
+    /// Adds a member to a workspace; their person (e-mail) is made with `new.password_hash`
+    /// unless it exists, whose password stays. `Conflict("email")` when the e-mail is a member
+    /// of that workspace already.
     async fn create_agent(&self, new: &NewAgent) -> Result<()>;
-    async fn agent_credentials(&self, email: &str) -> Result<Option<AgentCredentials>>;
+    /// A person by e-mail (any case, spaces around ignored).
+    async fn person(&self, email: &str) -> Result<Option<Person>>;
+    /// The person's active membership in `workspace`, or their first one for `None`.
+    async fn membership(
+        &self,
+        email: &str,
+        workspace: Option<&WorkspaceId>,
+    ) -> Result<Option<AgentRecord>>;
+    /// Every workspace the person is an active member of, by name.
+    async fn memberships(&self, email: &str) -> Result<Vec<Membership>>;
     async fn create_session(
         &self,
         token_hash: &str,
@@ -119,13 +130,16 @@ pub trait Store: Send + Sync + 'static {
         now: Millis,
     ) -> Result<bool>;
     /// Claims a usable invitation and makes its member (id and name given; e-mail and role the
-    /// invitation's) in one transaction: `None` when the link is not usable,
-    /// `Conflict("email")` when the address is taken (nothing changes then).
+    /// invitation's) in one transaction: `None` when the link is not usable. `new_password`
+    /// is a new person's hash (`Conflict("email")` when the address has a password already);
+    /// `None` joins an existing person (`Conflict("person")` when there is none). A
+    /// deactivated member comes back; an active one is `Conflict("member")`. Nothing changes
+    /// on a refusal.
     async fn accept_invitation(
         &self,
         token_hash: &str,
         agent: (&AgentId, &str),
-        password_hash: &str,
+        new_password: Option<&str>,
         now: Millis,
     ) -> Result<Option<AgentRecord>>;
     /// Every member of `workspace`, active first, with their last presence.

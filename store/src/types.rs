@@ -43,9 +43,12 @@ pub struct AgentRecord {
     pub agent: Agent,
 }
 
+/// A person who can sign in: one e-mail and one password across their workspaces.
 #[derive(Clone, Debug)]
-pub struct AgentCredentials {
-    pub record: AgentRecord,
+pub struct Person {
+    /// The name of their newest membership, for a new one.
+    pub name: String,
+    /// Empty until they first set a password (a new owner's setup link).
     pub password_hash: String,
 }
 

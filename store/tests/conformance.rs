@@ -56,6 +56,7 @@ conformance!(
     widget_origins_and_keys,
     an_invitation_is_accepted_once_renewed_or_revoked,
     a_workspace_keeps_an_active_owner,
+    one_person_belongs_to_several_workspaces,
 );
 
 #[path = "conformance/hardening.rs"]
@@ -228,22 +229,22 @@ async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
     assert!(matches!(store.create_agent(&dup).await, Err(StoreError::Conflict("email"))));
 
     // E-mail lookups ignore case and surrounding space.
-    let creds =
-        store.agent_credentials(&format!(" {} ", email.to_uppercase())).await.unwrap().unwrap();
-    assert_eq!(creds.record.agent.id, agent.id);
-    assert_eq!(creds.password_hash, "h");
-    assert_eq!(creds.record.workspace_id, ws.id);
+    let shouted = format!(" {} ", email.to_uppercase());
+    assert_eq!(store.person(&shouted).await.unwrap().unwrap().password_hash, "h");
+    let record = store.membership(&shouted, None).await.unwrap().unwrap();
+    assert_eq!(record.agent.id, agent.id);
+    assert_eq!(record.workspace_id, ws.id);
 
-    store.create_session("session-hash", &creds.record, NOW + 1000).await.unwrap();
-    assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), Some(creds.record.clone()));
+    store.create_session("session-hash", &record, NOW + 1000).await.unwrap();
+    assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), Some(record.clone()));
     assert_eq!(store.session_agent("session-hash", NOW + 1000).await.unwrap(), None, "expired");
     assert_eq!(store.session_agent("other", NOW).await.unwrap(), None);
     store.delete_session("session-hash").await.unwrap();
     assert_eq!(store.session_agent("session-hash", NOW).await.unwrap(), None);
 
     // Expired sessions are purged; live ones stay.
-    store.create_session("old", &creds.record, NOW - 1).await.unwrap();
-    store.create_session("live", &creds.record, NOW + 1_000).await.unwrap();
+    store.create_session("old", &record, NOW - 1).await.unwrap();
+    store.create_session("live", &record, NOW + 1_000).await.unwrap();
     assert!(store.purge_expired_sessions(NOW).await.unwrap() >= 1);
     assert_eq!(
         store.session_agent("live", NOW).await.unwrap().map(|r| r.workspace_id),

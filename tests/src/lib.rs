@@ -254,6 +254,7 @@ impl Answer {
     }
 }
 
+#[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
     base: String,
@@ -264,6 +265,11 @@ pub struct Http {
 impl Http {
     pub fn new(server: &TestServer) -> Http {
         Http { client: reqwest::Client::new(), base: server.base.clone(), auth: None }
+    }
+
+    /// This client with an agent's session cookie (`porch_session=…`).
+    pub fn with_cookie(self, cookie: &str) -> Http {
+        Http { auth: Some(("cookie", cookie.to_owned())), ..self }
     }
 
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Answer {
@@ -401,7 +407,7 @@ impl AgentClient {
         let set_cookie =
             answer.headers.get("set-cookie").expect("session cookie").to_str().unwrap();
         let cookie = set_cookie.split(';').next().unwrap().to_owned();
-        let http = Http { auth: Some(("cookie", cookie.clone())), ..http };
+        let http = http.with_cookie(&cookie);
         AgentClient { http, me: answer.json(), cookie }
     }
 
@@ -456,8 +462,21 @@ impl AgentClient {
     }
 }
 
-type WsStream =
+pub type WsStream =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The code a socket closes with, skipping the frames before; panics unless it closes within
+/// the wait.
+pub async fn close_code(stream: &mut WsStream) -> Option<u16> {
+    loop {
+        let next = tokio::time::timeout(FRAME_WAIT, stream.next());
+        match next.await.expect("a close within the wait") {
+            Some(Ok(WsMessage::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+}
 
 /// A WebSocket to the server; a lead's speaks [`wire::LeadServerFrame`], which [`Socket::next`]
 /// turns into the agents' vocabulary so tests read both alike.

@@ -56,7 +56,8 @@ pub(crate) fn LinkPage(link: Link, on_done: Callback<wire::Me>) -> impl IntoView
     }
 }
 
-/// An invitation: who invites to what, then a name and a password.
+/// An invitation: who invites to what, then a name and a password, or the password of the
+/// account the address has already.
 #[component]
 fn AcceptInvitation(token: String, on_done: Callback<wire::Me>) -> impl IntoView {
     let info = RwSignal::new(None::<Result<wire::InvitationInfo, String>>);
@@ -99,13 +100,20 @@ fn AcceptInvitation(token: String, on_done: Callback<wire::Me>) -> impl IntoView
                 Some(Ok(info)) => view! {
                     <h1>{format!("Join {} on Porch", info.workspace_name)}</h1>
                     <p data-testid="invitation-info">{format!("You are invited as {} ({:?}).", info.email, info.role).to_lowercase()}</p>
+                    {info.has_account.then(|| view! {
+                        <p data-testid="invitation-existing">"You already have a Porch account with this address: give its password to add this workspace to it."</p>
+                    })}
                     <form on:submit=submit data-testid="accept-form">
-                        <label>"Your name, as customers and colleagues see it"
-                            <input type="text" required maxlength="100" autocomplete="name" data-testid="accept-name"
-                                prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
-                        </label>
-                        <label>"Password (at least 10 characters)"
-                            <input type="password" required minlength="10" autocomplete="new-password" data-testid="accept-password"
+                        {(!info.has_account).then(|| view! {
+                            <label>"Your name, as customers and colleagues see it"
+                                <input type="text" required maxlength="100" autocomplete="name" data-testid="accept-name"
+                                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                            </label>
+                        })}
+                        <label>{if info.has_account { "Your Porch password" } else { "Password (at least 10 characters)" }}
+                            <input type="password" required minlength=if info.has_account { "1" } else { "10" }
+                                autocomplete=if info.has_account { "current-password" } else { "new-password" }
+                                data-testid="accept-password"
                                 prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                         </label>
                         {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="accept-error">{e}</p> })}

@@ -12,6 +12,7 @@ mod profile;
 mod reports;
 mod settings;
 mod team;
+mod workspaces;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -67,8 +68,11 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
     let signed_in = Callback::new(move |who: wire::Me| me.set(Some(Some(who))));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let login =
-            wire::Login { email: email.get_untracked(), password: password.get_untracked() };
+        let login = wire::Login {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            workspace_id: workspaces::last(),
+        };
         spawn_local(async move {
             match client::post::<_, wire::Me>("/api/v1/agent/login", &login, None).await {
                 Ok(signed_in) => me.set(Some(Some(signed_in))),
@@ -196,6 +200,7 @@ pub(crate) fn time_of(millis: Millis) -> String {
 
 #[component]
 fn Inbox(me: wire::Me) -> impl IntoView {
+    workspaces::remember(&me);
     let ctx = Ctx {
         replica: RwSignal::new(Replica::new(Vec::new(), Default::default(), me.last_seq)),
         folder: RwSignal::new(Folder::Open),
@@ -273,9 +278,8 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                     data-state=move || connection.get().as_str()>
                     {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
                 </span>
-                <span class="who" data-testid="workspace-title">
-                    {move || ctx.workspace.with(|w| w.as_ref().map(|w| w.name.clone()).unwrap_or_default())}
-                </span>
+                <workspaces::Switcher me=me.clone() error=ctx.error
+                    name=Signal::derive(move || ctx.workspace.with(|w| w.as_ref().map(|w| w.name.clone()).unwrap_or_default())) />
                 <span class="who" data-testid="agent-name">{me.agent.name.clone()}</span>
                 {me.agent.role.may(wire::Permission::Reports).then(|| view! {
                     <button type="button" class="link light" data-testid="open-reports"

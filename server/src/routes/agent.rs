@@ -1,9 +1,9 @@
-//! The sellers' session, workspace view and settings, used by the inbox with the session cookie.
+//! The sellers' workspace view and settings, and their live socket, used by the inbox with the
+//! session cookie.
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{State, WebSocketUpgrade};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
 use porch_protocol::{self as wire, Actor, Event, Permission};
@@ -12,16 +12,11 @@ use super::Resume;
 use crate::auth::{self, AgentSession};
 use crate::error::{Json, Query};
 use crate::hub::Audience;
-use crate::limits::{self, ClientIp};
-use crate::throttle;
 use crate::{ApiError, AppState};
 use porch_store::AgentRecord;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/login", post(login))
-        .route("/agent/logout", post(logout))
-        .route("/agent/me", get(me))
         .route("/agent/workspace", get(workspace))
         .route("/agent/settings/closing-notes", put(set_closing_notes))
         .route("/agent/settings/auto-close", put(set_auto_close))
@@ -32,56 +27,6 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/name", put(rename))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
-}
-
-/// Longest e-mail address (RFC 5321's path limit).
-const MAX_EMAIL_CHARS: usize = 254;
-
-async fn login(
-    State(state): State<AppState>,
-    ClientIp(address): ClientIp,
-    Json(req): Json<wire::Login>,
-) -> Result<Response, ApiError> {
-    let now = state.clock.now();
-    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
-    if req.email.chars().count() > MAX_EMAIL_CHARS
-        || req.password.len() > crate::password::MAX_PASSWORD_BYTES
-    {
-        return Err(ApiError::InvalidCredentials);
-    }
-    let attempt = throttle::Attempt::new(&req.email, address);
-    attempt.reserve(&state).await?;
-    let credentials = state.store.agent_credentials(&req.email).await?;
-    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let verified = state.passwords.verify(req.password, stored).await?;
-    let Some(credentials) = credentials.filter(|_| verified) else {
-        return Err(ApiError::InvalidCredentials);
-    };
-    attempt.succeeded(&state).await?;
-    // Logins are rare enough to carry the clean-up of expired sessions and old attempts.
-    state.store.purge_expired_sessions(now).await?;
-    state.store.purge_sign_ins(now.saturating_sub(throttle::PER_EMAIL.window)).await?;
-    super::password::sign_in(&state, credentials.record).await
-}
-
-async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(token) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        let hash = auth::token_hash(token);
-        if let Err(e) = state.store.delete_session(&hash).await {
-            return ApiError::from(e).into_response();
-        }
-        // This server's sockets of the session close now; other servers' at their recheck.
-        state.session_sockets.end_session(&hash);
-    }
-    (StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::session_cookie("", 0))]).into_response()
-}
-
-async fn me(
-    State(state): State<AppState>,
-    AgentSession(session): AgentSession,
-) -> Result<Json<wire::Me>, ApiError> {
-    let last_seq = state.store.last_seq(&session.workspace_id).await?;
-    Ok(Json(wire::Me { agent: session.agent, last_seq, now: state.clock.now() }))
 }
 
 /// Plan, settings and the team, for the inbox's dropdowns and dialogs.

@@ -10,6 +10,7 @@ mod lead_identity;
 mod operator;
 mod password;
 mod reports;
+mod session;
 mod signup;
 mod team;
 mod widget;
@@ -31,6 +32,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     // What an agent's cookie authorises must come from Porch's own pages.
     let agents = Router::new()
+        .merge(session::router())
         .merge(agent::router())
         .merge(password::router())
         .merge(install::router())

@@ -2,12 +2,12 @@
 //! owner, reset by e-mail. Setting one ends the member's other sessions and sockets.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{post, put};
 use axum::Router;
 use porch_protocol as wire;
-use porch_store::{AgentRecord, PasswordLink};
+use porch_store::PasswordLink;
 
 use crate::auth::{self, AgentSession};
 use crate::error::Json;
@@ -38,22 +38,11 @@ async fn set_by_link(
             "this link has expired or was used already; ask for a new one",
         ));
     };
-    state.session_sockets.end_agent(member.id());
-    sign_in(&state, member).await
-}
-
-/// A new session for `member`: its cookie and who they are.
-pub async fn sign_in(state: &AppState, member: AgentRecord) -> Result<Response, ApiError> {
-    let token = auth::new_token()?;
-    let now = state.clock.now();
-    state
-        .store
-        .create_session(&auth::token_hash(&token), &member, now + auth::SESSION_MILLIS)
-        .await?;
-    let last_seq = state.store.last_seq(&member.workspace_id).await?;
-    let me = wire::Me { agent: member.agent, last_seq, now };
-    let cookie = auth::session_cookie(&token, auth::SESSION_MILLIS / 1000);
-    Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
+    // Every session of the person ended, in each of their workspaces.
+    for other in state.store.memberships(&member.agent.email).await? {
+        state.session_sockets.end_agent(&other.agent_id);
+    }
+    super::session::sign_in(&state, member).await
 }
 
 /// A member changes their password, giving the current one (checked like a sign-in, so this
@@ -66,14 +55,11 @@ async fn change(
     Json(req): Json<wire::ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
     setup::check_password(&req.password)?;
-    let attempt = throttle::Attempt::new(&member.agent.email, address);
-    attempt.reserve(&state).await?;
-    let stored = state.store.agent_credentials(&member.agent.email).await?;
-    let stored = stored.map(|c| c.password_hash);
-    if !state.passwords.verify(req.current, stored).await? {
+    let email = &member.agent.email;
+    let stored = state.store.person(email).await?.map(|p| p.password_hash);
+    if !throttle::verify(&state, email, address, req.current, stored).await? {
         return Err(ApiError::unprocessable("wrong_password", "the current password is not right"));
     }
-    attempt.succeeded(&state).await?;
     let hash = state.passwords.hash(req.password).await?;
     let keep = auth::cookie(&headers, auth::SESSION_COOKIE).map(auth::token_hash);
     state.store.set_password(member.id(), &hash, keep.as_deref()).await?;
@@ -95,13 +81,13 @@ async fn forgot(
         return Ok(StatusCode::ACCEPTED);
     }
     let (Some(mailer), Some(member)) =
-        (state.mailer.clone(), state.store.agent_credentials(&email).await?)
+        (state.mailer.clone(), state.store.membership(&email, None).await?)
     else {
         return Ok(StatusCode::ACCEPTED);
     };
     let link = setup::password_link(
         state.store.as_ref(),
-        member.record.id(),
+        member.id(),
         PasswordLink::Reset,
         &state.public_url,
         now,

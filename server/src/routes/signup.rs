@@ -11,7 +11,7 @@ use porch_protocol::{self as wire, Plan};
 
 use crate::error::Json;
 use crate::limits::{self, ClientIp};
-use crate::{setup, ApiError, AppState};
+use crate::{setup, throttle, ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/agent/signup", get(status)).route("/agent/signup", post(signup))
@@ -36,24 +36,53 @@ async fn signup(
             message: "new workspaces are created by this server's operator".into(),
         });
     }
-    setup::check_password(&req.password)?;
-    // The slow hash before anything is stored: a refusal (busy) leaves nothing behind.
-    let hash = state.passwords.hash(req.password).await?;
     let store = state.store.as_ref();
     let public_url = &state.public_url;
+    // Someone with a Porch account (a member elsewhere) adds a workspace with their password,
+    // checked like a sign-in; a new person chooses one.
+    let existing = state.store.person(&req.email).await?;
+    let new_hash = match existing {
+        Some(person) => {
+            let stored = Some(person.password_hash);
+            if !throttle::verify(&state, &req.email, address, req.password, stored).await? {
+                return Err(ApiError::BadRequest {
+                    status: StatusCode::CONFLICT,
+                    code: "email_taken",
+                    message: "this e-mail has a Porch account: give its password to add a \
+                              workspace to it, or sign in"
+                        .into(),
+                });
+            }
+            None
+        }
+        None => {
+            setup::check_password(&req.password)?;
+            // The slow hash before anything is stored: a refusal (busy) leaves nothing behind.
+            Some(state.passwords.hash(req.password).await?)
+        }
+    };
+    let name = Some(req.name.as_str());
     let created = setup::create_workspace(
         store,
         &req.workspace_name,
         &req.email,
-        Some(&req.name),
+        name,
         Plan::Free,
         public_url,
         now,
     )
     .await?;
-    // The owner chose their password here: the setup link is used at once.
-    let token = created.setup_url.rsplit_once("#setup=").map(|(_, t)| t).unwrap_or_default();
-    let owner = state.store.use_password_link(&crate::auth::token_hash(token), &hash, now).await?;
-    let owner = owner.ok_or_else(|| ApiError::Internal("a fresh setup link was refused".into()))?;
-    super::password::sign_in(&state, owner).await
+    let owner = match (created.setup_url, new_hash) {
+        // The owner chose their password here: the setup link is used at once.
+        (Some(url), Some(hash)) => {
+            let token = url.rsplit_once("#setup=").map(|(_, t)| t).unwrap_or_default();
+            state.store.use_password_link(&crate::auth::token_hash(token), &hash, now).await?
+        }
+        // An account whose password was checked above.
+        (None, None) => state.store.membership(&req.email, Some(&created.workspace_id)).await?,
+        // The address got an account between the check and now: nobody is signed in.
+        _ => return Err(ApiError::Conflict("email")),
+    };
+    let owner = owner.ok_or_else(|| ApiError::Internal("a new owner was not found".into()))?;
+    super::session::sign_in(&state, owner).await
 }

@@ -1,6 +1,7 @@
 //! Settings → Team (owners): invite by e-mail with a single-use link (a week; resend, revoke),
 //! change roles, deactivate members; and the invitee's side: see the invitation, accept it with
-//! a name and a password. A workspace always keeps an active owner.
+//! a name and a password, or with the password of the account they have in another workspace.
+//! A workspace always keeps an active owner.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -13,7 +14,7 @@ use porch_store::{AgentRecord, ConversationFilter, NewInvitation, StoreError};
 use crate::auth::{new_token, require, token_hash, AgentSession};
 use crate::error::Json;
 use crate::limits::{self, ClientIp};
-use crate::{setup, ApiError, AppState};
+use crate::{setup, throttle, ApiError, AppState};
 
 /// An invitation link lasts a week.
 pub const INVITATION_MILLIS: i64 = 7 * 24 * 3_600_000;
@@ -52,13 +53,8 @@ async fn invite(
     let workspace = owner.workspace_id.as_str();
     state.limits.take(&limits::INVITATIONS_PER_WORKSPACE, workspace, now)?;
     let email = setup::check_email(&req.email)?;
-    if state.store.agent_credentials(&email).await?.is_some() {
-        return Err(ApiError::BadRequest {
-            status: StatusCode::CONFLICT,
-            code: "already_a_member",
-            message: "this e-mail already belongs to a member (of this or another workspace)"
-                .into(),
-        });
+    if state.store.membership(&email, Some(&owner.workspace_id)).await?.is_some() {
+        return Err(already_a_member());
     }
     let token = new_token()?;
     let invitation = wire::Invitation {
@@ -207,14 +203,18 @@ async fn peek(
     state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
     let found = state.store.invitation_by_token(&token_hash(req.token.trim()), now).await?;
     let (invitation, _, workspace_name) = found.ok_or_else(invalid_link)?;
+    let has_account = state.store.person(&invitation.email).await?.is_some();
     Ok(Json(wire::InvitationInfo {
         workspace_name,
         email: invitation.email,
         role: invitation.role,
+        has_account,
     }))
 }
 
-/// The invitee chooses a name and a password and is signed in.
+/// The invitee joins and is signed in: a new person chooses a name and a password; someone
+/// with an account elsewhere gives their password (checked like a sign-in) and keeps their
+/// name.
 async fn accept(
     State(state): State<AppState>,
     ClientIp(address): ClientIp,
@@ -222,21 +222,49 @@ async fn accept(
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
     state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
-    let name = setup::check_name(&req.name, "name")?;
-    setup::check_password(&req.password)?;
-    let hash = state.passwords.hash(req.password).await?;
-    let id = AgentId(crate::service::new_id());
     let token = token_hash(req.token.trim());
-    let joined = match state.store.accept_invitation(&token, (&id, &name), &hash, now).await {
+    let found = state.store.invitation_by_token(&token, now).await?;
+    let (invitation, _, _) = found.ok_or_else(invalid_link)?;
+    let (name, new_password) = match state.store.person(&invitation.email).await? {
+        Some(person) => {
+            let (email, stored) = (&invitation.email, Some(person.password_hash));
+            if !throttle::verify(&state, email, address, req.password, stored).await? {
+                return Err(ApiError::unprocessable(
+                    "wrong_password",
+                    "this is not the password of your Porch account",
+                ));
+            }
+            (person.name, None)
+        }
+        None => {
+            let name = setup::check_name(&req.name, "name")?;
+            setup::check_password(&req.password)?;
+            (name, Some(state.passwords.hash(req.password).await?))
+        }
+    };
+    let id = AgentId(crate::service::new_id());
+    let accepted =
+        state.store.accept_invitation(&token, (&id, &name), new_password.as_deref(), now);
+    let joined = match accepted.await {
         Ok(joined) => joined.ok_or_else(invalid_link)?,
+        Err(StoreError::Conflict("member")) => return Err(already_a_member()),
         Err(StoreError::Conflict(_)) => {
             return Err(ApiError::BadRequest {
                 status: StatusCode::CONFLICT,
-                code: "already_a_member",
-                message: "this e-mail already belongs to a member; sign in instead".into(),
+                code: "account_changed",
+                message: "an account for this e-mail was made meanwhile; open the link again"
+                    .into(),
             })
         }
         Err(e) => return Err(e.into()),
     };
-    super::password::sign_in(&state, joined).await
+    super::session::sign_in(&state, joined).await
+}
+
+fn already_a_member() -> ApiError {
+    ApiError::BadRequest {
+        status: StatusCode::CONFLICT,
+        code: "already_a_member",
+        message: "this e-mail already belongs to a member of this workspace".into(),
+    }
 }

@@ -5,6 +5,7 @@
 mod agents;
 mod contacts;
 mod conversations;
+mod migrate;
 mod passwords;
 mod record;
 mod reports;
@@ -15,21 +16,19 @@ mod workspaces;
 
 pub use reports::ListedCycle;
 
-use std::borrow::Cow;
 use std::str::FromStr;
 
 use porch_protocol::{
     Agent, AgentId, ContactId, Conversation, ConversationId, EventFrame, Invitation, Member,
-    Message, Millis, Plan, Role, WorkspaceId,
+    Membership, Message, Millis, Plan, Role, WorkspaceId,
 };
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::AnyPool;
 
 use crate::{
-    AgentCredentials, AgentRecord, ContactDetails, ContactRecord, ConversationFilter, Decide,
-    Identity, NewAgent, NewContact, NewInvitation, NewWorkspace, PasswordLink, Result,
-    SignInPolicy, Store, StoreError, Timer, Workspace,
+    AgentRecord, ContactDetails, ContactRecord, ConversationFilter, Decide, Identity, NewAgent,
+    NewContact, NewInvitation, NewWorkspace, PasswordLink, Person, Result, SignInPolicy, Store,
+    StoreError, Timer, Workspace,
 };
 use porch_domain::ConversationState;
 
@@ -37,24 +36,6 @@ use porch_domain::ConversationState;
 pub enum Backend {
     Sqlite,
     Postgres,
-}
-
-/// Each migration (version, name, SQL) from the backend's folder: one list for both, so they
-/// cannot drift apart.
-macro_rules! migration_files {
-    ($dir:literal) => {
-        migration_files!($dir;
-            1 "init" "0001_init", 2 "lifecycle" "0002_lifecycle", 3 "auto_close" "0003_auto_close",
-            4 "identity" "0004_identity", 5 "session_expiry" "0005_session_expiry",
-            6 "identity_backfill" "0006_identity_backfill", 7 "reports" "0007_reports",
-            8 "report_deliveries" "0008_report_deliveries", 9 "report_indexes" "0009_report_indexes",
-            10 "report_days" "0010_report_days", 11 "abuse" "0011_abuse",
-            12 "password_links" "0012_password_links", 13 "widget_origins" "0013_widget_origins",
-            14 "team" "0014_team", 15 "contact_context" "0015_contact_context")
-    };
-    ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
-        [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]
-    };
 }
 
 impl Backend {
@@ -66,25 +47,6 @@ impl Backend {
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
-    }
-
-    fn migrations(self) -> Vec<Migration> {
-        let files: &[(i64, &str, &'static str)] = match self {
-            Backend::Sqlite => &migration_files!("sqlite"),
-            Backend::Postgres => &migration_files!("postgres"),
-        };
-        files
-            .iter()
-            .map(|(version, name, sql)| {
-                Migration::new(
-                    *version,
-                    Cow::Borrowed(*name),
-                    MigrationType::Simple,
-                    Cow::Borrowed(*sql),
-                    false,
-                )
-            })
-            .collect()
     }
 }
 
@@ -131,9 +93,7 @@ impl SqlStore {
             })
             .connect_with(options)
             .await?;
-        let migrator =
-            Migrator { migrations: Cow::Owned(backend.migrations()), ..Migrator::DEFAULT };
-        migrator.run(&pool).await?;
+        migrate::run(&pool, backend).await?;
         Ok(SqlStore { pool, backend })
     }
 
@@ -222,8 +182,20 @@ impl Store for SqlStore {
         agents::create_agent(&self.pool, new).await
     }
 
-    async fn agent_credentials(&self, email: &str) -> Result<Option<AgentCredentials>> {
-        agents::agent_credentials(&self.pool, email).await
+    async fn person(&self, email: &str) -> Result<Option<Person>> {
+        agents::person(&self.pool, email).await
+    }
+
+    async fn membership(
+        &self,
+        email: &str,
+        workspace: Option<&WorkspaceId>,
+    ) -> Result<Option<AgentRecord>> {
+        agents::membership(&self.pool, email, workspace).await
+    }
+
+    async fn memberships(&self, email: &str) -> Result<Vec<Membership>> {
+        agents::memberships(&self.pool, email).await
     }
 
     async fn create_session(
@@ -307,10 +279,10 @@ impl Store for SqlStore {
         &self,
         token_hash: &str,
         agent: (&AgentId, &str),
-        password_hash: &str,
+        new_password: Option<&str>,
         now: Millis,
     ) -> Result<Option<AgentRecord>> {
-        team::accept_invitation(&self.pool, token_hash, agent, password_hash, now).await
+        team::accept_invitation(&self.pool, token_hash, agent, new_password, now).await
     }
 
     async fn members(&self, workspace: &WorkspaceId, now: Millis) -> Result<Vec<Member>> {

@@ -50,8 +50,10 @@ pub async fn use_link(
         tx.commit().await?;
         return Ok(None);
     };
-    // The agent's other links die with this one.
-    sqlx::query("UPDATE password_links SET used_at = $2 WHERE agent_id = $1 AND used_at IS NULL")
+    // The person's other links die with this one.
+    sqlx::query(&format!(
+        "UPDATE password_links SET used_at = $2 WHERE agent_id IN ({SAME_PERSON}) AND used_at IS NULL"
+    ))
         .bind(&agent)
         .bind(now)
         .execute(&mut *tx)
@@ -79,22 +81,31 @@ pub async fn set_password(
     Ok(())
 }
 
-/// The new hash, and every session of the agent ended but `keep`.
+/// Every membership of the person `$1` (a membership's id) is.
+const SAME_PERSON: &str =
+    "SELECT o.id FROM agents o WHERE o.email = (SELECT a.email FROM agents a WHERE a.id = $1)";
+
+/// The person's new hash, and every session of theirs (in any workspace) ended but `keep`.
 async fn set(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     agent: &str,
     password_hash: &str,
     keep: Option<&str>,
 ) -> Result<()> {
-    sqlx::query("UPDATE agents SET password_hash = $2 WHERE id = $1")
-        .bind(agent)
-        .bind(password_hash)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM agent_sessions WHERE agent_id = $1 AND token_hash <> $2")
-        .bind(agent)
-        .bind(keep.unwrap_or_default())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE people SET password_hash = $2
+         WHERE email = (SELECT a.email FROM agents a WHERE a.id = $1)",
+    )
+    .bind(agent)
+    .bind(password_hash)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM agent_sessions WHERE agent_id IN ({SAME_PERSON}) AND token_hash <> $2"
+    ))
+    .bind(agent)
+    .bind(keep.unwrap_or_default())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

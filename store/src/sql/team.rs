@@ -3,7 +3,7 @@
 //! the last one away check it themselves, so two owners demoting each other at once cannot
 //! both succeed.
 
-use porch_protocol::{Agent, AgentId, Invitation, Member, Millis, Role, WorkspaceId};
+use porch_protocol::{AgentId, Invitation, Member, Millis, Role, WorkspaceId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
@@ -132,12 +132,16 @@ pub async fn revoke_invitation(
 }
 
 /// Claims a usable invitation and makes its member (`agent`'s id and name; e-mail and role
-/// from the invitation), in one transaction. `None`: unknown, used, revoked or expired.
+/// from the invitation), in one transaction. `new_password`: the hash of a new person's
+/// password (`Conflict("email")` if the address has one meanwhile); `None` for a person who has
+/// one (`Conflict("person")` if they do not). A deactivated member comes back with the
+/// invitation's role; an active one is `Conflict("member")`. `None`: unknown, used, revoked or
+/// expired. Nothing changes on any refusal.
 pub async fn accept_invitation(
     pool: &AnyPool,
     token_hash: &str,
     agent: (&AgentId, &str),
-    password_hash: &str,
+    new_password: Option<&str>,
     now: Millis,
 ) -> Result<Option<AgentRecord>> {
     let mut tx = pool.begin().await?;
@@ -154,29 +158,45 @@ pub async fn accept_invitation(
         tx.commit().await?;
         return Ok(None);
     };
-    let record = AgentRecord {
-        workspace_id: WorkspaceId(claimed.try_get("workspace_id")?),
-        agent: Agent {
-            id: agent.0.clone(),
-            name: agent.1.to_owned(),
-            email: claimed.try_get("email")?,
-            role: parse_enum(claimed.try_get("role")?)?,
-        },
-    };
-    sqlx::query(
-        "INSERT INTO agents (id, workspace_id, name, email, password_hash, role, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let email: String = claimed.try_get("email")?;
+    match new_password {
+        Some(hash) => {
+            sqlx::query(
+                "INSERT INTO people (email, password_hash, created_at) VALUES ($1, $2, $3)",
+            )
+            .bind(&email)
+            .bind(hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique_violation(e, "email"))?;
+        }
+        None => {
+            let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM people WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::Conflict("person"));
+            }
+        }
+    }
+    let joined = sqlx::query(
+        "INSERT INTO agents (id, workspace_id, name, email, role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (workspace_id, email) DO UPDATE SET active = 1, role = excluded.role
+         WHERE agents.active = 0
+         RETURNING id, workspace_id, name, email, role",
     )
-    .bind(record.agent.id.as_str())
-    .bind(record.workspace_id.as_str())
-    .bind(&record.agent.name)
-    .bind(&record.agent.email)
-    .bind(password_hash)
-    .bind(enum_text(&record.agent.role))
+    .bind(agent.0.as_str())
+    .bind(claimed.try_get::<String, _>("workspace_id")?)
+    .bind(agent.1)
+    .bind(&email)
+    .bind(claimed.try_get::<String, _>("role")?)
     .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| unique_violation(e, "email"))?;
+    .fetch_optional(&mut *tx)
+    .await?;
+    let record = rows::agent(&joined.ok_or(StoreError::Conflict("member"))?)?;
     tx.commit().await?;
     Ok(Some(record))
 }

@@ -78,13 +78,13 @@ pub async fn a_password_link_works_once_before_it_expires(store: Arc<dyn Store>)
     assert_eq!(store.use_password_link("nope", "x", NOW).await.unwrap(), None, "unknown");
     let used = store.use_password_link("l1", "h2", NOW + 5).await.unwrap();
     assert_eq!(used, Some(ann.clone()));
-    let credentials = store.agent_credentials(&ann.agent.email).await.unwrap().unwrap();
-    assert_eq!(credentials.password_hash, "h2");
+    let person = store.person(&ann.agent.email).await.unwrap().unwrap();
+    assert_eq!(person.password_hash, "h2");
     assert_eq!(store.session_agent("s-ann", NOW).await.unwrap(), None, "sessions ended");
     assert_eq!(store.use_password_link("l1", "h3", NOW + 5).await.unwrap(), None, "used");
     assert_eq!(store.use_password_link("l2", "h3", NOW + 5).await.unwrap(), None, "died with l1");
-    let credentials = store.agent_credentials(&ann.agent.email).await.unwrap().unwrap();
-    assert_eq!(credentials.password_hash, "h2", "nothing changed on a refusal");
+    let person = store.person(&ann.agent.email).await.unwrap().unwrap();
+    assert_eq!(person.password_hash, "h2", "nothing changed on a refusal");
 }
 
 pub async fn changing_a_password_ends_the_other_sessions(store: Arc<dyn Store>) {
@@ -94,8 +94,8 @@ pub async fn changing_a_password_ends_the_other_sessions(store: Arc<dyn Store>) 
     store.set_password(&ann.agent.id, "h2", Some("laptop")).await.unwrap();
     assert_eq!(store.session_agent("laptop", NOW).await.unwrap(), Some(ann.clone()));
     assert_eq!(store.session_agent("phone", NOW).await.unwrap(), None);
-    let credentials = store.agent_credentials(&ann.agent.email).await.unwrap().unwrap();
-    assert_eq!(credentials.password_hash, "h2");
+    let person = store.person(&ann.agent.email).await.unwrap().unwrap();
+    assert_eq!(person.password_hash, "h2");
 }
 
 pub async fn widget_origins_and_keys(store: Arc<dyn Store>) {

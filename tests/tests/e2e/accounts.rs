@@ -26,7 +26,7 @@ async fn a_new_owner_sets_a_password_from_the_setup_link_and_changes_it() {
     .await
     .unwrap();
     let owner = Browser::start().await;
-    owner.goto(&created.setup_url).await;
+    owner.goto(created.setup_url.as_deref().expect("a new owner")).await;
     owner.find("set-password-form").await;
     assert_eq!(violations(&owner, &axe_source()).await, Vec::<String>::new(), "set password");
     owner.type_into("new-password", "first passphrase").await;

@@ -51,7 +51,7 @@ async fn from_nothing_to_a_team_answering_on_its_own_site() {
     steps.done("workspace create");
 
     let owner = Browser::start().await;
-    owner.goto(&created.setup_url).await;
+    owner.goto(created.setup_url.as_deref().expect("a new owner")).await;
     owner.type_into("new-password", "olga's passphrase").await;
     owner.type_into("new-password-again", "olga's passphrase").await;
     owner.click("set-password-submit").await;

@@ -39,8 +39,9 @@ async fn a_new_workspaces_owner_sets_a_password_once_and_signs_in() {
     )
     .await
     .unwrap();
-    assert!(created.setup_url.starts_with(&format!("{}/app/#setup=", server.base)));
-    let token = token_of(&created.setup_url);
+    let setup_url = created.setup_url.expect("a new person gets a setup link");
+    assert!(setup_url.starts_with(&format!("{}/app/#setup=", server.base)));
+    let token = token_of(&setup_url);
     assert!(token.len() >= 32, "at least 128 random bits");
     let workspace = store.workspace_by_key(&created.widget_key).await.unwrap().unwrap();
     assert_eq!((workspace.name.as_str(), workspace.plan), ("Shop", Plan::Free));
@@ -59,16 +60,24 @@ async fn a_new_workspaces_owner_sets_a_password_once_and_signs_in() {
     set_by_link(&server, "forged", NEW_PASSWORD).await.assert_error(422, "invalid_link");
     assert_eq!(login(&server, "olga@shop.example", NEW_PASSWORD).await.status, 200);
 
-    // Refusals: the same e-mail again, malformed ones, empty names; nothing is created.
+    // The same e-mail again: a second workspace of the same person, who keeps her name and
+    // password (no setup link) and now has both.
     let again =
-        setup::create_workspace(store, "Other", "olga@shop.example", None, Plan::Free, "", now)
-            .await;
-    assert!(matches!(again, Err(porch_server::ApiError::Conflict("email"))), "{again:?}");
+        setup::create_workspace(store, "Other", "olga@shop.example", None, Plan::Free, "", now + 1)
+            .await
+            .unwrap();
+    assert_eq!(again.setup_url, None);
+    let me: wire::Me = login(&server, "olga@shop.example", NEW_PASSWORD).await.json();
+    let names: Vec<_> = me.workspaces.iter().map(|m| m.workspace_name.as_str()).collect();
+    assert_eq!(names, ["Other", "Shop"]);
+    assert_eq!(me.workspaces[0].agent_id, again.owner_id);
+    assert_eq!(me.agent.name, "olga", "her first workspace opens");
+    // Refusals: malformed e-mails, empty names; nothing is created.
     for (name, email) in [("Shop", "not-an-email"), ("  ", "ok@shop.example")] {
         let refused = setup::create_workspace(store, name, email, None, Plan::Free, "", now).await;
         assert!(refused.is_err(), "{name:?} {email:?}");
     }
-    assert!(store.agent_credentials("ok@shop.example").await.unwrap().is_none());
+    assert!(store.person("ok@shop.example").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -81,7 +90,7 @@ async fn setup_links_expire_after_a_week_and_reset_links_after_an_hour() {
             .await
             .unwrap();
     server.advance(setup::SETUP_MILLIS);
-    set_by_link(&server, &token_of(&created.setup_url), NEW_PASSWORD)
+    set_by_link(&server, &token_of(&created.setup_url.unwrap()), NEW_PASSWORD)
         .await
         .assert_error(422, "invalid_link");
 

@@ -278,15 +278,7 @@ async fn two_servers_share_sign_ins_and_sessions(a: &TestServer) {
         stream
     };
     assert_eq!(owner.http.post("/api/v1/agent/logout", json!({})).await.status, 204);
-    let closed = loop {
-        let next = tokio::time::timeout(std::time::Duration::from_secs(10), socket_on_b.next());
-        match next.await.expect("closed within the wait") {
-            Some(Ok(WsMessage::Close(frame))) => break frame.map(|f| u16::from(f.code)),
-            Some(Ok(_)) => continue,
-            other => panic!("expected a close frame, got {other:?}"),
-        }
-    };
-    assert_eq!(closed, Some(1008));
+    assert_eq!(close_code(&mut socket_on_b).await, Some(1008));
     b.state.shutdown.cancel();
 }
 

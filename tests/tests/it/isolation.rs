@@ -11,25 +11,18 @@ use porch_tests::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// The server's route modules, as compiled.
-const ROUTE_SOURCES: [&str; 12] = [
-    include_str!("../../../server/src/routes/agent.rs"),
-    include_str!("../../../server/src/routes/widget.rs"),
-    include_str!("../../../server/src/routes/lead_identity.rs"),
-    include_str!("../../../server/src/routes/conversations.rs"),
-    include_str!("../../../server/src/routes/reports.rs"),
-    include_str!("../../../server/src/routes/dev.rs"),
-    include_str!("../../../server/src/routes/operator.rs"),
-    include_str!("../../../server/src/routes/password.rs"),
-    include_str!("../../../server/src/routes/install.rs"),
-    include_str!("../../../server/src/routes/team.rs"),
-    include_str!("../../../server/src/routes/signup.rs"),
-    include_str!("../../../server/src/routes/contacts.rs"),
-];
-
-/// Every path given to `.route(` in the route modules.
+/// Every path given to `.route(` in the server's API modules: every file of
+/// `server/src/routes` (so a new module is read too) but the static pages (`assets.rs`) and
+/// the assembly (`mod.rs`, with `/healthz`).
 fn routes_in_source() -> BTreeSet<String> {
-    ROUTE_SOURCES
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/routes");
+    let sources: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the server's route modules")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| !path.ends_with("assets.rs") && !path.ends_with("mod.rs"))
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
+    sources
         .iter()
         .flat_map(|source| source.split(".route(").skip(1))
         .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split_once('"'))
@@ -39,7 +32,7 @@ fn routes_in_source() -> BTreeSet<String> {
 
 /// One request per route: method, path (`{id}`: the victim's conversation, `{name}`: a chart,
 /// `{workspace}`: the victim's widget key, `{member}` and `{invitation}`: the victim's)
-/// and a body a rightful caller could send.
+/// and a body a rightful caller could send (`{victim_workspace}`: the victim's workspace id).
 pub fn cases() -> Vec<(Method, &'static str, Value)> {
     vec![
         (Method::POST, "/agent/login", json!({"email": "x@example.com", "password": "p"})),
@@ -48,6 +41,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::PUT, "/agent/password", json!({"current": "x", "password": "long enough pw"})),
         (Method::POST, "/agent/password/forgot", json!({"email": "x@example.com"})),
         (Method::GET, "/agent/me", Value::Null),
+        (Method::POST, "/agent/workspaces/switch", json!({"workspace_id": "{victim_workspace}"})),
         (Method::GET, "/agent/workspace", Value::Null),
         (
             Method::PUT,
@@ -216,6 +210,9 @@ async fn no_route_reaches_another_workspace() {
             continue; // only with --dev-clock on a loopback address, for tests and demos
         }
         let url = request_path(path, &ids);
+        let body_names_victim = body.to_string().contains("{victim_workspace}");
+        let body = body.to_string().replace("{victim_workspace}", victim.as_str());
+        let body: Value = serde_json::from_str(&body).unwrap();
         let body = (!body.is_null()).then_some(body);
         for caller in
             [Caller::ForeignAgent, Caller::ForeignLead, Caller::Anonymous, Caller::EndedSession]
@@ -236,9 +233,10 @@ async fn no_route_reaches_another_workspace() {
                     "{case}"
                 );
             }
-            let names_victim = ["{id}", "{workspace}", "{member}", "{invitation}"]
-                .iter()
-                .any(|p| path.contains(p));
+            let names_victim = body_names_victim
+                || ["{id}", "{workspace}", "{member}", "{invitation}"]
+                    .iter()
+                    .any(|p| path.contains(p));
             let agents_only = path.starts_with("/agent/") && !PUBLIC.contains(&path);
             let leads_only = path.starts_with("/widget/") && path != "/widget/session";
             let refused = matches!(status, 401 | 403 | 404);

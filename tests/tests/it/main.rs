@@ -18,4 +18,5 @@ mod reports;
 mod roles;
 mod signup;
 mod team;
+mod workspaces;
 mod ws;

@@ -44,6 +44,9 @@ async fn with_signup_open_anyone_creates_a_free_workspace() {
     let owner = AgentClient::login(&server, "olga@tea.example", "a long passphrase").await;
     let view: wire::WorkspaceView = owner.http.get("/api/v1/agent/workspace").await.json();
     assert_eq!(view.plan, Plan::Free);
-    let taken = http.post("/api/v1/agent/signup", signup("olga@tea.example")).await;
-    taken.assert_error(409, "conflict");
+    // Her e-mail again without her password: refused (with it, a second workspace of hers:
+    // workspaces.rs).
+    let mut taken = signup("olga@tea.example");
+    taken["password"] = json!("somebody else's guess");
+    http.post("/api/v1/agent/signup", taken).await.assert_error(409, "email_taken");
 }

@@ -1,11 +1,9 @@
 //! Settings → Team over the API (issue 14): invitations used once (resend, revoke), roles,
 //! deactivation cutting a live session, and the last active owner.
 
-use futures_util::StreamExt;
 use porch_protocol::{self as wire, ConversationStatus, Plan, Role};
 use porch_tests::*;
 use serde_json::json;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 async fn invite(owner: &AgentClient, email: &str, role: &str) -> Answer {
     owner.http.post("/api/v1/agent/team/invitations", json!({"email": email, "role": role})).await
@@ -107,15 +105,7 @@ async fn deactivation_ends_a_live_session_and_unassigns_and_an_owner_always_rema
     let view: wire::TeamView = owner.http.post(&path, json!({})).await.json();
     assert!(view.members.iter().any(|m| m.agent.id == bob_id && !m.active));
     bob.http.get("/api/v1/agent/me").await.assert_error(401, "unauthorized");
-    let closed = loop {
-        let next = tokio::time::timeout(std::time::Duration::from_secs(10), socket.stream.next());
-        match next.await.expect("a close within the wait") {
-            Some(Ok(WsMessage::Close(frame))) => break frame.map(|f| u16::from(f.code)),
-            Some(Ok(_)) => continue,
-            other => panic!("expected a close frame, got {other:?}"),
-        }
-    };
-    assert_eq!(closed, Some(1008), "the live socket ends at once");
+    assert_eq!(close_code(&mut socket.stream).await, Some(1008), "the live socket ends at once");
     let login = json!({"email": team.agents[1].1, "password": PASSWORD});
     Http::new(&server)
         .post("/api/v1/agent/login", login)
