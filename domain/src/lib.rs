@@ -6,6 +6,7 @@
 
 mod auto_close;
 mod bot;
+mod calendar;
 mod closing;
 mod conversation;
 mod plan;
@@ -13,6 +14,7 @@ pub mod reports;
 
 pub use auto_close::*;
 pub use bot::*;
+pub use calendar::Calendar;
 pub use closing::*;
 pub use conversation::*;
 pub use plan::*;

@@ -14,6 +14,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::Calendar;
+
 use porch_protocol::{
     ActivityDay, ActivityReport, Actor, AgentDay, AgentFigures, AgentId, AuthorKind, ChatbotReport,
     ClosingReport, ClosingSource, ContactCentreReport, ContactId, ConversationId, ConversationKind,
@@ -64,41 +66,44 @@ pub fn validate_report_settings(
     Ok(settings)
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The latest report period that is over at `now`: `[start, end)` in milliseconds, UTC.
-pub fn last_complete_period(cadence: ReportCadence, now: Millis) -> Option<(Millis, Millis)> {
-    let today = now.div_euclid(DAY);
-    match cadence {
-        ReportCadence::Off => None,
+/// The latest report period that is over at `now`: `[start, end)` in milliseconds, in whole
+/// days of the workspace's `calendar` (weeks from Monday; halves of months from the 1st and the
+/// 16th).
+pub fn last_complete_period(
+    cadence: ReportCadence,
+    now: Millis,
+    calendar: &Calendar,
+) -> Option<(Millis, Millis)> {
+    let (year, month, day, weekday) = calendar.date(now)?;
+    let (from, to) = match cadence {
+        ReportCadence::Off => return None,
         ReportCadence::Weekly => {
-            // 1970-01-01 was a Thursday: Monday is 0 in (days + 3) % 7.
-            let monday = today - (today + 3).rem_euclid(7);
-            Some(((monday - 7) * DAY, monday * DAY))
+            let monday = calendar.start_of(year, month, day)?;
+            let monday = back_days(calendar, monday, i64::from(weekday) - 1)?;
+            (back_days(calendar, monday, 7)?, monday)
         }
         ReportCadence::TwiceMonthly => {
-            let date = iso(today * DAY);
-            let (year, month, day): (i64, i64, i64) =
-                (date[0..4].parse().ok()?, date[5..7].parse().ok()?, date[8..10].parse().ok()?);
-            let first = days_from_civil(year, month, 1);
-            let sixteenth = days_from_civil(year, month, 16);
-            Some(if day >= 16 {
-                (first * DAY, sixteenth * DAY)
+            let first = calendar.start_of(year, month, 1)?;
+            let sixteenth = calendar.start_of(year, month, 16)?;
+            if day >= 16 {
+                (first, sixteenth)
             } else {
                 let (py, pm) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
-                (days_from_civil(py, pm, 16) * DAY, first * DAY)
-            })
+                (calendar.start_of(py, pm, 16)?, first)
+            }
         }
+    };
+    Some((from, to))
+}
+
+/// The start of the day `n` days before the day starting at `day`.
+fn back_days(calendar: &Calendar, day: Millis, n: i64) -> Option<Millis> {
+    let mut at = day;
+    for _ in 0..n {
+        // An hour before a midnight is in the day before it, whatever clock change it holds.
+        at = calendar.day_of(at - 3_600_000);
     }
+    Some(at)
 }
 
 /// One cycle of one conversation: from its start or reopening to its close.
@@ -516,6 +521,7 @@ impl CycleTotals {
         threshold: Millis,
         now: Millis,
         presence: &[(AgentId, Millis, Millis)],
+        calendar: &Calendar,
     ) -> CycleTotals {
         let closed: Vec<&CycleFacts> = cycles.iter().filter(|c| c.closed_at.is_some()).collect();
         let with = |outcome| closed.iter().filter(|c| c.outcome == Some(outcome)).count() as u64;
@@ -528,7 +534,9 @@ impl CycleTotals {
             .collect();
         CycleTotals {
             cycles: cycles.len() as u64,
-            per_day: tally(cycles.iter().map(|c| day_of(c.started_at))).into_iter().collect(),
+            per_day: tally(cycles.iter().map(|c| calendar.day_of(c.started_at)))
+                .into_iter()
+                .collect(),
             start_flows: flows,
             closed: closed.len() as u64,
             resolved: with(Outcome::Resolved),
@@ -575,10 +583,10 @@ pub struct MessageTotals {
 }
 
 impl MessageTotals {
-    pub fn of(minutes: &[(Millis, u64, u64)]) -> MessageTotals {
+    pub fn of(minutes: &[(Millis, u64, u64)], calendar: &Calendar) -> MessageTotals {
         let mut per_day: BTreeMap<Millis, (u64, u64)> = BTreeMap::new();
         for (minute, messages, _) in minutes {
-            let day = per_day.entry(day_of(*minute)).or_default();
+            let day = per_day.entry(calendar.day_of(*minute)).or_default();
             day.0 += messages;
             day.1 = day.1.max(*messages);
         }
@@ -665,6 +673,8 @@ impl ReportParts {
 pub struct ReportData {
     pub from: Millis,
     pub to: Millis,
+    /// Whose days the daily figures are (the workspace's time zone).
+    pub calendar: Calendar,
     /// Missed means no human reply within this long; `totals` were counted with it.
     pub missed_after: Millis,
     /// The cycles that started in the range, aggregated.
@@ -703,16 +713,6 @@ fn durations(mut values: Vec<Millis>) -> Durations {
     let count = values.len() as u64;
     let mean_ms = (count > 0).then(|| values.iter().sum::<Millis>() / count as Millis);
     Durations { count, median_ms: median(&mut values), mean_ms }
-}
-
-/// Midnight UTC of the day holding `at`.
-pub fn day_of(at: Millis) -> Millis {
-    at - at.rem_euclid(DAY)
-}
-
-/// The days of a range, for daily series (empty days included).
-fn days(from: Millis, to: Millis) -> impl Iterator<Item = Millis> {
-    (day_of(from)..to).step_by(DAY as usize)
 }
 
 pub fn closing(data: &ReportData) -> ClosingReport {
@@ -767,7 +767,9 @@ fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
     // Merged once: a year has 365 days to measure against them.
     let presence = merge(data.presence.iter().filter(|(a, ..)| a == id).map(|(_, s, e)| (*s, *e)));
     // One pass over the range's rows, bucketed by day (the ranges hold up to a year).
-    let mut by_day: BTreeMap<Millis, AgentDay> = days(data.from, data.to)
+    let calendar = &data.calendar;
+    let mut by_day: BTreeMap<Millis, AgentDay> = calendar
+        .days(data.from, data.to)
         .map(|day| (day, AgentDay { day, conversations: 0, conversation_ms: 0, connection_ms: 0 }))
         .collect();
     for (_, day, n) in data.assignments.iter().filter(|(a, ..)| a == id) {
@@ -781,7 +783,8 @@ fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
         }
     }
     for d in by_day.values_mut() {
-        d.connection_ms = covered(&presence, d.day.max(data.from), (d.day + DAY).min(data.to));
+        let end = calendar.next_day(d.day).min(data.to);
+        d.connection_ms = covered(&presence, d.day.max(data.from), end);
     }
     let daily: Vec<AgentDay> = by_day.into_values().collect();
     AgentFigures {
@@ -795,7 +798,9 @@ fn agent_figures(data: &ReportData, id: &AgentId, name: &str) -> AgentFigures {
 }
 
 pub fn activity(data: &ReportData) -> ActivityReport {
-    let mut by_day: BTreeMap<Millis, ActivityDay> = days(data.from, data.to)
+    let mut by_day: BTreeMap<Millis, ActivityDay> = data
+        .calendar
+        .days(data.from, data.to)
         .map(|day| (day, ActivityDay { day, messages: 0, conversations: 0, max_per_minute: 0 }))
         .collect();
     for (day, messages, busiest) in &data.messages.per_day {
@@ -1114,16 +1119,17 @@ mod tests {
 
     #[test]
     fn report_periods_are_whole_weeks_and_half_months() {
+        let utc = Calendar::default();
         let at = |date: &str| {
             let (y, m, d) = (
                 date[0..4].parse().unwrap(),
                 date[5..7].parse().unwrap(),
                 date[8..10].parse().unwrap(),
             );
-            days_from_civil(y, m, d) * DAY
+            utc.start_of(y, m, d).unwrap()
         };
         let period = |cadence, now| {
-            let (from, to) = last_complete_period(cadence, now).unwrap();
+            let (from, to) = last_complete_period(cadence, now, &utc).unwrap();
             (iso(from)[..10].to_owned(), iso(to)[..10].to_owned())
         };
         // Sunday 2026-11-22, noon: the last full week is Monday 9th to Monday 16th.
@@ -1153,7 +1159,15 @@ mod tests {
             period(ReportCadence::TwiceMonthly, at("2028-03-01")),
             ("2028-02-16".into(), "2028-03-01".into())
         );
-        assert_eq!(last_complete_period(ReportCadence::Off, sunday), None);
+        assert_eq!(last_complete_period(ReportCadence::Off, sunday, &utc), None);
+        // In Paris (UTC+1 in November) the periods start at its midnights, an hour earlier.
+        let paris = Calendar::named("Europe/Paris").unwrap();
+        let week = last_complete_period(ReportCadence::Weekly, sunday, &paris).unwrap();
+        assert_eq!(week, (at("2026-11-09") - 3_600_000, at("2026-11-16") - 3_600_000));
+        // Across the clock change of 2026-10-25 the week is 7 days and an hour long.
+        let (from, to) =
+            last_complete_period(ReportCadence::Weekly, at("2026-10-27"), &paris).unwrap();
+        assert_eq!((to - from, iso(from)), (7 * DAY + 3_600_000, "2026-10-18T22:00:00Z".into()));
     }
 
     #[test]
@@ -1228,12 +1242,14 @@ mod tests {
         cycles.extend(ignored.cycles());
         let ann = AgentId("ann".into());
         let presence = vec![(ann.clone(), 0, 30 * MIN), (ann.clone(), 20 * MIN, 40 * MIN)];
+        let utc = Calendar::default();
         let data = ReportData {
             from: 0,
             to: 2 * DAY,
+            calendar: utc.clone(),
             missed_after: threshold,
-            totals: CycleTotals::of(&cycles, threshold, 2 * DAY, &presence),
-            messages: MessageTotals::of(&[(0, 1, 1), (2 * MIN, 1, 0), (DAY + MIN, 3, 3)]),
+            totals: CycleTotals::of(&cycles, threshold, 2 * DAY, &presence, &utc),
+            messages: MessageTotals::of(&[(0, 1, 1), (2 * MIN, 1, 0), (DAY + MIN, 3, 3)], &utc),
             new_users: 2,
             active_users: 2,
             languages: vec![("eng".into(), 3), ("spa".into(), 1)],

@@ -369,6 +369,25 @@ pub struct WorkspaceSettings {
     pub install: InstallSettings,
     /// Whether the widget asks a lead for an e-mail before their first message.
     pub ask_email: AskEmail,
+    /// Whose days the reports count in.
+    pub time_zone: TimeZoneName,
+}
+
+/// An IANA time zone name ("Europe/Paris"); UTC by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TimeZoneName(pub String);
+
+impl Default for TimeZoneName {
+    fn default() -> TimeZoneName {
+        TimeZoneName("UTC".into())
+    }
+}
+
+/// An owner sets the workspace's time zone.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeTimeZone {
+    pub time_zone: String,
 }
 
 /// How reports count, and who gets the e-mailed performance report.

@@ -158,9 +158,14 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         println!("    a chart: SVG {svg:.0} ms, PNG {png:.0} ms");
         let (chatbot, centre) = (reports::chatbot(&data), reports::contact_centre(&data));
         let email = time(3, || async {
-            let rendered =
-                porch_server::mailer::render("Bench", (from, end), &activity, &chatbot, &centre)
-                    .unwrap();
+            let rendered = porch_server::mailer::render(
+                ("Bench", &Default::default()),
+                (from, end),
+                &activity,
+                &chatbot,
+                &centre,
+            )
+            .unwrap();
             drop(rendered);
         })
         .await;

@@ -51,9 +51,10 @@ fn font() {
     });
 }
 
-/// `11-22` for a day.
+/// `11-22` for a day (its start in the workspace's time zone): the UTC date of its noon, right
+/// for every zone within 12 hours of UTC.
 fn short_date(day: Millis) -> String {
-    porch_domain::reports::iso(day)[5..10].to_owned()
+    porch_domain::reports::iso(day + porch_domain::reports::DAY / 2)[5..10].to_owned()
 }
 
 impl Chart {

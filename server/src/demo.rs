@@ -67,6 +67,7 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                 reports: ReportSettings::default(),
                 install: Default::default(),
                 ask_email: Default::default(),
+                time_zone: Default::default(),
             },
             created_at: clock.now(),
         })

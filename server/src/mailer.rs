@@ -10,7 +10,8 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use porch_domain::reports::{self, iso, ReportData, ReportParts};
+use porch_domain::reports::{self, ReportData, ReportParts};
+use porch_domain::Calendar;
 use porch_protocol::{ActivityReport, ChatbotReport, ContactCentreReport, Count, Millis};
 use porch_store::Workspace;
 
@@ -103,20 +104,21 @@ fn duration(ms: Option<Millis>) -> String {
 
 /// The report for `[from, to)`: the three sections and their charts.
 pub fn render(
-    workspace: &str,
+    (workspace, calendar): (&str, &Calendar),
     (from, to): (Millis, Millis),
     activity: &ActivityReport,
     chatbot: &ChatbotReport,
     centre: &ContactCentreReport,
 ) -> Result<Rendered, charts::ChartError> {
-    let period = format!("{} to {}", &iso(from)[..10], &iso(to - 1)[..10]);
+    let date = |at| calendar.format(at, "%Y-%m-%d");
+    let period = format!("{} to {} ({})", date(from), date(to - 1), calendar.name());
     let mut images = Vec::new();
     let mut html = format!(
         "<!doctype html><html><body style=\"font-family:Helvetica,Arial,sans-serif;color:#1f2328;max-width:760px\">\
-         <h1 style=\"font-size:20px\">{} — performance report</h1><p>{period} (UTC)</p>",
+         <h1 style=\"font-size:20px\">{} — performance report</h1><p>{period}</p>",
         escape(workspace)
     );
-    let mut text = format!("{workspace} — performance report, {period} (UTC)\n");
+    let mut text = format!("{workspace} — performance report, {period}\n");
     let mut section = |title: &str,
                        figures: Vec<(&str, String)>,
                        charts: Vec<Option<Chart>>,
@@ -158,7 +160,10 @@ pub fn render(
             (
                 "Peak messages per minute",
                 match activity.peak_minute {
-                    Some(at) => format!("{} at {}", activity.peak_messages, &iso(at)[..16]),
+                    Some(at) => {
+                        let minute = calendar.format(at, "%Y-%m-%d %H:%M");
+                        format!("{} at {minute}", activity.peak_messages)
+                    }
                     None => "—".into(),
                 },
             ),
@@ -240,7 +245,7 @@ async fn deliver(
         .await
         .map_err(|e| failed(&e))?;
     let report = render(
-        &workspace.name,
+        (&workspace.name, &data.calendar),
         period,
         &reports::activity(&data),
         &reports::chatbot(&data),
@@ -257,7 +262,9 @@ pub async fn deliver_due(state: &AppState) -> Result<u32, porch_store::StoreErro
     let mut sent = 0;
     for workspace in state.store.workspaces().await? {
         let email = &workspace.settings.reports.email;
-        let Some(period) = reports::last_complete_period(email.cadence, state.clock.now()) else {
+        let calendar = Calendar::or_utc(&workspace.settings.time_zone.0);
+        let now = state.clock.now();
+        let Some(period) = reports::last_complete_period(email.cadence, now, &calendar) else {
             continue;
         };
         if email.recipients.is_empty() {

@@ -46,6 +46,7 @@ conformance!(
     identities_join_browsers_to_one_lead,
     batches_record_what_applies_and_skip_the_rest,
     reports_fold_the_log_as_the_domain_defines,
+    report_days_are_the_workspace_days,
     active_users_count_each_lead_once,
     missed_waits_are_online_within_half_open_presence,
     concurrent_sign_in_attempts_are_counted_exactly,
@@ -725,7 +726,7 @@ async fn missed_waits_are_online_within_half_open_presence(store: Arc<dyn Store>
         .await
         .unwrap();
     let facts: Vec<_> = listed.into_iter().map(|l| l.facts).collect();
-    let defined = reports::CycleTotals::of(&facts, MINUTE, now, &data.presence);
+    let defined = reports::CycleTotals::of(&facts, MINUTE, now, &data.presence, &data.calendar);
     assert_eq!(data.totals.missed_online, defined.missed_online);
 }
 
@@ -860,7 +861,7 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
             .filter(|c| c.started_at >= from && c.started_at < to)
             .cloned()
             .collect();
-        reports::CycleTotals::of(&within, threshold, now, &data.presence)
+        reports::CycleTotals::of(&within, threshold, now, &data.presence, &data.calendar)
     };
     assert_eq!(data.totals, totals(0, Millis::MAX));
     assert!(data.totals.missed > 0 && data.totals.missed_online > 0 && data.totals.handled > 0);
@@ -898,9 +899,14 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
         }
     }
     let minutes: Vec<_> = minutes.into_iter().map(|(m, (n, lead))| (m, n, lead)).collect();
-    assert_eq!(data.messages, reports::MessageTotals::of(&minutes), "summed in SQL as defined");
+    let utc = porch_domain::Calendar::default();
+    assert_eq!(
+        data.messages,
+        reports::MessageTotals::of(&minutes, &utc),
+        "summed in SQL as defined"
+    );
     let within: Vec<_> = minutes.iter().filter(|m| m.0 >= from && m.0 < to).copied().collect();
-    assert_eq!(window.messages, reports::MessageTotals::of(&within));
+    assert_eq!(window.messages, reports::MessageTotals::of(&within, &utc));
     assert!(window.messages.peak.is_some());
     let assigned = |from: Millis, to: Millis| {
         let within = |f: &&EventFrame| f.at >= from && f.at < to;
@@ -926,8 +932,7 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
         let mut per_day: std::collections::BTreeMap<(String, Millis), Millis> = Default::default();
         for ((agent, _), (first, last)) in &spans {
             if *first >= from && *first < to && last > first {
-                *per_day.entry((agent.clone(), reports::day_of(*first))).or_default() +=
-                    last - first;
+                *per_day.entry((agent.clone(), utc.day_of(*first))).or_default() += last - first;
             }
         }
         per_day.into_iter().collect::<Vec<_>>()
@@ -994,7 +999,7 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
             Event::MessagePosted { message } => message.author_kind == AuthorKind::Contact,
             _ => false,
         };
-        let days = |f: &&EventFrame| f.at >= reports::day_of(from) && f.at < to;
+        let days = |f: &&EventFrame| f.at >= utc.day_of(from) && f.at < to;
         let leads = frames.iter().filter(wrote).filter(days).filter_map(|f| match &f.actor {
             Actor::Contact(lead) => Some(lead.clone()),
             _ => None,
@@ -1056,4 +1061,69 @@ async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
     assert!(rows.iter().all(|r| r.agent_name.as_deref() == Some(data.agents[0].1.as_str())));
     let times: Vec<_> = rows.iter().filter_map(|r| r.facts.first_response_time()).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+}
+
+/// Report days are the workspace's: midnight to midnight in its time zone, a 25-hour day where
+/// clocks go back; a new time zone folds the log again into its days.
+async fn report_days_are_the_workspace_days(store: Arc<dyn Store>) {
+    use porch_domain::reports::{self, ReportParts, DAY, MINUTE};
+    use porch_domain::Calendar;
+    const HOUR: Millis = 3_600_000;
+    let ws = workspace(&store).await;
+    let set_zone = |zone: &str, at: Millis| {
+        let settings = WorkspaceSettings {
+            time_zone: TimeZoneName(zone.into()),
+            ..WorkspaceSettings::default()
+        };
+        let decide: Decide = Box::new(move |_| Ok(vec![Event::SettingsChanged { settings }]));
+        let store = store.clone();
+        let ws = ws.id.clone();
+        async move { store.record(&ws, None, Actor::System, at, decide).await.unwrap() }
+    };
+    let new_york = Calendar::named("America/New_York").unwrap();
+    // New York's 2023-11-05 is 25 hours long (clocks go back at 02:00).
+    let (nov_4, nov_5) =
+        (new_york.start_of(2023, 11, 4).unwrap(), new_york.start_of(2023, 11, 5).unwrap());
+    let nov_6 = new_york.start_of(2023, 11, 6).unwrap();
+    assert_eq!(nov_6 - nov_5, 25 * HOUR);
+    set_zone("America/New_York", nov_4 - DAY).await;
+    // Leads write at 23:30 on the 4th, 00:30 and 23:30 on the 5th (New York time): UTC puts
+    // all three on the 5th and 6th differently.
+    let times = [nov_5 - 30 * 60_000, nov_5 + 30 * 60_000, nov_6 - 30 * 60_000];
+    for at in times {
+        let (lead, id) = (contact(&store, &ws).await, ConversationId(id("conv")));
+        let (c, first) = (lead.clone(), lead_message(&lead, "Hello?", None));
+        let decide: Decide =
+            Box::new(move |_| start(id, c, false, ConversationKind::Live, Some(first), at));
+        store.record(&ws.id, None, Actor::Contact(lead), at, decide).await.unwrap();
+    }
+    store.catch_up_reports(&ws.id).await.unwrap();
+    let range = (nov_4, nov_6 + DAY);
+    let now = nov_6 + 2 * DAY;
+    let data = store.report_data(&ws.id, range, ReportParts::ALL, MINUTE, now).await.unwrap();
+    assert_eq!(data.calendar, new_york);
+    assert_eq!(data.totals.per_day, [(nov_4, 1), (nov_5, 2)]);
+    let daily: Vec<_> =
+        reports::activity(&data).daily.iter().map(|d| (d.day, d.conversations)).collect();
+    assert_eq!(daily, [(nov_4, 1), (nov_5, 2), (nov_6, 0)], "empty days listed, by local day");
+    // A window cutting through days gives what the domain defines over its rows.
+    let window = (nov_5 + 12 * HOUR, nov_6 + 12 * HOUR);
+    let cut = store.report_data(&ws.id, window, ReportParts::ALL, MINUTE, now).await.unwrap();
+    assert_eq!(cut.totals.per_day, [(nov_5, 1)]);
+    assert_eq!(cut.messages.per_day, [(nov_5, 1, 1)]);
+
+    // In UTC the same log has other days: folded again from the start.
+    let seq = store.last_seq(&ws.id).await.unwrap();
+    set_zone("UTC", now).await;
+    assert_eq!(store.catch_up_reports(&ws.id).await.unwrap(), seq + 1, "the whole log again");
+    let utc = Calendar::default();
+    let data = store.report_data(&ws.id, range, ReportParts::ALL, MINUTE, now).await.unwrap();
+    let by_utc_day = |at: Millis| utc.day_of(at);
+    let expected: Vec<(Millis, u64)> = {
+        let mut days: std::collections::BTreeMap<Millis, u64> = Default::default();
+        times.iter().for_each(|at| *days.entry(by_utc_day(*at)).or_default() += 1);
+        days.into_iter().collect()
+    };
+    assert_eq!(data.totals.per_day, expected);
+    assert_ne!(data.totals.per_day, [(nov_4, 1), (nov_5, 2)]);
 }

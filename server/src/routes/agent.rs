@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/reports", put(set_reports))
         .route("/agent/settings/ask-email", put(set_ask_email))
         .route("/agent/settings/name", put(rename))
+        .route("/agent/settings/time-zone", put(set_time_zone))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
 }
@@ -111,6 +112,18 @@ async fn rename(
     let name = crate::setup::check_name(&req.name, "workspace name")?;
     state.store.rename_workspace(&session.workspace_id, &name).await?;
     workspace(State(state), AgentSession(session)).await
+}
+
+/// Owners set the time zone whose days the reports and the e-mailed report count in (the
+/// roll-ups are folded again in it in the background).
+async fn set_time_zone(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::ChangeTimeZone>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let calendar = porch_domain::Calendar::named(req.time_zone.trim())?;
+    let zone = wire::TimeZoneName(calendar.name().to_owned());
+    Ok(Json(change_settings(&state, &session, |s| s.time_zone = zone).await?))
 }
 
 /// Owners choose whether the widget asks leads for an e-mail.

@@ -481,7 +481,9 @@ impl Store for SqlStore {
         now: Millis,
     ) -> Result<porch_domain::reports::ReportData> {
         let agents = self.agents(workspace).await?;
-        reports::data(&self.pool, workspace, range, (missed_after, now), parts, agents).await
+        let calendar = reports::calendar(&self.pool, workspace).await?;
+        let pool = (&self.pool, &calendar);
+        reports::data(pool, workspace, range, (missed_after, now), parts, agents).await
     }
 
     async fn report_list(

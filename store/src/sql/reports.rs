@@ -6,9 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use porch_domain::reports::{
-    self as facts, CycleFacts, DaySums, ReportData, ReportParts, DAY, MINUTE,
-};
+use porch_domain::reports::{self as facts, CycleFacts, DaySums, ReportData, ReportParts, MINUTE};
+use porch_domain::Calendar;
 use porch_protocol::{
     Actor, AgentId, AuthorKind, ClosingSource, ContactId, ConversationId, Durations, Event,
     EventFrame, Millis, Outcome, ReportQuery, ReportSort, StartFlow, WorkspaceId,
@@ -56,13 +55,16 @@ const CYCLE_COLUMNS: [&str; 26] = [
 /// Folds the workspace's events that are not in the report tables yet; returns how many.
 /// Safe to run from several processes at once: the cursor row is locked while a batch folds.
 pub async fn catch_up(pool: &AnyPool, workspace: &WorkspaceId) -> Result<u64> {
+    let calendar = calendar(pool, workspace).await?;
     // Read first: an idle workspace costs no write transaction (the server folds every few
     // seconds).
     let behind: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE workspace_id = $1 AND seq > COALESCE(
-             (SELECT seq FROM report_cursors WHERE workspace_id = $1), 0) LIMIT 1) new_events",
+             (SELECT seq FROM report_cursors WHERE workspace_id = $1 AND time_zone = $2), 0)
+             LIMIT 1) new_events",
     )
     .bind(workspace.as_str())
+    .bind(calendar.name())
     .fetch_one(pool)
     .await?;
     if behind == 0 {
@@ -72,18 +74,24 @@ pub async fn catch_up(pool: &AnyPool, workspace: &WorkspaceId) -> Result<u64> {
     loop {
         let mut tx = pool.begin().await?;
         sqlx::query(
-            "INSERT INTO report_cursors (workspace_id, seq) VALUES ($1, 0)
+            "INSERT INTO report_cursors (workspace_id, seq, time_zone) VALUES ($1, 0, $2)
              ON CONFLICT (workspace_id) DO NOTHING",
         )
         .bind(workspace.as_str())
+        .bind(calendar.name())
         .execute(&mut *tx)
         .await?;
-        let cursor: i64 = sqlx::query_scalar(
-            "UPDATE report_cursors SET seq = seq WHERE workspace_id = $1 RETURNING seq",
+        let row = sqlx::query(
+            "UPDATE report_cursors SET seq = seq WHERE workspace_id = $1 RETURNING seq, time_zone",
         )
         .bind(workspace.as_str())
         .fetch_one(&mut *tx)
         .await?;
+        let mut cursor: i64 = row.try_get("seq")?;
+        if row.try_get::<String, _>("time_zone")? != calendar.name() {
+            forget(&mut tx, workspace, calendar.name()).await?;
+            cursor = 0;
+        }
         let frames: Vec<EventFrame> = sqlx::query(
             "SELECT seq, at, actor, contact_id, payload FROM events
              WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
@@ -100,7 +108,7 @@ pub async fn catch_up(pool: &AnyPool, workspace: &WorkspaceId) -> Result<u64> {
             tx.commit().await?;
             return Ok(total);
         };
-        let mut batch = Batch::default();
+        let mut batch = Batch { calendar: calendar.clone(), ..Batch::default() };
         for frame in &frames {
             batch.fold(&mut tx, frame).await?;
         }
@@ -118,9 +126,63 @@ pub async fn catch_up(pool: &AnyPool, workspace: &WorkspaceId) -> Result<u64> {
     }
 }
 
+/// The tables folded from the log (a projection), emptied to fold again.
+const FOLDED: [&str; 11] = [
+    "report_cycles",
+    "report_minutes",
+    "report_contact_days",
+    "report_languages",
+    "report_intents",
+    "report_assignments",
+    "report_agent_spans",
+    "report_days",
+    "report_agent_days",
+    "report_day_counts",
+    "report_returns",
+];
+
+/// The workspace's days: its time zone's (UTC if it names none that is known).
+pub async fn calendar(pool: &AnyPool, workspace: &WorkspaceId) -> Result<Calendar> {
+    let settings: Option<String> =
+        sqlx::query_scalar("SELECT settings FROM workspaces WHERE id = $1")
+            .bind(workspace.as_str())
+            .fetch_optional(pool)
+            .await?;
+    let settings: porch_protocol::WorkspaceSettings = match settings {
+        Some(json) => {
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?
+        }
+        None => Default::default(),
+    };
+    Ok(Calendar::or_utc(&settings.time_zone.0))
+}
+
+/// Empties the workspace's folded tables and rewinds its cursor, to fold its log again in
+/// `time_zone` (whose days the roll-ups then are).
+async fn forget(
+    tx: &mut Transaction<'_, Any>,
+    workspace: &WorkspaceId,
+    time_zone: &str,
+) -> Result<()> {
+    for table in FOLDED {
+        sqlx::query(&format!("DELETE FROM {table} WHERE workspace_id = $1"))
+            .bind(workspace.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("UPDATE report_cursors SET seq = 0, time_zone = $2 WHERE workspace_id = $1")
+        .bind(workspace.as_str())
+        .bind(time_zone)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// What one batch of events adds to the report tables.
 #[derive(Default)]
 struct Batch {
+    /// Whose days the roll-ups are.
+    calendar: Calendar,
     /// Each touched conversation's current cycle.
     cycles: HashMap<ConversationId, CycleFacts>,
     /// Cycles a reopening ended within the batch.
@@ -148,7 +210,7 @@ struct Contribution {
 }
 
 impl Contribution {
-    fn of(c: &CycleFacts) -> Contribution {
+    fn of(c: &CycleFacts, calendar: &Calendar) -> Contribution {
         let mut labels = vec![(FLOW, c.start_flow.as_str().to_owned())];
         if c.closed_at.is_some() {
             // Categories are never empty (the settings refuse it): '' is "no category".
@@ -157,7 +219,7 @@ impl Contribution {
             labels.extend(c.closing_source.map(|s| (SOURCE, enum_text(&s))));
         }
         Contribution {
-            day: facts::day_of(c.started_at),
+            day: calendar.day_of(c.started_at),
             sums: DaySums::of(c),
             labels,
             unresolved: c.outcome == Some(Outcome::Unresolved),
@@ -209,7 +271,7 @@ impl Batch {
             None => {
                 let stored = current_cycle(tx, id).await?;
                 if let Some(c) = &stored {
-                    self.stored.insert((id.clone(), c.cycle), Contribution::of(c));
+                    self.stored.insert((id.clone(), c.cycle), Contribution::of(c, &self.calendar));
                 }
                 stored
             }
@@ -225,7 +287,7 @@ impl Batch {
                 minute.0 += 1;
                 if message.author_kind == AuthorKind::Contact {
                     minute.1 += 1;
-                    let day = at - at.rem_euclid(DAY);
+                    let day = self.calendar.day_of(at);
                     self.contact_days.insert((day, after.contact_id.clone()));
                     if let Some(language) = facts::language_of(&message.body) {
                         *self.languages.entry((day, language)).or_default() += 1;
@@ -257,6 +319,7 @@ impl Batch {
 
     async fn write(mut self, tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<()> {
         let ws = workspace.as_str();
+        let calendar = std::mem::take(&mut self.calendar);
         let mut days: BTreeMap<Millis, DayDelta> = BTreeMap::new();
         let mut agent_days: BTreeMap<(Millis, AgentId), (i64, Millis)> = BTreeMap::new();
         let mut counts: BTreeMap<(Millis, &'static str, String), i64> = BTreeMap::new();
@@ -275,7 +338,7 @@ impl Batch {
                 .join(", "),
         );
         for c in self.finished.iter().chain(self.cycles.values()) {
-            let now = Contribution::of(c);
+            let now = Contribution::of(c, &calendar);
             let was = self.stored.remove(&(c.conversation_id.clone(), c.cycle));
             for (part, sign) in [(Some(&now), 1), (was.as_ref(), -1)] {
                 let Some(part) = part else { continue };
@@ -340,7 +403,7 @@ impl Batch {
             .fetch_one(&mut **tx)
             .await?;
             // A minute's count only grows, so the day's busiest is the highest seen.
-            let day = days.entry(facts::day_of(minute)).or_default();
+            let day = days.entry(calendar.day_of(minute)).or_default();
             day.messages += messages;
             day.incoming += lead;
             day.busiest = day.busiest.max(now_in_minute);
@@ -361,7 +424,7 @@ impl Batch {
         // as it leaves them.
         count_unresolved_intents(tx, &mut counts, &unresolved, |u| u.before, -1).await?;
         for (_, _, intent, at) in &self.intents {
-            *counts.entry((facts::day_of(*at), INTENT, intent.clone())).or_default() += 1;
+            *counts.entry((calendar.day_of(*at), INTENT, intent.clone())).or_default() += 1;
         }
         each_row(
             tx,
@@ -376,7 +439,7 @@ impl Batch {
         .await?;
         count_unresolved_intents(tx, &mut counts, &unresolved, |u| u.after, 1).await?;
         for (_, agent, at) in &self.assignments {
-            agent_days.entry((facts::day_of(*at), agent.clone())).or_default().0 += 1;
+            agent_days.entry((calendar.day_of(*at), agent.clone())).or_default().0 += 1;
         }
         each_row(
             tx,
@@ -398,11 +461,12 @@ impl Batch {
             .fetch_optional(&mut **tx)
             .await?;
             if let Some((was_first, was_last)) = stored {
-                agent_days.entry((facts::day_of(was_first), agent.clone())).or_default().1 -=
+                agent_days.entry((calendar.day_of(was_first), agent.clone())).or_default().1 -=
                     was_last - was_first;
                 (first, last) = (first.min(was_first), last.max(was_last));
             }
-            agent_days.entry((facts::day_of(first), agent.clone())).or_default().1 += last - first;
+            agent_days.entry((calendar.day_of(first), agent.clone())).or_default().1 +=
+                last - first;
             sqlx::query(
                 "INSERT INTO report_agent_spans (workspace_id, conversation_id, agent_id, first_at, last_at)
                  VALUES ($1, $2, $3, $4, $5)
@@ -672,7 +736,7 @@ fn ranged<'q>(
 /// Day-based tables (active users, languages) count the whole UTC days the range touches. The
 /// queries are independent and run at once, each on its own connection of the pool.
 pub async fn data(
-    pool: &AnyPool,
+    (pool, calendar): (&AnyPool, &Calendar),
     workspace: &WorkspaceId,
     (from, to): (Millis, Millis),
     (threshold, now): (Millis, Millis),
@@ -680,7 +744,7 @@ pub async fn data(
     agents: Vec<porch_protocol::Agent>,
 ) -> Result<ReportData> {
     let ws = workspace.as_str();
-    let first_day = facts::day_of(from);
+    let first_day = calendar.day_of(from);
     let scalar = |sql: &'static str, low: Millis| async move {
         number(&ranged(sql, ws, low, to).fetch_one(pool).await?, "n")
     };
@@ -734,7 +798,7 @@ pub async fn data(
     let intents = when(
         parts.bot,
         labels(
-            pool,
+            (pool, calendar),
             ws,
             (from, to),
             &[INTENT],
@@ -747,7 +811,7 @@ pub async fn data(
     let unresolved_intents = when(
         parts.unresolved_intents,
         labels(
-            pool,
+            (pool, calendar),
             ws,
             (from, to),
             &[UNRESOLVED_INTENT],
@@ -764,7 +828,7 @@ pub async fn data(
             ),
         ),
     );
-    let agent_days = when(parts.agents, agent_days(pool, ws, (from, to)));
+    let agent_days = when(parts.agents, agent_days((pool, calendar), ws, (from, to)));
     let (
         totals,
         messages,
@@ -776,8 +840,8 @@ pub async fn data(
         unresolved_intents,
         (assignments, spans),
     ) = tokio::try_join!(
-        totals(pool, ws, (from, to), (threshold, now), parts),
-        when(parts.messages, messages(pool, ws, (from, to))),
+        totals((pool, calendar), ws, (from, to), (threshold, now), parts),
+        when(parts.messages, messages((pool, calendar), ws, (from, to))),
         presence,
         new_users,
         active_users,
@@ -789,6 +853,7 @@ pub async fn data(
     Ok(ReportData {
         from,
         to,
+        calendar: calendar.clone(),
         missed_after: threshold,
         totals,
         messages,
@@ -807,7 +872,7 @@ pub async fn data(
 /// Per agent and day: assignments (transfers included) and conversation time, in SQL (a month
 /// holds tens of thousands of assignments and spans); days without any are left out.
 async fn agent_days(
-    pool: &AnyPool,
+    (pool, calendar): (&AnyPool, &Calendar),
     ws: &str,
     range: (Millis, Millis),
 ) -> Result<(Vec<(AgentId, Millis, u64)>, Vec<(AgentId, Millis, Millis)>)> {
@@ -818,20 +883,22 @@ async fn agent_days(
         })
     };
     let days = by_days(
+        calendar,
         range,
         |range| {
             rows(
                 format!(
                     "SELECT agent_id, day, CAST(SUM(assignments) AS BIGINT) AS assignments,
                             CAST(SUM(ms) AS BIGINT) AS ms
-                     FROM (SELECT agent_id, at - (at % {DAY}) AS day, 1 AS assignments, 0 AS ms
+                     FROM (SELECT agent_id, {day} AS day, 1 AS assignments, 0 AS ms
                            FROM report_assignments
                            WHERE workspace_id = $1 AND at >= $2 AND at < $3
                            UNION ALL
-                           SELECT agent_id, first_at - (first_at % {DAY}), 0, last_at - first_at
+                           SELECT agent_id, {day}, 0, last_at - first_at
                            FROM report_agent_spans
                            WHERE workspace_id = $1 AND first_at >= $2 AND first_at < $3) x
-                     GROUP BY agent_id, day"
+                     GROUP BY agent_id, day",
+                    day = day_literal(calendar, range)
                 ),
                 range,
             )
@@ -851,30 +918,39 @@ async fn agent_days(
     Ok((assignments, spans))
 }
 
-/// `[from, to)` cut for the daily roll-ups: the whole UTC days in it (read from the roll-up,
-/// a row a day) and the parts of days at its ends (read from the rows); when it holds no
-/// whole day, all of it is read from the rows.
-fn split((from, to): (Millis, Millis)) -> [Option<(Millis, Millis)>; 3] {
-    let first =
-        if from.rem_euclid(DAY) == 0 { from } else { facts::day_of(from).saturating_add(DAY) };
-    let last = facts::day_of(to);
-    if first >= last {
+/// `[from, to)` cut for the daily roll-ups: the whole days of `calendar` in it (read from the
+/// roll-up, a row a day) and the parts of days at its ends (read from the rows), each part
+/// within one day, so the rows' SQL names its day as a constant ([`day_literal`]).
+fn split(calendar: &Calendar, (from, to): (Millis, Millis)) -> [Option<(Millis, Millis)>; 3] {
+    let first = if calendar.day_of(from) == from { from } else { calendar.next_day(from) };
+    let last = calendar.day_of(to);
+    if first > last {
         return [(from < to).then_some((from, to)), None, None];
     }
     let part = |a: Millis, b: Millis| (a < b).then_some((a, b));
-    [part(from, first), Some((first, last)), part(last, to)]
+    [part(from, first), part(first, last), part(last, to)]
+}
+
+/// The day of a part of a day that [`split`] cut, as SQL.
+fn day_literal(calendar: &Calendar, (from, _): (Millis, Millis)) -> String {
+    format!("CAST({} AS BIGINT)", calendar.day_of(from))
 }
 
 /// One list from the rows of a range's partial days (`rows`) and the roll-up of its whole
 /// days (`rolled`), read at once.
-async fn by_days<T, R, F, Fut, G>(range: (Millis, Millis), rows: F, rolled: G) -> Result<Vec<T>>
+async fn by_days<T, R, F, Fut, G>(
+    calendar: &Calendar,
+    range: (Millis, Millis),
+    rows: F,
+    rolled: G,
+) -> Result<Vec<T>>
 where
     F: Fn((Millis, Millis)) -> Fut,
     G: FnOnce((Millis, Millis)) -> R,
     Fut: std::future::Future<Output = Result<Vec<T>>>,
     R: std::future::Future<Output = Result<Vec<T>>>,
 {
-    let [head, days, tail] = split(range);
+    let [head, days, tail] = split(calendar, range);
     let (head, days, tail) = tokio::try_join!(
         when(head.is_some(), async { rows(head.unwrap_or_default()).await }),
         when(days.is_some(), async { rolled(days.unwrap_or_default()).await }),
@@ -887,7 +963,7 @@ where
 /// zero: the whole days' from the roll-up, the partial days' from the rows (`rows`, SQL giving
 /// kind, label and n for a range bound as $2 and $3).
 async fn labels(
-    pool: &AnyPool,
+    (pool, calendar): (&AnyPool, &Calendar),
     ws: &str,
     range: (Millis, Millis),
     kinds: &[&str],
@@ -901,6 +977,7 @@ async fn labels(
     );
     let parse = |row: &AnyRow| Ok((row.try_get("kind")?, row.try_get("label")?, row.try_get("n")?));
     let counted: Vec<(String, String, i64)> = by_days(
+        calendar,
         range,
         |range| parsed(pool, ws, rows.clone(), range, parse),
         |range| parsed(pool, ws, rolled, range, parse),
@@ -965,7 +1042,7 @@ fn handled_sql(threshold: &str) -> String {
 /// their roll-up, the partial days' from the per-minute counts), then the busiest minute
 /// looked up within the day that holds it.
 async fn messages(
-    pool: &AnyPool,
+    (pool, calendar): (&AnyPool, &Calendar),
     ws: &str,
     (from, to): (Millis, Millis),
 ) -> Result<facts::MessageTotals> {
@@ -979,12 +1056,14 @@ async fn messages(
         })
     };
     let mut days = by_days(
+        calendar,
         (from, to),
         |range| {
             let sql = format!(
-                "SELECT minute - (minute % {DAY}) AS day, CAST(SUM(messages) AS BIGINT) AS messages,
+                "SELECT {day} AS day, CAST(SUM(messages) AS BIGINT) AS messages,
                         CAST(SUM(lead_messages) AS BIGINT) AS incoming, MAX(messages) AS busiest
-                 {MINUTES} GROUP BY minute - (minute % {DAY})"
+                 {MINUTES} GROUP BY 1",
+                day = day_literal(calendar, range)
             );
             rows(sql, range)
         },
@@ -1004,7 +1083,8 @@ async fn messages(
             let sql = format!(
                 "SELECT minute, messages {MINUTES} ORDER BY messages DESC, minute ASC LIMIT 1"
             );
-            let row = ranged(&sql, ws, day.max(from), (day + DAY).min(to)).fetch_one(pool).await?;
+            let end = calendar.next_day(day).min(to);
+            let row = ranged(&sql, ws, day.max(from), end).fetch_one(pool).await?;
             Some((row.try_get("minute")?, number(&row, "messages")?))
         }
     };
@@ -1025,7 +1105,7 @@ async fn messages(
 /// `report_cycles_by_start`. Few, small sort keys per pass: SQLite sorts every row of a GROUP
 /// BY with all the values it aggregates.
 async fn totals(
-    pool: &AnyPool,
+    (pool, calendar): (&AnyPool, &Calendar),
     ws: &str,
     (from, to): (Millis, Millis),
     (threshold, now): (Millis, Millis),
@@ -1049,19 +1129,20 @@ async fn totals(
     };
     let fetch_sums = |sql, range| parsed(pool, ws, sql, range, day_sums);
     let sums = by_days(
+        calendar,
         (from, to),
         |range| {
             let sum = |value: &str| format!("CAST(COALESCE(SUM({value}), 0) AS BIGINT)");
             let when_sum = |condition: &str, value: &str| {
                 sum(&format!("CASE WHEN {condition} THEN {value} ELSE 0 END"))
             };
-            let day = format!("r.started_at - (r.started_at % {DAY})");
             let sql = format!(
                 "SELECT {day} AS day, COUNT(*) AS cycles, {responded} AS responded,
                         {first_response} AS first_response, COUNT(r.closed_at) AS closed,
                         {resolution} AS resolution, {active} AS active_resolution,
                         {wait_total} AS wait_total, {wait_runs} AS wait_runs
-                 FROM report_cycles r WHERE {BASE} GROUP BY {day}",
+                 FROM report_cycles r WHERE {BASE} GROUP BY 1",
+                day = day_literal(calendar, range),
                 responded = when_sum(RESPONDED, "1"),
                 first_response = when_sum(RESPONDED, FIRST_RESPONSE),
                 resolution = when_sum(CLOSED, RESOLUTION),
@@ -1110,7 +1191,7 @@ async fn totals(
     let closes = when(
         parts.closes,
         labels(
-            pool,
+            (pool, calendar),
             ws,
             (from, to),
             &[CATEGORY, OUTCOME, SOURCE],
@@ -1130,7 +1211,7 @@ async fn totals(
     let flows = when(
         parts.flows,
         labels(
-            pool,
+            (pool, calendar),
             ws,
             (from, to),
             &[FLOW],
@@ -1412,7 +1493,9 @@ mod tests {
 
     #[test]
     fn ranges_split_into_whole_days_and_the_parts_at_their_ends() {
-        let (d, h) = (DAY, DAY / 24);
+        let (d, h) = (facts::DAY, facts::DAY / 24);
+        let utc = Calendar::default();
+        let split = |range| split(&utc, range);
         // Whole days only.
         assert_eq!(split((2 * d, 5 * d)), [None, Some((2 * d, 5 * d)), None]);
         // Parts of days at both ends.
@@ -1420,15 +1503,28 @@ mod tests {
             split((2 * d + h, 5 * d + 3 * h)),
             [Some((2 * d + h, 3 * d)), Some((3 * d, 5 * d)), Some((5 * d, 5 * d + 3 * h))]
         );
-        // No whole day: all of it from the rows.
-        assert_eq!(split((2 * d + h, 3 * d + h)), [Some((2 * d + h, 3 * d + h)), None, None]);
+        // No whole day: a part of each day it meets.
+        assert_eq!(
+            split((2 * d + h, 3 * d + h)),
+            [Some((2 * d + h, 3 * d)), None, Some((3 * d, 3 * d + h))]
+        );
         assert_eq!(
             split((2 * d + h, 2 * d + 2 * h)),
             [Some((2 * d + h, 2 * d + 2 * h)), None, None]
         );
         assert_eq!(split((2 * d, 2 * d)), [None, None, None]);
         // Everything.
-        let last = facts::day_of(Millis::MAX);
+        let last = utc.day_of(Millis::MAX);
         assert_eq!(split((0, Millis::MAX)), [None, Some((0, last)), Some((last, Millis::MAX))]);
+        // In Paris (UTC+1 in January) days start at 23:00 UTC.
+        let paris = Calendar::named("Europe/Paris").unwrap();
+        assert_eq!(
+            super::split(&paris, (2 * d, 5 * d)),
+            [Some((2 * d, 3 * d - h)), Some((3 * d - h, 5 * d - h)), Some((5 * d - h, 5 * d))]
+        );
+        assert_eq!(
+            day_literal(&paris, (2 * d, 3 * d - h)),
+            format!("CAST({} AS BIGINT)", 2 * d - h)
+        );
     }
 }

@@ -43,6 +43,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/agent/me", Value::Null),
         (Method::POST, "/agent/workspaces/switch", json!({"workspace_id": "{victim_workspace}"})),
         (Method::GET, "/agent/workspace", Value::Null),
+        (Method::PUT, "/agent/settings/time-zone", json!({"time_zone": "Europe/Paris"})),
         (
             Method::PUT,
             "/agent/settings/closing-notes",
