@@ -97,6 +97,19 @@ impl Calendar {
         self.zoned(at).map_or_else(String::new, |z| z.strftime(format).to_string())
     }
 
+    /// The instant `minute` minutes after the local midnight of the day `days_later` days after
+    /// the one holding `at` (a time a clock change skips moves past the gap).
+    pub fn at_minute(&self, at: Millis, days_later: i64, minute: u16) -> Option<Millis> {
+        let date = self.zoned(at)?.date().checked_add(jiff::Span::new().days(days_later)).ok()?;
+        let (hour, minute) = (i8::try_from(minute / 60).ok()?, i8::try_from(minute % 60).ok()?);
+        let zoned = if hour >= 24 {
+            date.tomorrow().ok()?.to_zoned(self.zone.clone()).ok()?
+        } else {
+            date.at(hour, minute, 0, 0).to_zoned(self.zone.clone()).ok()?
+        };
+        Some(zoned.timestamp().as_millisecond())
+    }
+
     /// `at` as minutes since the local midnight, with the local ISO weekday (Monday 1).
     pub fn minute_of_week(&self, at: Millis) -> Option<(i8, u16)> {
         let z = self.zoned(at)?;

@@ -9,6 +9,7 @@ mod bot;
 mod calendar;
 mod closing;
 mod conversation;
+mod office_hours;
 mod plan;
 pub mod reports;
 
@@ -17,6 +18,7 @@ pub use bot::*;
 pub use calendar::Calendar;
 pub use closing::*;
 pub use conversation::*;
+pub use office_hours::*;
 pub use plan::*;
 
 /// Why a command was refused. Every variant is the caller's mistake or a state conflict, never

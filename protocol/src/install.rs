@@ -87,3 +87,29 @@ pub struct PlanChanged {
     pub plan: Plan,
     pub was: Plan,
 }
+
+/// When the team answers: one opening per weekday, in the workspace's time zone. Outside them
+/// the widget tells leads when the team is back.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfficeHours {
+    pub enabled: bool,
+    /// Monday first, seven of them; `None`: closed that day.
+    pub days: Vec<Option<Opening>>,
+}
+
+/// Open from `open` to `close`, in minutes since midnight (`close` up to 1440).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opening {
+    pub open: u16,
+    pub close: u16,
+}
+
+/// What the widget shows outside office hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Away {
+    /// When the team is back; none when no day has hours.
+    pub back_at: Option<crate::Millis>,
+    /// The same, in words of the workspace's time zone ("Monday at 09:00 CET").
+    pub back: Option<String>,
+}

@@ -369,8 +369,9 @@ pub struct WorkspaceSettings {
     pub install: InstallSettings,
     /// Whether the widget asks a lead for an e-mail before their first message.
     pub ask_email: AskEmail,
-    /// Whose days the reports count in.
+    /// Whose days the reports count in, and whose clock office hours follow.
     pub time_zone: TimeZoneName,
+    pub office_hours: crate::OfficeHours,
 }
 
 /// An IANA time zone name ("Europe/Paris"); UTC by default.
@@ -512,6 +513,9 @@ pub struct WidgetSession {
     pub ask_email: AskEmail,
     #[serde(default)]
     pub email_known: bool,
+    /// Present outside the team's office hours.
+    #[serde(default)]
+    pub away: Option<crate::Away>,
 }
 
 /// From `Porch.identify(...)`: who the lead is, signed by the owner's backend:

@@ -68,6 +68,7 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                 install: Default::default(),
                 ask_email: Default::default(),
                 time_zone: Default::default(),
+                office_hours: Default::default(),
             },
             created_at: clock.now(),
         })

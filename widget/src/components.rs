@@ -9,33 +9,30 @@ use leptos::task::spawn_local;
 use porch_client::{self as client, Connection};
 use porch_protocol::replica::Replica;
 use porch_protocol::{
-    self as wire, AuthorKind, ConversationId, ConversationKind, ConversationStatus, LeadEvent,
-    LeadServerFrame,
+    self as wire, AuthorKind, ConversationId, ConversationKind, ConversationStatus,
 };
 
-use wasm_bindgen::JsValue;
-
-use crate::host;
-use crate::state::{
-    close_notice, input_disabled, stored_token, token_from_storage, token_storage_key, Screen,
-};
+use crate::state::{close_notice, input_disabled, Screen};
+use crate::{host, session};
 
 /// Everything the views share, as cheap copyable signals.
 #[derive(Clone, Copy)]
-struct Ctx {
-    replica: RwSignal<Replica>,
-    screen: RwSignal<Screen>,
-    token: RwSignal<String>,
-    error: RwSignal<Option<String>>,
+pub(crate) struct Ctx {
+    pub replica: RwSignal<Replica>,
+    pub screen: RwSignal<Screen>,
+    pub token: RwSignal<String>,
+    pub error: RwSignal<Option<String>>,
     /// The bot's menu when the workspace's bot is on.
-    bot: RwSignal<Option<wire::BotMenu>>,
+    pub bot: RwSignal<Option<wire::BotMenu>>,
     /// Whether to ask for an e-mail before a first message, and whether it is known.
-    ask_email: RwSignal<wire::AskEmail>,
-    email_known: RwSignal<bool>,
+    pub ask_email: RwSignal<wire::AskEmail>,
+    pub email_known: RwSignal<bool>,
+    /// Outside the team's office hours: when it is back.
+    pub away: RwSignal<Option<wire::Away>>,
 }
 
 impl Ctx {
-    fn fail(&self, e: wire::ApiError) {
+    pub fn fail(&self, e: wire::ApiError) {
         self.error.set(Some(e.message));
     }
 
@@ -103,6 +100,7 @@ pub fn App(key: String) -> impl IntoView {
         bot: RwSignal::new(None),
         ask_email: RwSignal::new(wire::AskEmail::Off),
         email_known: RwSignal::new(false),
+        away: RwSignal::new(None),
     };
     let connection = RwSignal::new(Connection::Connecting);
     let stop = Arc::new(AtomicBool::new(false));
@@ -110,13 +108,13 @@ pub fn App(key: String) -> impl IntoView {
         let stop = stop.clone();
         move || stop.store(true, Ordering::Relaxed)
     });
-    spawn_local(open_session(ctx, key.clone(), connection, stop));
+    spawn_local(session::open(ctx, key.clone(), connection, stop));
     host::listen(
         {
             let key = key.clone();
-            move |user| spawn_local(identify(ctx, key.clone(), user))
+            move |user| spawn_local(session::identify(ctx, key.clone(), user))
         },
-        move || spawn_local(shutdown(ctx, key.clone())),
+        move || spawn_local(session::shutdown(ctx, key.clone())),
     );
 
     let label = move || match connection.get() {
@@ -142,6 +140,7 @@ pub fn App(key: String) -> impl IntoView {
                 {move || ctx.error.get().map(|e| view! {
                     <p class="error" role="alert" data-testid="error">{e}</p>
                 })}
+                <Away ctx=ctx />
                 {move || match ctx.screen.get() {
                     Screen::Loading => EitherOf4::A(view! { <p class="muted">"Loading…"</p> }),
                     Screen::Home => EitherOf4::B(view! { <Home ctx=ctx /> }),
@@ -150,121 +149,6 @@ pub fn App(key: String) -> impl IntoView {
                 }}
             </main>
         </div>
-    }
-}
-
-async fn open_session(
-    ctx: Ctx,
-    key: String,
-    connection: RwSignal<Connection>,
-    stop: Arc<AtomicBool>,
-) {
-    let storage_key = token_storage_key(&key);
-    let request = wire::OpenSession {
-        workspace_key: key,
-        host_origin: host::host_origin(),
-        host_page: host::host_page(),
-        visitor_token: storage()
-            .and_then(|s| s.get_item(&storage_key).ok().flatten())
-            .and_then(|stored| token_from_storage(&stored)),
-    };
-    let session = match client::post::<_, wire::WidgetSession>(
-        "/api/v1/widget/session",
-        &request,
-        None,
-    )
-    .await
-    {
-        Ok(session) => session,
-        Err(e) => return ctx.fail(e),
-    };
-    keep_token(&storage_key, &session.visitor_token);
-    let token = session.visitor_token.clone();
-    ctx.token.set(session.visitor_token);
-    ctx.bot.set(session.bot);
-    ctx.ask_email.set(session.ask_email);
-    ctx.email_known.set(session.email_known);
-    let conversations = session.conversations.into_iter().map(Into::into).collect();
-    ctx.replica.set(Replica::new(conversations, session.options, session.last_seq));
-    ctx.screen.set(Screen::Home);
-    client::follow(
-        move |after| client::socket_url(&format!("/api/v1/widget/ws?after={after}")),
-        vec!["porch".to_owned(), format!("porch.token.{token}")],
-        move || ctx.replica.with_untracked(|r| r.last_seq),
-        move |frame| {
-            let LeadServerFrame::Event(frame) = frame else { return };
-            // The host page hears of closures and messages by id, never their text.
-            let (name, payload) = match &frame.event {
-                LeadEvent::ConversationClosed { conversation_id, .. } => (
-                    "conversation:closed",
-                    host::object(&[("conversation_id", conversation_id.as_str().into())]),
-                ),
-                LeadEvent::MessagePosted { message } => (
-                    "message",
-                    host::object(&[
-                        ("conversation_id", message.conversation_id.as_str().into()),
-                        ("author_kind", message.author_kind.as_str().into()),
-                    ]),
-                ),
-                _ => ("", JsValue::UNDEFINED),
-            };
-            let applied = ctx.replica.try_update(|r| r.apply(&frame.into())).unwrap_or(false);
-            if applied && !name.is_empty() {
-                host::notify("event", &[("name", name.into()), ("payload", payload)]);
-            }
-        },
-        move |status| connection.set(status),
-        stop,
-    );
-    host::notify("ready", &[]);
-}
-
-/// `Porch.identify(user)`: a lead already known under this identity takes this browser over,
-/// with their history (the page reloads into their session).
-async fn identify(ctx: Ctx, key: String, user: Option<wire::Identify>) {
-    let warn =
-        |message: &str| web_sys::console::warn_1(&format!("Porch.identify: {message}").into());
-    let Some(request) = user else {
-        return warn("expected {id, name, email, hash}");
-    };
-    let token = ctx.token.get_untracked();
-    match client::post::<_, wire::Identified>("/api/v1/widget/identify", &request, Some(&token))
-        .await
-    {
-        Ok(who) if who.switched => {
-            keep_token(&token_storage_key(&key), &who.visitor_token);
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().reload();
-            }
-        }
-        Ok(_) => {}
-        Err(e) => warn(&e.message),
-    }
-}
-
-/// `Porch.shutdown()`: the server forgets this browser's token and the widget forgets it too,
-/// then starts over as a new anonymous lead.
-async fn shutdown(ctx: Ctx, key: String) {
-    let token = ctx.token.get_untracked();
-    if !token.is_empty() {
-        // Even if this fails (offline), the token is gone from this device below.
-        let _ = client::post_empty("/api/v1/widget/session/end", Some(&token)).await;
-    }
-    if let Some(storage) = storage() {
-        let _ = storage.remove_item(&token_storage_key(&key));
-    }
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().reload();
-    }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn keep_token(storage_key: &str, token: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(storage_key, &stored_token(token));
     }
 }
 
@@ -314,6 +198,23 @@ fn Home(ctx: Ctx) -> impl IntoView {
                     }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// Outside office hours: when the team is back, so the lead knows a reply may wait.
+#[component]
+fn Away(ctx: Ctx) -> impl IntoView {
+    move || {
+        ctx.away.get().map(|away| {
+            let back = match away.back {
+                Some(at) => format!(
+                    "We're away right now, back {at}. Leave a message and we'll reply then."
+                ),
+                None => "We're away right now. Leave a message and we'll reply as soon as we can."
+                    .to_owned(),
+            };
+            view! { <p class="away" role="status" data-testid="away">{back}</p> }
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod components;
 pub mod host;
+mod session;
 pub mod state;
 
 /// Mounts the widget for the workspace key in the page's `?key=`.

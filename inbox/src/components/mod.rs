@@ -293,7 +293,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                     on:click=move |_| ctx.page.update(|p| *p = if *p == Page::Settings { Page::Conversations } else { Page::Settings })>
                     {move || if ctx.page.get() == Page::Settings { "Conversations" } else { "Settings" }}
                 </button>
-                <button type="button" class="link light" on:click=sign_out>"Sign out"</button>
+                <button type="button" class="link light" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
             </header>
             {move || ctx.error.get().map(|e| view! { <p class="error" role="alert" data-testid="error">{e}</p> })}
             {move || match ctx.page.get() {

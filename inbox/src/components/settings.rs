@@ -27,6 +27,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 {(!editable).then(|| view! { <p class="muted" data-testid="read-only">"Only owners can change these settings."</p> })}
                 <super::profile::NameForm ctx=ctx saved=w.name.clone() editable=editable />
                 <super::profile::TimeZoneForm ctx=ctx saved=w.settings.time_zone.0.clone() editable=editable />
+                <super::profile::OfficeHoursForm ctx=ctx saved=w.settings.office_hours.clone() editable=editable />
                 <LeadOptionsForm ctx=ctx plan=w.plan saved=w.lead_options.clone() editable=editable />
                 <AutoCloseForm ctx=ctx saved=w.settings.auto_close editable=editable />
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/settings/ask-email", put(set_ask_email))
         .route("/agent/settings/name", put(rename))
         .route("/agent/settings/time-zone", put(set_time_zone))
+        .route("/agent/settings/office-hours", put(set_office_hours))
         .route("/agent/settings/auto-close/preview", post(preview_auto_close))
         .route("/agent/ws", get(socket))
 }
@@ -124,6 +125,17 @@ async fn set_time_zone(
     let calendar = porch_domain::Calendar::named(req.time_zone.trim())?;
     let zone = wire::TimeZoneName(calendar.name().to_owned());
     Ok(Json(change_settings(&state, &session, |s| s.time_zone = zone).await?))
+}
+
+/// Owners set office hours (in the workspace's time zone); outside them the widget says when
+/// the team is back.
+async fn set_office_hours(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::OfficeHours>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let hours = porch_domain::validate_office_hours(req)?;
+    Ok(Json(change_settings(&state, &session, |s| s.office_hours = hours).await?))
 }
 
 /// Owners choose whether the widget asks leads for an e-mail.

@@ -139,7 +139,20 @@ async fn open_session(
         last_seq,
         ask_email: workspace.settings.ask_email,
         email_known,
+        away: away(&workspace.settings, now),
     }))
+}
+
+/// What the widget says outside office hours: when the team is back, in the workspace's time.
+fn away(settings: &wire::WorkspaceSettings, now: wire::Millis) -> Option<wire::Away> {
+    let calendar = porch_domain::Calendar::or_utc(&settings.time_zone.0);
+    match porch_domain::availability(&settings.office_hours, &calendar, now) {
+        porch_domain::Availability::In => None,
+        porch_domain::Availability::Away(back_at) => Some(wire::Away {
+            back_at,
+            back: back_at.map(|at| calendar.format(at, "%A at %H:%M %Z")),
+        }),
+    }
 }
 
 /// `Porch.shutdown()`: this browser's visitor token stops working (the lead's other browsers

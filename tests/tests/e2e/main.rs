@@ -16,3 +16,4 @@ mod offline;
 mod reports;
 mod team;
 mod walking_skeleton;
+mod workspaces;

@@ -46,6 +46,11 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::PUT, "/agent/settings/time-zone", json!({"time_zone": "Europe/Paris"})),
         (
             Method::PUT,
+            "/agent/settings/office-hours",
+            json!({"enabled": true, "days": [{"open": 540, "close": 1020}, null, null, null, null, null, null]}),
+        ),
+        (
+            Method::PUT,
             "/agent/settings/closing-notes",
             json!({"mode": "optional", "categories": ["A"]}),
         ),

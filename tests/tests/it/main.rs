@@ -14,6 +14,7 @@ mod isolation;
 mod lead_email;
 mod lifecycle;
 mod plans;
+mod profile;
 mod reports;
 mod roles;
 mod signup;

@@ -137,35 +137,3 @@ async fn one_password_for_all_of_a_persons_workspaces() {
     let again = AgentClient::login(&server, &ann_email, "a brand new passphrase").await;
     assert_eq!(again.me.workspaces.len(), 2);
 }
-
-#[tokio::test]
-async fn the_reports_count_the_days_of_the_workspaces_time_zone() {
-    const DAY: i64 = 86_400_000;
-    let server = TestServer::start().await;
-    let owner = AgentClient::owner(&server).await;
-    let agent = AgentClient::demo(&server).await;
-    let set = |who: &AgentClient, zone: &str| {
-        let body = json!({"time_zone": zone});
-        let http = who.http.clone();
-        async move {
-            http.send(reqwest::Method::PUT, "/api/v1/agent/settings/time-zone", Some(body)).await
-        }
-    };
-    set(&owner, "Mars/Olympus_Mons").await.assert_error(422, "invalid_settings");
-    set(&agent, "Asia/Tokyo").await.assert_error(403, "forbidden");
-    let saved: wire::WorkspaceSettings = set(&owner, " Asia/Tokyo ").await.json();
-    assert_eq!(saved.time_zone.0, "Asia/Tokyo");
-
-    // Tokyo's days start at 15:00 UTC (UTC+9, no clock changes).
-    let lead = LeadClient::open(&server, porch_server::demo::WIDGET_KEY).await;
-    lead.start("a question from Tokyo").await;
-    let now = server.clock_now();
-    let path = format!("/api/v1/agent/reports/activity?from={}&to={}", now - 3 * DAY, now + DAY);
-    let report: wire::ActivityReport = owner.http.get(&path).await.json();
-    assert!(report.daily.len() >= 4, "{:?}", report.daily);
-    for day in &report.daily {
-        assert_eq!(day.day.rem_euclid(DAY), 15 * 3_600_000, "{day:?}");
-    }
-    let today = report.daily.iter().find(|d| d.day <= now && now < d.day + DAY).unwrap();
-    assert!(today.conversations >= 1, "{today:?}");
-}

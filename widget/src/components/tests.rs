@@ -63,6 +63,7 @@ fn mount_chat(options: LeadOptions) -> (web_sys::HtmlElement, Ctx) {
         bot: RwSignal::new(None),
         ask_email: RwSignal::new(porch_protocol::AskEmail::Required),
         email_known: RwSignal::new(false),
+        away: RwSignal::new(None),
     };
     let id = Some(ConversationId("c1".into()));
     let handle =
@@ -171,4 +172,24 @@ fn closing_rules() {
     assert!(!input_disabled(&c, &LeadOptions::default()));
     let blank = LeadOptions { notification_text: "  ".into(), ..all };
     assert_eq!(close_notice(&c, &blank), None, "an empty notice is not shown");
+}
+
+#[wasm_bindgen_test]
+async fn outside_office_hours_the_lead_reads_when_the_team_is_back() {
+    let (root, ctx) = mount_chat(LeadOptions::default());
+    let home = web_sys::window().unwrap().document().unwrap().create_element("div").unwrap();
+    root.append_child(&home).unwrap();
+    let home: web_sys::HtmlElement = home.unchecked_into();
+    leptos::mount::mount_to(home.clone(), move || view! { <Away ctx=ctx /> }).forget();
+    settle().await;
+    assert!(find(&home, "away").is_none(), "in office hours: nothing");
+    let back = Some("Monday at 09:00 CET".to_owned());
+    ctx.away.set(Some(porch_protocol::Away { back_at: Some(1), back }));
+    settle().await;
+    let away = find(&home, "away").expect("the away notice").text_content().unwrap();
+    assert!(away.contains("back Monday at 09:00 CET"), "{away}");
+    ctx.away.set(Some(porch_protocol::Away { back_at: None, back: None }));
+    settle().await;
+    let away = find(&home, "away").unwrap().text_content().unwrap();
+    assert!(away.contains("as soon as we can"), "{away}");
 }
