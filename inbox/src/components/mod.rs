@@ -193,9 +193,9 @@ pub(crate) fn now() -> Millis {
     js_sys::Date::now() as Millis
 }
 
+/// Date and time in the workspace's time zone.
 pub(crate) fn time_of(millis: Millis) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
-    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    crate::zone::time_of(millis)
 }
 
 #[component]
@@ -237,6 +237,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
         move |frame| {
             if let ServerFrame::Event(frame) = frame {
                 if let wire::Event::SettingsChanged { settings } = &frame.event {
+                    crate::zone::set(&settings.time_zone.0);
                     let settings = settings.clone();
                     ctx.workspace.update(|w| {
                         if let Some(w) = w {
@@ -258,7 +259,10 @@ fn Inbox(me: wire::Me) -> impl IntoView {
             Err(e) => ctx.fail(e),
         }
         match client::get::<wire::WorkspaceView>("/api/v1/agent/workspace", None).await {
-            Ok(view) => ctx.workspace.set(Some(view)),
+            Ok(view) => {
+                crate::zone::set(&view.settings.time_zone.0);
+                ctx.workspace.set(Some(view));
+            }
             Err(e) => ctx.fail(e),
         }
     });

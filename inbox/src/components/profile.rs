@@ -53,6 +53,7 @@ pub(crate) fn TimeZoneForm(ctx: Ctx, saved: String, editable: bool) -> impl Into
             match client::put::<_, wire::WorkspaceSettings>(path, &body).await {
                 Ok(settings) => {
                     zone.set(settings.time_zone.0.clone());
+                    crate::zone::set(&settings.time_zone.0);
                     ctx.workspace.update(|w| {
                         if let Some(w) = w {
                             w.settings = settings;

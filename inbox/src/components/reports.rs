@@ -13,8 +13,7 @@ use porch_protocol::{
 use serde::de::DeserializeOwned;
 
 use super::{Ctx, Page};
-
-const DAY: Millis = 86_400_000;
+use crate::zone;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
@@ -46,18 +45,6 @@ struct Filters {
     sort: String,
     desc: bool,
     page: u32,
-}
-
-/// `YYYY-MM-DD` (UTC) of a time.
-fn date_input(at: Millis) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-    String::from(date.to_iso_string()).chars().take(10).collect()
-}
-
-/// Midnight UTC of a `YYYY-MM-DD`.
-fn parse_date(text: &str) -> Option<Millis> {
-    let at = js_sys::Date::parse(&format!("{text}T00:00:00Z"));
-    (!at.is_nan()).then_some(at as Millis)
 }
 
 /// `45 s`, `12 min`, `3 h 05 min`, `2 d 4 h`.
@@ -104,14 +91,15 @@ fn load<T: DeserializeOwned + Send + Sync + 'static>(
 
 #[component]
 pub fn Reports(ctx: Ctx) -> impl IntoView {
-    let today = (super::now() / DAY) * DAY;
-    let from = RwSignal::new(date_input(today - 6 * DAY));
-    let to = RwSignal::new(date_input(today));
+    // The last seven days of the workspace's time zone.
+    let today = zone::date(super::now());
+    let from = RwSignal::new(zone::midnight(&today, -6).map(zone::date).unwrap_or_default());
+    let to = RwSignal::new(today);
     let tab = RwSignal::new(Tab::Conversations);
     let filters = RwSignal::new(Filters { page: 1, ..Filters::default() });
     // `from=…&to=…` for the chosen days (to inclusive), or None while a date is unreadable.
     let range = Memo::new(move |_| {
-        let (from, to) = (parse_date(&from.get())?, parse_date(&to.get())? + DAY);
+        let (from, to) = (zone::midnight(&from.get(), 0)?, zone::midnight(&to.get(), 1)?);
         (from < to).then(|| format!("from={from}&to={to}"))
     });
     let chart = move |name: &'static str, title: &'static str| {
@@ -236,7 +224,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
                                 <thead><tr><th scope="col">"Day"</th><th scope="col">"Messages"</th>
                                     <th scope="col">"Conversations"</th><th scope="col">"Max per minute"</th></tr></thead>
                                 <tbody>{r.daily.into_iter().map(|d| view! {
-                                    <tr><th scope="row">{date_input(d.day)}</th><td>{d.messages}</td>
+                                    <tr><th scope="row">{zone::date(d.day)}</th><td>{d.messages}</td>
                                         <td>{d.conversations}</td><td>{d.max_per_minute}</td></tr>
                                 }).collect_view()}</tbody>
                             </table>
