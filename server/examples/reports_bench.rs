@@ -152,7 +152,8 @@ async fn bench(label: &str, url: &str, base: u64, target: u64) {
         let data =
             store.report_data(&ws.id, (from, end), Parts::ALL, threshold, end).await.unwrap();
         let activity = reports::activity(&data);
-        let chart = porch_server::charts::activity(&activity, "messages").unwrap();
+        let chart =
+            porch_server::charts::activity(&activity, "messages", &Default::default()).unwrap();
         let svg = time(3, || async { drop(chart.svg().unwrap()) }).await;
         let png = time(3, || async { drop(chart.png().unwrap()) }).await;
         println!("    a chart: SVG {svg:.0} ms, PNG {png:.0} ms");

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use porch_domain::reports::ReportParts;
+use porch_domain::Calendar;
 use porch_protocol::{
     ActivityReport, ChatbotReport, ClosingReport, ContactCentreReport, Count, Millis,
 };
@@ -28,7 +29,8 @@ const PALETTE: [RGBColor; 6] = [
 #[derive(Clone, Debug, PartialEq)]
 pub enum Chart {
     /// One line per series, one point per day.
-    Daily { title: String, unit: String, days: Vec<Millis>, series: Vec<(String, Vec<f64>)> },
+    /// `days`: each day's label ("11-22", in the workspace's time zone).
+    Daily { title: String, unit: String, days: Vec<String>, series: Vec<(String, Vec<f64>)> },
     /// Labelled counts as horizontal bars, largest first.
     Bars { title: String, items: Vec<(String, f64)> },
 }
@@ -51,10 +53,9 @@ fn font() {
     });
 }
 
-/// `11-22` for a day (its start in the workspace's time zone): the UTC date of its noon, right
-/// for every zone within 12 hours of UTC.
-fn short_date(day: Millis) -> String {
-    porch_domain::reports::iso(day + porch_domain::reports::DAY / 2)[5..10].to_owned()
+/// `11-22` for a day starting at `day` in `calendar`.
+fn short_date(calendar: &Calendar, day: Millis) -> String {
+    calendar.format(day, "%m-%d")
 }
 
 impl Chart {
@@ -80,7 +81,7 @@ impl Chart {
                                     best
                                 }
                             });
-                        let when = days.get(peak_at).map(|d| short_date(*d)).unwrap_or_default();
+                        let when = days.get(peak_at).cloned().unwrap_or_default();
                         format!(
                             "{name}: {} {unit} in all, most on {when} ({})",
                             round(total),
@@ -145,9 +146,7 @@ impl Chart {
                 chart
                     .configure_mesh()
                     .x_labels(days.len().clamp(2, 8))
-                    .x_label_formatter(&|i| {
-                        days.get(*i as usize).map(|d| short_date(*d)).unwrap_or_default()
-                    })
+                    .x_label_formatter(&|i| days.get(*i as usize).cloned().unwrap_or_default())
                     .y_desc(unit.as_str())
                     .y_label_formatter(&|v| round(*v))
                     .label_style((FONT, 12).into_font().color(&INK))
@@ -257,8 +256,8 @@ pub fn parts(name: &str) -> Option<ReportParts> {
     })
 }
 
-pub fn activity(report: &ActivityReport, name: &str) -> Option<Chart> {
-    let days: Vec<Millis> = report.daily.iter().map(|d| d.day).collect();
+pub fn activity(report: &ActivityReport, name: &str, calendar: &Calendar) -> Option<Chart> {
+    let days: Vec<String> = report.daily.iter().map(|d| short_date(calendar, d.day)).collect();
     let daily = |title: &str,
                  unit: &str,
                  series: &str,
@@ -282,9 +281,16 @@ pub fn activity(report: &ActivityReport, name: &str) -> Option<Chart> {
     })
 }
 
-pub fn contact_centre(report: &ContactCentreReport, name: &str) -> Option<Chart> {
-    let days: Vec<Millis> =
-        report.agents.first().map(|a| a.daily.iter().map(|d| d.day).collect()).unwrap_or_default();
+pub fn contact_centre(
+    report: &ContactCentreReport,
+    name: &str,
+    calendar: &Calendar,
+) -> Option<Chart> {
+    let days: Vec<String> = report
+        .agents
+        .first()
+        .map(|a| a.daily.iter().map(|d| short_date(calendar, d.day)).collect())
+        .unwrap_or_default();
     let per_agent =
         |title: &str, unit: &str, value: fn(&porch_protocol::AgentDay) -> f64| Chart::Daily {
             title: title.into(),
@@ -344,7 +350,7 @@ mod tests {
         Chart::Daily {
             title: "Messages per day".into(),
             unit: "messages".into(),
-            days: vec![0, DAY, 2 * DAY],
+            days: [0, DAY, 2 * DAY].map(|d| short_date(&Calendar::default(), d)).to_vec(),
             series: vec![("Messages".into(), vec![3.0, 9.0, 4.0])],
         }
     }
@@ -353,6 +359,15 @@ mod tests {
     fn the_bundled_font_loads() {
         let bytes: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
         assert!(plotters::style::register_font("check", FontStyle::Normal, bytes).is_ok());
+    }
+
+    #[test]
+    fn days_are_labelled_in_the_workspaces_time_zone() {
+        // Kiritimati (UTC+14) starts 2026-11-30 at 10:00 UTC on the 29th.
+        let kiritimati = Calendar::named("Pacific/Kiritimati").unwrap();
+        let day = kiritimati.start_of(2026, 11, 30).unwrap();
+        assert_eq!(porch_domain::reports::iso(day), "2026-11-29T10:00:00Z");
+        assert_eq!(short_date(&kiritimati, day), "11-30");
     }
 
     #[test]

@@ -168,7 +168,10 @@ pub fn render(
                 },
             ),
         ],
-        vec![charts::activity(activity, "messages"), charts::activity(activity, "conversations")],
+        vec![
+            charts::activity(activity, "messages", calendar),
+            charts::activity(activity, "conversations", calendar),
+        ],
         vec![],
     )?;
     section(
@@ -197,7 +200,7 @@ pub fn render(
             ("Resolution (median)", duration(centre.resolution.median_ms)),
             ("Average wait", duration(centre.wait.mean_ms)),
         ],
-        vec![charts::contact_centre(centre, "agent-conversations")],
+        vec![charts::contact_centre(centre, "agent-conversations", calendar)],
         vec![],
     )?;
     html += "<p style=\"color:#57606a;font-size:12px\">Sent by Porch. How each figure is counted: \

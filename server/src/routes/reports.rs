@@ -254,8 +254,9 @@ async fn chart(
     };
     let parts = charts::parts(&name).ok_or(ApiError::NotFound("chart"))?;
     let data = data(&state, &session, &query, parts).await?;
-    let chart = charts::activity(&reports::activity(&data), &name)
-        .or_else(|| charts::contact_centre(&reports::contact_centre(&data), &name))
+    let calendar = &data.calendar;
+    let chart = charts::activity(&reports::activity(&data), &name, calendar)
+        .or_else(|| charts::contact_centre(&reports::contact_centre(&data), &name, calendar))
         .or_else(|| charts::chatbot(&reports::chatbot(&data), &name))
         .or_else(|| charts::closing(&reports::closing(&data), &name))
         .ok_or(ApiError::NotFound("chart"))?;
