@@ -142,6 +142,16 @@ impl Ctx {
         self.error.set(Some(e.message));
     }
 
+    /// The workspace's settings as saved (here or elsewhere): dates follow its time zone.
+    pub fn set_settings(&self, settings: wire::WorkspaceSettings) {
+        crate::zone::set(&settings.time_zone.0);
+        self.workspace.update(|w| {
+            if let Some(w) = w {
+                w.settings = settings;
+            }
+        });
+    }
+
     /// An agent's name, for notes and the assignment dropdown.
     pub fn name_of(&self, id: &AgentId) -> String {
         self.workspace
@@ -237,13 +247,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
         move |frame| {
             if let ServerFrame::Event(frame) = frame {
                 if let wire::Event::SettingsChanged { settings } = &frame.event {
-                    crate::zone::set(&settings.time_zone.0);
-                    let settings = settings.clone();
-                    ctx.workspace.update(|w| {
-                        if let Some(w) = w {
-                            w.settings = settings
-                        }
-                    });
+                    ctx.set_settings(settings.clone());
                 }
                 ctx.replica.update(|r| {
                     r.apply(&frame);

@@ -7,21 +7,31 @@ use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol as wire;
 
-use super::settings::status_line;
+use super::settings::{save_settings, status_line};
 use super::Ctx;
 
+/// The workspace's name and time zone, saved together.
 #[component]
-pub(crate) fn NameForm(ctx: Ctx, saved: String, editable: bool) -> impl IntoView {
-    let name = RwSignal::new(saved);
+pub(crate) fn WorkspaceForm(ctx: Ctx, view: wire::WorkspaceView, editable: bool) -> impl IntoView {
+    let name = RwSignal::new(view.name);
+    let zone = RwSignal::new(view.settings.time_zone.0);
     let status = RwSignal::new(None);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = wire::Rename { name: name.get_untracked() };
+        let rename = wire::Rename { name: name.get_untracked() };
+        let time_zone = wire::ChangeTimeZone { time_zone: zone.get_untracked() };
         spawn_local(async move {
-            match client::put::<_, wire::WorkspaceView>("/api/v1/agent/settings/name", &body).await
-            {
-                Ok(view) => {
-                    ctx.workspace.set(Some(view));
+            let saved = async {
+                let view: wire::WorkspaceView =
+                    client::put("/api/v1/agent/settings/name", &rename).await?;
+                ctx.workspace.set(Some(view));
+                let path = "/api/v1/agent/settings/time-zone";
+                client::put::<_, wire::WorkspaceSettings>(path, &time_zone).await
+            };
+            match saved.await {
+                Ok(settings) => {
+                    zone.set(settings.time_zone.0.clone());
+                    ctx.set_settings(settings);
                     status.set(Some(Ok("Saved.".into())));
                 }
                 Err(e) => status.set(Some(Err(e.message))),
@@ -35,45 +45,12 @@ pub(crate) fn NameForm(ctx: Ctx, saved: String, editable: bool) -> impl IntoView
                 <input type="text" required maxlength="100" data-testid="workspace-name" disabled=!editable
                     prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
-            {editable.then(|| view! { <div class="row"><button type="submit" class="primary" data-testid="workspace-name-save">"Save"</button></div> })}
-            {status_line(status, "workspace-name-status")}
-        </form>
-    }
-}
-
-#[component]
-pub(crate) fn TimeZoneForm(ctx: Ctx, saved: String, editable: bool) -> impl IntoView {
-    let zone = RwSignal::new(saved);
-    let status = RwSignal::new(None);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = wire::ChangeTimeZone { time_zone: zone.get_untracked() };
-        spawn_local(async move {
-            let path = "/api/v1/agent/settings/time-zone";
-            match client::put::<_, wire::WorkspaceSettings>(path, &body).await {
-                Ok(settings) => {
-                    zone.set(settings.time_zone.0.clone());
-                    crate::zone::set(&settings.time_zone.0);
-                    ctx.workspace.update(|w| {
-                        if let Some(w) = w {
-                            w.settings = settings;
-                        }
-                    });
-                    status.set(Some(Ok("Saved: reports count in its days from now on.".into())));
-                }
-                Err(e) => status.set(Some(Err(e.message))),
-            }
-        });
-    };
-    view! {
-        <form class="card" on:submit=save>
-            <h3>"Time zone"</h3>
-            <label>"Time zone of the reports' days (an IANA name, such as Europe/Paris)"
+            <label>"Time zone: the reports' days and every date shown (an IANA name, such as Europe/Paris)"
                 <input type="text" required maxlength="64" data-testid="time-zone" disabled=!editable
                     prop:value=move || zone.get() on:input=move |ev| zone.set(event_target_value(&ev)) />
             </label>
-            {editable.then(|| view! { <div class="row"><button type="submit" class="primary" data-testid="time-zone-save">"Save"</button></div> })}
-            {status_line(status, "time-zone-status")}
+            {editable.then(|| view! { <div class="row"><button type="submit" class="primary" data-testid="workspace-save">"Save"</button></div> })}
+            {status_line(status, "workspace-status")}
         </form>
     }
 }
@@ -128,20 +105,7 @@ pub(crate) fn OfficeHoursForm(ctx: Ctx, saved: wire::OfficeHours, editable: bool
             return status.set(Some(Err("Give each open day's times as HH:MM.".into())));
         };
         let body = wire::OfficeHours { enabled: enabled.get_untracked(), days };
-        spawn_local(async move {
-            let path = "/api/v1/agent/settings/office-hours";
-            match client::put::<_, wire::WorkspaceSettings>(path, &body).await {
-                Ok(settings) => {
-                    ctx.workspace.update(|w| {
-                        if let Some(w) = w {
-                            w.settings = settings;
-                        }
-                    });
-                    status.set(Some(Ok("Saved.".into())));
-                }
-                Err(e) => status.set(Some(Err(e.message))),
-            }
-        });
+        save_settings(ctx, "/api/v1/agent/settings/office-hours", body, status);
     };
     view! {
         <form class="card" on:submit=save data-testid="office-hours">

@@ -25,8 +25,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
             <main class="settings" data-testid="settings" aria-labelledby="settings-title">
                 <h2 id="settings-title">"Closing conversations"</h2>
                 {(!editable).then(|| view! { <p class="muted" data-testid="read-only">"Only owners can change these settings."</p> })}
-                <super::profile::NameForm ctx=ctx saved=w.name.clone() editable=editable />
-                <super::profile::TimeZoneForm ctx=ctx saved=w.settings.time_zone.0.clone() editable=editable />
+                <super::profile::WorkspaceForm ctx=ctx view=w.clone() editable=editable />
                 <super::profile::OfficeHoursForm ctx=ctx saved=w.settings.office_hours.clone() editable=editable />
                 <LeadOptionsForm ctx=ctx plan=w.plan saved=w.lead_options.clone() editable=editable />
                 <AutoCloseForm ctx=ctx saved=w.settings.auto_close editable=editable />
@@ -69,11 +68,7 @@ pub(crate) fn save_settings<B: serde::Serialize + 'static>(
     spawn_local(async move {
         match client::put::<_, wire::WorkspaceSettings>(path, &body).await {
             Ok(settings) => {
-                ctx.workspace.update(|w| {
-                    if let Some(w) = w {
-                        w.settings = settings
-                    }
-                });
+                ctx.set_settings(settings);
                 status.set(Some(Ok("Saved.".into())));
             }
             Err(e) => status.set(Some(Err(e.message))),

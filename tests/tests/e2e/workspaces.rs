@@ -63,8 +63,8 @@ async fn an_owner_sets_office_hours_and_the_widget_says_when_the_team_is_back() 
     owner.find("office-hours").await;
     assert_eq!(violations(&owner, &axe_source()).await, Vec::<String>::new(), "settings");
     owner.type_into("time-zone", "\u{8}\u{8}\u{8}Mars/Base").await;
-    owner.click("time-zone-save").await;
-    owner.wait_for_text("time-zone-status", "not a known time zone").await;
+    owner.click("workspace-save").await;
+    owner.wait_for_text("workspace-status", "not a known time zone").await;
 
     // Open tomorrow only (UTC, the demo's time zone): closed now, and the widget says when
     // the team is back.
