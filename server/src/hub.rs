@@ -100,6 +100,17 @@ struct Subscriber {
 struct Inner {
     next_id: u64,
     workspaces: HashMap<WorkspaceId, Vec<Subscriber>>,
+    /// For each workspace with sockets here, the last seq handed to them (once known): frames
+    /// go out in seq order without gaps, whichever server committed them.
+    published: HashMap<WorkspaceId, u64>,
+}
+
+impl Inner {
+    /// A workspace without sockets here: nothing to follow.
+    fn forget(&mut self, workspace: &WorkspaceId) {
+        self.workspaces.remove(workspace);
+        self.published.remove(workspace);
+    }
 }
 
 #[derive(Default)]
@@ -139,14 +150,34 @@ impl Hub {
         Subscription { hub: self.clone(), workspace: workspace.clone(), id, frames }
     }
 
-    /// Queues a commit's frames for every socket that may see them, as one batch; drops
-    /// sockets whose queue is full.
-    pub fn publish(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
-        if frames.is_empty() {
-            return;
-        }
-        let for_agents: Batch = frames.iter().map(|f| Seen::Agents(Arc::new(f.clone()))).collect();
+    /// Where the workspace's sockets here stand: `None` when it has none, `Some(None)` before
+    /// the first [`Hub::track`].
+    pub fn published(&self, workspace: &WorkspaceId) -> Option<Option<u64>> {
+        let inner = self.lock();
+        inner.workspaces.contains_key(workspace).then(|| inner.published.get(workspace).copied())
+    }
+
+    /// Starts following a workspace with sockets here from `seq` (its last committed one, read
+    /// before any of its sockets reads its backlog); a no-op when already followed.
+    pub fn track(&self, workspace: &WorkspaceId, seq: u64) {
         let mut inner = self.lock();
+        if inner.workspaces.contains_key(workspace) {
+            inner.published.entry(workspace.clone()).or_insert(seq);
+        }
+    }
+
+    /// Queues a commit's frames for every socket that may see them, as one batch; drops
+    /// sockets whose queue is full. Frames already handed out are skipped.
+    pub fn publish(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
+        let mut inner = self.lock();
+        let done = inner.published.get(workspace).copied().unwrap_or(0);
+        let frames: Vec<&EventFrame> = frames.iter().filter(|f| f.seq > done).collect();
+        let Some(last) = frames.last().map(|f| f.seq) else { return };
+        if let Some(published) = inner.published.get_mut(workspace) {
+            *published = last;
+        }
+        let for_agents: Batch =
+            frames.iter().map(|f| Seen::Agents(Arc::new(EventFrame::clone(f)))).collect();
         let Some(subscribers) = inner.workspaces.get_mut(workspace) else { return };
         subscribers.retain(|s| {
             let batch = match &s.audience {
@@ -162,14 +193,19 @@ impl Hub {
             s.tx.try_send(batch).is_ok()
         });
         if subscribers.is_empty() {
-            inner.workspaces.remove(workspace);
+            inner.forget(workspace);
         }
     }
 
     /// Drops every socket of a workspace, as a network outage would; their clients reconnect
     /// and resume from the store.
     pub fn disconnect(&self, workspace: &WorkspaceId) {
-        self.lock().workspaces.remove(workspace);
+        self.lock().forget(workspace);
+    }
+
+    /// The workspaces followed here (those with sockets and a known position).
+    pub fn followed(&self) -> Vec<WorkspaceId> {
+        self.lock().published.keys().cloned().collect()
     }
 
     pub fn subscribers(&self, workspace: &WorkspaceId) -> usize {
@@ -181,7 +217,7 @@ impl Hub {
         if let Some(subscribers) = inner.workspaces.get_mut(workspace) {
             subscribers.retain(|s| !which(s));
             if subscribers.is_empty() {
-                inner.workspaces.remove(workspace);
+                inner.forget(workspace);
             }
         }
     }
@@ -192,10 +228,11 @@ impl Hub {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// No empty workspace entries; subscriber ids unique.
+    /// No empty workspace entries; subscriber ids unique; positions only where sockets are.
     #[cfg(test)]
     fn check_invariants(&self) {
         let inner = self.lock();
+        assert!(inner.published.keys().all(|w| inner.workspaces.contains_key(w)));
         let mut ids = std::collections::HashSet::new();
         for subscribers in inner.workspaces.values() {
             assert!(!subscribers.is_empty());
@@ -255,6 +292,31 @@ mod tests {
         std::iter::from_fn(|| s.frames.try_recv().ok())
             .flat_map(|batch| batch.iter().map(Seen::seq).collect::<Vec<_>>())
             .collect()
+    }
+
+    #[test]
+    fn a_followed_workspace_hands_out_each_seq_once_and_is_forgotten_with_its_sockets() {
+        let hub = Arc::new(Hub::default());
+        let ws = WorkspaceId("w".into());
+        assert_eq!(hub.published(&ws), None, "no sockets here");
+        hub.track(&ws, 7);
+        assert_eq!(hub.published(&ws), None, "nothing to follow without sockets");
+        let mut socket = hub.subscribe(&ws, Audience::Agents);
+        assert_eq!(hub.published(&ws), Some(None));
+        hub.track(&ws, 7);
+        hub.track(&ws, 3);
+        assert_eq!(hub.published(&ws), Some(Some(7)), "the first position stays");
+        hub.publish(&ws, &[frame(6, None), frame(7, None), frame(8, None)]);
+        hub.publish(&ws, &[frame(8, None), frame(9, None)]);
+        let seqs: Vec<u64> = std::iter::from_fn(|| socket.frames.try_recv().ok())
+            .flat_map(|batch| batch.iter().map(Seen::seq).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(seqs, [8, 9]);
+        assert_eq!(hub.followed(), vec![ws.clone()]);
+        hub.check_invariants();
+        drop(socket);
+        assert_eq!((hub.published(&ws), hub.followed()), (None, vec![]));
+        hub.check_invariants();
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod mailer;
 pub mod operator;
 pub mod password;
+mod relay;
 mod routes;
 pub mod scheduler;
 mod security;
@@ -122,6 +123,7 @@ pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> 
     let shutdown = state.shutdown.clone();
     tokio::spawn(scheduler::run(state.clone()));
     tokio::spawn(folder::run(state.clone()));
+    tokio::spawn(relay::run(state.clone()));
     mailer::spawn(state.clone());
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await

@@ -26,7 +26,7 @@ impl AppState {
         let now = self.clock.now();
         let decide = porch_store::with_timer(policy, now, decide);
         let frames = self.store.record(workspace, target, actor, now, decide).await?;
-        self.committed(workspace, &frames);
+        self.committed(workspace, &frames).await;
         Ok(frames)
     }
 
@@ -47,7 +47,7 @@ impl AppState {
             .map(|(id, d)| (id, porch_store::with_timer(policy, now, d)))
             .collect();
         let frames = self.store.record_each(workspace, actor, now, items).await?;
-        self.committed(workspace, &frames);
+        self.committed(workspace, &frames).await;
         Ok(frames)
     }
 
@@ -59,18 +59,18 @@ impl AppState {
     }
 
     /// The lock that keeps record-then-publish in commit order within this process.
-    fn order(&self, workspace: &WorkspaceId) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    pub(crate) fn order(&self, workspace: &WorkspaceId) -> std::sync::Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.workspace_locks.lock().unwrap_or_else(|e| e.into_inner());
         locks.entry(workspace.clone()).or_default().clone()
     }
 
     /// After a commit: deadline changes to the scheduler, events to the sockets.
-    fn committed(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
+    async fn committed(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
         for change in frames.iter().flat_map(|f| crate::scheduler::changes(workspace, f)) {
             // The loop only stops at shutdown; a change sent after that is moot.
             let _ = self.scheduler.tx.send(change);
         }
-        self.hub.publish(workspace, frames);
+        self.hand_over(workspace, frames).await;
     }
 
     /// The closing note auto-close writes, when the owner asked for generated notes.

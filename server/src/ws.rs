@@ -51,6 +51,11 @@ pub async fn serve(
     // Subscribe before reading the backlog: an event committed in between arrives both ways and
     // the seq check below drops the second copy.
     let mut subscription = state.hub.subscribe(&workspace, audience.clone());
+    // Other servers' commits from now on reach this socket too.
+    if let Err(e) = state.follow(&workspace).await {
+        tracing::error!(error = %e, "following the workspace");
+        return;
+    }
     let mut last = after;
     loop {
         let page = match state.store.events_after(&workspace, last, audience.contact(), PAGE).await

@@ -345,6 +345,9 @@ pub trait Store: Send + Sync + 'static {
     async fn workspaces(&self) -> Result<Vec<Workspace>>;
     /// Whether any workspace exists yet (a fresh server's first run has none).
     async fn has_workspaces(&self) -> Result<bool>;
+    /// Commits made by every server on this database, as they land (PostgreSQL); `None` where
+    /// one server is the only writer (SQLite).
+    async fn listen_commits(&self) -> Result<Option<tokio::sync::mpsc::Receiver<Commit>>>;
     /// Claims the e-mailed report of `period` for sending at `now`: the attempt's number, or
     /// `None` when it was sent, is being sent (claimed in the last 10 minutes) or waits for its
     /// next retry. A period is thereby sent at most once, across restarts and servers.

@@ -159,3 +159,12 @@ pub struct ContactDetails {
     pub browser: Option<String>,
     pub blocked: bool,
 }
+
+/// What a server hears of commits made by any server on the same database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Commit {
+    /// The workspace's events up to `seq` are committed.
+    Committed { workspace: porch_protocol::WorkspaceId, seq: u64 },
+    /// Notifications may have been missed (the listening connection was lost and is back).
+    Resync,
+}

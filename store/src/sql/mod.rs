@@ -5,6 +5,7 @@
 mod agents;
 mod contacts;
 mod conversations;
+mod listen;
 mod migrate;
 mod passwords;
 mod record;
@@ -26,9 +27,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
 use crate::{
-    AgentRecord, ContactDetails, ContactRecord, ConversationFilter, Decide, Identity, NewAgent,
-    NewContact, NewInvitation, NewWorkspace, PasswordLink, Person, Result, SignInPolicy, Store,
-    StoreError, Timer, Workspace,
+    AgentRecord, Commit, ContactDetails, ContactRecord, ConversationFilter, Decide, Identity,
+    NewAgent, NewContact, NewInvitation, NewWorkspace, PasswordLink, Person, Result, SignInPolicy,
+    Store, StoreError, Timer, Workspace,
 };
 use porch_domain::ConversationState;
 
@@ -54,6 +55,8 @@ impl Backend {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// For the commit listener's own connection.
+    url: String,
 }
 
 impl SqlStore {
@@ -94,7 +97,7 @@ impl SqlStore {
             .connect_with(options)
             .await?;
         migrate::run(&pool, backend).await?;
-        Ok(SqlStore { pool, backend })
+        Ok(SqlStore { pool, backend, url })
     }
 
     pub fn backend(&self) -> Backend {
@@ -519,6 +522,13 @@ impl Store for SqlStore {
 
     async fn has_workspaces(&self) -> Result<bool> {
         workspaces::has_workspaces(&self.pool).await
+    }
+
+    async fn listen_commits(&self) -> Result<Option<tokio::sync::mpsc::Receiver<Commit>>> {
+        match self.backend {
+            Backend::Postgres => Ok(Some(listen::listen(&self.url).await?)),
+            Backend::Sqlite => Ok(None),
+        }
     }
 
     async fn workspaces(&self) -> Result<Vec<Workspace>> {

@@ -15,6 +15,7 @@ mod lead_email;
 mod lifecycle;
 mod plans;
 mod profile;
+mod relay;
 mod reports;
 mod roles;
 mod signup;

@@ -1,0 +1,97 @@
+//! Live push across servers on one PostgreSQL database. Each server follows the workspaces
+//! that have sockets on it: it hears of every commit (the store's commit notifications), reads
+//! what its sockets have not had from the store, and hands it over in seq order, its own
+//! commits included, so a reply or a close made on one server reaches sockets on all of them.
+
+use porch_protocol::{EventFrame, WorkspaceId};
+use porch_store::{Commit, StoreError};
+
+use crate::AppState;
+
+/// Events read from the store at once when catching up.
+const PAGE: u32 = 500;
+
+impl AppState {
+    /// Before a socket of `workspace` reads its backlog: from here on this server hands the
+    /// workspace's sockets every commit after the last one now, whichever server made it.
+    pub async fn follow(&self, workspace: &WorkspaceId) -> Result<(), StoreError> {
+        if self.hub.published(workspace) != Some(None) {
+            return Ok(());
+        }
+        let order = self.order(workspace);
+        let _ordered = order.lock().await;
+        let last = self.store.last_seq(workspace).await?;
+        self.hub.track(workspace, last);
+        Ok(())
+    }
+
+    /// A commit of this server: first what other servers committed before it and the sockets
+    /// here have not had, then its own frames. Called in commit order (the order lock).
+    pub(crate) async fn hand_over(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
+        let Some(first) = frames.first().map(|f| f.seq) else { return };
+        if let Some(Some(published)) = self.hub.published(workspace) {
+            if first > published + 1 {
+                if let Err(e) = self.catch_up_to(workspace, first - 1).await {
+                    tracing::warn!(error = %e, "reading other servers' commits");
+                }
+            }
+        }
+        self.hub.publish(workspace, frames);
+    }
+
+    /// Another server (or this one) committed the workspace's events up to `seq`.
+    pub async fn relay(&self, workspace: &WorkspaceId, seq: u64) {
+        match self.hub.published(workspace) {
+            Some(Some(published)) if published < seq => {}
+            _ => return,
+        }
+        let order = self.order(workspace);
+        let _ordered = order.lock().await;
+        if let Err(e) = self.catch_up_to(workspace, seq).await {
+            tracing::warn!(error = %e, "reading other servers' commits");
+        }
+    }
+
+    /// Hands the sockets here the stored events after the last they had, up to `seq` (or all
+    /// of them). Under the order lock.
+    async fn catch_up_to(&self, workspace: &WorkspaceId, seq: u64) -> Result<(), StoreError> {
+        while let Some(Some(published)) = self.hub.published(workspace) {
+            if published >= seq {
+                break;
+            }
+            let page = self.store.events_after(workspace, published, None, PAGE).await?;
+            self.hub.publish(workspace, &page);
+            if page.len() < PAGE as usize {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Follows the commits of every server until shutdown (PostgreSQL; nothing to do on SQLite).
+pub async fn run(state: AppState) {
+    let mut commits = match state.store.listen_commits().await {
+        Ok(Some(commits)) => commits,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen to other servers' commits");
+            return;
+        }
+    };
+    loop {
+        let commit = tokio::select! {
+            commit = commits.recv() => commit,
+            _ = state.shutdown.cancelled() => return,
+        };
+        match commit {
+            Some(Commit::Committed { workspace, seq }) => state.relay(&workspace, seq).await,
+            Some(Commit::Resync) => {
+                for workspace in state.hub.followed() {
+                    state.relay(&workspace, u64::MAX).await;
+                }
+            }
+            None => return,
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Commit notifications between servers sharing one PostgreSQL database: a trigger (migration
+//! 0018) notifies `porch_commits` with "<workspace> <last seq>" as each commit lands, and every
+//! server listens on a connection of its own.
+
+use std::time::Duration;
+
+use porch_protocol::WorkspaceId;
+use sqlx::postgres::PgListener;
+use tokio::sync::mpsc;
+
+use crate::{Commit, Result};
+
+const CHANNEL: &str = "porch_commits";
+/// Notifications waiting for the server to take them; beyond, the listener waits (PostgreSQL
+/// keeps them meanwhile).
+const QUEUE: usize = 4096;
+
+/// Listens until the receiver is dropped. A lost connection is re-opened; the notifications
+/// missed meanwhile are announced as one [`Commit::Resync`].
+pub async fn listen(url: &str) -> Result<mpsc::Receiver<Commit>> {
+    let mut listener = PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    let (tx, rx) = mpsc::channel(QUEUE);
+    tokio::spawn(async move {
+        loop {
+            let heard = match listener.try_recv().await {
+                Ok(Some(notification)) => parse(notification.payload()),
+                // The connection dropped; the next call reconnects and listens again.
+                Ok(None) => Some(Commit::Resync),
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    None
+                }
+            };
+            if let Some(commit) = heard {
+                if tx.send(commit).await.is_err() {
+                    return;
+                }
+            } else if tx.is_closed() {
+                return;
+            }
+        }
+    });
+    Ok(rx)
+}
+
+fn parse(payload: &str) -> Option<Commit> {
+    let (workspace, seq) = payload.split_once(' ')?;
+    Some(Commit::Committed { workspace: WorkspaceId(workspace.to_owned()), seq: seq.parse().ok()? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_name_a_workspace_and_its_last_seq() {
+        let commit = Commit::Committed { workspace: WorkspaceId("w-1".into()), seq: 42 };
+        assert_eq!(parse("w-1 42"), Some(commit));
+        assert_eq!(parse("w-1"), None);
+        assert_eq!(parse("w-1 x"), None);
+    }
+}
