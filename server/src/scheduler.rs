@@ -3,7 +3,8 @@
 //! The deadlines live on the conversations; this is a cache of them, rebuilt from the store at
 //! start and kept current from every committed event. It is one ordered queue per process
 //! (earliest first) and one loop sleeping on the [`Clock`](crate::Clock) until the next one, not
-//! a periodic sweep and not a task per conversation. Firing is a decision taken inside the
+//! a task per conversation. With several servers, a sweep every [`SWEEP_MILLIS`] picks up
+//! deadlines left overdue by a server that stopped (armed there, never heard of here). Firing is a decision taken inside the
 //! store's transaction that checks the deadline is still the one stored, so a late, repeated or
 //! concurrent (another process) firing does nothing.
 
@@ -19,6 +20,12 @@ use crate::AppState;
 
 /// After a failed firing (the store unreachable), try again this much later.
 pub const RETRY_MILLIS: Millis = 5_000;
+/// How often the store is asked for deadlines still pending this long after they were due:
+/// those armed by a server that stopped before firing them (several servers on PostgreSQL).
+pub const SWEEP_MILLIS: Millis = 30_000;
+pub const OVERDUE_MILLIS: Millis = 10_000;
+/// Overdue deadlines taken per sweep; the rest come with the next ones.
+const SWEEP_LIMIT: u32 = 5_000;
 
 /// Pending deadlines by time. Conversation ids are UUIDs kept as `u128` and workspaces as
 /// indexes, so a deadline costs a few dozen bytes.
@@ -172,8 +179,16 @@ pub async fn run(state: AppState) {
         Err(e) => tracing::error!(error = %e, "could not load deadlines; only new ones will fire"),
     }
     tracing::info!(deadlines = queue.len(), "scheduler started");
+    let mut next_sweep = state.clock.now() + SWEEP_MILLIS;
     loop {
         let now = state.clock.now();
+        if now >= next_sweep {
+            next_sweep = now + SWEEP_MILLIS;
+            match state.store.overdue_timers(now - OVERDUE_MILLIS, SWEEP_LIMIT).await {
+                Ok(overdue) => overdue.iter().for_each(|t| queue.set(t)),
+                Err(e) => tracing::warn!(error = %e, "sweeping overdue deadlines"),
+            }
+        }
         for (workspace, timers) in by_workspace(queue.pop_due(now)) {
             for batch in timers.chunks(BATCH) {
                 if let Err(e) = fire(&state, &workspace, batch).await {
@@ -183,10 +198,8 @@ pub async fn run(state: AppState) {
             }
         }
         state.scheduler.pending.store(queue.len(), Ordering::Relaxed);
-        let sleep = match queue.next() {
-            Some(at) => state.clock.sleep_until(at),
-            None => Box::pin(std::future::pending()),
-        };
+        let wake = queue.next().map_or(next_sweep, |at| at.min(next_sweep));
+        let sleep = state.clock.sleep_until(wake);
         tokio::select! {
             _ = sleep => {}
             change = changes.recv() => match change {

@@ -276,6 +276,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<ConversationState>>;
     /// Every pending deadline of every workspace: what the scheduler rebuilds at start.
     async fn timers(&self) -> Result<Vec<Timer>>;
+    /// Pending deadlines due at or before `before`, at most `limit`: those another server
+    /// armed and never fired (it stopped).
+    async fn overdue_timers(&self, before: Millis, limit: u32) -> Result<Vec<Timer>>;
 
     // ---- the log ----
     async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64>;

@@ -126,13 +126,32 @@ pub async fn open_conversation_states(
     .collect()
 }
 
-pub async fn timers(pool: &AnyPool) -> Result<Vec<Timer>> {
-    let rows = sqlx::query(
-        "SELECT workspace_id, id, auto_close_at, snoozed_until FROM conversations
-         WHERE status = 'open' AND (auto_close_at IS NOT NULL OR snoozed_until IS NOT NULL)",
-    )
-    .fetch_all(pool)
-    .await?;
+/// Pending deadlines: all of them, or those due at or before a time (at most a number).
+pub async fn timers(
+    pool: &AnyPool,
+    due: Option<(porch_protocol::Millis, u32)>,
+) -> Result<Vec<Timer>> {
+    let rows = match due {
+        None => {
+            sqlx::query(
+                "SELECT workspace_id, id, auto_close_at, snoozed_until FROM conversations
+                 WHERE status = 'open' AND (auto_close_at IS NOT NULL OR snoozed_until IS NOT NULL)",
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        Some((before, limit)) => {
+            sqlx::query(
+                "SELECT workspace_id, id, auto_close_at, snoozed_until FROM conversations
+                 WHERE status = 'open' AND (auto_close_at <= $1 OR snoozed_until <= $1)
+                 LIMIT $2",
+            )
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        }
+    };
     let mut timers = Vec::with_capacity(rows.len());
     for row in rows {
         let workspace = WorkspaceId(row.try_get("workspace_id")?);

@@ -433,7 +433,11 @@ impl Store for SqlStore {
     }
 
     async fn timers(&self) -> Result<Vec<Timer>> {
-        conversations::timers(&self.pool).await
+        conversations::timers(&self.pool, None).await
+    }
+
+    async fn overdue_timers(&self, before: Millis, limit: u32) -> Result<Vec<Timer>> {
+        conversations::timers(&self.pool, Some((before, limit))).await
     }
 
     async fn last_seq(&self, workspace: &WorkspaceId) -> Result<u64> {

@@ -315,3 +315,26 @@ async fn two_servers_on_postgres_close_once() {
         db.drop_database().await;
     }
 }
+
+/// A deadline armed on server A, which then stops before it is due, is fired by server B, which
+/// started before it was armed and never heard of it: B's sweep finds it overdue in the store.
+#[tokio::test]
+async fn a_deadline_armed_on_a_server_that_stopped_is_fired_by_another() {
+    use porch_server::scheduler::{OVERDUE_MILLIS, SWEEP_MILLIS};
+    let Some(db) = porch_store::testing::TestDatabase::postgres().await else { return };
+    let mut a = TestServer::start_on(db).await;
+    let b = TestServer::start_at(&a.database_url, a.clock_now()).await;
+    let (_lead, agent, c) = setup(&a).await;
+    agent.reply(&c.id, "Let me check.").await;
+    let due = deadline(&agent, &c).await.expect("armed on A");
+    a.state.shutdown.cancel();
+    b.advance(due - b.clock_now() + OVERDUE_MILLIS + SWEEP_MILLIS);
+    let closed = wait_closed(&AgentClient::demo(&b).await, &c).await;
+    assert_eq!(closed.closing_source, Some(ClosingSource::AutoClose));
+    b.state.shutdown.cancel();
+    let db = a.take_database();
+    drop(a);
+    if let Some(db) = db {
+        db.drop_database().await;
+    }
+}
