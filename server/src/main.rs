@@ -79,9 +79,37 @@ async fn set_plan(
     Ok(())
 }
 
+/// On SQLite, an exclusive lock on `<file>.serve-lock` for as long as the server runs: a second
+/// server on the same file is refused at once (commands such as `backup` still run beside it).
+fn only_server(database_url: &str) -> Result<Option<std::fs::File>, String> {
+    let Some(file) = porch_store::sqlite_file(database_url) else { return Ok(None) };
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut name = file.into_os_string();
+    name.push(".serve-lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| format!("{}: {e}", name.to_string_lossy()))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Some(lock)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "another Porch server is serving this SQLite database ({}); SQLite takes one \
+             server: stop it, or use PostgreSQL for several",
+            porch_server::config::redact(database_url)
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("{}: {e}", name.to_string_lossy())),
+    }
+}
+
 async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(?config, "starting");
     config.check()?;
+    // Held while serving: SQLite has one writer process, so one server per file.
+    let _only_server = only_server(&config.database_url)?;
     let store = porch_store::connect(&config.database_url).await?;
     let clock: Arc<dyn Clock> = if config.dev_clock {
         Arc::new(ManualClock::starting_now())

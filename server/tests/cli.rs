@@ -42,6 +42,15 @@ fn backup_copies_a_database_in_use_and_sigterm_stops_cleanly() {
         .unwrap();
     wait_for("the server to listen", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
 
+    // A second server on the same SQLite file is refused with a clear message.
+    let second = Command::new(BINARY)
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port()), "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("another Porch server is serving this SQLite database"), "{said}");
+
     // While it serves: a copy, which opens as a Porch database with the demo workspace.
     let copy = dir.join("copy.db");
     let backup = Command::new(BINARY)

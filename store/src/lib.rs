@@ -20,7 +20,7 @@ use porch_protocol::{
     Member, Membership, Message, Millis, Plan, ReportQuery, Role, WorkspaceId,
 };
 
-pub use sql::{ListedCycle, SqlStore};
+pub use sql::{sqlite_file, ListedCycle, SqlStore};
 pub use types::*;
 
 /// The decision taken inside [`Store::record`]'s transaction: given the conversation as it is

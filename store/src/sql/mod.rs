@@ -124,6 +124,13 @@ impl SqlStore {
 }
 
 /// `sqlite://data/porch.db` → the same with `mode=rwc`, after making sure the folder exists.
+/// The file of a `sqlite:` URL (`None` for another database).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let file = path.split('?').next().filter(|f| !f.is_empty() && *f != ":memory:")?;
+    Some(file.into())
+}
+
 fn sqlite_url(url: &str) -> Result<String> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let file = path.split('?').next().unwrap_or_default();
