@@ -60,12 +60,13 @@ fn cargo() -> Command {
     command
 }
 
-/// Builds the widget (`dist/widget`) and the inbox (`dist/app`) in release with Trunk, offline.
+/// Builds the widget (`dist/widget`) and the inbox (`dist/app`) in release with Trunk, offline,
+/// with brotli and gzip copies of each file for the server to send.
 fn build_ui(tools: &Tools) -> Result {
     for dir in [root(), root().join("inbox")] {
         sh(tools.command("trunk").args(["build", "--release", "--offline"]).current_dir(dir))?;
     }
-    Ok(())
+    tools::precompress(tools, &[root().join("dist/widget"), root().join("dist/app")])
 }
 
 fn run(args: &[String]) -> Result {

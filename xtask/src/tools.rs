@@ -158,6 +158,12 @@ fn wasm_bindgen_version() -> Result<String> {
     Err("wasm-bindgen is not in Cargo.lock".into())
 }
 
+/// Brotli and gzip copies beside the built files of `dirs` (`xtask/precompress.js`).
+pub fn precompress(tools: &Tools, dirs: &[PathBuf]) -> Result {
+    let script = crate::root().join("xtask/precompress.js");
+    sh(tools.command("node").arg(script).args(dirs))
+}
+
 /// Prints one row: raw, gzip and brotli sizes of the files, each compressed on its own (as a
 /// browser downloads them) and summed (node's zlib does both).
 pub fn print_sizes(tools: &Tools, label: &str, files: &[PathBuf]) -> Result {

@@ -16,9 +16,11 @@ use crate::{security, ApiError, AppState};
 pub const LOADER_JS: &str = include_str!("../../../widget/loader.js");
 
 pub fn router(state: &AppState) -> Router<AppState> {
+    // Brotli or gzip copies made at build time go to browsers that accept them.
     let dir = |name: &str| {
         let root = state.assets_dir.join(name);
-        ServeDir::new(&root).fallback(ServeFile::new(root.join("index.html")))
+        let index = ServeFile::new(root.join("index.html")).precompressed_br().precompressed_gzip();
+        ServeDir::new(&root).precompressed_br().precompressed_gzip().fallback(index)
     };
     let app_policy =
         format!("{}; frame-ancestors 'none'", security::page_policy(&state.assets_dir.join("app")));
@@ -34,8 +36,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         // (any, when it allows none in particular).
         .nest_service(
             "/widget",
-            Router::new().fallback_service(dir("widget")).layer(middleware::from_fn(
-                move |request: Request, next: Next| {
+            Router::new()
+                .fallback_service(dir("widget"))
+                .layer(middleware::from_fn(cache_policy))
+                .layer(middleware::from_fn(move |request: Request, next: Next| {
                     let (state, policy) = (widget_state.clone(), widget_policy.clone());
                     async move {
                         let key = widget_key(&request);
@@ -47,13 +51,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
                         }
                         response
                     }
-                },
-            )),
+                })),
         )
         .nest_service(
             "/app",
             Router::new()
                 .fallback_service(dir("app"))
+                .layer(middleware::from_fn(cache_policy))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::CONTENT_SECURITY_POLICY,
                     app_policy,
@@ -63,6 +67,29 @@ pub fn router(state: &AppState) -> Router<AppState> {
                     HeaderValue::from_static("DENY"),
                 )),
         )
+}
+
+/// Hashed build outputs (`porch-widget-c3c22b5fab4bc6e1_bg.wasm`) never change: cached for a
+/// year. The pages naming them, and anything else, are revalidated on every use.
+async fn cache_policy(request: Request, next: Next) -> Response {
+    let immutable = hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let policy = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// Whether a path names a file whose name carries Trunk's content hash (16 hex digits after
+/// the last `-` of its stem, before any `_bg`).
+fn hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// The `?key=` of a widget page request.
@@ -87,11 +114,26 @@ async fn loader() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
+            // Revalidated on every page: a new release reaches visitors at once.
+            (header::CACHE_CONTROL, "no-cache"),
         ],
         LOADER_JS,
     )
         .into_response()
+}
+
+#[cfg(test)]
+#[test]
+fn hashed_names_are_trunks_outputs() {
+    for name in ["/widget/porch-widget-c3c22b5fab4bc6e1_bg.wasm", "/app/style-ba484a128cc2d54b.css"]
+    {
+        assert!(hashed(name), "{name}");
+    }
+    for name in
+        ["/widget/", "/widget/index.html", "/app/style-ba484a12.css", "/app/x-ZZZZZZZZZZZZZZZZ.js"]
+    {
+        assert!(!hashed(name), "{name}");
+    }
 }
 
 #[derive(serde::Deserialize)]

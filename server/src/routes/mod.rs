@@ -21,6 +21,8 @@ use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::{security, ApiError, AppState};
@@ -56,7 +58,15 @@ pub fn router(state: AppState) -> Router {
                 message: "this endpoint does not take that method".into(),
             }
         })
-        .layer(middleware::from_fn(crate::error::refuse_nul_in_uri));
+        .layer(middleware::from_fn(crate::error::refuse_nul_in_uri))
+        // JSON answers above 1 KB go gzipped to clients that accept it (lists, reports).
+        .layer(
+            CompressionLayer::new()
+                .no_br()
+                .no_deflate()
+                .no_zstd()
+                .compress_when(SizeAbove::new(1024)),
+        );
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)

@@ -3,6 +3,7 @@
 mod abuse;
 mod accounts;
 mod api;
+mod assets;
 mod auto_close;
 mod bot;
 mod email;
