@@ -156,7 +156,16 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!("stopping: finishing requests in flight");
         shutdown.cancel();
     });
-    porch_server::run(listener, state).await?;
+    // Requests still running this long after the signal are cut: the stop is bounded.
+    let stopping = state.shutdown.clone();
+    let bound = async move {
+        stopping.cancelled().await;
+        tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+    };
+    tokio::select! {
+        served = porch_server::run(listener, state) => served?,
+        _ = bound => tracing::warn!("stopping: requests still in flight after 20 s were cut"),
+    }
     Ok(())
 }
 

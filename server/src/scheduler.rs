@@ -158,12 +158,19 @@ pub struct Channel {
     pub rx: Mutex<Option<mpsc::UnboundedReceiver<Change>>>,
     /// Deadlines the loop holds, as of its last turn (for health checks and tests).
     pub pending: AtomicUsize,
+    /// The stored deadlines are loaded (`/readyz`).
+    pub loaded: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Channel {
     fn default() -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        Channel { tx, rx: Mutex::new(Some(rx)), pending: AtomicUsize::new(0) }
+        Channel {
+            tx,
+            rx: Mutex::new(Some(rx)),
+            pending: AtomicUsize::new(0),
+            loaded: Default::default(),
+        }
     }
 }
 
@@ -178,6 +185,7 @@ pub async fn run(state: AppState) {
         Ok(timers) => timers.iter().for_each(|t| queue.set(t)),
         Err(e) => tracing::error!(error = %e, "could not load deadlines; only new ones will fire"),
     }
+    state.scheduler.loaded.store(true, Ordering::Relaxed);
     tracing::info!(deadlines = queue.len(), "scheduler started");
     let mut next_sweep = state.clock.now() + SWEEP_MILLIS;
     loop {

@@ -124,8 +124,18 @@ pub async fn serve(
                 Some(Err(_)) => return close(socket, close_code::SIZE, "message too big").await,
                 Some(Ok(_)) => {}
             },
-            _ = ended.cancelled() => return close(socket, close_code::POLICY, "session ended").await,
-            _ = state.shutdown.cancelled() => break,
+            // The server is stopping: 1012 tells the client to come back (to another server,
+            // or this one restarted) and resume from its last seq. (A lead's `ended` is a child
+            // of the shutdown token.)
+            _ = state.shutdown.cancelled() => {
+                return close(socket, close_code::RESTART, "server restarting").await
+            }
+            _ = ended.cancelled() => {
+                return match state.shutdown.is_cancelled() {
+                    true => close(socket, close_code::RESTART, "server restarting").await,
+                    false => close(socket, close_code::POLICY, "session ended").await,
+                }
+            }
         }
     }
     let _ = socket.send(WsMessage::Close(None)).await;

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         );
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .nest("/api/v1", api)
         .merge(assets::router(&state))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -79,6 +80,25 @@ pub fn router(state: AppState) -> Router {
             tracing::debug_span!("request", method = %request.method(), path = request.uri().path())
         }))
         .with_state(state)
+}
+
+/// Ready for traffic: the store answers (its migrations ran at start) and the scheduler has
+/// loaded the stored deadlines. 503 `not_ready` otherwise, for a load balancer to wait.
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, ApiError> {
+    let not_ready = |message: String| ApiError::BadRequest {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        code: "not_ready",
+        message,
+    };
+    if let Err(e) = state.store.has_workspaces().await {
+        return Err(not_ready(format!("the database does not answer: {e}")));
+    }
+    if !state.scheduler.loaded.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(not_ready("the scheduler is loading the stored deadlines".into()));
+    }
+    Ok("ready")
 }
 
 /// `?after=<seq>` on both sockets.

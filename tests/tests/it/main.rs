@@ -14,6 +14,7 @@ mod install;
 mod isolation;
 mod lead_email;
 mod lifecycle;
+mod operations;
 mod plans;
 mod profile;
 mod relay;
