@@ -49,6 +49,12 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     Some(value.strip_prefix("Bearer ")?.trim())
 }
 
+/// Whether the request's bearer token is `token`. Hashes are compared, so the comparison's
+/// time says nothing about the token.
+pub fn bearer_is(headers: &HeaderMap, token: &str) -> bool {
+    bearer(headers).is_some_and(|given| token_hash(given) == token_hash(token))
+}
+
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)

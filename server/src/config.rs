@@ -136,6 +136,10 @@ pub struct ServeConfig {
     /// billing system); without one that API is off. At least 32 characters.
     #[arg(long, env = "PORCH_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
+    /// When set, `GET /metrics` asks for it as a bearer token (set it when /metrics is
+    /// reachable from outside).
+    #[arg(long, env = "PORCH_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     #[command(flatten)]
     pub public_url: PublicUrl,
     /// `open`: anyone may create a workspace (on the free plan) from the app's sign-up page;
@@ -174,6 +178,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("public_url", &self.public_url.url)
             .field("signup", &self.signup)
             .field("operator_token", &self.operator_token.as_ref().map(|_| "***"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)
             .finish()

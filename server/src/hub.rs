@@ -208,6 +208,14 @@ impl Hub {
         self.lock().published.keys().cloned().collect()
     }
 
+    /// Open sockets here: (agents', leads').
+    pub fn sockets(&self) -> (usize, usize) {
+        let inner = self.lock();
+        let all = inner.workspaces.values().flatten();
+        let agents = all.clone().filter(|s| s.audience == Audience::Agents).count();
+        (agents, inner.workspaces.values().map(Vec::len).sum::<usize>() - agents)
+    }
+
     pub fn subscribers(&self, workspace: &WorkspaceId) -> usize {
         self.lock().workspaces.get(workspace).map_or(0, Vec::len)
     }

@@ -14,6 +14,7 @@ pub mod folder;
 pub mod hub;
 pub mod limits;
 pub mod mailer;
+pub mod metrics;
 pub mod operator;
 pub mod password;
 mod relay;
@@ -76,6 +77,10 @@ pub struct AppState {
     pub signup_open: bool,
     /// `PORCH_OPERATOR_TOKEN`: the operator API's bearer token; without one it is off.
     pub operator_token: Option<String>,
+    /// `PORCH_METRICS_TOKEN`: when set, `/metrics` asks for it as a bearer token.
+    pub metrics_token: Option<String>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
     /// Open agent sockets by session, ended with it.
     pub session_sockets: Arc<sessions::SessionSockets>,
     /// How often an agent socket checks that its session is still valid (expiry, a logout on
@@ -106,6 +111,8 @@ impl AppState {
             public_url: "http://127.0.0.1:8080".into(),
             signup_open: false,
             operator_token: None,
+            metrics_token: None,
+            metrics: Arc::default(),
             session_sockets: Arc::default(),
             session_recheck: std::time::Duration::from_secs(30),
             workspace_locks: Arc::default(),

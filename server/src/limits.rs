@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -60,6 +60,8 @@ struct Bucket {
 pub struct Limits {
     buckets: Mutex<Buckets>,
     off: AtomicBool,
+    /// Requests refused since start (`/metrics`).
+    refused: AtomicU64,
 }
 
 impl Limits {
@@ -85,6 +87,7 @@ impl Limits {
             let missing = 1000 - available;
             let wait = missing.saturating_mul(limit.every.max(1)) / 1000;
             bucket.tokens = available;
+            self.refused.fetch_add(1, Ordering::Relaxed);
             return Err(ApiError::RateLimited {
                 what: limit.what,
                 retry_after: crate::throttle::seconds_until(now.saturating_add(wait), now),
@@ -92,6 +95,11 @@ impl Limits {
         }
         bucket.tokens = available - 1000;
         Ok(())
+    }
+
+    /// Requests refused since start.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 
     /// No limits at all (for tests that make many leads or messages on purpose).

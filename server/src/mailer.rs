@@ -284,6 +284,7 @@ pub async fn deliver_due(state: &AppState) -> Result<u32, porch_store::StoreErro
                 Ok(state.clock.now())
             }
             Err(e) => {
+                state.metrics.smtp_failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 tracing::warn!(workspace = %workspace.id.as_str(), attempt, error = %e, "report e-mail failed");
                 Err((e, state.clock.now() + retry_after(attempt)))
             }

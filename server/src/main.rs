@@ -120,6 +120,7 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     state.dev_clock = config.dev_clock;
     state.trust_forwarded = config.trust_forwarded;
     state.operator_token = config.operator_token.clone();
+    state.metrics_token = config.metrics_token.clone();
     state.public_url = config.public_url.url.clone();
     state.signup_open = config.signup == "open";
     if let Some(url) = &config.smtp_url {

@@ -61,6 +61,8 @@ impl AppState {
             }
             let page = self.store.events_after(workspace, published, None, PAGE).await?;
             self.hub.publish(workspace, &page);
+            let read = u64::try_from(page.len()).unwrap_or(u64::MAX);
+            self.metrics.relayed_events.fetch_add(read, std::sync::atomic::Ordering::Relaxed);
             if page.len() < PAGE as usize {
                 break;
             }

@@ -25,7 +25,10 @@ impl AppState {
         let _ordered = order.lock().await;
         let now = self.clock.now();
         let decide = porch_store::with_timer(policy, now, decide);
-        let frames = self.store.record(workspace, target, actor, now, decide).await?;
+        let started = std::time::Instant::now();
+        let frames = self.store.record(workspace, target, actor, now, decide).await;
+        self.metrics.command(started.elapsed());
+        let frames = frames?;
         self.committed(workspace, &frames).await;
         Ok(frames)
     }
@@ -46,7 +49,10 @@ impl AppState {
             .into_iter()
             .map(|(id, d)| (id, porch_store::with_timer(policy, now, d)))
             .collect();
-        let frames = self.store.record_each(workspace, actor, now, items).await?;
+        let started = std::time::Instant::now();
+        let frames = self.store.record_each(workspace, actor, now, items).await;
+        self.metrics.command(started.elapsed());
+        let frames = frames?;
         self.committed(workspace, &frames).await;
         Ok(frames)
     }

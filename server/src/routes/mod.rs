@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(crate::metrics::scrape))
         .nest("/api/v1", api)
         .merge(assets::router(&state))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -31,3 +31,39 @@ async fn stopping_tells_every_socket_to_come_back() {
     assert_eq!(close_code(&mut agents.stream).await, Some(1012), "service restart");
     assert_eq!(close_code(&mut leads.stream).await, Some(1012));
 }
+
+#[tokio::test]
+async fn metrics_count_sockets_commands_and_refusals_behind_their_token() {
+    let token = "a metrics token of some length";
+    let server = TestServer::start_with(|state| state.metrics_token = Some(token.into())).await;
+    let http = Http::new(&server);
+    http.get("/metrics").await.assert_error(401, "unauthorized");
+    let agent = AgentClient::demo(&server).await;
+    let mut socket = agent.socket(&server, agent.me.last_seq).await;
+    socket.until_ready().await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let started = lead.start("count me").await;
+    // A flood of starts is refused by its rate limit.
+    let refused = loop {
+        let answer = lead.http.post("/api/v1/widget/conversations", serde_json::json!({})).await;
+        if answer.status == 429 {
+            break answer;
+        }
+    };
+    assert_eq!(refused.body["code"], "rate_limited");
+    assert_eq!(agent.reply(&started.id, "counted").await.status, 201);
+
+    let scrape =
+        reqwest::Client::new().get(server.url("/metrics")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(scrape.status(), 200);
+    let text = scrape.text().await.unwrap();
+    let value = |line: &str| -> f64 {
+        let found = text.lines().find(|l| l.starts_with(line)).unwrap_or_else(|| panic!("{line}"));
+        found.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(value("porch_sockets_open{audience=\"agents\"}"), 1.0);
+    assert!(value("porch_rate_limited_total") >= 1.0);
+    assert!(value("porch_command_seconds_count") >= 2.0, "{text}");
+    assert!(value("porch_command_seconds_bucket{le=\"+Inf\"}") >= 2.0);
+    assert!(text.contains("# TYPE porch_command_seconds histogram"));
+}
