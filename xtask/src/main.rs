@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <run | dist | test | bench>
   test   fmt, clippy, unit, store conformance, API + WebSocket, widget (Chromium) and e2e tests
   bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness;
          report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL);
-         RSS under wrong-login floods and 1,000 sockets; a lead's latency during a flood";
+         RSS under wrong-login floods and 1,000 sockets; a lead's latency during a flood;
+         push latency across two servers (with PORCH_TEST_POSTGRES_URL)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -229,5 +230,15 @@ fn bench() -> Result {
     let server = release_server();
     sh(cargo()
         .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", "abuse_load", "--"])
-        .arg(server))
+        .arg(server))?;
+    println!("\nLive push across two servers on one PostgreSQL database (release build):");
+    sh(cargo().args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "porch-tests",
+        "--example",
+        "relay_latency",
+    ]))
 }

@@ -248,15 +248,18 @@ async fn socket(
             async move {
                 let mut every = tokio::time::interval(state.session_recheck);
                 let period = i64::try_from(state.session_recheck.as_millis()).unwrap_or(i64::MAX);
+                // The next check on the clock counts from the time the last one checked at, so
+                // a clock moved while a check runs triggers the next one at once.
+                let mut checked_at = state.clock.now();
                 loop {
-                    let on_the_clock =
-                        state.clock.sleep_until(state.clock.now().saturating_add(period));
+                    let on_the_clock = state.clock.sleep_until(checked_at.saturating_add(period));
                     tokio::select! {
                         _ = every.tick() => {}
                         _ = on_the_clock => {}
                     }
+                    checked_at = state.clock.now();
                     let hash = token.as_deref().unwrap_or_default();
-                    if let Ok(None) = state.store.session_agent(hash, state.clock.now()).await {
+                    if let Ok(None) = state.store.session_agent(hash, checked_at).await {
                         ended.cancel();
                         return;
                     }
