@@ -23,7 +23,7 @@ async fn main() {
         println!("skipped: set PORCH_TEST_POSTGRES_URL to measure push across servers");
         return;
     };
-    let mut a = TestServer::start_on(db).await;
+    let a = TestServer::start_on(db).await;
     let b = TestServer::start_at(&a.database_url, a.clock_now()).await;
     for server in [&a, &b] {
         server.state.limits.set_unlimited();
@@ -59,10 +59,5 @@ async fn main() {
         );
     }
     b.state.shutdown.cancel();
-    let db = a.take_database();
-    a.state.shutdown.cancel();
-    drop(a);
-    if let Some(db) = db {
-        db.drop_database().await;
-    }
+    a.stop_and_drop_database().await;
 }

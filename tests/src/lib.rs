@@ -111,6 +111,16 @@ impl TestServer {
         self.db.take()
     }
 
+    /// Stops this server, then drops its database (a PostgreSQL one must be dropped by hand).
+    pub async fn stop_and_drop_database(mut self) {
+        let db = self.take_database();
+        self.state.shutdown.cancel();
+        drop(self);
+        if let Some(db) = db {
+            db.drop_database().await;
+        }
+    }
+
     /// Moves this server's clock forward.
     pub fn advance(&self, millis: porch_protocol::Millis) {
         self.clock.advance(millis);

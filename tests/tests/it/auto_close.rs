@@ -277,7 +277,7 @@ async fn the_dev_clock_moves_only_on_dev_servers() {
 #[tokio::test]
 async fn two_servers_on_postgres_close_once() {
     let Some(db) = porch_store::testing::TestDatabase::postgres().await else { return };
-    let mut a = TestServer::start_on(db).await;
+    let a = TestServer::start_on(db).await;
     let (lead, agent, c) = setup(&a).await;
     agent.reply(&c.id, "Let me check.").await;
     // B starts after the deadline was armed and rebuilds it from the store.
@@ -308,12 +308,7 @@ async fn two_servers_on_postgres_close_once() {
     assert_eq!(closes, 1);
     b.state.shutdown.cancel();
     drop(b);
-    let db = a.take_database();
-    a.state.shutdown.cancel();
-    drop(a);
-    if let Some(db) = db {
-        db.drop_database().await;
-    }
+    a.stop_and_drop_database().await;
 }
 
 /// A deadline armed on server A, which then stops before it is due, is fired by server B, which
@@ -322,7 +317,7 @@ async fn two_servers_on_postgres_close_once() {
 async fn a_deadline_armed_on_a_server_that_stopped_is_fired_by_another() {
     use porch_server::scheduler::{OVERDUE_MILLIS, SWEEP_MILLIS};
     let Some(db) = porch_store::testing::TestDatabase::postgres().await else { return };
-    let mut a = TestServer::start_on(db).await;
+    let a = TestServer::start_on(db).await;
     let b = TestServer::start_at(&a.database_url, a.clock_now()).await;
     let (_lead, agent, c) = setup(&a).await;
     agent.reply(&c.id, "Let me check.").await;
@@ -332,9 +327,5 @@ async fn a_deadline_armed_on_a_server_that_stopped_is_fired_by_another() {
     let closed = wait_closed(&AgentClient::demo(&b).await, &c).await;
     assert_eq!(closed.closing_source, Some(ClosingSource::AutoClose));
     b.state.shutdown.cancel();
-    let db = a.take_database();
-    drop(a);
-    if let Some(db) = db {
-        db.drop_database().await;
-    }
+    a.stop_and_drop_database().await;
 }

@@ -290,14 +290,9 @@ async fn two_servers_on_sqlite_share_sign_ins_and_sessions() {
 #[tokio::test]
 async fn two_servers_on_postgres_share_sign_ins_and_sessions() {
     let Some(db) = TestDatabase::postgres().await else { return };
-    let mut a = TestServer::start_on(db).await;
+    let a = TestServer::start_on(db).await;
     two_servers_share_sign_ins_and_sessions(&a).await;
-    let db = a.take_database();
-    a.state.shutdown.cancel();
-    drop(a);
-    if let Some(db) = db {
-        db.drop_database().await;
-    }
+    a.stop_and_drop_database().await;
 }
 
 /// Expiry follows the server's clock: moved past a session's end (as a dev clock can be), the

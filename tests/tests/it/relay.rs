@@ -9,7 +9,7 @@ use porch_tests::*;
 #[tokio::test]
 async fn commits_on_either_server_reach_the_sockets_on_both() {
     let Some(db) = TestDatabase::postgres().await else { return };
-    let mut a = TestServer::start_on(db).await;
+    let a = TestServer::start_on(db).await;
     let b = TestServer::start_at(&a.database_url, a.clock_now()).await;
     let on_a = AgentClient::login(&a, demo::AGENT.1, demo::AGENT.2).await;
     let on_b = AgentClient::login(&b, demo::OWNER.1, demo::OWNER.2).await;
@@ -62,10 +62,5 @@ async fn commits_on_either_server_reach_the_sockets_on_both() {
     agents_b.send_text(&serde_json::to_string(&wire::ClientFrame::Ping).unwrap()).await;
     assert!(matches!(agents_b.next().await, wire::ServerFrame::Ready { seq } if seq == last));
     b.state.shutdown.cancel();
-    let db = a.take_database();
-    a.state.shutdown.cancel();
-    drop(a);
-    if let Some(db) = db {
-        db.drop_database().await;
-    }
+    a.stop_and_drop_database().await;
 }
