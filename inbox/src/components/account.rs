@@ -45,6 +45,25 @@ fn forget_link() {
     }
 }
 
+/// Sends what uses a link's token to `path`: on success the link leaves the address bar and
+/// the member is signed in; otherwise `error` says why.
+fn use_link<B: serde::Serialize + 'static>(
+    path: &'static str,
+    request: B,
+    on_done: Callback<wire::Me>,
+    error: RwSignal<Option<String>>,
+) {
+    spawn_local(async move {
+        match client::post::<_, wire::Me>(path, &request, None).await {
+            Ok(me) => {
+                forget_link();
+                on_done.run(me);
+            }
+            Err(e) => error.set(Some(e.message)),
+        }
+    });
+}
+
 /// The page a password or invitation link opens.
 #[component]
 pub(crate) fn LinkPage(link: Link, on_done: Callback<wire::Me>) -> impl IntoView {
@@ -77,17 +96,7 @@ fn AcceptInvitation(token: String, on_done: Callback<wire::Me>) -> impl IntoView
             name: name.get_untracked(),
             password: password.get_untracked(),
         };
-        spawn_local(async move {
-            match client::post::<_, wire::Me>("/api/v1/agent/invitations/accept", &request, None)
-                .await
-            {
-                Ok(me) => {
-                    forget_link();
-                    on_done.run(me);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        use_link("/api/v1/agent/invitations/accept", request, on_done, error);
     };
     view! {
         <main class="login">
@@ -143,15 +152,7 @@ fn SetPassword(link: Link, on_done: Callback<wire::Me>) -> impl IntoView {
         }
         let request =
             wire::SetPassword { token: token.clone(), password: password.get_untracked() };
-        spawn_local(async move {
-            match client::post::<_, wire::Me>("/api/v1/agent/password/link", &request, None).await {
-                Ok(me) => {
-                    forget_link();
-                    on_done.run(me);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        use_link("/api/v1/agent/password/link", request, on_done, error);
     };
     view! {
         <main class="login">
