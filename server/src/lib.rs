@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod setup;
 pub mod summarizer;
 mod throttle;
+mod writer;
 mod ws;
 
 use std::collections::HashMap;
@@ -89,6 +90,8 @@ pub struct AppState {
     /// Per-workspace order of record-then-publish within this process, so sockets receive
     /// frames in sequence order.
     workspace_locks: Arc<Mutex<HashMap<WorkspaceId, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Group commit: the one queue every write of this server goes through.
+    writer: Arc<writer::Writer>,
 }
 
 impl AppState {
@@ -116,6 +119,7 @@ impl AppState {
             session_sockets: Arc::default(),
             session_recheck: std::time::Duration::from_secs(30),
             workspace_locks: Arc::default(),
+            writer: Arc::default(),
         }
     }
 }

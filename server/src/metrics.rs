@@ -18,12 +18,25 @@ const BOUNDS: [f64; 12] =
 
 #[derive(Default)]
 pub struct Metrics {
-    /// Commands recorded (each a transaction), with how long each took.
+    /// Commands answered, with how long each waited from submission to its answer.
     commands: Histogram,
+    /// Batches committed (one transaction each), with how long each took.
+    batches: Histogram,
+    /// Commands in all batches: with `batches`' count, the mean batch size.
+    pub batched_commands: AtomicU64,
+    /// From a batch's commit until its frames were handed to the sockets here.
+    publishing: Histogram,
+    /// From another server's commit notification until its frames were handed to the sockets
+    /// here.
+    relaying: Histogram,
     /// Events another server committed, read from the store and pushed to sockets here.
     pub relayed_events: AtomicU64,
     /// Report e-mails that SMTP refused or that could not be sent.
     pub smtp_failures: AtomicU64,
+    /// Deadlines fired, with how late each fired.
+    lateness: Histogram,
+    /// Connections refused because the process ran out of file descriptors.
+    pub descriptors_exhausted: AtomicU64,
 }
 
 #[derive(Default)]
@@ -33,16 +46,52 @@ struct Histogram {
     sum_micros: AtomicU64,
 }
 
-impl Metrics {
-    pub fn command(&self, took: Duration) {
-        let h = &self.commands;
+impl Histogram {
+    fn observe(&self, took: Duration) {
         let seconds = took.as_secs_f64();
         if let Some(i) = BOUNDS.iter().position(|b| seconds <= *b) {
-            h.buckets[i].fetch_add(1, Ordering::Relaxed);
+            self.buckets[i].fetch_add(1, Ordering::Relaxed);
         }
-        h.count.fetch_add(1, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
-        h.sum_micros.fetch_add(micros, Ordering::Relaxed);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    fn write(&self, out: &mut String, name: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        let mut cumulative = 0;
+        for (bound, n) in BOUNDS.iter().zip(&self.buckets) {
+            cumulative += n.load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}\n{name}_count {count}");
+    }
+}
+
+impl Metrics {
+    pub fn command(&self, took: Duration) {
+        self.commands.observe(took);
+    }
+
+    pub fn batch(&self, took: Duration, commands: usize) {
+        self.batches.observe(took);
+        let commands = u64::try_from(commands).unwrap_or(u64::MAX);
+        self.batched_commands.fetch_add(commands, Ordering::Relaxed);
+    }
+
+    pub fn published(&self, took: Duration) {
+        self.publishing.observe(took);
+    }
+
+    pub fn relayed(&self, took: Duration) {
+        self.relaying.observe(took);
+    }
+
+    pub fn fired(&self, late: Duration) {
+        self.lateness.observe(late);
     }
 }
 
@@ -69,29 +118,31 @@ pub async fn scrape(
     let sockets =
         [(r#"{audience="agents"}"#, agents as f64), (r#"{audience="leads"}"#, leads as f64)];
     metric(&mut out, "porch_sockets_open", "gauge", "Open sockets on this server.", &sockets);
-    let h = &m.commands;
-    let mut cumulative = 0;
-    let buckets: Vec<(String, f64)> = BOUNDS
-        .iter()
-        .zip(&h.buckets)
-        .map(|(bound, n)| {
-            cumulative += n.load(Ordering::Relaxed);
-            (format!("{{le=\"{bound}\"}}"), cumulative as f64)
-        })
-        .chain([("{le=\"+Inf\"}".to_owned(), h.count.load(Ordering::Relaxed) as f64)])
-        .collect();
-    let _ = writeln!(
-        out,
-        "# HELP porch_command_seconds Commands recorded (one transaction each) and their time.\n\
-         # TYPE porch_command_seconds histogram"
-    );
-    for (labels, value) in &buckets {
-        let _ = writeln!(out, "porch_command_seconds_bucket{labels} {value}");
+    let histograms = [
+        (&m.commands, "porch_command_seconds", "Commands, from submission to their answer."),
+        (&m.batches, "porch_batch_seconds", "Batches of commands, one transaction each."),
+        (&m.publishing, "porch_publish_seconds", "From a commit to its frames at the sockets."),
+        (
+            &m.relaying,
+            "porch_relay_seconds",
+            "From another server's commit notice to its frames at the sockets here.",
+        ),
+        (&m.lateness, "porch_deadline_lateness_seconds", "How late deadlines fired."),
+    ];
+    for (histogram, name, help) in histograms {
+        histogram.write(&mut out, name, help);
     }
-    let sum = h.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
-    let _ = writeln!(out, "porch_command_seconds_sum {sum}");
-    let _ = writeln!(out, "porch_command_seconds_count {}", h.count.load(Ordering::Relaxed));
-    let counters: [(&str, &str, u64); 4] = [
+    let counters: [(&str, &str, u64); 6] = [
+        (
+            "porch_batched_commands_total",
+            "Commands committed in batches (divide by porch_batch_seconds_count).",
+            m.batched_commands.load(Ordering::Relaxed),
+        ),
+        (
+            "porch_descriptors_exhausted_total",
+            "Connections refused because the process had no file descriptor left.",
+            m.descriptors_exhausted.load(Ordering::Relaxed),
+        ),
         (
             "porch_rate_limited_total",
             "Requests refused by a rate limit (429).",

@@ -39,17 +39,19 @@ impl AppState {
         self.hub.publish(workspace, frames);
     }
 
-    /// Another server (or this one) committed the workspace's events up to `seq`.
-    pub async fn relay(&self, workspace: &WorkspaceId, seq: u64) {
+    /// Another server (or this one) committed the workspace's events up to `seq`; whether the
+    /// sockets here had not had them all.
+    pub async fn relay(&self, workspace: &WorkspaceId, seq: u64) -> bool {
         match self.hub.published(workspace) {
             Some(Some(published)) if published < seq => {}
-            _ => return,
+            _ => return false,
         }
         let order = self.order(workspace);
         let _ordered = order.lock().await;
         if let Err(e) = self.catch_up_to(workspace, seq).await {
             tracing::warn!(error = %e, "reading other servers' commits");
         }
+        true
     }
 
     /// Hands the sockets here the stored events after the last they had, up to `seq` (or all
@@ -87,10 +89,15 @@ pub async fn run(state: AppState) {
             _ = state.shutdown.cancelled() => return,
         };
         match commit {
-            Some(Commit::Committed { workspace, seq }) => state.relay(&workspace, seq).await,
+            Some(Commit::Committed { workspace, seq }) => {
+                let heard = std::time::Instant::now();
+                if state.relay(&workspace, seq).await {
+                    state.metrics.relayed(heard.elapsed());
+                }
+            }
             Some(Commit::Resync) => {
                 for workspace in state.hub.followed() {
-                    state.relay(&workspace, u64::MAX).await;
+                    let _ = state.relay(&workspace, u64::MAX).await;
                 }
             }
             None => return,

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use porch_protocol::{Actor, ConversationId, Event, EventFrame, Millis, WorkspaceId};
-use porch_store::{Decide, Timer, TimerKind};
+use porch_store::{Decision, Timer, TimerKind};
 use tokio::sync::mpsc;
 
 use crate::AppState;
@@ -246,19 +246,21 @@ async fn fire(
         Some(w) => w.settings,
         None => return Ok(()), // the workspace is gone, and its deadlines with it
     };
-    let now = state.clock.now();
     let mut items = Vec::with_capacity(timers.len());
+    let now = state.clock.now();
     for timer in timers {
         let deadline = timer.at;
-        let decide: Decide = match timer.kind {
+        let late = u64::try_from(now.saturating_sub(deadline)).unwrap_or(0);
+        state.metrics.fired(std::time::Duration::from_millis(late));
+        let decide: Decision = match timer.kind {
             TimerKind::AutoClose => {
                 let note = state.auto_close_note(workspace, &settings, &timer.conversation).await;
-                Box::new(move |s| {
-                    Ok(s.map(|s| porch_domain::fire(s, deadline, now, note)).unwrap_or_default())
+                Box::new(move |c, s| {
+                    Ok(s.map(|s| porch_domain::fire(s, deadline, c.now, note)).unwrap_or_default())
                 })
             }
-            TimerKind::SnoozeEnd => Box::new(move |s| {
-                Ok(s.map(|s| porch_domain::end_snooze(s, deadline, now)).unwrap_or_default())
+            TimerKind::SnoozeEnd => Box::new(move |c, s| {
+                Ok(s.map(|s| porch_domain::end_snooze(s, deadline, c.now)).unwrap_or_default())
             }),
         };
         items.push((timer.conversation.clone(), decide));

@@ -4,33 +4,30 @@
 use porch_domain::{effective_lead_options, ConversationState, DomainError, NewMessage};
 use porch_protocol::{
     Actor, AuthorKind, ClosingNote, Conversation, ConversationId, Event, EventFrame, LeadOptions,
-    Message, MessageId, WorkspaceId,
+    Message, MessageId, WorkspaceId, WorkspaceSettings,
 };
-use porch_store::{AgentRecord, Decide, StoreError};
+use porch_store::{with_timer, AgentRecord, Command, Context, Decision, StoreError};
 
 use crate::{ApiError, AppState};
 
 impl AppState {
     /// Records a decision, with what it does to the auto-close deadline, and publishes its
-    /// events (in this process's commit order) and deadline changes.
+    /// events (in commit order) and deadline changes; see [`crate::writer`].
     pub async fn record(
         &self,
         workspace: &WorkspaceId,
         target: Option<&ConversationId>,
         actor: Actor,
-        decide: Decide,
+        decide: Decision,
     ) -> Result<Vec<EventFrame>, StoreError> {
-        let policy = self.auto_close_policy(workspace).await?;
-        let order = self.order(workspace);
-        let _ordered = order.lock().await;
-        let now = self.clock.now();
-        let decide = porch_store::with_timer(policy, now, decide);
-        let started = std::time::Instant::now();
-        let frames = self.store.record(workspace, target, actor, now, decide).await;
-        self.metrics.command(started.elapsed());
-        let frames = frames?;
-        self.committed(workspace, &frames).await;
-        Ok(frames)
+        let command = Command::new(workspace.clone(), target.cloned(), actor, with_timer(decide));
+        self.record_command(command).await
+    }
+
+    /// [`AppState::record`] for a command made by the caller (a message retry, say).
+    pub async fn record_command(&self, command: Command) -> Result<Vec<EventFrame>, StoreError> {
+        let mut answers = self.submit(vec![command]).await?;
+        answers.pop().unwrap_or(Err(StoreError::Corrupt("no answer recorded".into())))
     }
 
     /// [`AppState::record`] for several conversations of one workspace in one transaction;
@@ -39,29 +36,13 @@ impl AppState {
         &self,
         workspace: &WorkspaceId,
         actor: Actor,
-        items: Vec<(ConversationId, Decide)>,
+        items: Vec<(ConversationId, Decision)>,
     ) -> Result<Vec<EventFrame>, StoreError> {
-        let policy = self.auto_close_policy(workspace).await?;
-        let order = self.order(workspace);
-        let _ordered = order.lock().await;
-        let now = self.clock.now();
-        let items = items
+        let commands = items
             .into_iter()
-            .map(|(id, d)| (id, porch_store::with_timer(policy, now, d)))
+            .map(|(id, d)| Command::new(workspace.clone(), Some(id), actor.clone(), with_timer(d)))
             .collect();
-        let started = std::time::Instant::now();
-        let frames = self.store.record_each(workspace, actor, now, items).await;
-        self.metrics.command(started.elapsed());
-        let frames = frames?;
-        self.committed(workspace, &frames).await;
-        Ok(frames)
-    }
-
-    async fn auto_close_policy(
-        &self,
-        workspace: &WorkspaceId,
-    ) -> Result<porch_protocol::AutoCloseSettings, StoreError> {
-        Ok(self.store.workspace(workspace).await?.ok_or(StoreError::NotFound)?.settings.auto_close)
+        porch_store::skip_refused(self.submit(commands).await?)
     }
 
     /// The lock that keeps record-then-publish in commit order within this process.
@@ -71,12 +52,36 @@ impl AppState {
     }
 
     /// After a commit: deadline changes to the scheduler, events to the sockets.
-    async fn committed(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
+    pub(crate) async fn committed(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
         for change in frames.iter().flat_map(|f| crate::scheduler::changes(workspace, f)) {
             // The loop only stops at shutdown; a change sent after that is moot.
             let _ = self.scheduler.tx.send(change);
         }
         self.hand_over(workspace, frames).await;
+    }
+
+    /// Records a change of the workspace's settings: the change applies to the settings as
+    /// committed when it is decided, so two owners saving different parts at once both keep
+    /// theirs. Answers the settings as saved.
+    pub async fn change_settings(
+        &self,
+        workspace: &WorkspaceId,
+        actor: Actor,
+        change: impl FnOnce(&mut WorkspaceSettings) + Send + 'static,
+    ) -> Result<WorkspaceSettings, ApiError> {
+        let decide: Decision = Box::new(move |context, _| {
+            let mut settings = context.workspace.settings.clone();
+            change(&mut settings);
+            Ok(vec![Event::SettingsChanged { settings }])
+        });
+        let frames = self.record(workspace, None, actor, decide).await?;
+        frames
+            .into_iter()
+            .find_map(|f| match f.event {
+                Event::SettingsChanged { settings } => Some(settings),
+                _ => None,
+            })
+            .ok_or(ApiError::Internal("no settings recorded".into()))
     }
 
     /// The closing note auto-close writes, when the owner asked for generated notes.
@@ -106,9 +111,12 @@ impl AppState {
         &self,
         agent: &AgentRecord,
         id: &ConversationId,
-        decide: impl FnOnce(&ConversationState) -> Result<Vec<Event>, DomainError> + Send + 'static,
+        decide: impl FnOnce(&Context<'_>, &ConversationState) -> Result<Vec<Event>, DomainError>
+            + Send
+            + 'static,
     ) -> Result<Conversation, ApiError> {
-        let decide: Decide = Box::new(move |state| state.map_or(Ok(Vec::new()), decide));
+        let decide: Decision =
+            Box::new(move |context, state| state.map_or(Ok(Vec::new()), |s| decide(context, s)));
         let actor = Actor::Agent(agent.id().clone());
         self.record(&agent.workspace_id, Some(id), actor, decide).await?;
         self.conversation(&agent.workspace_id, id).await
@@ -144,20 +152,24 @@ impl AppState {
     ) -> Result<Message, ApiError> {
         check_client_id(message.client_id.as_deref())?;
         let sender = (message.author_id.clone(), message.client_id.clone());
-        if let Some(stored) = self.sent_before(workspace, &sender).await? {
-            return same_conversation(stored, conversation);
-        }
-        let options = match message.author_kind {
-            AuthorKind::Contact => self.lead_options(workspace).await?,
-            _ => LeadOptions::default(),
-        };
-        let now = self.clock.now();
-        let decide: Decide = Box::new(move |state| {
-            state.map_or(Ok(Vec::new()), |s| porch_domain::post_message(s, message, &options, now))
+        let from_lead = message.author_kind == AuthorKind::Contact;
+        let decide: Decision = Box::new(move |context, state| {
+            let Some(state) = state else { return Ok(Vec::new()) };
+            let ws = context.workspace;
+            let options = match from_lead {
+                true => effective_lead_options(ws.plan, &ws.lead_options),
+                false => LeadOptions::default(),
+            };
+            porch_domain::post_message(state, message, &options, context.now)
         });
-        match self.record(workspace, Some(conversation), actor, decide).await {
+        let mut command =
+            Command::new(workspace.clone(), Some(conversation.clone()), actor, with_timer(decide));
+        if let (Some(author), Some(client_id)) = &sender {
+            command.retry_of = Some((author.clone(), client_id.clone()));
+        }
+        match self.record_command(command).await {
             Ok(frames) => posted(&frames),
-            // Two copies of one retry raced; the other one was stored.
+            // A retry: the message was stored before (or by a copy of this request).
             Err(StoreError::Conflict("client_id")) => {
                 let stored = self.sent_before(workspace, &sender).await?;
                 same_conversation(stored.ok_or(ApiError::Conflict("client_id"))?, conversation)

@@ -14,7 +14,7 @@ use porch_protocol::{
     ConversationKind, Event, LeadOptions, MessageId, Millis, Outcome,
 };
 
-use crate::{with_timer, Decide, NewContact, Result, Store, Workspace};
+use crate::{with_timer, Command, Decide, NewContact, Result, Store, Workspace};
 
 const MIN: Millis = 60_000;
 const HOUR: Millis = 60 * MIN;
@@ -122,8 +122,10 @@ impl Writer<'_> {
         at: Millis,
         decide: Decide,
     ) -> Result<bool> {
-        let decide = with_timer(self.ws.settings.auto_close, at, decide);
-        let frames = self.store.record(&self.ws.id, conversation, actor, at, decide).await?;
+        let decide = with_timer(Box::new(move |_, state| decide(state)));
+        let command = Command::new(self.ws.id.clone(), conversation.cloned(), actor, decide);
+        let answers = self.store.record_batch(at, vec![command]).await?;
+        let frames = answers.into_iter().next().unwrap_or(Ok(Vec::new()))?;
         self.done.events += frames.len() as u64;
         self.done.messages +=
             frames.iter().filter(|f| matches!(f.event, Event::MessagePosted { .. })).count() as u64;

@@ -28,18 +28,65 @@ pub use types::*;
 pub type Decide =
     Box<dyn FnOnce(Option<&ConversationState>) -> Result<Vec<Event>, DomainError> + Send>;
 
+/// What a [`Decision`] knows besides its conversation, read under the workspace's lock: the
+/// workspace as the commands before it left it (settings, plan, lead options) and the one
+/// reading of the clock its batch is decided at.
+pub struct Context<'a> {
+    pub now: Millis,
+    pub workspace: &'a Workspace,
+}
+
+/// A decision with its whole context: see [`Store::record_batch`].
+pub type Decision = Box<
+    dyn FnOnce(&Context<'_>, Option<&ConversationState>) -> Result<Vec<Event>, DomainError> + Send,
+>;
+
+/// One command of a batch: a decision on one conversation of a workspace (or on none, for
+/// workspace-wide events).
+pub struct Command {
+    pub workspace: WorkspaceId,
+    pub target: Option<ConversationId>,
+    pub actor: Actor,
+    /// A message's (author id, client id): when that sender already stored that client id,
+    /// the command records nothing and answers `Conflict("client_id")`.
+    pub retry_of: Option<(String, String)>,
+    pub decide: Decision,
+}
+
+impl Command {
+    pub fn new(
+        workspace: WorkspaceId,
+        target: Option<ConversationId>,
+        actor: Actor,
+        decide: Decision,
+    ) -> Self {
+        Self { workspace, target, actor, retry_of: None, decide }
+    }
+}
+
 /// Adds to a decision what its events do to the auto-close deadline (the rule is
-/// `porch_domain::follow`): every write through the server goes this way.
-pub fn with_timer(
-    policy: porch_protocol::AutoCloseSettings,
-    now: Millis,
-    decide: Decide,
-) -> Decide {
-    Box::new(move |state| {
-        let mut events = decide(state)?;
-        events.extend(porch_domain::follow(&policy, state, &events, now));
+/// `porch_domain::follow`), under the policy in its context: every write through the server
+/// goes this way.
+pub fn with_timer(decide: Decision) -> Decision {
+    Box::new(move |context, state| {
+        let mut events = decide(context, state)?;
+        let policy = &context.workspace.settings.auto_close;
+        events.extend(porch_domain::follow(policy, state, &events, context.now));
         Ok(events)
     })
+}
+
+/// The frames of a batch's answers, refusals and missing conversations skipped.
+pub fn skip_refused(answers: Vec<Result<Vec<EventFrame>>>) -> Result<Vec<EventFrame>> {
+    let mut frames = Vec::new();
+    for answer in answers {
+        match answer {
+            Ok(recorded) => frames.extend(recorded),
+            Err(StoreError::NotFound | StoreError::Domain(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(frames)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +107,9 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("{0}")]
     Unsupported(&'static str),
+    /// The transaction of a batch failed, for a reason of the database's (reported with it).
+    #[error("the batch failed: {0}")]
+    Failed(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -291,8 +341,18 @@ pub trait Store: Send + Sync + 'static {
         contact: Option<&ContactId>,
         limit: u32,
     ) -> Result<Vec<EventFrame>>;
-    /// The one write path for conversations; see the crate docs. `target` names the
-    /// conversation the decision needs (`NotFound` if it is not in this workspace).
+    /// The one write path for conversations; see the crate docs. Commands (of any
+    /// workspaces) are decided in order and committed in one transaction: each is decided on
+    /// the state the ones before it left, under the lock of its workspace, and answers on its
+    /// own (`NotFound` when its workspace or target is not there, the domain's refusal, a
+    /// `Conflict`), recording nothing when it fails. The outer error is the transaction's.
+    async fn record_batch(
+        &self,
+        now: Millis,
+        commands: Vec<Command>,
+    ) -> Result<Vec<Result<Vec<EventFrame>>>>;
+    /// One decision in its own transaction; `target` names the conversation the decision needs
+    /// (`NotFound` if it is not in this workspace).
     async fn record(
         &self,
         workspace: &WorkspaceId,
@@ -300,7 +360,12 @@ pub trait Store: Send + Sync + 'static {
         actor: Actor,
         now: Millis,
         decide: Decide,
-    ) -> Result<Vec<EventFrame>>;
+    ) -> Result<Vec<EventFrame>> {
+        let decide: Decision = Box::new(move |_, state| decide(state));
+        let command = Command::new(workspace.clone(), target.cloned(), actor, decide);
+        let mut answers = self.record_batch(now, vec![command]).await?;
+        answers.pop().unwrap_or(Err(StoreError::Corrupt("no answer recorded".into())))
+    }
     /// Several decisions on conversations of one workspace in one transaction (deadlines due
     /// together). Refused decisions and missing conversations are skipped, not errors.
     async fn record_each(
@@ -309,7 +374,16 @@ pub trait Store: Send + Sync + 'static {
         actor: Actor,
         now: Millis,
         items: Vec<(ConversationId, Decide)>,
-    ) -> Result<Vec<EventFrame>>;
+    ) -> Result<Vec<EventFrame>> {
+        let commands = items
+            .into_iter()
+            .map(|(id, decide)| {
+                let decide: Decision = Box::new(move |_, state| decide(state));
+                Command::new(workspace.clone(), Some(id), actor.clone(), decide)
+            })
+            .collect();
+        skip_refused(self.record_batch(now, commands).await?)
+    }
     /// Appends workspace-wide events that change no conversation (settings, plan).
     async fn record_workspace_event(
         &self,

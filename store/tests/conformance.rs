@@ -58,8 +58,12 @@ conformance!(
     an_invitation_is_accepted_once_renewed_or_revoked,
     a_workspace_keeps_an_active_owner,
     one_person_belongs_to_several_workspaces,
+    a_batch_commits_what_is_decided_and_answers_each_refusal,
 );
 
+#[path = "conformance/batch.rs"]
+mod batch;
+use batch::*;
 #[path = "conformance/hardening.rs"]
 mod hardening;
 use hardening::*;

@@ -6,14 +6,14 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Actor, Event, Permission};
+use porch_protocol::{self as wire, Actor, Permission};
 
 use super::Resume;
 use crate::auth::{self, AgentSession};
 use crate::error::{Json, Query};
 use crate::hub::Audience;
 use crate::{ApiError, AppState};
-use porch_store::AgentRecord;
+use porch_store::{AgentRecord, Decision};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -59,9 +59,9 @@ async fn set_lead_options(
     Json(req): Json<wire::LeadOptions>,
 ) -> Result<Json<wire::WorkspaceView>, ApiError> {
     auth::require(&session, Permission::Settings)?;
-    let plan = state.workspace(&session.workspace_id).await?.plan;
     let actor = Actor::Agent(session.agent.id.clone());
-    let decide: porch_store::Decide = Box::new(move |_| porch_domain::save_lead_options(plan, req));
+    let decide: Decision =
+        Box::new(move |c, _| porch_domain::save_lead_options(c.workspace.plan, req));
     state.record(&session.workspace_id, None, actor, decide).await?;
     workspace(State(state), AgentSession(session)).await
 }
@@ -70,17 +70,11 @@ async fn set_lead_options(
 async fn change_settings(
     state: &AppState,
     session: &AgentRecord,
-    change: impl FnOnce(&mut wire::WorkspaceSettings),
+    change: impl FnOnce(&mut wire::WorkspaceSettings) + Send + 'static,
 ) -> Result<wire::WorkspaceSettings, ApiError> {
     auth::require(session, Permission::Settings)?;
-    let workspace = state.workspace(&session.workspace_id).await?;
-    let mut settings = workspace.settings;
-    change(&mut settings);
-    let event = Event::SettingsChanged { settings: settings.clone() };
     let actor = Actor::Agent(session.agent.id.clone());
-    let decide: porch_store::Decide = Box::new(move |_| Ok(vec![event]));
-    state.record(&session.workspace_id, None, actor, decide).await?;
-    Ok(settings)
+    state.change_settings(&session.workspace_id, actor, change).await
 }
 
 /// Owners set how closing notes are asked for.
@@ -144,7 +138,7 @@ async fn set_ask_email(
     AgentSession(session): AgentSession,
     Json(req): Json<wire::ChangeAskEmail>,
 ) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
-    Ok(Json(change_settings(&state, &session, |s| s.ask_email = req.ask_email).await?))
+    Ok(Json(change_settings(&state, &session, move |s| s.ask_email = req.ask_email).await?))
 }
 
 /// Owners set the missed threshold the reports count with.
@@ -165,19 +159,20 @@ async fn set_auto_close(
     Json(req): Json<wire::ChangeAutoClose>,
 ) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
     let policy = porch_domain::validate_auto_close(req.settings)?;
-    let settings = change_settings(&state, &session, |s| s.auto_close = policy).await?;
+    let settings = change_settings(&state, &session, move |s| s.auto_close = policy).await?;
     if req.apply_to_open {
         let actor = Actor::Agent(session.agent.id.clone());
         let open = state.store.open_conversation_states(&session.workspace_id).await?;
         // Batched like the scheduler's firings; conversations closed or gone meanwhile are
         // skipped by `record_each`.
         for batch in open.chunks(crate::scheduler::BATCH) {
-            let now = state.clock.now();
             let items = batch
                 .iter()
                 .map(|c| {
-                    let decide: porch_store::Decide = Box::new(move |s| {
-                        Ok(s.and_then(|s| porch_domain::reschedule(&policy, s, now))
+                    // The policy in force when this is decided: a later save wins.
+                    let decide: Decision = Box::new(move |c, s| {
+                        let policy = &c.workspace.settings.auto_close;
+                        Ok(s.and_then(|s| porch_domain::reschedule(policy, s, c.now))
                             .into_iter()
                             .collect())
                     });

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use porch_domain::{ConversationState, DomainError, NewMessage};
 use porch_protocol::{self as wire, Actor, AuthorKind, ConversationId, ConversationStatus, Event};
-use porch_store::ConversationFilter;
+use porch_store::{Context, ConversationFilter, Decision};
 use serde::Deserialize;
 
 use crate::auth::AgentSession;
@@ -45,6 +45,7 @@ fn action(
         move |State(state): State<AppState>,
               AgentSession(session): AgentSession,
               Path(id): Path<String>| async move {
+            let decide = move |_: &Context<'_>, s: &ConversationState| decide(s);
             Ok::<_, ApiError>(Json(state.act(&session, &ConversationId(id), decide).await?))
         },
     )
@@ -101,11 +102,10 @@ async fn close(
     Path(id): Path<String>,
     Json(req): Json<wire::CloseConversation>,
 ) -> Answer {
-    let workspace = state.workspace(&session.workspace_id).await?;
-    let notes = workspace.settings.closing_notes;
     let by = session.agent.id.clone();
-    let decide =
-        move |s: &ConversationState| porch_domain::close(s, &by, req.outcome, req.note, &notes);
+    let decide = move |c: &Context<'_>, s: &ConversationState| {
+        porch_domain::close(s, &by, req.outcome, req.note, &c.workspace.settings.closing_notes)
+    };
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
@@ -115,7 +115,8 @@ async fn change_outcome(
     Path(id): Path<String>,
     Json(req): Json<wire::ChangeOutcome>,
 ) -> Answer {
-    let decide = move |s: &ConversationState| porch_domain::change_outcome(s, req.outcome);
+    let decide =
+        move |_: &Context<'_>, s: &ConversationState| porch_domain::change_outcome(s, req.outcome);
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
@@ -132,7 +133,8 @@ async fn assign(
             return Err(ApiError::NotFound("agent"));
         }
     }
-    let decide = move |s: &ConversationState| Ok(porch_domain::assign(s, req.agent_id));
+    let decide =
+        move |_: &Context<'_>, s: &ConversationState| Ok(porch_domain::assign(s, req.agent_id));
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
@@ -142,8 +144,8 @@ async fn snooze(
     Path(id): Path<String>,
     Json(req): Json<wire::Snooze>,
 ) -> Answer {
-    let now = state.clock.now();
-    let decide = move |s: &ConversationState| porch_domain::snooze(s, req.until, now);
+    let decide =
+        move |c: &Context<'_>, s: &ConversationState| porch_domain::snooze(s, req.until, c.now);
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
@@ -152,8 +154,7 @@ async fn unsnooze(
     AgentSession(session): AgentSession,
     Path(id): Path<String>,
 ) -> Answer {
-    let now = state.clock.now();
-    let decide = move |s: &ConversationState| porch_domain::unsnooze(s, now);
+    let decide = move |c: &Context<'_>, s: &ConversationState| porch_domain::unsnooze(s, c.now);
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
@@ -176,9 +177,8 @@ async fn set_blocked(
 ) -> Answer {
     let id = ConversationId(id);
     let answer =
-        state.act(&session, &id, move |s| Ok(porch_domain::set_blocked(s, blocked))).await?;
+        state.act(&session, &id, move |_, s| Ok(porch_domain::set_blocked(s, blocked))).await?;
     let workspace = &session.workspace_id;
-    let policy = state.workspace(workspace).await?.settings.auto_close;
     let filter = ConversationFilter {
         status: Some(ConversationStatus::Open),
         contact: Some(answer.contact_id.clone()),
@@ -191,13 +191,13 @@ async fn set_blocked(
         .filter(|c| c.id != id)
         .map(|c| {
             let contact = contact.clone();
-            let now = state.clock.now();
-            let decide: porch_store::Decide = Box::new(move |s| {
+            let decide: Decision = Box::new(move |c, s| {
                 let change = match blocked {
                     true => Event::ContactBlocked { contact_id: contact },
                     false => Event::ContactUnblocked { contact_id: contact },
                 };
-                Ok(s.and_then(|s| porch_domain::follow(&policy, Some(s), &[change], now))
+                let policy = &c.workspace.settings.auto_close;
+                Ok(s.and_then(|s| porch_domain::follow(policy, Some(s), &[change], c.now))
                     .into_iter()
                     .collect())
             });

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Actor, Event, Permission};
+use porch_protocol::{self as wire, Actor, Permission};
 
 use crate::auth::{require, AgentSession};
 use crate::error::Json;
@@ -54,12 +54,9 @@ async fn set_allowed_origins(
 ) -> Result<Json<wire::InstallView>, ApiError> {
     require(&member, Permission::Install)?;
     let origins = check_origins(&req.allowed_origins)?;
-    let mut settings = state.workspace(&member.workspace_id).await?.settings;
-    settings.install.allowed_origins = origins;
-    let event = Event::SettingsChanged { settings };
     let actor = Actor::Agent(member.agent.id.clone());
-    let decide: porch_store::Decide = Box::new(move |_| Ok(vec![event]));
-    state.record(&member.workspace_id, None, actor, decide).await?;
+    let change = move |s: &mut wire::WorkspaceSettings| s.install.allowed_origins = origins;
+    state.change_settings(&member.workspace_id, actor, change).await?;
     read(State(state), AgentSession(member)).await
 }
 

@@ -101,7 +101,7 @@ async fn contact_updated(
     }
     let event = wire::Event::ContactUpdated { contact_id: contact.id.clone(), name, email };
     let actor = Actor::Contact(contact.id.clone());
-    let decide: porch_store::Decide = Box::new(move |_| Ok(vec![event]));
+    let decide: porch_store::Decision = Box::new(move |_, _| Ok(vec![event]));
     state.record(&contact.workspace_id, None, actor, decide).await?;
     Ok(())
 }

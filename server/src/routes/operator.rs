@@ -38,8 +38,9 @@ async fn set_plan(
         .await
         .map_err(ApiError::Internal)?
         .ok_or(ApiError::NotFound("workspace"))?;
-    let events = operator::plan_change(&current, req.plan);
-    let decide: porch_store::Decide = Box::new(move |_| Ok(events));
+    let plan = req.plan;
+    let decide: porch_store::Decision =
+        Box::new(move |c, _| Ok(operator::plan_change(c.workspace, plan)));
     state.record(&current.id, None, Actor::System, decide).await?;
     Ok(Json(wire::PlanChanged { workspace_id: current.id, plan: req.plan, was: current.plan }))
 }

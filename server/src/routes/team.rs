@@ -161,8 +161,8 @@ async fn deactivate(
         .into_iter()
         .filter(|c| c.assignee.as_ref() == Some(&member))
         .map(|c| {
-            let decide: porch_store::Decide =
-                Box::new(|s| Ok(s.map(|s| porch_domain::assign(s, None)).unwrap_or_default()));
+            let decide: porch_store::Decision =
+                Box::new(|_, s| Ok(s.map(|s| porch_domain::assign(s, None)).unwrap_or_default()));
             (c.id, decide)
         })
         .collect();

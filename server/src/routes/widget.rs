@@ -10,7 +10,7 @@ use porch_domain::NewMessage;
 use porch_protocol::{
     self as wire, Actor, AuthorKind, ContactId, ConversationId, ConversationKind,
 };
-use porch_store::{ConversationFilter, NewContact};
+use porch_store::{with_timer, Command, ConversationFilter, Decision, NewContact};
 
 use crate::auth::{new_token, token_hash, Lead};
 use crate::error::{Json, Query};
@@ -38,13 +38,13 @@ async fn bot_choice(
     Json(choice): Json<wire::BotChoice>,
 ) -> Result<Json<wire::LeadConversation>, ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
-    let bot = state.workspace(&lead.0.workspace_id).await?.settings.bot;
-    let (ids, now) = ((new_message_id(), new_message_id()), state.clock.now());
-    let decide: porch_store::Decide = Box::new(move |s| {
+    let ids = (new_message_id(), new_message_id());
+    let decide: Decision = Box::new(move |c, s| {
         let Some(s) = s else { return Ok(Vec::new()) };
+        let bot = &c.workspace.settings.bot;
         match choice {
             wire::BotChoice::QuickAnswer { index } => {
-                porch_domain::quick_answer(s, &bot, index, ids, None, now)
+                porch_domain::quick_answer(s, bot, index, ids, None, c.now)
             }
             wire::BotChoice::Person => porch_domain::hand_to_human(s),
         }
@@ -207,36 +207,35 @@ async fn start(
     let blocked = lead.0.blocked;
     // The conversation starts knowing who the lead is, for the team's open inboxes.
     let (name, email) = (lead.0.name.clone(), lead.0.email.clone());
-    // With the bot on, it takes the conversation first and greets.
-    let bot = settings.bot;
-    // A first message is free text, which reaches the team directly.
-    let (kind, greeting) = match bot.enabled && first.is_none() {
-        true => {
-            (ConversationKind::Bot, Some(porch_domain::bot_says(new_message_id(), &bot.greeting)))
+    let greeting_id = new_message_id();
+    let decide: Decision = Box::new(move |c, _| {
+        // With the bot on, it takes the conversation first and greets; a first message is
+        // free text, which reaches the team directly.
+        let bot = &c.workspace.settings.bot;
+        let (kind, greeting) = match bot.enabled && first.is_none() {
+            true => {
+                (ConversationKind::Bot, Some(porch_domain::bot_says(greeting_id, &bot.greeting)))
+            }
+            false => (ConversationKind::Live, None),
+        };
+        let mut events = porch_domain::start(cid.clone(), contact, blocked, kind, first, c.now)?;
+        for event in &mut events {
+            if let wire::Event::ConversationStarted { conversation } = event {
+                conversation.contact_name = name.clone();
+                conversation.contact_email = email.clone();
+            }
         }
-        false => (ConversationKind::Live, None),
-    };
-    let recorded = state
-        .record(
-            &lead.0.workspace_id,
-            None,
-            Actor::Contact(lead.0.id.clone()),
-            Box::new(move |_| {
-                let mut events =
-                    porch_domain::start(cid.clone(), contact, blocked, kind, first, now)?;
-                for event in &mut events {
-                    if let wire::Event::ConversationStarted { conversation } = event {
-                        conversation.contact_name = name.clone();
-                        conversation.contact_email = email.clone();
-                    }
-                }
-                if let Some(greeting) = greeting {
-                    events.push(porch_domain::greet(&cid, greeting, now)?);
-                }
-                Ok(events)
-            }),
-        )
-        .await;
+        if let Some(greeting) = greeting {
+            events.push(porch_domain::greet(&cid, greeting, c.now)?);
+        }
+        Ok(events)
+    });
+    let actor = Actor::Contact(lead.0.id.clone());
+    let mut command = Command::new(lead.0.workspace_id.clone(), None, actor, with_timer(decide));
+    if let (Some(author), Some(client_id)) = &sender {
+        command.retry_of = Some((author.clone(), client_id.clone()));
+    }
+    let recorded = state.record_command(command).await;
     match recorded {
         Ok(_) => {}
         // The same start, sent twice at once: the other copy was stored.

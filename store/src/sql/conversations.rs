@@ -92,6 +92,22 @@ pub async fn message_by_client_id(
     .transpose()
 }
 
+/// Whether a sender already stored a message under `client_id` (in any conversation: the
+/// unique index is on the pair).
+pub async fn client_id_taken(
+    conn: &mut sqlx::AnyConnection,
+    author_id: &str,
+    client_id: &str,
+) -> Result<bool> {
+    let found: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM messages WHERE author_id = $1 AND client_id = $2")
+            .bind(author_id)
+            .bind(client_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 pub async fn conversation_events(
     pool: &AnyPool,
     workspace: &WorkspaceId,

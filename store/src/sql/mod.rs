@@ -27,9 +27,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
 use crate::{
-    AgentRecord, Commit, ContactDetails, ContactRecord, ConversationFilter, Decide, Identity,
-    NewAgent, NewContact, NewInvitation, NewWorkspace, PasswordLink, Person, Result, SignInPolicy,
-    Store, StoreError, Timer, Workspace,
+    AgentRecord, Commit, ContactDetails, ContactRecord, ConversationFilter, Identity, NewAgent,
+    NewContact, NewInvitation, NewWorkspace, PasswordLink, Person, Result, SignInPolicy, Store,
+    StoreError, Timer, Workspace,
 };
 use porch_domain::ConversationState;
 
@@ -461,25 +461,12 @@ impl Store for SqlStore {
         conversations::events_after(&self.pool, workspace, after, contact, limit).await
     }
 
-    async fn record(
+    async fn record_batch(
         &self,
-        workspace: &WorkspaceId,
-        target: Option<&ConversationId>,
-        actor: porch_protocol::Actor,
         now: Millis,
-        decide: Decide,
-    ) -> Result<Vec<EventFrame>> {
-        record::record(&self.pool, workspace, target, actor, now, decide).await
-    }
-
-    async fn record_each(
-        &self,
-        workspace: &WorkspaceId,
-        actor: porch_protocol::Actor,
-        now: Millis,
-        items: Vec<(ConversationId, Decide)>,
-    ) -> Result<Vec<EventFrame>> {
-        record::record_each(&self.pool, workspace, actor, now, items).await
+        commands: Vec<crate::Command>,
+    ) -> Result<Vec<Result<Vec<EventFrame>>>> {
+        record::record_batch(&self.pool, now, commands).await
     }
 
     async fn catch_up_reports(&self, workspace: &WorkspaceId) -> Result<u64> {

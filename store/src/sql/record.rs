@@ -1,91 +1,154 @@
-//! The one write path: decide and record in a single transaction.
+//! The one write path: decide and record a batch of commands in a single transaction.
 
 use porch_domain::ConversationState;
 use porch_protocol::{
     Actor, AuthorKind, ConversationId, ConversationKind, ConversationStatus, Event, EventFrame,
     Millis, WorkspaceId,
 };
-use sqlx::{Any, AnyPool, Transaction};
+use std::collections::HashMap;
 
-use super::rows::{self, enum_text, json, STATE_COLUMNS};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+use super::rows::{self, enum_text, json, STATE_COLUMNS, WORKSPACE_COLUMNS};
 use super::unique_violation;
-use crate::{Decide, Result, StoreError};
+use crate::{Command, Context, Result, StoreError, Workspace};
 
-pub async fn record(
-    pool: &AnyPool,
-    workspace: &WorkspaceId,
-    target: Option<&ConversationId>,
-    actor: Actor,
-    now: Millis,
-    decide: Decide,
-) -> Result<Vec<EventFrame>> {
-    let mut tx = pool.begin().await?;
-    let mut seq = lock(&mut tx, workspace).await?;
-    let frames = decide_one(&mut tx, workspace, target, &actor, now, decide, &mut seq).await?;
-    if !frames.is_empty() {
-        finish(tx, workspace, seq).await?;
-    }
-    Ok(frames)
+/// A workspace locked by the batch: its row as the batch's commands leave it, and the last
+/// sequence number used.
+struct Locked {
+    workspace: Workspace,
+    seq: u64,
+    changed: bool,
 }
 
-/// Several decisions on conversations of one workspace, in one transaction: one lock, one
-/// commit. A decision refused, or a conversation gone, is skipped; the others are recorded.
-pub async fn record_each(
+pub async fn record_batch(
     pool: &AnyPool,
-    workspace: &WorkspaceId,
-    actor: Actor,
     now: Millis,
-    items: Vec<(ConversationId, Decide)>,
-) -> Result<Vec<EventFrame>> {
+    commands: Vec<Command>,
+) -> Result<Vec<Result<Vec<EventFrame>>>> {
     let mut tx = pool.begin().await?;
-    let mut seq = lock(&mut tx, workspace).await?;
-    let mut frames = Vec::new();
-    for (id, decide) in items {
-        match decide_one(&mut tx, workspace, Some(&id), &actor, now, decide, &mut seq).await {
-            Ok(recorded) => frames.extend(recorded),
-            // Refusals and missing conversations happen before anything is written.
-            Err(StoreError::NotFound | StoreError::Domain(_)) => {}
-            Err(e) => return Err(e),
+    // Every workspace of the batch is locked first, in one order, so that batches of two
+    // servers never wait for each other in a circle.
+    let mut ids: Vec<&WorkspaceId> = commands.iter().map(|c| &c.workspace).collect();
+    ids.sort();
+    ids.dedup();
+    let mut locked = HashMap::with_capacity(ids.len());
+    for id in ids {
+        if let Some(workspace) = lock(&mut tx, id).await? {
+            locked.insert(id.clone(), workspace);
         }
     }
-    if !frames.is_empty() {
-        finish(tx, workspace, seq).await?;
+    // A command that fails after writing is undone alone, back to its savepoint; a batch of
+    // one has its transaction for that.
+    let isolate = commands.len() > 1;
+    let mut answers = Vec::with_capacity(commands.len());
+    for command in commands {
+        let Some(space) = locked.get_mut(&command.workspace) else {
+            answers.push(Err(StoreError::NotFound));
+            continue;
+        };
+        answers.push(decide_one(&mut tx, space, command, now, isolate).await?);
     }
-    Ok(frames)
+    let mut wrote = false;
+    for (id, space) in &locked {
+        if space.changed {
+            sqlx::query("UPDATE workspaces SET last_seq = $2 WHERE id = $1")
+                .bind(id.as_str())
+                .bind(i64::try_from(space.seq).unwrap_or(i64::MAX))
+                .execute(&mut *tx)
+                .await?;
+            wrote = true;
+        }
+    }
+    if wrote {
+        tx.commit().await?;
+    }
+    Ok(answers)
 }
 
 /// Takes the workspace's lock by writing first, before anything is read: the SQLite write
 /// lock, or the PostgreSQL row lock. Decisions within a workspace are thereby serialised,
-/// across processes too, and sequence numbers can never be handed out twice. Returns the last
-/// sequence number used.
-async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<u64> {
-    let last: Option<i64> = sqlx::query_scalar(
-        "UPDATE workspaces SET last_seq = last_seq WHERE id = $1 RETURNING last_seq",
-    )
+/// across processes too, and sequence numbers can never be handed out twice. Returns the
+/// workspace as it is under the lock, and the last sequence number used.
+async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<Option<Locked>> {
+    let row = sqlx::query(&format!(
+        "UPDATE workspaces SET last_seq = last_seq WHERE id = $1
+         RETURNING last_seq, {WORKSPACE_COLUMNS}"
+    ))
     .bind(workspace.as_str())
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(rows::seq(last.ok_or(StoreError::NotFound)?))
+    let Some(row) = row else { return Ok(None) };
+    let seq = rows::seq(row.try_get("last_seq")?);
+    Ok(Some(Locked { workspace: rows::workspace(&row)?, seq, changed: false }))
 }
 
-/// Loads the target, decides, appends the events with the next sequence numbers and projects
-/// them. Refusals and a missing target return before anything is written.
+/// One command: loads its target, decides, appends the events with the next sequence numbers
+/// and projects them. The outer error is the batch's; the inner one is the command's own, and
+/// then nothing of it is written.
 async fn decide_one(
     tx: &mut Transaction<'_, Any>,
-    workspace: &WorkspaceId,
-    target: Option<&ConversationId>,
-    actor: &Actor,
+    space: &mut Locked,
+    command: Command,
     now: Millis,
-    decide: Decide,
-    seq: &mut u64,
-) -> Result<Vec<EventFrame>> {
-    let state = match target {
-        Some(id) => Some(load_state(tx, workspace, id).await?.ok_or(StoreError::NotFound)?),
+    isolate: bool,
+) -> Result<Result<Vec<EventFrame>>> {
+    let Command { workspace, target, actor, retry_of, decide } = command;
+    let state = match &target {
+        Some(id) => match load_state(tx, &workspace, id).await? {
+            Some(state) => Some(state),
+            None => return Ok(Err(StoreError::NotFound)),
+        },
         None => None,
     };
-    let events = decide(state.as_ref())?;
+    if let Some((author, client_id)) = &retry_of {
+        if super::conversations::client_id_taken(tx, author, client_id).await? {
+            return Ok(Err(StoreError::Conflict("client_id")));
+        }
+    }
+    let context = Context { now, workspace: &space.workspace };
+    let events = match decide(&context, state.as_ref()) {
+        Ok(events) if events.is_empty() => return Ok(Ok(Vec::new())),
+        Ok(events) => events,
+        Err(refused) => return Ok(Err(refused.into())),
+    };
+    if isolate {
+        sqlx::query("SAVEPOINT command").execute(&mut **tx).await?;
+    }
+    let mut seq = space.seq;
+    match write(tx, space, &workspace, state.as_ref(), &actor, now, events, &mut seq).await {
+        Ok(frames) => {
+            if isolate {
+                sqlx::query("RELEASE SAVEPOINT command").execute(&mut **tx).await?;
+            }
+            (space.seq, space.changed) = (seq, true);
+            Ok(Ok(frames))
+        }
+        Err(e @ StoreError::Conflict(_)) if isolate => {
+            sqlx::query("ROLLBACK TO SAVEPOINT command").execute(&mut **tx).await?;
+            sqlx::query("RELEASE SAVEPOINT command").execute(&mut **tx).await?;
+            Ok(Err(e))
+        }
+        Err(e @ StoreError::Conflict(_)) => Ok(Err(e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Appends a decision's events and projects them; keeps the workspace the batch sees in step
+/// with what they change.
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    tx: &mut Transaction<'_, Any>,
+    space: &mut Locked,
+    workspace: &WorkspaceId,
+    state: Option<&ConversationState>,
+    actor: &Actor,
+    now: Millis,
+    events: Vec<Event>,
+    seq: &mut u64,
+) -> Result<Vec<EventFrame>> {
     let mut frames = Vec::with_capacity(events.len());
-    let mut contact_id = state.as_ref().map(|s| s.contact_id.clone());
+    let mut contact_id = state.map(|s| s.contact_id.clone());
     for event in events {
         *seq += 1;
         match &event {
@@ -101,17 +164,17 @@ async fn decide_one(
         project(tx, workspace, &frame).await?;
         frames.push(frame);
     }
+    for frame in &frames {
+        match &frame.event {
+            Event::SettingsChanged { settings } => space.workspace.settings = settings.clone(),
+            Event::LeadOptionsChanged { saved: Some(saved), .. } => {
+                space.workspace.lead_options = saved.clone();
+            }
+            Event::PlanChanged { plan } => space.workspace.plan = *plan,
+            _ => {}
+        }
+    }
     Ok(frames)
-}
-
-async fn finish(mut tx: Transaction<'_, Any>, workspace: &WorkspaceId, seq: u64) -> Result<()> {
-    sqlx::query("UPDATE workspaces SET last_seq = $2 WHERE id = $1")
-        .bind(workspace.as_str())
-        .bind(i64::try_from(seq).unwrap_or(i64::MAX))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 async fn load_state(

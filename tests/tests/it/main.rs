@@ -8,6 +8,7 @@ mod auto_close;
 mod bot;
 mod email;
 mod fuzz;
+mod group_commit;
 mod hardening;
 mod identity;
 mod install;
