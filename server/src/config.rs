@@ -147,6 +147,11 @@ pub struct ServeConfig {
     /// all lets the first visitor of the app create one either way.
     #[arg(long, env = "PORCH_SIGNUP", default_value = "closed", value_parser = ["open", "closed"])]
     pub signup: String,
+    /// Lifts the rate limits on leads (widget sessions, conversation starts, messages), so a
+    /// benchmark can measure the write path. Off by default; never in production: one visitor
+    /// could then write as fast as the disk allows.
+    #[arg(long, env = "PORCH_LIFT_LEAD_LIMITS")]
+    pub lift_lead_limits: bool,
 }
 
 impl ServeConfig {

@@ -8,9 +8,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use porch_protocol::{
-    ApiError, ContactId, EventFrame, LeadFrame, LeadServerFrame, ServerFrame, WorkspaceId,
-};
+use axum::extract::ws::Utf8Bytes;
+use porch_protocol::{ApiError, ContactId, EventFrame, LeadServerFrame, ServerFrame, WorkspaceId};
 use tokio::sync::mpsc;
 
 /// Commits a socket may have queued before it counts as too slow.
@@ -33,9 +32,9 @@ impl Audience {
     /// their own and workspace-wide events, without the team's bookkeeping.
     pub fn view(&self, frame: &EventFrame) -> Option<Seen> {
         match (self, &frame.contact_id) {
-            (Audience::Agents, _) => Some(Seen::Agents(Arc::new(frame.clone()))),
+            (Audience::Agents, _) => Some(Seen::for_agents(frame)),
             (Audience::Contact(me), Some(contact)) if me != contact => None,
-            (Audience::Contact(_), _) => frame.for_lead().map(|f| Seen::Lead(Arc::new(f))),
+            (Audience::Contact(_), _) => Seen::for_leads(frame),
         }
     }
 
@@ -62,26 +61,28 @@ impl Audience {
     }
 }
 
-/// A frame as one audience sees it: agents the log's event, leads their view of it.
+/// A frame as one audience sees it, serialised once for all the sockets of that audience
+/// (the text is shared, not copied).
 #[derive(Clone, Debug)]
-pub enum Seen {
-    Agents(Arc<EventFrame>),
-    Lead(Arc<LeadFrame>),
+pub struct Seen {
+    seq: u64,
+    pub text: Utf8Bytes,
 }
 
 impl Seen {
-    pub fn seq(&self) -> u64 {
-        match self {
-            Seen::Agents(f) => f.seq,
-            Seen::Lead(f) => f.seq,
-        }
+    fn for_agents(frame: &EventFrame) -> Seen {
+        let text = json(&ServerFrame::Event(Box::new(frame.clone())));
+        Seen { seq: frame.seq, text: text.into() }
     }
 
-    pub fn to_json(&self) -> String {
-        match self {
-            Seen::Agents(f) => json(&ServerFrame::Event(Box::new(EventFrame::clone(f)))),
-            Seen::Lead(f) => json(&LeadServerFrame::Event(LeadFrame::clone(f))),
-        }
+    /// What a lead may see of it, if anything.
+    fn for_leads(frame: &EventFrame) -> Option<Seen> {
+        let lead = frame.for_lead()?;
+        Some(Seen { seq: frame.seq, text: json(&LeadServerFrame::Event(lead)).into() })
+    }
+
+    pub fn seq(&self) -> u64 {
+        self.seq
     }
 }
 
@@ -92,14 +93,36 @@ fn json(frame: &impl serde::Serialize) -> String {
 
 struct Subscriber {
     id: u64,
-    audience: Audience,
     tx: mpsc::Sender<Batch>,
+}
+
+/// A workspace's sockets here: the agents', and the leads' by lead, so that a lead's event
+/// finds that lead's sockets without looking at anyone else's.
+#[derive(Default)]
+struct Sockets {
+    agents: Vec<Subscriber>,
+    leads: HashMap<ContactId, Vec<Subscriber>>,
+}
+
+impl Sockets {
+    fn is_empty(&self) -> bool {
+        self.agents.is_empty() && self.leads.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.agents.len() + self.leads.values().map(Vec::len).sum::<usize>()
+    }
+}
+
+/// Queues `batch` for each subscriber, dropping those whose queue is full.
+fn send(subscribers: &mut Vec<Subscriber>, batch: &Batch) {
+    subscribers.retain(|s| s.tx.try_send(batch.clone()).is_ok());
 }
 
 #[derive(Default)]
 struct Inner {
     next_id: u64,
-    workspaces: HashMap<WorkspaceId, Vec<Subscriber>>,
+    workspaces: HashMap<WorkspaceId, Sockets>,
     /// For each workspace with sockets here, the last seq handed to them (once known): frames
     /// go out in seq order without gaps, whichever server committed them.
     published: HashMap<WorkspaceId, u64>,
@@ -122,13 +145,14 @@ pub struct Hub {
 pub struct Subscription {
     hub: Arc<Hub>,
     workspace: WorkspaceId,
+    audience: Audience,
     id: u64,
     pub frames: mpsc::Receiver<Batch>,
 }
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        self.hub.remove(&self.workspace, |s| s.id == self.id);
+        self.hub.remove(&self.workspace, &self.audience, self.id);
     }
 }
 
@@ -142,12 +166,14 @@ impl Hub {
         let mut inner = self.lock();
         inner.next_id += 1;
         let id = inner.next_id;
-        inner.workspaces.entry(workspace.clone()).or_default().push(Subscriber {
-            id,
-            audience,
-            tx,
-        });
-        Subscription { hub: self.clone(), workspace: workspace.clone(), id, frames }
+        let sockets = inner.workspaces.entry(workspace.clone()).or_default();
+        match &audience {
+            Audience::Agents => sockets.agents.push(Subscriber { id, tx }),
+            Audience::Contact(c) => {
+                sockets.leads.entry(c.clone()).or_default().push(Subscriber { id, tx })
+            }
+        }
+        Subscription { hub: self.clone(), workspace: workspace.clone(), audience, id, frames }
     }
 
     /// Where the workspace's sockets here stand: `None` when it has none, `Some(None)` before
@@ -167,7 +193,8 @@ impl Hub {
     }
 
     /// Queues a commit's frames for every socket that may see them, as one batch; drops
-    /// sockets whose queue is full. Frames already handed out are skipped.
+    /// sockets whose queue is full. Frames already handed out are skipped. Each frame is
+    /// serialised once per audience; a lead's frames reach that lead's sockets by lookup.
     pub fn publish(&self, workspace: &WorkspaceId, frames: &[EventFrame]) {
         let mut inner = self.lock();
         let done = inner.published.get(workspace).copied().unwrap_or(0);
@@ -176,23 +203,43 @@ impl Hub {
         if let Some(published) = inner.published.get_mut(workspace) {
             *published = last;
         }
-        let for_agents: Batch =
-            frames.iter().map(|f| Seen::Agents(Arc::new(EventFrame::clone(f)))).collect();
-        let Some(subscribers) = inner.workspaces.get_mut(workspace) else { return };
-        subscribers.retain(|s| {
-            let batch = match &s.audience {
-                Audience::Agents => for_agents.clone(),
-                lead => {
-                    let seen: Batch = frames.iter().filter_map(|f| lead.view(f)).collect();
-                    if seen.is_empty() {
-                        return true;
-                    }
-                    seen
+        let Some(sockets) = inner.workspaces.get_mut(workspace) else { return };
+        if !sockets.agents.is_empty() {
+            let batch: Batch = frames.iter().map(|f| Seen::for_agents(f)).collect();
+            send(&mut sockets.agents, &batch);
+        }
+        if !sockets.leads.is_empty() {
+            // Each lead's own frames, and those for every lead (workspace-wide), in seq order.
+            let mut own: HashMap<&ContactId, Vec<Seen>> = HashMap::new();
+            let mut wide = Vec::new();
+            for frame in &frames {
+                match &frame.contact_id {
+                    Some(c) if !sockets.leads.contains_key(c) => {}
+                    Some(c) => own.entry(c).or_default().extend(Seen::for_leads(frame)),
+                    None => wide.extend(Seen::for_leads(frame)),
                 }
-            };
-            s.tx.try_send(batch).is_ok()
-        });
-        if subscribers.is_empty() {
+            }
+            if wide.is_empty() {
+                for (contact, seen) in own {
+                    if seen.is_empty() {
+                        continue;
+                    }
+                    let batch: Batch = seen.into();
+                    if let Some(subscribers) = sockets.leads.get_mut(contact) {
+                        send(subscribers, &batch);
+                    }
+                }
+            } else {
+                for (contact, subscribers) in sockets.leads.iter_mut() {
+                    let mut seen: Vec<Seen> = own.remove(contact).unwrap_or_default();
+                    seen.extend(wide.iter().cloned());
+                    seen.sort_by_key(Seen::seq);
+                    send(subscribers, &seen.into());
+                }
+            }
+            sockets.leads.retain(|_, subscribers| !subscribers.is_empty());
+        }
+        if sockets.is_empty() {
             inner.forget(workspace);
         }
     }
@@ -211,22 +258,31 @@ impl Hub {
     /// Open sockets here: (agents', leads').
     pub fn sockets(&self) -> (usize, usize) {
         let inner = self.lock();
-        let all = inner.workspaces.values().flatten();
-        let agents = all.clone().filter(|s| s.audience == Audience::Agents).count();
-        (agents, inner.workspaces.values().map(Vec::len).sum::<usize>() - agents)
+        let agents: usize = inner.workspaces.values().map(|s| s.agents.len()).sum();
+        let all: usize = inner.workspaces.values().map(Sockets::len).sum();
+        (agents, all - agents)
     }
 
     pub fn subscribers(&self, workspace: &WorkspaceId) -> usize {
-        self.lock().workspaces.get(workspace).map_or(0, Vec::len)
+        self.lock().workspaces.get(workspace).map_or(0, Sockets::len)
     }
 
-    fn remove(&self, workspace: &WorkspaceId, which: impl Fn(&Subscriber) -> bool) {
+    fn remove(&self, workspace: &WorkspaceId, audience: &Audience, id: u64) {
         let mut inner = self.lock();
-        if let Some(subscribers) = inner.workspaces.get_mut(workspace) {
-            subscribers.retain(|s| !which(s));
-            if subscribers.is_empty() {
-                inner.forget(workspace);
+        let Some(sockets) = inner.workspaces.get_mut(workspace) else { return };
+        match audience {
+            Audience::Agents => sockets.agents.retain(|s| s.id != id),
+            Audience::Contact(c) => {
+                if let Some(subscribers) = sockets.leads.get_mut(c) {
+                    subscribers.retain(|s| s.id != id);
+                    if subscribers.is_empty() {
+                        sockets.leads.remove(c);
+                    }
+                }
             }
+        }
+        if sockets.is_empty() {
+            inner.forget(workspace);
         }
     }
 
@@ -236,15 +292,18 @@ impl Hub {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// No empty workspace entries; subscriber ids unique; positions only where sockets are.
+    /// No empty workspace or lead entries; subscriber ids unique; positions only where
+    /// sockets are.
     #[cfg(test)]
     fn check_invariants(&self) {
         let inner = self.lock();
         assert!(inner.published.keys().all(|w| inner.workspaces.contains_key(w)));
         let mut ids = std::collections::HashSet::new();
-        for subscribers in inner.workspaces.values() {
-            assert!(!subscribers.is_empty());
-            assert!(subscribers.iter().all(|s| ids.insert(s.id)));
+        for sockets in inner.workspaces.values() {
+            assert!(!sockets.is_empty());
+            assert!(sockets.leads.values().all(|s| !s.is_empty()));
+            let all = sockets.agents.iter().chain(sockets.leads.values().flatten());
+            assert!(all.clone().all(|s| ids.insert(s.id)));
         }
     }
 }
@@ -292,6 +351,26 @@ mod tests {
         assert_eq!(seqs(&mut ann), [2, 3]);
         assert_eq!(seqs(&mut agents), [1, 2, 3]);
         assert!(seqs(&mut elsewhere).is_empty());
+        hub.check_invariants();
+    }
+
+    #[test]
+    fn a_leads_frames_reach_all_their_tabs_and_no_one_else() {
+        let hub = Arc::new(Hub::default());
+        let ws = WorkspaceId("w".into());
+        let lead = |c: &str| Audience::Contact(ContactId(c.into()));
+        let (mut tab1, mut tab2) =
+            (hub.subscribe(&ws, lead("ann")), hub.subscribe(&ws, lead("ann")));
+        let mut bob = hub.subscribe(&ws, lead("bob"));
+        hub.publish(&ws, &[frame(1, Some("ann")), frame(2, Some("carl")), frame(3, Some("bob"))]);
+        hub.publish(&ws, &[frame(4, Some("ann")), frame(5, None), frame(6, Some("bob"))]);
+        assert_eq!(seqs(&mut tab1), [1, 4, 5]);
+        assert_eq!(seqs(&mut tab2), [1, 4, 5]);
+        assert_eq!(seqs(&mut bob), [3, 5, 6]);
+        drop(tab1);
+        hub.publish(&ws, &[frame(7, Some("ann"))]);
+        assert_eq!(seqs(&mut tab2), [7]);
+        assert_eq!(hub.sockets(), (0, 2));
         hub.check_invariants();
     }
 

@@ -13,6 +13,7 @@ mod error;
 pub mod folder;
 pub mod hub;
 pub mod limits;
+mod listener;
 pub mod mailer;
 pub mod metrics;
 pub mod operator;
@@ -136,6 +137,9 @@ pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> 
     tokio::spawn(folder::run(state.clone()));
     tokio::spawn(relay::run(state.clone()));
     mailer::spawn(state.clone());
+    let listener = listener::Guarded::new(listener, state.metrics.clone());
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // `tap_io` (doing nothing) is how axum hands a custom listener's address to `ConnectInfo`.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |_| {});
     axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await
 }

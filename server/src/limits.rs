@@ -32,6 +32,9 @@ pub const MESSAGES_PER_LEAD: Limit = Limit { what: "messages", burst: 30, every:
 /// Messages into one conversation, from anyone: 60, then 2 a second.
 pub const MESSAGES_PER_CONVERSATION: Limit =
     Limit { what: "messages in this conversation", burst: 60, every: 500 };
+/// What leads do, lifted by `--lift-lead-limits`.
+const LEAD_LIMITS: [Limit; 4] =
+    [SESSIONS_PER_ADDRESS, STARTS_PER_LEAD, MESSAGES_PER_LEAD, MESSAGES_PER_CONVERSATION];
 /// Sign-in requests per client address, right or wrong: 20, then 1 every 3 s.
 pub const SIGN_INS_PER_ADDRESS: Limit = Limit { what: "sign-in requests", burst: 20, every: 3_000 };
 
@@ -60,6 +63,8 @@ struct Bucket {
 pub struct Limits {
     buckets: Mutex<Buckets>,
     off: AtomicBool,
+    /// `--lift-lead-limits`: the limits on leads are off, the others kept.
+    leads_off: AtomicBool,
     /// Requests refused since start (`/metrics`).
     refused: AtomicU64,
 }
@@ -67,7 +72,9 @@ pub struct Limits {
 impl Limits {
     /// Takes one token of `limit` for `key` at `now`, or says how long until one is back.
     pub fn take(&self, limit: &Limit, key: &str, now: Millis) -> Result<(), ApiError> {
-        if self.off.load(Ordering::Relaxed) {
+        if self.off.load(Ordering::Relaxed)
+            || (self.leads_off.load(Ordering::Relaxed) && LEAD_LIMITS.contains(limit))
+        {
             return Ok(());
         }
         let full = i64::from(limit.burst) * 1000;
@@ -100,6 +107,12 @@ impl Limits {
     /// Requests refused since start.
     pub fn refused(&self) -> u64 {
         self.refused.load(Ordering::Relaxed)
+    }
+
+    /// No limits on what leads do (sessions, starts, messages), for measuring the write path
+    /// (`--lift-lead-limits`); sign-ins, resets and invitations stay limited.
+    pub fn lift_lead_limits(&self) {
+        self.leads_off.store(true, Ordering::Relaxed);
     }
 
     /// No limits at all (for tests that make many leads or messages on purpose).
@@ -165,6 +178,21 @@ mod tests {
             limits.take(&LIMIT, "ann", 1_000_000).expect("refilled to the burst, not beyond");
         }
         limits.take(&LIMIT, "ann", 1_000_000).expect_err("the burst is the most");
+    }
+
+    #[test]
+    fn lifting_lead_limits_keeps_the_others() {
+        let limits = Limits::default();
+        limits.lift_lead_limits();
+        for _ in 0..1_000 {
+            limits.take(&MESSAGES_PER_LEAD, "lead", 0).expect("leads are not limited");
+            limits.take(&SESSIONS_PER_ADDRESS, "10.0.0.1", 0).expect("nor their sessions");
+        }
+        let burst = SIGN_INS_PER_ADDRESS.burst;
+        for _ in 0..burst {
+            limits.take(&SIGN_INS_PER_ADDRESS, "10.0.0.1", 0).unwrap();
+        }
+        limits.take(&SIGN_INS_PER_ADDRESS, "10.0.0.1", 0).expect_err("sign-ins still are");
     }
 
     #[test]

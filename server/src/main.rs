@@ -121,6 +121,10 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     state.trust_forwarded = config.trust_forwarded;
     state.operator_token = config.operator_token.clone();
     state.metrics_token = config.metrics_token.clone();
+    if config.lift_lead_limits {
+        tracing::warn!("--lift-lead-limits: leads are not rate-limited (for benchmarks only)");
+        state.limits.lift_lead_limits();
+    }
     state.public_url = config.public_url.url.clone();
     state.signup_open = config.signup == "open";
     if let Some(url) = &config.smtp_url {

@@ -155,7 +155,7 @@ async fn send_event(
         return Ok(());
     }
     *last = frame.seq();
-    send(socket, frame.to_json()).await
+    socket.send(WsMessage::Text(frame.text.clone())).await
 }
 
 async fn send(socket: &mut WebSocket, text: String) -> Result<(), axum::Error> {

@@ -126,3 +126,74 @@ fn an_operator_creates_a_workspace_and_prints_reset_links() {
     assert!(!unknown.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Sends a request on a held connection and reads the head of the answer (or says it hung).
+fn ask(stream: &mut std::net::TcpStream) -> String {
+    use std::io::{Read, Write};
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: porch\r\n\r\n");
+    let mut answer = [0u8; 512];
+    match stream.read(&mut answer) {
+        Ok(n) => String::from_utf8_lossy(&answer[..n]).into_owned(),
+        Err(e) => format!("no answer: {e}"),
+    }
+}
+
+#[test]
+fn out_of_descriptors_new_connections_are_refused_not_left_hanging() {
+    let dir = scratch("descriptors");
+    let port = free_port();
+    let log = std::fs::File::create(dir.join("log")).unwrap();
+    // The process may hold 64 descriptors; each connection kept open here takes one.
+    let mut server = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 64 && exec {BINARY} serve --listen 127.0.0.1:{port} --database-url \
+             sqlite://{}/porch.db --assets-dir {}",
+            dir.display(),
+            dir.display()
+        ))
+        .stdout(log)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let address = format!("127.0.0.1:{port}");
+    wait_for("the server to listen", || std::net::TcpStream::connect(&address).is_ok());
+    let mut held = Vec::new();
+    let mut refused = None;
+    for _ in 0..100 {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        let answer = ask(&mut stream);
+        if answer.starts_with("HTTP/1.1 503") {
+            refused = Some(answer);
+            break;
+        }
+        assert!(answer.starts_with("HTTP/1.1 200"), "every connection is answered: {answer}");
+        held.push(stream);
+    }
+    let refused = refused.expect("a refusal once the descriptors ran out");
+    assert!(refused.contains("Retry-After: 5") && refused.contains("overloaded"), "{refused}");
+    // With connections closed, the server serves again and has counted the refusal.
+    drop(held);
+    let mut metrics = String::new();
+    wait_for("the server to serve again", || {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        use std::io::{Read, Write};
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ =
+            stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: porch\r\nConnection: close\r\n\r\n");
+        metrics.clear();
+        let _ = stream.read_to_string(&mut metrics);
+        metrics.starts_with("HTTP/1.1 200")
+    });
+    let counted = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("porch_descriptors_exhausted_total "))
+        .and_then(|v| v.parse::<f64>().ok());
+    assert!(counted.is_some_and(|n| n >= 1.0), "{metrics}");
+    let _ = server.kill();
+    let _ = server.wait();
+    let log = std::fs::read_to_string(dir.join("log")).unwrap();
+    assert!(log.contains("out of file descriptors"), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,269 @@
+//! Durable messages per second (run by `cargo xtask bench`; prints figures, asserts nothing):
+//! leads posting messages as fast as they are answered, each answer meaning committed, against
+//! the real server binary started with `--lift-lead-limits`; beside it, in the same run, the
+//! floor of the same disk: plain one-row transactions (SQLite in WAL with synchronous=NORMAL,
+//! as Porch runs it; PostgreSQL with 50 connections at once).
+//! 1. 50 leads in one workspace; 2. 1,000 leads across 100 workspaces.
+//!
+//! Usage: `write_load PATH_TO_PORCH_SERVER`; the PostgreSQL rows need `PORCH_TEST_POSTGRES_URL`.
+
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use porch_store::testing::TestDatabase;
+use serde_json::{json, Value};
+use sqlx::ConnectOptions;
+
+const SECONDS: u64 = 5;
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start(binary: &str, database_url: &str, dir: &std::path::Path) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(binary)
+        .args(["serve", "--demo", "--lift-lead-limits", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["--database-url", database_url, "--assets-dir"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .env("RUST_LOG", "error")
+        .spawn()
+        .expect("start porch-server");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Server { child, base }
+}
+
+/// 99 more workspaces beside the demo one (made before the server starts); their widget keys.
+async fn workspaces(database_url: &str) -> Vec<String> {
+    let store = porch_store::connect(database_url).await.unwrap();
+    let mut keys = Vec::new();
+    for n in 0..99 {
+        let created = porch_server::setup::create_workspace(
+            store.as_ref(),
+            &format!("Shop {n}"),
+            &format!("owner{n}@example.com"),
+            None,
+            porch_protocol::Plan::Free,
+            "http://127.0.0.1",
+            1_700_000_000_000,
+        )
+        .await
+        .unwrap();
+        keys.push(created.widget_key);
+    }
+    keys
+}
+
+/// A lead of the workspace `key` with a conversation started: (visitor token, conversation).
+async fn lead(client: &reqwest::Client, base: &str, key: &str) -> (String, String) {
+    let session: Value = client
+        .post(format!("{base}/api/v1/widget/session"))
+        .json(&json!({"workspace_key": key}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["visitor_token"].as_str().unwrap().to_owned();
+    let started: Value = client
+        .post(format!("{base}/api/v1/widget/conversations"))
+        .bearer_auth(&token)
+        .json(&json!({"body": "hello"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (token, started["id"].as_str().unwrap().to_owned())
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        n => sorted[((n as f64 - 1.0) * p).round() as usize],
+    }
+}
+
+/// Every lead posts, one message after another, for [`SECONDS`]: messages committed a second,
+/// and the post latency p50 and p99 in ms.
+async fn post_for_a_while(base: &str, keys: &[String], leads: usize) -> (f64, f64, f64) {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(leads).build().unwrap();
+    let mut made = Vec::with_capacity(leads);
+    for n in 0..leads {
+        made.push(lead(&client, base, &keys[n % keys.len()]).await);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = made
+        .into_iter()
+        .map(|(token, conversation)| {
+            let (client, stop) = (client.clone(), stop.clone());
+            let url = format!("{base}/api/v1/widget/conversations/{conversation}/messages");
+            tokio::spawn(async move {
+                let (mut took, mut failed) = (Vec::new(), 0u32);
+                let mut i = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let at = Instant::now();
+                    let answer = client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(
+                            &json!({"body": format!("message {i}"), "client_id": format!("m{i}")}),
+                        )
+                        .send()
+                        .await;
+                    match answer {
+                        Ok(a) if a.status() == 201 => {
+                            took.push(at.elapsed().as_secs_f64() * 1000.0)
+                        }
+                        _ => failed += 1,
+                    }
+                    i += 1;
+                }
+                (took, failed)
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(SECONDS)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (mut took, mut failed) = (Vec::new(), 0);
+    for task in tasks {
+        let (t, f) = task.await.unwrap();
+        took.extend(t);
+        failed += f;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    if failed > 0 {
+        println!("  ({failed} posts failed)");
+    }
+    took.sort_by(f64::total_cmp);
+    (took.len() as f64 / elapsed, percentile(&took, 0.5), percentile(&took, 0.99))
+}
+
+/// One-row transactions, one after another, for [`SECONDS`] (SQLite has one writer).
+async fn sqlite_floor(dir: &std::path::Path) -> f64 {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&format!(
+        "sqlite://{}/floor.db",
+        dir.display()
+    ))
+    .unwrap()
+    .create_if_missing(true)
+    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
+    let mut conn = options.connect().await.unwrap();
+    sqlx::query(
+        "CREATE TABLE rows (id INTEGER PRIMARY KEY, conversation TEXT, body TEXT, at INTEGER)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let started = Instant::now();
+    let mut n = 0u64;
+    while started.elapsed() < Duration::from_secs(SECONDS) {
+        sqlx::query("INSERT INTO rows (conversation, body, at) VALUES ($1, $2, $3)")
+            .bind("conversation")
+            .bind(format!("message {n}"))
+            .bind(n as i64)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        n += 1;
+    }
+    n as f64 / started.elapsed().as_secs_f64()
+}
+
+/// One-row transactions from 50 connections at once, for [`SECONDS`].
+async fn postgres_floor(url: &str) -> f64 {
+    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(50).connect(url).await.unwrap();
+    sqlx::query("CREATE TABLE floor_rows (id BIGSERIAL PRIMARY KEY, conversation TEXT, body TEXT, at BIGINT)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while started.elapsed() < Duration::from_secs(SECONDS) {
+                    sqlx::query(
+                        "INSERT INTO floor_rows (conversation, body, at) VALUES ($1, $2, $3)",
+                    )
+                    .bind("conversation")
+                    .bind(format!("message {n}"))
+                    .bind(n as i64)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let mut n = 0;
+    for task in tasks {
+        n += task.await.unwrap();
+    }
+    sqlx::query("DROP TABLE floor_rows").execute(&pool).await.unwrap();
+    n as f64 / started.elapsed().as_secs_f64()
+}
+
+async fn run(binary: &str, backend: &str, database_url: &str, dir: &std::path::Path, floor: f64) {
+    let mut keys = vec![porch_server::demo::WIDGET_KEY.to_owned()];
+    keys.extend(workspaces(database_url).await);
+    let server = start(binary, database_url, dir).await;
+    println!("{backend}: raw floor {floor:.0} one-row transactions/s");
+    for (what, keys, leads) in [
+        ("50 leads, 1 workspace", &keys[..1], 50),
+        ("1,000 leads, 100 workspaces", &keys[..], 1_000),
+    ] {
+        let (rate, p50, p99) = post_for_a_while(&server.base, keys, leads).await;
+        println!(
+            "{backend}: {what}: {rate:.0} durable messages/s ({:.2}x the floor), post p50 \
+             {p50:.1} ms, p99 {p99:.1} ms",
+            rate / floor
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let binary = std::env::args().nth(1).expect("usage: write_load PATH_TO_PORCH_SERVER");
+    let dir = std::env::temp_dir().join(format!("porch-write-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let floor = sqlite_floor(&dir).await;
+    let url = format!("sqlite://{}/porch.db", dir.display());
+    run(&binary, "SQLite", &url, &dir, floor).await;
+    match TestDatabase::postgres().await {
+        Some(db) => {
+            let floor = postgres_floor(&db.url).await;
+            run(&binary, "PostgreSQL", &db.url, &dir, floor).await;
+            db.drop_database().await;
+        }
+        None => println!("PostgreSQL: skipped (set PORCH_TEST_POSTGRES_URL)"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
