@@ -152,6 +152,10 @@ pub struct ServeConfig {
     /// could then write as fast as the disk allows.
     #[arg(long, env = "PORCH_LIFT_LEAD_LIMITS")]
     pub lift_lead_limits: bool,
+    /// `text` (colour only at a terminal) or `json` (one object a line, for a log collector).
+    /// Either way each request has an access-log line (target `access`).
+    #[arg(long, env = "PORCH_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
 }
 
 impl ServeConfig {
@@ -186,6 +190,8 @@ impl std::fmt::Debug for ServeConfig {
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)
+            .field("lift_lead_limits", &self.lift_lead_limits)
+            .field("log_format", &self.log_format)
             .finish()
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! Not for rules (`porch-domain`) nor SQL (`porch-store`).
 
+mod access;
 pub mod auth;
 pub mod charts;
 pub mod clock;

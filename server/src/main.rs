@@ -9,14 +9,22 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| "porch_server=info,warn".into()),
-        )
+    let cli = Cli::parse();
+    let filter = || {
+        EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "porch_server=info,access=info,warn".into())
+    };
+    match &cli.command {
+        Command::Serve(config) if config.log_format == "json" => {
+            tracing_subscriber::fmt().json().with_env_filter(filter()).init()
+        }
         // Colour only for a person at a terminal, not into files and journals.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
-    match Cli::parse().command {
+        _ => tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init(),
+    }
+    match cli.command {
         Command::Serve(config) => serve(config).await,
         Command::Plan(PlanCommand::Set { workspace, plan, database_url }) => {
             set_plan(&workspace, plan, &database_url).await

@@ -79,6 +79,8 @@ async fn write(state: AppState, mut queue: mpsc::Receiver<Job>) {
         let started = Instant::now();
         let answers = match state.store.record_batch(now, commands).await {
             Ok(answers) => split(answers, &sizes),
+            // A batch of one command: its own error, as it was.
+            Err(e) if sizes == [1] => vec![vec![Err(e)]],
             Err(e) => {
                 tracing::error!(error = %e, commands = sizes.iter().sum::<usize>(), "batch failed");
                 let message = e.to_string();

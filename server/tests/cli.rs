@@ -197,3 +197,48 @@ fn out_of_descriptors_new_connections_are_refused_not_left_hanging() {
     assert!(log.contains("out of file descriptors"), "{log}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn json_logs_have_an_access_line_per_request_without_secrets() {
+    use std::io::{Read, Write};
+    let dir = scratch("json-log");
+    let port = free_port();
+    let mut server = Command::new(BINARY)
+        .args(["serve", "--log-format", "json", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}/porch.db", dir.display()))
+        .arg("--assets-dir")
+        .arg(&dir)
+        .stdout(std::fs::File::create(dir.join("log")).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let address = format!("127.0.0.1:{port}");
+    wait_for("the server to listen", || std::net::TcpStream::connect(&address).is_ok());
+    for path in [
+        "/api/v1/agent/conversations/SECRET-ID?email=ann%40secret.example",
+        "/api/v1/nothing/SECRET-TOKEN/x",
+    ] {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: porch\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let log = std::fs::read_to_string(dir.join("log")).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let access: Vec<_> = lines.iter().filter(|l| l["target"] == "access").collect();
+    let routes: Vec<_> = access.iter().map(|l| l["fields"]["route"].as_str().unwrap()).collect();
+    assert_eq!(routes, ["/api/v1/agent/conversations/{id}", "/api/v1/nothing/…"], "{log}");
+    assert!(access.iter().all(|l| l["fields"]["method"] == "GET"), "{log}");
+    assert_eq!(access[0]["fields"]["status"], 401, "{log}");
+    assert!(!log.contains("SECRET-TOKEN") && !log.contains("secret.example"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no colour codes");
+    let _ = std::fs::remove_dir_all(&dir);
+}

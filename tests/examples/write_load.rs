@@ -162,6 +162,21 @@ async fn post_for_a_while(base: &str, keys: &[String], leads: usize) -> (f64, f6
     (took.len() as f64 / elapsed, percentile(&took, 0.5), percentile(&took, 0.99))
 }
 
+/// From `/metrics`: batches committed, commands in them, seconds they took.
+async fn batches(base: &str) -> (f64, f64, f64) {
+    let text = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (
+        value("porch_batch_seconds_count"),
+        value("porch_batched_commands_total"),
+        value("porch_batch_seconds_sum"),
+    )
+}
+
 /// One-row transactions, one after another, for [`SECONDS`] (SQLite has one writer).
 async fn sqlite_floor(dir: &std::path::Path) -> f64 {
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(&format!(
@@ -240,11 +255,16 @@ async fn run(binary: &str, backend: &str, database_url: &str, dir: &std::path::P
         ("50 leads, 1 workspace", &keys[..1], 50),
         ("1,000 leads, 100 workspaces", &keys[..], 1_000),
     ] {
+        let before = batches(&server.base).await;
         let (rate, p50, p99) = post_for_a_while(&server.base, keys, leads).await;
+        let after = batches(&server.base).await;
+        let (n, commands, seconds) = (after.0 - before.0, after.1 - before.1, after.2 - before.2);
         println!(
             "{backend}: {what}: {rate:.0} durable messages/s ({:.2}x the floor), post p50 \
-             {p50:.1} ms, p99 {p99:.1} ms",
-            rate / floor
+             {p50:.1} ms, p99 {p99:.1} ms; {:.1} commands a transaction, {:.2} ms each",
+            rate / floor,
+            commands / n.max(1.0),
+            seconds * 1000.0 / n.max(1.0),
         );
     }
 }

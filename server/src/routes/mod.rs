@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router(&state))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(security::with_common_headers))
+        .layer(middleware::from_fn(crate::access::log))
         // Spans name the method and path only: a query string is the caller's to fill, and
         // old widgets put their visitor token there.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {

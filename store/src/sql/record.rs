@@ -38,16 +38,13 @@ pub async fn record_batch(
             locked.insert(id.clone(), workspace);
         }
     }
-    // A command that fails after writing is undone alone, back to its savepoint; a batch of
-    // one has its transaction for that.
-    let isolate = commands.len() > 1;
     let mut answers = Vec::with_capacity(commands.len());
     for command in commands {
         let Some(space) = locked.get_mut(&command.workspace) else {
             answers.push(Err(StoreError::NotFound));
             continue;
         };
-        answers.push(decide_one(&mut tx, space, command, now, isolate).await?);
+        answers.push(decide_one(&mut tx, space, command, now).await?);
     }
     let mut wrote = false;
     for (id, space) in &locked {
@@ -91,7 +88,6 @@ async fn decide_one(
     space: &mut Locked,
     command: Command,
     now: Millis,
-    isolate: bool,
 ) -> Result<Result<Vec<EventFrame>>> {
     let Command { workspace, target, actor, retry_of, decide } = command;
     let state = match &target {
@@ -112,26 +108,23 @@ async fn decide_one(
         Ok(events) => events,
         Err(refused) => return Ok(Err(refused.into())),
     };
-    if isolate {
-        sqlx::query("SAVEPOINT command").execute(&mut **tx).await?;
+    // What the unique indexes would refuse is refused before anything is written: an error
+    // while writing (PostgreSQL then aborts the transaction) fails the whole batch.
+    for event in &events {
+        if let Event::MessagePosted { message: m } = event {
+            if let (Some(author), Some(client_id)) = (&m.author_id, &m.client_id) {
+                let checked = retry_of.as_ref().is_some_and(|(a, c)| a == author && c == client_id);
+                if !checked && super::conversations::client_id_taken(tx, author, client_id).await? {
+                    return Ok(Err(StoreError::Conflict("client_id")));
+                }
+            }
+        }
     }
     let mut seq = space.seq;
-    match write(tx, space, &workspace, state.as_ref(), &actor, now, events, &mut seq).await {
-        Ok(frames) => {
-            if isolate {
-                sqlx::query("RELEASE SAVEPOINT command").execute(&mut **tx).await?;
-            }
-            (space.seq, space.changed) = (seq, true);
-            Ok(Ok(frames))
-        }
-        Err(e @ StoreError::Conflict(_)) if isolate => {
-            sqlx::query("ROLLBACK TO SAVEPOINT command").execute(&mut **tx).await?;
-            sqlx::query("RELEASE SAVEPOINT command").execute(&mut **tx).await?;
-            Ok(Err(e))
-        }
-        Err(e @ StoreError::Conflict(_)) => Ok(Err(e)),
-        Err(e) => Err(e),
-    }
+    let frames =
+        write(tx, space, &workspace, state.as_ref(), &actor, now, events, &mut seq).await?;
+    (space.seq, space.changed) = (seq, true);
+    Ok(Ok(frames))
 }
 
 /// Appends a decision's events and projects them; keeps the workspace the batch sees in step
