@@ -17,7 +17,8 @@ const USAGE: &str = "usage: cargo xtask <run | dist | test | bench>
   bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness;
          report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL);
          RSS under wrong-login floods and 1,000 sockets; a lead's latency during a flood;
-         push latency across two servers (with PORCH_TEST_POSTGRES_URL)";
+         durable messages/s and post p99 vs raw one-row transactions (SQLite; PostgreSQL
+         and push latency across two servers with PORCH_TEST_POSTGRES_URL)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -231,6 +232,10 @@ fn bench() -> Result {
     sh(cargo()
         .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", "abuse_load", "--"])
         .arg(server))?;
+    println!("\nDurable messages a second, against the disk's floor (release build):");
+    sh(cargo()
+        .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", "write_load", "--"])
+        .arg(release_server()))?;
     println!("\nLive push across two servers on one PostgreSQL database (release build):");
     sh(cargo().args([
         "run",
