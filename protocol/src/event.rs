@@ -109,6 +109,18 @@ pub enum Event {
 }
 
 impl Event {
+    /// Whether it arms, moves or ends an auto-close deadline or a snooze.
+    pub fn moves_deadline(&self) -> bool {
+        matches!(
+            self,
+            Event::AutoCloseArmed { .. }
+                | Event::AutoCloseCancelled { .. }
+                | Event::Snoozed { .. }
+                | Event::Unsnoozed { .. }
+                | Event::ConversationClosed { .. }
+        )
+    }
+
     /// The `type` tag, as stored in the log's `kind` column.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -73,6 +73,39 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// A commit (of any server) armed, moved or ended deadlines: the scheduler here learns
+    /// them from the log, so it fires them if the server that armed them is gone. Its own
+    /// commits come back this way too, which changes nothing (see `scheduler::Change`).
+    async fn learn_deadlines(&self, workspace: &WorkspaceId, from: u64, seq: u64) {
+        let mut after = from;
+        while after < seq {
+            let limit = u32::try_from(seq - after).unwrap_or(PAGE).min(PAGE);
+            let page = match self.store.events_after(workspace, after, None, limit).await {
+                Ok(page) => page,
+                Err(e) => {
+                    // The periodic sweep of overdue deadlines covers what is missed here.
+                    tracing::warn!(error = %e, "reading other servers' deadlines");
+                    return;
+                }
+            };
+            let Some(last) = page.last().map(|f| f.seq) else { return };
+            for frame in page.iter().filter(|f| f.seq <= seq) {
+                for change in crate::scheduler::changes(workspace, frame) {
+                    let change = match change {
+                        crate::scheduler::Change::Set(timer) => {
+                            crate::scheduler::Change::Learned(timer)
+                        }
+                        clear => clear,
+                    };
+                    let _ = self.scheduler.tx.send(change);
+                }
+            }
+            after = last;
+        }
+    }
+}
+
 /// Follows the commits of every server until shutdown (PostgreSQL; nothing to do on SQLite).
 pub async fn run(state: AppState) {
     let mut commits = match state.store.listen_commits().await {
@@ -89,10 +122,13 @@ pub async fn run(state: AppState) {
             _ = state.shutdown.cancelled() => return,
         };
         match commit {
-            Some(Commit::Committed { workspace, seq }) => {
+            Some(Commit::Committed { workspace, seq, from, deadlines }) => {
                 let heard = std::time::Instant::now();
                 if state.relay(&workspace, seq).await {
                     state.metrics.relayed(heard.elapsed());
+                }
+                if let (Some(from), true) = (from, deadlines) {
+                    state.learn_deadlines(&workspace, from, seq).await;
                 }
             }
             Some(Commit::Resync) => {

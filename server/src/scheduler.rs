@@ -3,10 +3,13 @@
 //! The deadlines live on the conversations; this is a cache of them, rebuilt from the store at
 //! start and kept current from every committed event. It is one ordered queue per process
 //! (earliest first) and one loop sleeping on the [`Clock`](crate::Clock) until the next one, not
-//! a task per conversation. With several servers, a sweep every [`SWEEP_MILLIS`] picks up
-//! deadlines left overdue by a server that stopped (armed there, never heard of here). Firing is a decision taken inside the
-//! store's transaction that checks the deadline is still the one stored, so a late, repeated or
-//! concurrent (another process) firing does nothing.
+//! a task per conversation. With several servers on PostgreSQL, each also learns the deadlines
+//! the others arm, move or end (their commit notices say which commits did; it reads those from
+//! the log) and fires them [`LEARNED_GRACE_MILLIS`] late, so that a deadline whose server
+//! stopped still fires about on time; a sweep every [`SWEEP_MILLIS`] picks up what was missed
+//! (a notice lost with a connection). Firing is a decision taken inside the store's transaction
+//! that checks the deadline is still the one stored, so a late, repeated or concurrent (another
+//! process) firing does nothing.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,6 +67,17 @@ impl TimerQueue {
         self.by_key.insert((key, timer.kind), (timer.at, due, workspace));
     }
 
+    /// Sets a deadline armed elsewhere, [`LEARNED_GRACE_MILLIS`] late, unless this very
+    /// deadline is held already.
+    pub fn learn(&mut self, timer: &Timer) {
+        let held = uuid_of(&timer.conversation)
+            .and_then(|key| self.by_key.get(&(key, timer.kind)))
+            .is_some_and(|(at, _, _)| *at == timer.at);
+        if !held {
+            self.set_due(timer, timer.at.saturating_add(LEARNED_GRACE_MILLIS));
+        }
+    }
+
     pub fn clear(&mut self, conversation: &ConversationId, kind: TimerKind) {
         if let Some(key) = uuid_of(conversation) {
             self.clear_key(key, kind);
@@ -117,9 +131,17 @@ fn uuid_of(id: &ConversationId) -> Option<u128> {
 /// What the scheduler is told after each commit.
 #[derive(Debug)]
 pub enum Change {
+    /// Armed by this server.
     Set(Timer),
+    /// Armed by a commit heard of from the store (another server's, or this one's heard
+    /// again): fired [`LEARNED_GRACE_MILLIS`] late, so that the server that armed it, when
+    /// alive, fires it first; the same deadline already held stays as it is.
+    Learned(Timer),
     Clear(ConversationId, TimerKind),
 }
+
+/// How long after its deadline a server fires a deadline armed elsewhere.
+pub const LEARNED_GRACE_MILLIS: Millis = 2_000;
 
 /// The deadline changes committed events make.
 pub fn changes(workspace: &WorkspaceId, frame: &EventFrame) -> Vec<Change> {
@@ -212,6 +234,7 @@ pub async fn run(state: AppState) {
             _ = sleep => {}
             change = changes.recv() => match change {
                 Some(Change::Set(timer)) => queue.set(&timer),
+                Some(Change::Learned(timer)) => queue.learn(&timer),
                 Some(Change::Clear(conversation, kind)) => queue.clear(&conversation, kind),
                 None => return,
             },
@@ -308,6 +331,23 @@ mod tests {
         q.set(&timer(7, TimerKind::SnoozeEnd, 50));
         q.clear(&timer(7, TimerKind::SnoozeEnd, 0).conversation, TimerKind::SnoozeEnd);
         assert_eq!(q.pop_due(1_000), [timer(7, TimerKind::AutoClose, 100)]);
+    }
+
+    #[test]
+    fn a_deadline_armed_elsewhere_fires_after_the_grace_unless_held_already() {
+        let mut q = TimerQueue::default();
+        q.set(&timer(1, TimerKind::AutoClose, 100));
+        q.learn(&timer(1, TimerKind::AutoClose, 100)); // this server's own, heard again
+        q.learn(&timer(2, TimerKind::AutoClose, 100)); // another server's
+        assert_eq!(q.pop_due(100), [timer(1, TimerKind::AutoClose, 100)]);
+        assert!(q.pop_due(100 + LEARNED_GRACE_MILLIS - 1).is_empty());
+        let late = q.pop_due(100 + LEARNED_GRACE_MILLIS);
+        assert_eq!(late, [timer(2, TimerKind::AutoClose, 100)], "the stored deadline, late");
+        // A moved deadline heard from elsewhere replaces the one held.
+        q.set(&timer(3, TimerKind::AutoClose, 100));
+        q.learn(&timer(3, TimerKind::AutoClose, 900));
+        assert!(q.pop_due(900).is_empty());
+        assert_eq!(q.pop_due(900 + LEARNED_GRACE_MILLIS).len(), 1);
     }
 
     #[test]

@@ -163,8 +163,14 @@ pub struct ContactDetails {
 /// What a server hears of commits made by any server on the same database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Commit {
-    /// The workspace's events up to `seq` are committed.
-    Committed { workspace: porch_protocol::WorkspaceId, seq: u64 },
+    /// The workspace's events up to `seq` are committed; those after `from` by this commit
+    /// (when the notification says), which moved deadlines if `deadlines`.
+    Committed {
+        workspace: porch_protocol::WorkspaceId,
+        seq: u64,
+        from: Option<u64>,
+        deadlines: bool,
+    },
     /// Notifications may have been missed (the listening connection was lost and is back).
     Resync,
 }

@@ -1,5 +1,6 @@
 //! Commit notifications between servers sharing one PostgreSQL database: a trigger (migration
-//! 0018) notifies `porch_commits` with "<workspace> <last seq>" as each commit lands, and every
+//! 0018, 0019) notifies `porch_commits` with "<workspace> <last seq> <previous> <deadlines>" as
+//! each commit lands, and every
 //! server listens on a connection of its own.
 
 use std::time::Duration;
@@ -44,9 +45,15 @@ pub async fn listen(url: &str) -> Result<mpsc::Receiver<Commit>> {
     Ok(rx)
 }
 
+/// "<workspace> <last seq>", or since migration 0019 "<workspace> <last seq> <previous last
+/// seq> <deadlines moved: 1 or 0>".
 fn parse(payload: &str) -> Option<Commit> {
-    let (workspace, seq) = payload.split_once(' ')?;
-    Some(Commit::Committed { workspace: WorkspaceId(workspace.to_owned()), seq: seq.parse().ok()? })
+    let mut fields = payload.split(' ');
+    let workspace = WorkspaceId(fields.next()?.to_owned());
+    let seq = fields.next()?.parse().ok()?;
+    let from = fields.next().and_then(|f| f.parse().ok());
+    let deadlines = fields.next() == Some("1");
+    Some(Commit::Committed { workspace, seq, from, deadlines })
 }
 
 #[cfg(test)]
@@ -55,8 +62,15 @@ mod tests {
 
     #[test]
     fn payloads_name_a_workspace_and_its_last_seq() {
-        let commit = Commit::Committed { workspace: WorkspaceId("w-1".into()), seq: 42 };
-        assert_eq!(parse("w-1 42"), Some(commit));
+        let commit = |from, deadlines| Commit::Committed {
+            workspace: WorkspaceId("w-1".into()),
+            seq: 42,
+            from,
+            deadlines,
+        };
+        assert_eq!(parse("w-1 42"), Some(commit(None, false)));
+        assert_eq!(parse("w-1 42 40 1"), Some(commit(Some(40), true)));
+        assert_eq!(parse("w-1 42 40 0"), Some(commit(Some(40), false)));
         assert_eq!(parse("w-1"), None);
         assert_eq!(parse("w-1 x"), None);
     }

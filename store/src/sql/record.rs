@@ -19,6 +19,8 @@ struct Locked {
     workspace: Workspace,
     seq: u64,
     changed: bool,
+    /// A deadline was armed, moved or ended (other servers' schedulers are told).
+    deadlines: bool,
 }
 
 pub async fn record_batch(
@@ -49,11 +51,15 @@ pub async fn record_batch(
     let mut wrote = false;
     for (id, space) in &locked {
         if space.changed {
-            sqlx::query("UPDATE workspaces SET last_seq = $2 WHERE id = $1")
-                .bind(id.as_str())
-                .bind(i64::try_from(space.seq).unwrap_or(i64::MAX))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE workspaces SET last_seq = $2, deadline_moves = deadline_moves + $3
+                 WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .bind(i64::try_from(space.seq).unwrap_or(i64::MAX))
+            .bind(i64::from(space.deadlines))
+            .execute(&mut *tx)
+            .await?;
             wrote = true;
         }
     }
@@ -77,7 +83,7 @@ async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<
     .await?;
     let Some(row) = row else { return Ok(None) };
     let seq = rows::seq(row.try_get("last_seq")?);
-    Ok(Some(Locked { workspace: rows::workspace(&row)?, seq, changed: false }))
+    Ok(Some(Locked { workspace: rows::workspace(&row)?, seq, changed: false, deadlines: false }))
 }
 
 /// One command: loads its target, decides, appends the events with the next sequence numbers
@@ -158,6 +164,7 @@ async fn write(
         frames.push(frame);
     }
     for frame in &frames {
+        space.deadlines |= frame.event.moves_deadline();
         match &frame.event {
             Event::SettingsChanged { settings } => space.workspace.settings = settings.clone(),
             Event::LeadOptionsChanged { saved: Some(saved), .. } => {

@@ -311,6 +311,42 @@ async fn two_servers_on_postgres_close_once() {
     a.stop_and_drop_database().await;
 }
 
+/// A deadline armed on server A is heard of by server B (the commit notice says it moved
+/// deadlines; B reads it from the log): when A stops before it is due, B fires it on time,
+/// give or take the grace it leaves A.
+#[tokio::test]
+async fn a_deadline_armed_on_a_server_that_stopped_is_learned_and_fired_by_another() {
+    use porch_server::scheduler::LEARNED_GRACE_MILLIS;
+    let Some(db) = porch_store::testing::TestDatabase::postgres().await else { return };
+    let a = TestServer::start_on(db).await;
+    let b = TestServer::start_at(&a.database_url, a.clock_now()).await;
+    let (_lead, agent, c) = setup(&a).await;
+    let pending =
+        |s: &TestServer| s.state.scheduler.pending.load(std::sync::atomic::Ordering::Relaxed);
+    let before = pending(&b);
+    agent.reply(&c.id, "Let me check.").await;
+    let due = deadline(&agent, &c).await.expect("armed on A");
+    let started = std::time::Instant::now();
+    while pending(&b) == before {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "B learns the deadline");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    a.state.shutdown.cancel();
+    b.advance(due - b.clock_now() + LEARNED_GRACE_MILLIS - 1);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let agent_b = AgentClient::demo(&b).await;
+    assert_eq!(
+        agent_b.detail(&c.id).await.conversation.status,
+        ConversationStatus::Open,
+        "A's turn"
+    );
+    b.advance(1);
+    let closed = wait_closed(&agent_b, &c).await;
+    assert_eq!(closed.closing_source, Some(ClosingSource::AutoClose));
+    b.state.shutdown.cancel();
+    a.stop_and_drop_database().await;
+}
+
 /// A deadline armed on server A, which then stops before it is due, is fired by server B, which
 /// started before it was armed and never heard of it: B's sweep finds it overdue in the store.
 #[tokio::test]

@@ -19,10 +19,10 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use super::rows::{self, enum_text, parse_enum};
 use crate::{Result, StoreError};
 
-/// Events folded per transaction. On SQLite a batch holds the one write lock: 500 keep it to
-/// about 25 ms (release build) while live chat writes wait, at the same events per second as
-/// 2,000 (measured with `reports_bench`: 18,000–20,000 events/s either way).
-const BATCH: u32 = 500;
+/// Events folded per transaction. On SQLite a batch holds the one write lock while live chat
+/// writes wait: 64 keep that to a few milliseconds (at 18,000–20,000 events/s, measured with
+/// `reports_bench`, 500 held it about 25 ms).
+const BATCH: u32 = 64;
 
 const CYCLE_COLUMNS: [&str; 26] = [
     "workspace_id",
