@@ -152,6 +152,11 @@ pub struct ServeConfig {
     /// could then write as fast as the disk allows.
     #[arg(long, env = "PORCH_LIFT_LEAD_LIMITS")]
     pub lift_lead_limits: bool,
+    /// Database connections this server opens at most (default 8 on SQLite, 16 on
+    /// PostgreSQL). Several servers share PostgreSQL's `max_connections` (100 by default):
+    /// each takes this many plus one that listens for the others' commits.
+    #[arg(long, env = "PORCH_DATABASE_POOL", value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub database_pool: Option<u32>,
     /// `text` (colour only at a terminal) or `json` (one object a line, for a log collector).
     /// Either way each request has an access-log line (target `access`).
     #[arg(long, env = "PORCH_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
@@ -191,6 +196,7 @@ impl std::fmt::Debug for ServeConfig {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)
             .field("lift_lead_limits", &self.lift_lead_limits)
+            .field("database_pool", &self.database_pool)
             .field("log_format", &self.log_format)
             .finish()
     }

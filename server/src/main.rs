@@ -118,7 +118,7 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
     config.check()?;
     // Held while serving: SQLite has one writer process, so one server per file.
     let _only_server = only_server(&config.database_url)?;
-    let store = porch_store::connect(&config.database_url).await?;
+    let store = porch_store::connect_pooled(&config.database_url, config.database_pool).await?;
     let clock: Arc<dyn Clock> = if config.dev_clock {
         Arc::new(ManualClock::starting_now())
     } else {

@@ -456,3 +456,9 @@ pub trait Store: Send + Sync + 'static {
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     Ok(Arc::new(SqlStore::connect(url).await?))
 }
+
+/// [`connect`] with at most `pool` connections (PostgreSQL: several servers share the
+/// database's `max_connections`; each also keeps one more to hear the others' commits).
+pub async fn connect_pooled(url: &str, pool: Option<u32>) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SqlStore::connect_pooled(url, pool).await?))
+}

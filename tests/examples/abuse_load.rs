@@ -7,64 +7,15 @@
 //!
 //! Usage: `abuse_load PATH_TO_PORCH_SERVER`.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use porch_tests::bench::{percentile, start_conversation, Server};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
 const SOCKETS: usize = 1_000;
 const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
-
-struct Server {
-    child: Child,
-    base: String,
-    _dir: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn rss_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
-async fn start(binary: &str) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let dir = std::env::temp_dir().join(format!("porch-abuse-load-{port}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let child = Command::new(binary)
-        .args(["serve", "--demo", "--trust-forwarded", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--database-url")
-        .arg(format!("sqlite://{}/porch.db", dir.display()))
-        .arg("--assets-dir")
-        .arg(&dir)
-        .stdout(Stdio::null())
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .expect("start porch-server");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Server { child, base, _dir: dir }
-}
 
 /// A new lead's visitor token; each from its own (forwarded) address, as real visitors are.
 async fn lead(client: &reqwest::Client, base: &str, n: usize) -> String {
@@ -80,24 +31,6 @@ async fn lead(client: &reqwest::Client, base: &str, n: usize) -> String {
         .await
         .unwrap();
     session["visitor_token"].as_str().unwrap().to_owned()
-}
-
-async fn start_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
-    let started: Value = client
-        .post(format!("{base}/api/v1/widget/conversations"))
-        .bearer_auth(token)
-        .json(&json!({"body": "hello"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    started["id"].as_str().unwrap().to_owned()
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// 25 messages of a normal lead, one every 50 ms (within their limits): p50 and p99 in ms.
@@ -125,10 +58,13 @@ async fn normal_lead(client: &reqwest::Client, base: &str, n: usize) -> (f64, f6
 #[tokio::main]
 async fn main() {
     let binary = std::env::args().nth(1).expect("usage: abuse_load PATH_TO_PORCH_SERVER");
-    let server = start(&binary).await;
-    let (base, pid) = (server.base.clone(), server.child.id());
+    let dir = std::env::temp_dir().join(format!("porch-abuse-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/porch.db", dir.display());
+    let server = Server::start(&binary, &url, &dir, &["--trust-forwarded"]).await;
+    let base = server.base.clone();
     let client = reqwest::Client::new();
-    let at_start = rss_mib(pid);
+    let at_start = server.rss_mib();
     println!("server RSS at start: {at_start:.1} MiB");
 
     let ws = format!("ws{}/api/v1/widget/ws", base.trim_start_matches("http"));
@@ -142,7 +78,7 @@ async fn main() {
         let _ready = socket.next().await;
         sockets.push(socket);
     }
-    let idle = rss_mib(pid);
+    let idle = server.rss_mib();
     println!(
         "server RSS with {SOCKETS} idle lead sockets: {idle:.1} MiB ({:.1} KiB a socket, its \
          lead and session included)",
@@ -155,7 +91,7 @@ async fn main() {
     for socket in &mut sockets {
         let _error_frame = socket.next().await;
     }
-    let after = rss_mib(pid);
+    let after = server.rss_mib();
     println!(
         "server RSS after each sent a {MAX_CLIENT_MESSAGE}-byte message: {after:.1} MiB \
          ({:.1} KiB a socket over idle)",
@@ -199,4 +135,6 @@ async fn main() {
         "a normal lead's message during a flood ({sent} flood requests, {refused} refused 429): \
          p50 {p50:.1} ms, p99 {p99:.1} ms"
     );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
 }

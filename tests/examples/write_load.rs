@@ -7,51 +7,17 @@
 //!
 //! Usage: `write_load PATH_TO_PORCH_SERVER`; the PostgreSQL rows need `PORCH_TEST_POSTGRES_URL`.
 
-use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use porch_store::testing::TestDatabase;
-use serde_json::{json, Value};
+use porch_tests::bench::{self, percentile, Server};
+use serde_json::json;
 use sqlx::ConnectOptions;
 
 const SECONDS: u64 = 5;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(binary: &str, database_url: &str, dir: &std::path::Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(binary)
-        .args(["serve", "--demo", "--lift-lead-limits", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["--database-url", database_url, "--assets-dir"])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .env("RUST_LOG", "error")
-        .spawn()
-        .expect("start porch-server");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Server { child, base }
-}
 
 /// 99 more workspaces beside the demo one (made before the server starts); their widget keys.
 async fn workspaces(database_url: &str) -> Vec<String> {
@@ -76,34 +42,9 @@ async fn workspaces(database_url: &str) -> Vec<String> {
 
 /// A lead of the workspace `key` with a conversation started: (visitor token, conversation).
 async fn lead(client: &reqwest::Client, base: &str, key: &str) -> (String, String) {
-    let session: Value = client
-        .post(format!("{base}/api/v1/widget/session"))
-        .json(&json!({"workspace_key": key}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = session["visitor_token"].as_str().unwrap().to_owned();
-    let started: Value = client
-        .post(format!("{base}/api/v1/widget/conversations"))
-        .bearer_auth(&token)
-        .json(&json!({"body": "hello"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (token, started["id"].as_str().unwrap().to_owned())
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        n => sorted[((n as f64 - 1.0) * p).round() as usize],
-    }
+    let token = bench::lead(client, base, key).await;
+    let conversation = bench::start_conversation(client, base, &token).await;
+    (token, conversation)
 }
 
 /// Every lead posts, one message after another, for [`SECONDS`]: messages committed a second,
@@ -249,7 +190,7 @@ async fn postgres_floor(url: &str) -> f64 {
 async fn run(binary: &str, backend: &str, database_url: &str, dir: &std::path::Path, floor: f64) {
     let mut keys = vec![porch_server::demo::WIDGET_KEY.to_owned()];
     keys.extend(workspaces(database_url).await);
-    let server = start(binary, database_url, dir).await;
+    let server = Server::start(binary, database_url, dir, &["--lift-lead-limits"]).await;
     println!("{backend}: raw floor {floor:.0} one-row transactions/s");
     for (what, keys, leads) in [
         ("50 leads, 1 workspace", &keys[..1], 50),

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message as WsMessage};
 
+pub mod bench;
 pub mod browser;
 pub mod smtp;
 

@@ -17,8 +17,10 @@ const USAGE: &str = "usage: cargo xtask <run | dist | test | bench>
   bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness;
          report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL);
          RSS under wrong-login floods and 1,000 sockets; a lead's latency during a flood;
-         durable messages/s and post p99 vs raw one-row transactions (SQLite; PostgreSQL
-         and push latency across two servers with PORCH_TEST_POSTGRES_URL)";
+         RSS per idle socket at 10,000 and close → lead frame p99, beside nats-server;
+         durable messages/s and post p99 vs raw one-row transactions (SQLite; PostgreSQL,
+         100,000 sockets over 7 servers and push latency across two servers with
+         PORCH_TEST_POSTGRES_URL)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -228,14 +230,17 @@ fn bench() -> Result {
         "--bin",
         "porch-server",
     ]))?;
-    let server = release_server();
-    sh(cargo()
-        .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", "abuse_load", "--"])
-        .arg(server))?;
+    // Each against the release server binary, in a process of its own.
+    let against_server = |example: &str| {
+        sh(cargo()
+            .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", example, "--"])
+            .arg(release_server()))
+    };
+    against_server("abuse_load")?;
+    println!("\nIdle sockets and close latency, beside nats-server (release build):");
+    against_server("socket_load")?;
     println!("\nDurable messages a second, against the disk's floor (release build):");
-    sh(cargo()
-        .args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", "write_load", "--"])
-        .arg(release_server()))?;
+    against_server("write_load")?;
     println!("\nLive push across two servers on one PostgreSQL database (release build):");
     sh(cargo().args([
         "run",

@@ -8,6 +8,7 @@ mod conversations;
 mod listen;
 mod migrate;
 mod passwords;
+mod pending;
 mod record;
 mod reports;
 mod rows;
@@ -61,6 +62,12 @@ pub struct SqlStore {
 
 impl SqlStore {
     pub async fn connect(url: &str) -> Result<SqlStore> {
+        SqlStore::connect_pooled(url, None).await
+    }
+
+    /// [`SqlStore::connect`] with at most `pool` connections (default: 8 on SQLite, 16 on
+    /// PostgreSQL).
+    pub async fn connect_pooled(url: &str, pool: Option<u32>) -> Result<SqlStore> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of(url)?;
         let url = match backend {
@@ -69,10 +76,10 @@ impl SqlStore {
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
+            .max_connections(pool.unwrap_or(match backend {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
-            })
+            }))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

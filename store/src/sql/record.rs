@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use sqlx::{Any, AnyPool, Row, Transaction};
 
+use super::pending::Pending;
 use super::rows::{self, enum_text, json, STATE_COLUMNS, WORKSPACE_COLUMNS};
 use super::unique_violation;
 use crate::{Command, Context, Result, StoreError, Workspace};
@@ -41,13 +42,15 @@ pub async fn record_batch(
         }
     }
     let mut answers = Vec::with_capacity(commands.len());
+    let mut pending = Pending::default();
     for command in commands {
         let Some(space) = locked.get_mut(&command.workspace) else {
             answers.push(Err(StoreError::NotFound));
             continue;
         };
-        answers.push(decide_one(&mut tx, space, command, now).await?);
+        answers.push(decide_one(&mut tx, &mut pending, space, command, now).await?);
     }
+    pending.write(&mut tx).await?;
     let mut wrote = false;
     for (id, space) in &locked {
         if space.changed {
@@ -91,6 +94,7 @@ async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<
 /// then nothing of it is written.
 async fn decide_one(
     tx: &mut Transaction<'_, Any>,
+    pending: &mut Pending,
     space: &mut Locked,
     command: Command,
     now: Millis,
@@ -104,7 +108,7 @@ async fn decide_one(
         None => None,
     };
     if let Some((author, client_id)) = &retry_of {
-        if super::conversations::client_id_taken(tx, author, client_id).await? {
+        if client_id_taken(tx, pending, author, client_id).await? {
             return Ok(Err(StoreError::Conflict("client_id")));
         }
     }
@@ -120,7 +124,7 @@ async fn decide_one(
         if let Event::MessagePosted { message: m } = event {
             if let (Some(author), Some(client_id)) = (&m.author_id, &m.client_id) {
                 let checked = retry_of.as_ref().is_some_and(|(a, c)| a == author && c == client_id);
-                if !checked && super::conversations::client_id_taken(tx, author, client_id).await? {
+                if !checked && client_id_taken(tx, pending, author, client_id).await? {
                     return Ok(Err(StoreError::Conflict("client_id")));
                 }
             }
@@ -128,7 +132,8 @@ async fn decide_one(
     }
     let mut seq = space.seq;
     let frames =
-        write(tx, space, &workspace, state.as_ref(), &actor, now, events, &mut seq).await?;
+        write(tx, pending, space, &workspace, state.as_ref(), &actor, now, events, &mut seq)
+            .await?;
     (space.seq, space.changed) = (seq, true);
     Ok(Ok(frames))
 }
@@ -138,6 +143,7 @@ async fn decide_one(
 #[allow(clippy::too_many_arguments)]
 async fn write(
     tx: &mut Transaction<'_, Any>,
+    pending: &mut Pending,
     space: &mut Locked,
     workspace: &WorkspaceId,
     state: Option<&ConversationState>,
@@ -159,8 +165,8 @@ async fn write(
         }
         let contact_id = contact_id.clone();
         let frame = EventFrame { seq: *seq, at: now, actor: actor.clone(), contact_id, event };
-        append(tx, workspace, &frame).await?;
-        project(tx, workspace, &frame).await?;
+        pending.event(workspace, &frame);
+        project(tx, pending, workspace, &frame).await?;
         frames.push(frame);
     }
     for frame in &frames {
@@ -208,32 +214,21 @@ async fn set(
     Ok(())
 }
 
-async fn append(
+/// Whether a sender stored a message under `client_id` already (or does in this batch).
+async fn client_id_taken(
     tx: &mut Transaction<'_, Any>,
-    workspace: &WorkspaceId,
-    frame: &EventFrame,
-) -> Result<()> {
-    let payload = json(&frame.event)?;
-    sqlx::query(
-        "INSERT INTO events (workspace_id, seq, at, actor, contact_id, conversation_id, kind, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(workspace.as_str())
-    .bind(i64::try_from(frame.seq).unwrap_or(i64::MAX))
-    .bind(frame.at)
-    .bind(json(&frame.actor)?)
-    .bind(frame.contact_id.as_ref().map(|c| c.0.clone()))
-    .bind(frame.event.conversation_id().map(|c| c.0.clone()))
-    .bind(frame.event.kind())
-    .bind(payload)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    pending: &Pending,
+    author: &str,
+    client_id: &str,
+) -> Result<bool> {
+    Ok(pending.has_client_id(author, client_id)
+        || super::conversations::client_id_taken(tx, author, client_id).await?)
 }
 
-/// Brings the read tables up to date with one event.
+/// Brings the read tables up to date with one event (the appended rows go to `pending`).
 async fn project(
     tx: &mut Transaction<'_, Any>,
+    pending: &mut Pending,
     workspace: &WorkspaceId,
     frame: &EventFrame,
 ) -> Result<()> {
@@ -257,23 +252,7 @@ async fn project(
             .map_err(|e| unique_violation(e, "conversation"))?;
         }
         Event::MessagePosted { message: m } => {
-            sqlx::query(
-                "INSERT INTO messages (id, conversation_id, seq, author_kind, author_id,
-                     author_name, body, client_id, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(m.id.as_str())
-            .bind(m.conversation_id.as_str())
-            .bind(i64::try_from(frame.seq).unwrap_or(i64::MAX))
-            .bind(enum_text(&m.author_kind))
-            .bind(m.author_id.clone())
-            .bind(m.author_name.clone())
-            .bind(&m.body)
-            .bind(m.client_id.clone())
-            .bind(m.created_at)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| unique_violation(e, "client_id"))?;
+            pending.message(m, frame.seq);
             // A human agent's message starts "awaiting the lead"; the lead's ends it.
             let human_reply = match m.author_kind {
                 AuthorKind::Agent => "$2",
