@@ -24,8 +24,15 @@ impl AppState {
         self.record_command(command).await
     }
 
-    /// [`AppState::record`] for a command made by the caller (a message retry, say).
-    pub async fn record_command(&self, command: Command) -> Result<Vec<EventFrame>, StoreError> {
+    /// [`AppState::record`] for a command made by the caller (a message retry, say). A lead's
+    /// command reaches only their own conversation.
+    pub async fn record_command(
+        &self,
+        mut command: Command,
+    ) -> Result<Vec<EventFrame>, StoreError> {
+        if let Actor::Contact(lead) = &command.actor {
+            command.owner = Some(lead.clone());
+        }
         let mut answers = self.submit(vec![command]).await?;
         answers.pop().unwrap_or(Err(StoreError::Corrupt("no answer recorded".into())))
     }

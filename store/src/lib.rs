@@ -50,6 +50,9 @@ pub struct Command {
     /// A message's (author id, client id): when that sender already stored that client id,
     /// the command records nothing and answers `Conflict("client_id")`.
     pub retry_of: Option<(String, String)>,
+    /// A lead's command: their own conversation only (another's answers `NotFound`, as if it
+    /// were not there).
+    pub owner: Option<ContactId>,
     pub decide: Decision,
 }
 
@@ -60,7 +63,7 @@ impl Command {
         actor: Actor,
         decide: Decision,
     ) -> Self {
-        Self { workspace, target, actor, retry_of: None, decide }
+        Self { workspace, target, actor, retry_of: None, owner: None, decide }
     }
 }
 

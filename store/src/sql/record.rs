@@ -99,11 +99,11 @@ async fn decide_one(
     command: Command,
     now: Millis,
 ) -> Result<Result<Vec<EventFrame>>> {
-    let Command { workspace, target, actor, retry_of, decide } = command;
+    let Command { workspace, target, actor, retry_of, owner, decide } = command;
     let state = match &target {
         Some(id) => match load_state(tx, &workspace, id).await? {
-            Some(state) => Some(state),
-            None => return Ok(Err(StoreError::NotFound)),
+            Some(state) if owner.as_ref().is_none_or(|o| *o == state.contact_id) => Some(state),
+            _ => return Ok(Err(StoreError::NotFound)),
         },
         None => None,
     };

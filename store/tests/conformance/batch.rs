@@ -62,9 +62,11 @@ pub async fn a_batch_commits_what_is_decided_and_answers_each_refusal(store: Arc
         Command::new(b.id.clone(), Some(c2.clone()), Actor::System, reads),
         command(&nowhere, None, Box::new(|_| Ok(vec![]))),
         command(&a, Some(&c1), Box::new(|_| Ok(vec![]))),
+        // A lead's command on another lead's conversation: as if it were not there.
+        Command { owner: Some(lead_b.clone()), ..command(&a, Some(&c1), Box::new(|_| Ok(vec![]))) },
     ];
     let answers = store.record_batch(at, commands).await.unwrap();
-    assert_eq!(answers.len(), 10, "one answer per command");
+    assert_eq!(answers.len(), 11, "one answer per command");
     let kinds: Vec<String> = answers
         .iter()
         .map(|a| match a {
@@ -84,6 +86,7 @@ pub async fn a_batch_commits_what_is_decided_and_answers_each_refusal(store: Arc
     assert!(kinds[6].starts_with("ok 1") && kinds[7].starts_with("ok"), "{kinds:?}");
     assert!(matches!(answers[8], Err(StoreError::NotFound)), "{kinds:?}");
     assert_eq!(kinds[9], "ok 0", "a decision with nothing to say records nothing");
+    assert!(matches!(answers[10], Err(StoreError::NotFound)), "{kinds:?}");
     assert_eq!(
         *seen_by_next.lock().unwrap(),
         Some((at, categories)),
