@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use porch_tests::bench::{percentile, start_conversation, Server};
-use serde_json::{json, Value};
+use porch_tests::bench::{self, percentile, start_conversation, Server};
+use serde_json::json;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
 const SOCKETS: usize = 1_000;
@@ -20,17 +20,7 @@ const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
 /// A new lead's visitor token; each from its own (forwarded) address, as real visitors are.
 async fn lead(client: &reqwest::Client, base: &str, n: usize) -> String {
     let address = format!("10.{}.{}.{}", n / 65_536 % 256, n / 256 % 256, n % 256);
-    let session: Value = client
-        .post(format!("{base}/api/v1/widget/session"))
-        .header("x-forwarded-for", address)
-        .json(&json!({"workspace_key": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    session["visitor_token"].as_str().unwrap().to_owned()
+    bench::lead_from(client, base, "demo", Some(address)).await
 }
 
 /// 25 messages of a normal lead, one every 50 ms (within their limits): p50 and p99 in ms.

@@ -39,8 +39,14 @@ type Socket =
 
 /// A client socket with small buffers: this process holds as many as the server.
 async fn connect(request: impl IntoClientRequest + Unpin) -> Socket {
+    try_connect(request).await.unwrap()
+}
+
+async fn try_connect(request: impl IntoClientRequest + Unpin) -> Result<Socket, String> {
     let config = WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0);
-    tokio_tungstenite::connect_async_with_config(request, Some(config), false).await.unwrap().0
+    let connected =
+        tokio_tungstenite::connect_async_with_config(request, Some(config), false).await;
+    connected.map(|(socket, _)| socket).map_err(|e| format!("socket: {e}"))
 }
 
 /// The next text frame, or `None` after `within`.
@@ -56,17 +62,23 @@ async fn next_text(socket: &mut Socket, within: Duration) -> Option<String> {
 
 /// A lead's socket, read up to its `ready` frame.
 async fn lead_socket(base: &str, token: &str) -> Socket {
+    socket(base, token).await.unwrap()
+}
+
+/// A lead's socket, read up to its `ready` frame (past any backlog), or why not.
+async fn socket(base: &str, token: &str) -> Result<Socket, String> {
     let url = format!("ws{}/api/v1/widget/ws", base.trim_start_matches("http"));
-    let mut request = url.into_client_request().unwrap();
-    let protocols = format!("porch, porch.token.{token}");
-    request.headers_mut().insert("sec-websocket-protocol", protocols.parse().unwrap());
-    let mut socket = connect(request).await;
-    while let Some(text) = next_text(&mut socket, Duration::from_secs(30)).await {
-        if text.starts_with("{\"ready\"") {
-            break;
+    let mut request = url.into_client_request().map_err(|e| e.to_string())?;
+    let protocols = format!("porch, porch.token.{token}").parse().map_err(|_| "token")?;
+    request.headers_mut().insert("sec-websocket-protocol", protocols);
+    let mut socket = try_connect(request).await?;
+    loop {
+        match next_text(&mut socket, Duration::from_secs(30)).await {
+            Some(text) if text.starts_with("{\"ready\"") => return Ok(socket),
+            Some(_) => {}
+            None => return Err("socket: no ready frame".into()),
         }
     }
-    socket
 }
 
 async fn porch(binary: &str, backend: &str, database_url: &str, dir: &std::path::Path) {
@@ -315,19 +327,7 @@ async fn try_lead_socket(client: &reqwest::Client, base: &str) -> Result<Socket,
     let status = session.status();
     let body: serde_json::Value = session.json().await.map_err(|e| format!("session: {e}"))?;
     let token = body["visitor_token"].as_str().ok_or(format!("session: {status} {body}"))?;
-    let url = format!("ws{}/api/v1/widget/ws", base.trim_start_matches("http"));
-    let mut request = url.into_client_request().map_err(|e| e.to_string())?;
-    let protocols = format!("porch, porch.token.{token}").parse().map_err(|_| "token")?;
-    request.headers_mut().insert("sec-websocket-protocol", protocols);
-    let config = WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0);
-    let (mut socket, _) =
-        tokio_tungstenite::connect_async_with_config(request, Some(config), false)
-            .await
-            .map_err(|e| format!("socket: {e}"))?;
-    match next_text(&mut socket, Duration::from_secs(30)).await {
-        Some(text) if text.starts_with("{\"ready\"") => Ok(socket),
-        other => Err(format!("socket: {other:?}")),
-    }
+    socket(base, token).await
 }
 
 /// Step 4: [`SPREAD`] sockets over [`SERVERS`] servers on one PostgreSQL database.

@@ -70,31 +70,34 @@ pub fn rss_mib(pid: u32) -> f64 {
 
 /// A new lead of the workspace `key`: their visitor token.
 pub async fn lead(client: &reqwest::Client, base: &str, key: &str) -> String {
-    let session: Value = client
-        .post(format!("{base}/api/v1/widget/session"))
-        .json(&json!({"workspace_key": key}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    lead_from(client, base, key, None).await
+}
+
+/// [`lead`], coming from `address` (as `X-Forwarded-For`, for a server that trusts it).
+pub async fn lead_from(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    address: Option<String>,
+) -> String {
+    let mut request = client.post(format!("{base}/api/v1/widget/session"));
+    if let Some(address) = address {
+        request = request.header("x-forwarded-for", address);
+    }
+    let session = answer(request.json(&json!({"workspace_key": key}))).await;
     session["visitor_token"].as_str().unwrap().to_owned()
 }
 
 /// A conversation the lead starts: its id.
 pub async fn start_conversation(client: &reqwest::Client, base: &str, token: &str) -> String {
-    let started: Value = client
-        .post(format!("{base}/api/v1/widget/conversations"))
-        .bearer_auth(token)
-        .json(&json!({"body": "hello"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let request = client.post(format!("{base}/api/v1/widget/conversations")).bearer_auth(token);
+    let started = answer(request.json(&json!({"body": "hello"}))).await;
     started["id"].as_str().unwrap().to_owned()
+}
+
+/// A request's JSON answer.
+async fn answer(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// The `p` quantile of sorted figures (NaN for none).
