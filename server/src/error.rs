@@ -140,6 +140,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound("conversation"),
             StoreError::Conflict(what) => ApiError::Conflict(what),
             StoreError::Domain(e) => ApiError::Domain(e),
+            StoreError::Limited { what, wait } => {
+                let retry_after = u64::try_from(wait.saturating_add(999) / 1000).unwrap_or(1);
+                ApiError::RateLimited { what, retry_after }
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -1,8 +1,11 @@
 //! Request rate limits: a token bucket per (kind, key) on the server's clock, so a flood from
 //! one lead or one address is answered 429 `rate_limited` with `Retry-After` while everyone else
-//! carries on. Kept in this process's memory: with several servers each allows its own share,
-//! which bounds a flood as well (sign-in attempts, which guard passwords, are kept in the store
-//! instead: `throttle`).
+//! carries on. The buckets are shared by every server through the store (`Store::take`, or a
+//! command's `takes` inside its batch), so a lead spreading a flood over several servers gets
+//! no more than from one. This process keeps its own buckets too, in front of the store's: a
+//! flood this process alone already refuses costs no database write (what one process lets
+//! through never exceeds what all of them may). Sign-in attempts, which guard passwords, are
+//! slowed in the store by `throttle`.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -12,16 +15,28 @@ use std::sync::Mutex;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use porch_protocol::Millis;
+use porch_store::{StoreError, Take};
 
 use crate::{ApiError, AppState};
 
-/// What is limited, and how: `burst` at once, then one more every `every` milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Limit {
-    pub what: &'static str,
-    pub burst: u32,
-    pub every: Millis,
+impl AppState {
+    /// Takes one token of `limit` for `key`, from this process's bucket and then the one every
+    /// server shares, or answers 429 with how long until one is back.
+    pub async fn limit(&self, limit: &Limit, key: &str) -> Result<(), ApiError> {
+        let now = self.clock.now();
+        let Some(take) = self.limits.take(limit, key, now)? else { return Ok(()) };
+        match self.store.take(&take, now).await {
+            Err(e @ StoreError::Limited { .. }) => {
+                self.limits.refused_in_store();
+                Err(e.into())
+            }
+            other => Ok(other?),
+        }
+    }
 }
+
+/// What is limited, and how: `burst` at once, then one more every `every` milliseconds.
+pub type Limit = porch_store::RateLimit;
 
 /// New widget sessions (each makes a contact) per client address: 20, then 1 every 3 s.
 pub const SESSIONS_PER_ADDRESS: Limit = Limit { what: "widget sessions", burst: 20, every: 3_000 };
@@ -70,12 +85,14 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Takes one token of `limit` for `key` at `now`, or says how long until one is back.
-    pub fn take(&self, limit: &Limit, key: &str, now: Millis) -> Result<(), ApiError> {
+    /// Takes one token of `limit` for `key` at `now` from this process's bucket, or says how
+    /// long until one is back; answers the token the store's shared bucket must grant too
+    /// (`None` when the limit is lifted).
+    pub fn take(&self, limit: &Limit, key: &str, now: Millis) -> Result<Option<Take>, ApiError> {
         if self.off.load(Ordering::Relaxed)
             || (self.leads_off.load(Ordering::Relaxed) && LEAD_LIMITS.contains(limit))
         {
-            return Ok(());
+            return Ok(None);
         }
         let full = i64::from(limit.burst) * 1000;
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
@@ -101,7 +118,14 @@ impl Limits {
             });
         }
         bucket.tokens = available - 1000;
-        Ok(())
+        // The store keeps no addresses or e-mails: the key is hashed.
+        let key = crate::auth::token_hash(key);
+        Ok(Some(Take { limit: *limit, key }))
+    }
+
+    /// A request the store's shared bucket refused.
+    pub fn refused_in_store(&self) {
+        self.refused.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Requests refused since start.

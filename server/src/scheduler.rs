@@ -196,6 +196,23 @@ impl Default for Channel {
     }
 }
 
+/// Rate-limit buckets forgotten per statement, each a short write.
+const PURGE_CHUNK: u32 = 1_000;
+/// Statements per sweep at most.
+const PURGE_CHUNKS: usize = 100;
+
+/// Forgets the rate-limit buckets full again (housekeeping riding on the sweep), a chunk at a
+/// time so no statement holds the write path long.
+async fn forget_full_buckets(state: &AppState, now: Millis) {
+    for _ in 0..PURGE_CHUNKS {
+        match state.store.purge_rate_limits(now, PURGE_CHUNK).await {
+            Ok(n) if n < u64::from(PURGE_CHUNK) => return,
+            Ok(_) => tokio::task::yield_now().await,
+            Err(e) => return tracing::warn!(error = %e, "forgetting full rate-limit buckets"),
+        }
+    }
+}
+
 /// Rebuilds the queue from the store and runs until shutdown.
 pub async fn run(state: AppState) {
     let Some(mut changes) = state.scheduler.rx.lock().unwrap_or_else(|e| e.into_inner()).take()
@@ -218,6 +235,7 @@ pub async fn run(state: AppState) {
                 Ok(overdue) => overdue.iter().for_each(|t| queue.set(t)),
                 Err(e) => tracing::warn!(error = %e, "sweeping overdue deadlines"),
             }
+            forget_full_buckets(&state, now).await;
         }
         for (workspace, timers) in by_workspace(queue.pop_due(now)) {
             for batch in timers.chunks(BATCH) {

@@ -6,7 +6,7 @@ use porch_protocol::{
     Actor, AuthorKind, ClosingNote, Conversation, ConversationId, Event, EventFrame, LeadOptions,
     Message, MessageId, WorkspaceId, WorkspaceSettings,
 };
-use porch_store::{with_timer, AgentRecord, Command, Context, Decision, StoreError};
+use porch_store::{with_timer, AgentRecord, Command, Context, Decision, StoreError, Take};
 
 use crate::{ApiError, AppState};
 
@@ -149,13 +149,15 @@ impl AppState {
         Ok(effective_lead_options(ws.plan, &ws.lead_options))
     }
 
-    /// Posts a message; a retry carrying a `client_id` already stored returns the stored message.
+    /// Posts a message, taking `takes` (rate-limit tokens) with it; a retry carrying a
+    /// `client_id` already stored returns the stored message.
     pub async fn post_message(
         &self,
         workspace: &WorkspaceId,
         conversation: &ConversationId,
         actor: Actor,
         message: NewMessage,
+        takes: Vec<Take>,
     ) -> Result<Message, ApiError> {
         check_client_id(message.client_id.as_deref())?;
         let sender = (message.author_id.clone(), message.client_id.clone());
@@ -174,6 +176,7 @@ impl AppState {
         if let (Some(author), Some(client_id)) = &sender {
             command.retry_of = Some((author.clone(), client_id.clone()));
         }
+        command.takes = takes;
         match self.record_command(command).await {
             Ok(frames) => posted(&frames),
             // A retry: the message was stored before (or by a copy of this request).

@@ -115,6 +115,7 @@ async fn publish(state: AppState, mut committed: mpsc::Receiver<Committed>) {
                         let _ordered = order.lock().await;
                         state.committed(workspace, frames).await;
                     }
+                    Err(StoreError::Limited { .. }) => state.limits.refused_in_store(),
                     _ => {}
                 }
             }

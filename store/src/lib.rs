@@ -53,6 +53,9 @@ pub struct Command {
     /// A lead's command: their own conversation only (another's answers `NotFound`, as if it
     /// were not there).
     pub owner: Option<ContactId>,
+    /// Rate-limit tokens the command takes before it is decided, in its batch's transaction;
+    /// an empty bucket answers `Limited` and the command records nothing.
+    pub takes: Vec<Take>,
     pub decide: Decision,
 }
 
@@ -63,7 +66,7 @@ impl Command {
         actor: Actor,
         decide: Decision,
     ) -> Self {
-        Self { workspace, target, actor, retry_of: None, owner: None, decide }
+        Self { workspace, target, actor, retry_of: None, owner: None, takes: Vec::new(), decide }
     }
 }
 
@@ -113,6 +116,9 @@ pub enum StoreError {
     /// The transaction of a batch failed, for a reason of the database's (reported with it).
     #[error("the batch failed: {0}")]
     Failed(String),
+    /// A rate limit's bucket is empty: one token is back after `wait` milliseconds.
+    #[error("too many {what}; wait {wait} ms")]
+    Limited { what: &'static str, wait: Millis },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -271,6 +277,12 @@ pub trait Store: Send + Sync + 'static {
     async fn sign_in_succeeded(&self, key: &str, forget: bool) -> Result<()>;
     /// Forgets the attempts of keys last used before `before`; returns how many.
     async fn purge_sign_ins(&self, before: Millis) -> Result<u64>;
+    /// Takes one token of a rate limit from the bucket every server shares, or answers
+    /// `Limited` with how long until one is back.
+    async fn take(&self, take: &Take, now: Millis) -> Result<()>;
+    /// Forgets at most `at_most` rate-limit buckets that are full again at `now`; returns how
+    /// many.
+    async fn purge_rate_limits(&self, now: Millis, at_most: u32) -> Result<u64>;
     /// Another browser of the same lead.
     async fn add_visitor_token(
         &self,

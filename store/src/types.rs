@@ -131,6 +131,24 @@ impl SignInPolicy {
     }
 }
 
+/// A request rate limit: `burst` at once, then one more every `every` milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// What is limited, as a person reads it ("messages"); also names the limit's buckets.
+    pub what: &'static str,
+    pub burst: u32,
+    pub every: Millis,
+}
+
+/// One token of `limit` for `key`, taken from the bucket every server shares
+/// ([`crate::Store::take`], or a [`crate::Command`]'s `takes` inside its batch).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Take {
+    pub limit: RateLimit,
+    /// Names the bucket within its limit; the store keeps it as given (hash what is private).
+    pub key: String,
+}
+
 /// Why a password link was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

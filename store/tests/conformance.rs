@@ -59,6 +59,9 @@ conformance!(
     a_workspace_keeps_an_active_owner,
     one_person_belongs_to_several_workspaces,
     a_batch_commits_what_is_decided_and_answers_each_refusal,
+    a_rate_limit_grants_its_burst_then_one_per_period,
+    concurrent_takes_are_counted_exactly,
+    a_command_over_its_limit_records_nothing,
 );
 
 #[path = "conformance/batch.rs"]
@@ -67,6 +70,9 @@ use batch::*;
 #[path = "conformance/hardening.rs"]
 mod hardening;
 use hardening::*;
+#[path = "conformance/limits.rs"]
+mod limits;
+use limits::*;
 #[path = "conformance/team.rs"]
 mod team;
 use team::*;

@@ -278,6 +278,11 @@ impl Http {
         Http { client: reqwest::Client::new(), base: server.base.clone(), auth: None }
     }
 
+    /// This client, signed in as it is, talking to another server (of the same database).
+    pub fn on(&self, server: &TestServer) -> Http {
+        Http { base: server.base.clone(), ..self.clone() }
+    }
+
     /// This client with an agent's session cookie (`porch_session=…`).
     pub fn with_cookie(self, cookie: &str) -> Http {
         Http { auth: Some(("cookie", cookie.to_owned())), ..self }

@@ -91,8 +91,9 @@ async fn reply(
         client_id: req.client_id,
     };
     let actor = Actor::Agent(session.agent.id.clone());
-    let stored =
-        state.post_message(&session.workspace_id, &ConversationId(id), actor, message).await?;
+    let stored = state
+        .post_message(&session.workspace_id, &ConversationId(id), actor, message, Vec::new())
+        .await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 

@@ -56,8 +56,8 @@ async fn identify(
     if !unchanged {
         // Each change is an event in the log: limited like messages.
         let now = state.clock.now();
-        state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
-        contact_updated(&state, &who, identity.name.clone(), identity.email.clone()).await?;
+        let take = state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
+        contact_updated(&state, &who, identity.name.clone(), identity.email.clone(), take).await?;
     }
     let current = crate::auth::bearer(&headers).unwrap_or_default().to_owned();
     if owner == lead.0.id {
@@ -84,17 +84,19 @@ async fn give_email(
     }
     // Each change is an event in the log: limited like messages.
     let now = state.clock.now();
-    state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
-    contact_updated(&state, &lead.0, None, Some(email)).await?;
+    let take = state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
+    contact_updated(&state, &lead.0, None, Some(email), take).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Records who a lead is now, so the team's open inboxes name them at once.
+/// Records who a lead is now, so the team's open inboxes name them at once (a change is an
+/// event in the log: it takes a token of the lead's message limit, `take`).
 async fn contact_updated(
     state: &AppState,
     contact: &porch_store::ContactRecord,
     name: Option<String>,
     email: Option<String>,
+    take: Option<porch_store::Take>,
 ) -> Result<(), ApiError> {
     if name.is_none() && email.is_none() {
         return Ok(());
@@ -102,6 +104,10 @@ async fn contact_updated(
     let event = wire::Event::ContactUpdated { contact_id: contact.id.clone(), name, email };
     let actor = Actor::Contact(contact.id.clone());
     let decide: porch_store::Decision = Box::new(move |_, _| Ok(vec![event]));
-    state.record(&contact.workspace_id, None, actor, decide).await?;
+    let workspace = contact.workspace_id.clone();
+    let mut command =
+        porch_store::Command::new(workspace, None, actor, porch_store::with_timer(decide));
+    command.takes.extend(take);
+    state.record_command(command).await?;
     Ok(())
 }

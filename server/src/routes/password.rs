@@ -28,7 +28,7 @@ async fn set_by_link(
     Json(req): Json<wire::SetPassword>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    state.limit(&limits::SIGN_INS_PER_ADDRESS, &address.to_string()).await?;
     setup::check_password(&req.password)?;
     let hash = state.passwords.hash(req.password).await?;
     let token = auth::token_hash(req.token.trim());
@@ -74,11 +74,12 @@ async fn forgot(
     Json(req): Json<wire::ForgotPassword>,
 ) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
-    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    state.limit(&limits::SIGN_INS_PER_ADDRESS, &address.to_string()).await?;
     let email = setup::check_email(&req.email)?;
     // Answered the same either way; only the e-mail is not sent again so soon.
-    if state.limits.take(&limits::RESETS_PER_EMAIL, &email, now).is_err() {
-        return Ok(StatusCode::ACCEPTED);
+    match state.limit(&limits::RESETS_PER_EMAIL, &email).await {
+        Err(ApiError::RateLimited { .. }) => return Ok(StatusCode::ACCEPTED),
+        other => other?,
     }
     let (Some(mailer), Some(member)) =
         (state.mailer.clone(), state.store.membership(&email, None).await?)

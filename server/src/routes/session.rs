@@ -32,7 +32,7 @@ async fn login(
     Json(req): Json<wire::Login>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    state.limit(&limits::SIGN_INS_PER_ADDRESS, &address.to_string()).await?;
     if req.email.chars().count() > MAX_EMAIL_CHARS
         || req.password.len() > crate::password::MAX_PASSWORD_BYTES
     {

@@ -28,7 +28,7 @@ async fn signup(
     Json(req): Json<wire::Signup>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    state.limits.take(&limits::SESSIONS_PER_ADDRESS, &address.to_string(), now)?;
+    state.limit(&limits::SESSIONS_PER_ADDRESS, &address.to_string()).await?;
     if !state.signup_open && state.store.has_workspaces().await? {
         return Err(ApiError::BadRequest {
             status: StatusCode::FORBIDDEN,

@@ -51,7 +51,7 @@ async fn invite(
     require(&owner, Permission::Team)?;
     let now = state.clock.now();
     let workspace = owner.workspace_id.as_str();
-    state.limits.take(&limits::INVITATIONS_PER_WORKSPACE, workspace, now)?;
+    state.limit(&limits::INVITATIONS_PER_WORKSPACE, workspace).await?;
     let email = setup::check_email(&req.email)?;
     if state.store.membership(&email, Some(&owner.workspace_id)).await?.is_some() {
         return Err(already_a_member());
@@ -83,7 +83,7 @@ async fn resend(
     require(&owner, Permission::Team)?;
     let now = state.clock.now();
     let workspace = owner.workspace_id.as_str();
-    state.limits.take(&limits::INVITATIONS_PER_WORKSPACE, workspace, now)?;
+    state.limit(&limits::INVITATIONS_PER_WORKSPACE, workspace).await?;
     let token = new_token()?;
     let expires_at = now + INVITATION_MILLIS;
     let hash = token_hash(&token);
@@ -200,7 +200,7 @@ async fn peek(
     Json(req): Json<wire::InvitationToken>,
 ) -> Result<Json<wire::InvitationInfo>, ApiError> {
     let now = state.clock.now();
-    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    state.limit(&limits::SIGN_INS_PER_ADDRESS, &address.to_string()).await?;
     let found = state.store.invitation_by_token(&token_hash(req.token.trim()), now).await?;
     let (invitation, _, workspace_name) = found.ok_or_else(invalid_link)?;
     let has_account = state.store.person(&invitation.email).await?.is_some();
@@ -221,7 +221,7 @@ async fn accept(
     Json(req): Json<wire::AcceptInvitation>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    state.limits.take(&limits::SIGN_INS_PER_ADDRESS, &address.to_string(), now)?;
+    state.limit(&limits::SIGN_INS_PER_ADDRESS, &address.to_string()).await?;
     let token = token_hash(req.token.trim());
     let found = state.store.invitation_by_token(&token, now).await?;
     let (invitation, _, _) = found.ok_or_else(invalid_link)?;

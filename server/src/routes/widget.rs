@@ -94,7 +94,7 @@ async fn open_session(
             (token, c.id, c.email.is_some())
         }
         _ => {
-            state.limits.take(&limits::SESSIONS_PER_ADDRESS, &address.to_string(), now)?;
+            state.limit(&limits::SESSIONS_PER_ADDRESS, &address.to_string()).await?;
             let token = new_token()?;
             let contact = NewContact {
                 id: ContactId(new_id()),
@@ -199,8 +199,8 @@ async fn start(
     if let Some(earlier) = started_before(&state, &lead, &sender).await? {
         return Ok((StatusCode::OK, Json(earlier)));
     }
-    let now = state.clock.now();
-    state.limits.take(&limits::STARTS_PER_LEAD, lead.0.id.as_str(), now)?;
+    let take =
+        state.limits.take(&limits::STARTS_PER_LEAD, lead.0.id.as_str(), state.clock.now())?;
     let id = ConversationId(new_id());
     let first = req.body.map(|body| lead_message(&lead, body, req.client_id));
     let (cid, contact) = (id.clone(), lead.0.id.clone());
@@ -235,6 +235,7 @@ async fn start(
     if let (Some(author), Some(client_id)) = &sender {
         command.retry_of = Some((author.clone(), client_id.clone()));
     }
+    command.takes.extend(take);
     let recorded = state.record_command(command).await;
     match recorded {
         Ok(_) => {}
@@ -293,11 +294,15 @@ async fn post_message(
     // Another lead's conversation is not found: the store checks whose it is.
     let conversation = ConversationId(id);
     let now = state.clock.now();
-    state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?;
-    state.limits.take(&limits::MESSAGES_PER_CONVERSATION, conversation.as_str(), now)?;
+    let takes = [
+        state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?,
+        state.limits.take(&limits::MESSAGES_PER_CONVERSATION, conversation.as_str(), now)?,
+    ];
     let message = lead_message(&lead, req.body, req.client_id);
     let actor = Actor::Contact(lead.0.id.clone());
-    let stored = state.post_message(&lead.0.workspace_id, &conversation, actor, message).await?;
+    let workspace = &lead.0.workspace_id;
+    let takes = takes.into_iter().flatten().collect();
+    let stored = state.post_message(workspace, &conversation, actor, message, takes).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 

@@ -21,7 +21,8 @@ macro_rules! migration_files {
             12 "password_links" "0012_password_links", 13 "widget_origins" "0013_widget_origins",
             14 "team" "0014_team", 15 "contact_context" "0015_contact_context",
             16 "people" "0016_people", 17 "report_time_zone" "0017_report_time_zone",
-            18 "commit_notify" "0018_commit_notify", 19 "deadline_moves" "0019_deadline_moves")
+            18 "commit_notify" "0018_commit_notify", 19 "deadline_moves" "0019_deadline_moves",
+            20 "rate_limits" "0020_rate_limits")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]

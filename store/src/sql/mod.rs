@@ -5,6 +5,7 @@
 mod agents;
 mod contacts;
 mod conversations;
+mod limits;
 mod listen;
 mod migrate;
 mod passwords;
@@ -30,7 +31,7 @@ use sqlx::AnyPool;
 use crate::{
     AgentRecord, Commit, ContactDetails, ContactRecord, ConversationFilter, Identity, NewAgent,
     NewContact, NewInvitation, NewWorkspace, PasswordLink, Person, Result, SignInPolicy, Store,
-    StoreError, Timer, Workspace,
+    StoreError, Take, Timer, Workspace,
 };
 use porch_domain::ConversationState;
 
@@ -366,6 +367,14 @@ impl Store for SqlStore {
 
     async fn purge_sign_ins(&self, before: Millis) -> Result<u64> {
         throttle::purge(&self.pool, before).await
+    }
+
+    async fn take(&self, take: &Take, now: Millis) -> Result<()> {
+        limits::take(&self.pool, take, now).await
+    }
+
+    async fn purge_rate_limits(&self, now: Millis, at_most: u32) -> Result<u64> {
+        limits::purge(&self.pool, now, at_most).await
     }
 
     async fn create_contact(&self, new: &NewContact) -> Result<()> {

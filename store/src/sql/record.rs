@@ -22,6 +22,8 @@ struct Locked {
     changed: bool,
     /// A deadline was armed, moved or ended (other servers' schedulers are told).
     deadlines: bool,
+    /// A rate-limit token was taken (committed even when nothing else was).
+    took: bool,
 }
 
 pub async fn record_batch(
@@ -51,7 +53,7 @@ pub async fn record_batch(
         answers.push(decide_one(&mut tx, &mut pending, space, command, now).await?);
     }
     pending.write(&mut tx).await?;
-    let mut wrote = false;
+    let mut wrote = locked.values().any(|space| space.took);
     for (id, space) in &locked {
         if space.changed {
             sqlx::query(
@@ -86,7 +88,8 @@ async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<
     .await?;
     let Some(row) = row else { return Ok(None) };
     let seq = rows::seq(row.try_get("last_seq")?);
-    Ok(Some(Locked { workspace: rows::workspace(&row)?, seq, changed: false, deadlines: false }))
+    let workspace = rows::workspace(&row)?;
+    Ok(Some(Locked { workspace, seq, changed: false, deadlines: false, took: false }))
 }
 
 /// One command: loads its target, decides, appends the events with the next sequence numbers
@@ -99,7 +102,14 @@ async fn decide_one(
     command: Command,
     now: Millis,
 ) -> Result<Result<Vec<EventFrame>>> {
-    let Command { workspace, target, actor, retry_of, owner, decide } = command;
+    let Command { workspace, target, actor, retry_of, owner, takes, decide } = command;
+    for take in &takes {
+        match super::limits::take(&mut **tx, take, now).await {
+            Ok(()) => space.took = true,
+            Err(limited @ StoreError::Limited { .. }) => return Ok(Err(limited)),
+            Err(e) => return Err(e),
+        }
+    }
     let state = match &target {
         Some(id) => match load_state(tx, &workspace, id).await? {
             Some(state) if owner.as_ref().is_none_or(|o| *o == state.contact_id) => Some(state),

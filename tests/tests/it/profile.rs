@@ -45,6 +45,9 @@ async fn the_reports_count_the_days_of_the_workspaces_time_zone() {
 #[tokio::test]
 async fn outside_office_hours_the_widget_says_when_the_team_is_back() {
     let server = TestServer::start().await;
+    // 10:30 UTC, whenever the test runs: two hours from the next whole hour stay within the day.
+    let now = server.clock_now();
+    server.advance((10 * HOUR + HOUR / 2 - now.rem_euclid(DAY)).rem_euclid(DAY));
     let owner = AgentClient::owner(&server).await;
     let agent = AgentClient::demo(&server).await;
     let now = server.clock_now();

@@ -64,3 +64,52 @@ async fn commits_on_either_server_reach_the_sockets_on_both() {
     b.state.shutdown.cancel();
     a.stop_and_drop_database().await;
 }
+
+/// A lead spreading a flood over two servers gets no more than from one: the rate limits'
+/// buckets are shared through the store. New sessions per address likewise.
+#[tokio::test]
+async fn rate_limits_are_shared_by_the_servers() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    let a = TestServer::start_on(db).await;
+    let b = TestServer::start_at(&a.database_url, a.clock_now()).await;
+    let lead = LeadClient::open(&a, demo::WIDGET_KEY).await;
+    let conversation = lead.start("hi").await;
+    let on_b = LeadClient { http: lead.http.on(&b), session: lead.session.clone() };
+    let mut refused = None;
+    for i in 0..40 {
+        let sender = if i % 2 == 0 { &lead } else { &on_b };
+        let answer = sender.say(&conversation.id, &format!("spam {i}")).await;
+        if answer.status == 429 {
+            refused = Some((i, answer));
+            break;
+        }
+        assert_eq!(answer.status, 201, "{}", answer.body);
+    }
+    let (at, answer) = refused.expect("the flood is refused");
+    assert_eq!(at, 30, "a burst of 30 messages over both servers together, then the limit");
+    answer.assert_error(429, "rate_limited");
+    assert_eq!(answer.headers["retry-after"], "1");
+    let stored = a.state.store.messages(&a.demo_workspace().await, &conversation.id).await;
+    assert_eq!(stored.unwrap().len(), 31, "the first message and the 30 of the burst");
+    a.advance(1_000);
+    b.advance(1_000);
+    assert_eq!(on_b.say(&conversation.id, "a second later").await.status, 201, "refilled");
+    assert_eq!(lead.say(&conversation.id, "and no more").await.status, 429);
+
+    // Widget sessions per address: 20 over both servers (one was opened above).
+    let session = serde_json::json!({"workspace_key": demo::WIDGET_KEY});
+    let mut opened = 1;
+    loop {
+        let server = if opened % 2 == 0 { &a } else { &b };
+        let answer = Http::new(server).post("/api/v1/widget/session", session.clone()).await;
+        if answer.status == 429 {
+            break;
+        }
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        opened += 1;
+        assert!(opened <= 40, "never refused");
+    }
+    assert_eq!(opened, 20, "20 sessions from one address over both servers");
+    b.state.shutdown.cancel();
+    a.stop_and_drop_database().await;
+}
