@@ -10,6 +10,7 @@ mod listen;
 mod migrate;
 mod passwords;
 mod pending;
+mod prefetch;
 mod record;
 mod reports;
 mod rows;

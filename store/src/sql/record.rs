@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 use super::pending::Pending;
+use super::prefetch::Prefetched;
 use super::rows::{self, enum_text, json, STATE_COLUMNS, WORKSPACE_COLUMNS};
 use super::unique_violation;
 use crate::{Command, Context, Result, StoreError, Workspace};
@@ -45,12 +46,14 @@ pub async fn record_batch(
     }
     let mut answers = Vec::with_capacity(commands.len());
     let mut pending = Pending::default();
+    let mut read = Prefetched::read(&mut tx, Prefetched::wanted(&commands)).await?;
     for command in commands {
         let Some(space) = locked.get_mut(&command.workspace) else {
             answers.push(Err(StoreError::NotFound));
             continue;
         };
-        answers.push(decide_one(&mut tx, &mut pending, space, command, now).await?);
+        let batch = Batch { pending: &mut pending, read: &mut read };
+        answers.push(decide_one(&mut tx, batch, space, command, now).await?);
     }
     pending.write(&mut tx).await?;
     let mut wrote = locked.values().any(|space| space.took);
@@ -92,16 +95,24 @@ async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<
     Ok(Some(Locked { workspace, seq, changed: false, deadlines: false, took: false }))
 }
 
+/// What the commands of a batch share: the rows it appends at the end, and what it read up
+/// front.
+struct Batch<'a> {
+    pending: &'a mut Pending,
+    read: &'a mut Prefetched,
+}
+
 /// One command: loads its target, decides, appends the events with the next sequence numbers
 /// and projects them. The outer error is the batch's; the inner one is the command's own, and
 /// then nothing of it is written.
 async fn decide_one(
     tx: &mut Transaction<'_, Any>,
-    pending: &mut Pending,
+    batch: Batch<'_>,
     space: &mut Locked,
     command: Command,
     now: Millis,
 ) -> Result<Result<Vec<EventFrame>>> {
+    let Batch { pending, read } = batch;
     let Command { workspace, target, actor, retry_of, owner, takes, decide } = command;
     for take in &takes {
         match super::limits::take(&mut **tx, take, now).await {
@@ -111,14 +122,20 @@ async fn decide_one(
         }
     }
     let state = match &target {
-        Some(id) => match load_state(tx, &workspace, id).await? {
-            Some(state) if owner.as_ref().is_none_or(|o| *o == state.contact_id) => Some(state),
-            _ => return Ok(Err(StoreError::NotFound)),
-        },
+        Some(id) => {
+            let found = match read.state(id) {
+                Some((of, state)) => (of == workspace).then_some(state),
+                None => load_state(tx, &workspace, id).await?,
+            };
+            match found {
+                Some(state) if owner.as_ref().is_none_or(|o| *o == state.contact_id) => Some(state),
+                _ => return Ok(Err(StoreError::NotFound)),
+            }
+        }
         None => None,
     };
     if let Some((author, client_id)) = &retry_of {
-        if client_id_taken(tx, pending, author, client_id).await? {
+        if client_id_taken(tx, pending, read, author, client_id).await? {
             return Ok(Err(StoreError::Conflict("client_id")));
         }
     }
@@ -134,7 +151,7 @@ async fn decide_one(
         if let Event::MessagePosted { message: m } = event {
             if let (Some(author), Some(client_id)) = (&m.author_id, &m.client_id) {
                 let checked = retry_of.as_ref().is_some_and(|(a, c)| a == author && c == client_id);
-                if !checked && client_id_taken(tx, pending, author, client_id).await? {
+                if !checked && client_id_taken(tx, pending, read, author, client_id).await? {
                     return Ok(Err(StoreError::Conflict("client_id")));
                 }
             }
@@ -145,6 +162,7 @@ async fn decide_one(
         write(tx, pending, space, &workspace, state.as_ref(), &actor, now, events, &mut seq)
             .await?;
     (space.seq, space.changed) = (seq, true);
+    read.written(&frames);
     Ok(Ok(frames))
 }
 
@@ -228,11 +246,17 @@ async fn set(
 async fn client_id_taken(
     tx: &mut Transaction<'_, Any>,
     pending: &Pending,
+    read: &Prefetched,
     author: &str,
     client_id: &str,
 ) -> Result<bool> {
-    Ok(pending.has_client_id(author, client_id)
-        || super::conversations::client_id_taken(tx, author, client_id).await?)
+    if pending.has_client_id(author, client_id) {
+        return Ok(true);
+    }
+    match read.client_id_stored(author, client_id) {
+        Some(stored) => Ok(stored),
+        None => super::conversations::client_id_taken(tx, author, client_id).await,
+    }
 }
 
 /// Brings the read tables up to date with one event (the appended rows go to `pending`).

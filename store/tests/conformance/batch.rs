@@ -118,3 +118,37 @@ pub async fn a_batch_commits_what_is_decided_and_answers_each_refusal(store: Arc
     assert_eq!(b_now.settings.closing_notes.categories, ["billing"]);
     assert_eq!(store.messages(&b.id, &c2).await.unwrap().len(), 2);
 }
+
+/// A command sees what the commands before it in its batch did to its conversation, even when
+/// they named another one: a lead blocked through one conversation cannot write in their
+/// other, and a message after a close in the same batch reopens.
+pub async fn a_batch_decides_on_what_its_earlier_commands_changed(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (first, _) = start_conversation(&store, &ws, &lead, "Hello").await;
+    let (second, _) = start_conversation(&store, &ws, &lead, "Again").await;
+    let block: Decide = Box::new(|state| Ok(set_blocked(state.expect("target"), true)));
+    let posts = |id: &ConversationId, body: &str| {
+        command(&ws, Some(id), lead_posts(lead_message(&lead, body, None), NOW))
+    };
+    let closes = agent_closes(AgentId("a".into()), Some(Outcome::Resolved));
+    let closes = command(&ws, Some(&first), closes);
+    let commands = vec![
+        closes,
+        posts(&first, "after the close"),
+        command(&ws, Some(&first), block),
+        posts(&second, "blocked by now"),
+    ];
+    let answers = store.record_batch(NOW, commands).await.unwrap();
+    assert!(answers[0].is_ok(), "{:?}", answers[0]);
+    let reopened = answers[1].as_ref().expect("a lead's message reopens");
+    let reopens = |f: &EventFrame| matches!(f.event, Event::ConversationReopened { .. });
+    assert!(reopened.iter().any(reopens), "{reopened:?}");
+    assert!(answers[2].is_ok());
+    assert!(
+        matches!(answers[3], Err(StoreError::Domain(DomainError::ContactBlocked))),
+        "{:?}",
+        answers[3]
+    );
+    assert_eq!(store.messages(&ws.id, &second).await.unwrap().len(), 1);
+}
