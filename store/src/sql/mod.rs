@@ -3,6 +3,7 @@
 //! (connection pragmas, migrations) is chosen by [`Backend`].
 
 mod agents;
+mod checkpoint;
 mod contacts;
 mod conversations;
 mod limits;
@@ -60,6 +61,8 @@ pub struct SqlStore {
     backend: Backend,
     /// For the commit listener's own connection.
     url: String,
+    /// SQLite: the WAL's checkpoints, off the write path.
+    _checkpoints: Option<checkpoint::Checkpoints>,
 }
 
 impl SqlStore {
@@ -92,6 +95,8 @@ impl SqlStore {
                             "PRAGMA synchronous = NORMAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA busy_timeout = 10000",
+                            // No commit checkpoints: see `checkpoint`.
+                            "PRAGMA wal_autocheckpoint = 0",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
@@ -106,7 +111,8 @@ impl SqlStore {
             .connect_with(options)
             .await?;
         migrate::run(&pool, backend).await?;
-        Ok(SqlStore { pool, backend, url })
+        let checkpoints = (backend == Backend::Sqlite).then(|| checkpoint::spawn(pool.clone()));
+        Ok(SqlStore { pool, backend, url, _checkpoints: checkpoints })
     }
 
     pub fn backend(&self) -> Backend {
