@@ -60,6 +60,7 @@ conformance!(
     one_person_belongs_to_several_workspaces,
     a_batch_commits_what_is_decided_and_answers_each_refusal,
     a_batch_decides_on_what_its_earlier_commands_changed,
+    a_batch_projects_its_messages_onto_their_conversations,
     a_rate_limit_grants_its_burst_then_one_per_period,
     concurrent_takes_are_counted_exactly,
     a_command_over_its_limit_records_nothing,

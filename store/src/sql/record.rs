@@ -2,8 +2,8 @@
 
 use porch_domain::ConversationState;
 use porch_protocol::{
-    Actor, AuthorKind, ConversationId, ConversationKind, ConversationStatus, Event, EventFrame,
-    Millis, WorkspaceId,
+    Actor, ConversationId, ConversationKind, ConversationStatus, Event, EventFrame, Millis,
+    WorkspaceId,
 };
 use std::collections::HashMap;
 
@@ -125,7 +125,10 @@ async fn decide_one(
         Some(id) => {
             let found = match read.state(id) {
                 Some((of, state)) => (of == workspace).then_some(state),
-                None => load_state(tx, &workspace, id).await?,
+                None => {
+                    pending.touched(tx).await?;
+                    load_state(tx, &workspace, id).await?
+                }
             };
             match found {
                 Some(state) if owner.as_ref().is_none_or(|o| *o == state.contact_id) => Some(state),
@@ -285,26 +288,8 @@ async fn project(
             .await
             .map_err(|e| unique_violation(e, "conversation"))?;
         }
-        Event::MessagePosted { message: m } => {
-            pending.message(m, frame.seq);
-            // A human agent's message starts "awaiting the lead"; the lead's ends it.
-            let human_reply = match m.author_kind {
-                AuthorKind::Agent => "$2",
-                AuthorKind::Contact => "NULL",
-                _ => "last_human_reply_at",
-            };
-            sqlx::query(&format!(
-                "UPDATE conversations
-                 SET last_activity_at = CASE WHEN last_activity_at < $2 THEN $2 ELSE last_activity_at END,
-                     last_message = $3, last_human_reply_at = {human_reply}
-                 WHERE id = $1"
-            ))
-            .bind(m.conversation_id.as_str())
-            .bind(m.created_at)
-            .bind(porch_protocol::replica::preview(&m.body))
-            .execute(&mut **tx)
-            .await?;
-        }
+        // Its row changes with the batch's other messages, at the end (see `pending`).
+        Event::MessagePosted { message: m } => pending.message(m, frame.seq),
         Event::ConversationClosed { conversation_id, outcome, source, closed_by, note } => {
             let note = note.clone().unwrap_or_default();
             sqlx::query(

@@ -152,3 +152,74 @@ pub async fn a_batch_decides_on_what_its_earlier_commands_changed(store: Arc<dyn
     );
     assert_eq!(store.messages(&ws.id, &second).await.unwrap().len(), 1);
 }
+
+/// A batch's messages change their conversations' rows as if written one by one: the latest
+/// preview and time, and "awaiting the lead" set by an agent's reply and ended by the lead's;
+/// a command after them in the same batch decides on those changes.
+pub async fn a_batch_projects_its_messages_onto_their_conversations(store: Arc<dyn Store>) {
+    let ws = workspace(&store).await;
+    let lead = contact(&store, &ws).await;
+    let (c1, _) = start_conversation(&store, &ws, &lead, "Hello").await;
+    let (c2, _) = start_conversation(&store, &ws, &lead, "Again").await;
+    let says = |id: &ConversationId, kind: AuthorKind, body: &str, at: Millis| {
+        let message = NewMessage { author_kind: kind, ..lead_message(&lead, body, None) };
+        command(
+            &ws,
+            Some(id),
+            Box::new(move |s| {
+                post_message(s.expect("target"), message, &LeadOptions::default(), at)
+            }),
+        )
+    };
+    let at = NOW + 10;
+    let first = vec![
+        says(&c1, AuthorKind::Agent, "We are here", at),
+        says(&c2, AuthorKind::Contact, "Anyone?", at),
+        says(&c2, AuthorKind::Agent, "Yes", at),
+    ];
+    for answer in store.record_batch(at, first).await.unwrap() {
+        answer.unwrap();
+    }
+    let now = awaiting(&store, &ws).await;
+    assert_eq!(now[&c1], Some(at), "awaiting the lead");
+    assert_eq!(now[&c2], Some(at), "the lead, then the agent");
+    let row = |id: &ConversationId| {
+        let (store, ws, id) = (store.clone(), ws.id.clone(), id.clone());
+        async move { store.conversation(&ws, &id).await.unwrap().unwrap() }
+    };
+    assert_eq!(
+        (row(&c1).await.last_message, row(&c1).await.last_activity_at),
+        (Some("We are here".into()), at)
+    );
+    assert_eq!(row(&c2).await.last_message.as_deref(), Some("Yes"));
+
+    let later = NOW + 20;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let sees = seen.clone();
+    let reads: Decision = Box::new(move |_, state| {
+        let state = state.expect("target");
+        *sees.lock().unwrap() = Some((state.last_human_reply_at, state.last_message_at));
+        Ok(Vec::new())
+    });
+    let second = vec![
+        says(&c1, AuthorKind::Agent, "Still there?", later),
+        says(&c1, AuthorKind::Contact, "Thanks!", later),
+        Command::new(ws.id.clone(), Some(c1.clone()), Actor::System, reads),
+    ];
+    for answer in store.record_batch(later, second).await.unwrap() {
+        answer.unwrap();
+    }
+    assert_eq!(*seen.lock().unwrap(), Some((None, later)), "decided on the batch's messages");
+    assert_eq!(awaiting(&store, &ws).await[&c1], None, "the lead answered");
+    assert_eq!(row(&c1).await.last_message.as_deref(), Some("Thanks!"));
+    assert_eq!(row(&c2).await.last_activity_at, at, "untouched by the second batch");
+}
+
+/// Since when each open conversation of `ws` awaits the lead.
+async fn awaiting(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+) -> std::collections::HashMap<ConversationId, Option<Millis>> {
+    let states = store.open_conversation_states(&ws.id).await.unwrap();
+    states.into_iter().map(|s| (s.id, s.last_human_reply_at)).collect()
+}
