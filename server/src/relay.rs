@@ -74,9 +74,9 @@ impl AppState {
 }
 
 impl AppState {
-    /// A commit (of any server) armed, moved or ended deadlines: the scheduler here learns
-    /// them from the log, so it fires them if the server that armed them is gone. Its own
-    /// commits come back this way too, which changes nothing (see `scheduler::Change`).
+    /// Another server's commit armed, moved or ended deadlines: the scheduler here learns
+    /// them from the log, so it fires them if the server that armed them is gone. (This
+    /// server's own commits, heard back, are skipped: its scheduler had them at commit.)
     async fn learn_deadlines(&self, workspace: &WorkspaceId, from: u64, seq: u64) {
         let mut after = from;
         while after < seq {
@@ -109,7 +109,10 @@ impl AppState {
 /// Follows the commits of every server until shutdown (PostgreSQL; nothing to do on SQLite).
 pub async fn run(state: AppState) {
     let mut commits = match state.store.listen_commits().await {
-        Ok(Some(commits)) => commits,
+        Ok(Some(commits)) => {
+            state.writer.hear_commits();
+            commits
+        }
         Ok(None) => return,
         Err(e) => {
             tracing::error!(error = %e, "cannot listen to other servers' commits");
@@ -128,7 +131,9 @@ pub async fn run(state: AppState) {
                     state.metrics.relayed(heard.elapsed());
                 }
                 if let (Some(from), true) = (from, deadlines) {
-                    state.learn_deadlines(&workspace, from, seq).await;
+                    if !state.writer.was_own(&workspace, seq) {
+                        state.learn_deadlines(&workspace, from, seq).await;
+                    }
                 }
             }
             Some(Commit::Resync) => {

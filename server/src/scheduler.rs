@@ -153,7 +153,7 @@ pub fn changes(workspace: &WorkspaceId, frame: &EventFrame) -> Vec<Change> {
             at,
         })
     };
-    match &frame.event {
+    let changes = match &frame.event {
         Event::AutoCloseArmed { conversation_id, deadline, .. } => {
             vec![timer(conversation_id, TimerKind::AutoClose, *deadline)]
         }
@@ -171,7 +171,11 @@ pub fn changes(workspace: &WorkspaceId, frame: &EventFrame) -> Vec<Change> {
             Change::Clear(conversation_id.clone(), TimerKind::SnoozeEnd),
         ],
         _ => Vec::new(),
-    }
+    };
+    // The store tells other servers of a commit's deadlines by `moves_deadline`: both say
+    // the same of every event the tests make.
+    debug_assert_eq!(frame.event.moves_deadline(), !changes.is_empty(), "{:?}", frame.event);
+    changes
 }
 
 /// The sending half kept in [`AppState`]; the loop takes the receiving half when it starts.

@@ -4,6 +4,7 @@
 //! command. While one batch commits the next one gathers, so under load a transaction carries
 //! many commands and the disk's commit cost is shared.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use porch_protocol::{EventFrame, WorkspaceId};
@@ -38,6 +39,34 @@ struct Committed {
 #[derive(Default)]
 pub struct Writer {
     queue: std::sync::OnceLock<mpsc::Sender<Job>>,
+    /// This server's latest commits, (workspace, its last seq), while other servers' commits
+    /// are heard ([`Writer::hear_commits`]): the relay knows its own among them.
+    own: std::sync::Mutex<Option<HashSet<(WorkspaceId, u64)>>>,
+}
+
+/// Own commits remembered at most (each is forgotten when heard back; the rest when full).
+const OWN_COMMITS: usize = 10_000;
+
+impl Writer {
+    /// Commits are heard back from the store from now on: remember this server's.
+    pub fn hear_commits(&self) {
+        *self.own.lock().unwrap_or_else(|e| e.into_inner()) = Some(HashSet::new());
+    }
+
+    /// Whether the commit of `workspace` up to `seq` was this server's (forgets it).
+    pub fn was_own(&self, workspace: &WorkspaceId, seq: u64) -> bool {
+        let mut own = self.own.lock().unwrap_or_else(|e| e.into_inner());
+        own.as_mut().is_some_and(|own| own.remove(&(workspace.clone(), seq)))
+    }
+
+    fn remember(&self, commits: impl Iterator<Item = (WorkspaceId, u64)>) {
+        let mut own = self.own.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(own) = own.as_mut() else { return };
+        if own.len() >= OWN_COMMITS {
+            own.clear();
+        }
+        own.extend(commits);
+    }
 }
 
 impl AppState {
@@ -91,6 +120,8 @@ async fn write(state: AppState, mut queue: mpsc::Receiver<Job>) {
             }
         };
         state.metrics.batch(started.elapsed(), sizes.iter().sum());
+        // Before the commit's notification can come back to the relay.
+        state.writer.remember(last_seqs(&answers, &workspaces).into_iter());
         let batch = Committed { jobs: replies, workspaces, answers, committed: Instant::now() };
         if done.send(batch).await.is_err() {
             return;
@@ -102,6 +133,18 @@ async fn write(state: AppState, mut queue: mpsc::Receiver<Job>) {
 fn split(answers: Vec<Result<Vec<EventFrame>, StoreError>>, sizes: &[usize]) -> Vec<Answers> {
     let mut answers = answers.into_iter();
     sizes.iter().map(|n| answers.by_ref().take(*n).collect()).collect()
+}
+
+/// Each workspace's last seq in a committed batch.
+fn last_seqs(answers: &[Answers], workspaces: &[Vec<WorkspaceId>]) -> HashMap<WorkspaceId, u64> {
+    let mut last = HashMap::new();
+    for (answer, workspace) in answers.iter().flatten().zip(workspaces.iter().flatten()) {
+        if let Some(seq) = answer.as_ref().ok().and_then(|f| f.last()).map(|f| f.seq) {
+            let at = last.entry(workspace.clone()).or_insert(seq);
+            *at = (*at).max(seq);
+        }
+    }
+    last
 }
 
 /// Pushes each batch's frames to the scheduler and the sockets, in commit order, then answers.
