@@ -91,7 +91,7 @@ mod tests {
     async fn people_keep_their_password_sessions_and_links(url: &str) {
         let backend = Backend::of(url).unwrap();
         let url = match backend {
-            Backend::Sqlite => super::super::sqlite_url(url).unwrap(),
+            Backend::Sqlite => super::super::connect::sqlite_url(url).unwrap(),
             Backend::Postgres => url.to_owned(),
         };
         sqlx::any::install_default_drivers();
