@@ -36,7 +36,9 @@ pub struct Command {
     /// were not there).
     pub owner: Option<ContactId>,
     /// Rate-limit tokens the command takes before it is decided, in its batch's transaction;
-    /// an empty bucket answers `Limited` and the command records nothing.
+    /// an empty bucket answers `Limited` and the command records nothing. Only buckets of the
+    /// command's workspace (a lead's, a conversation's), which the batch takes from under that
+    /// workspace's lock, and which [`crate::Store::take`] never takes from.
     pub takes: Vec<Take>,
     pub decide: Decision,
 }

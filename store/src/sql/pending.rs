@@ -169,22 +169,17 @@ fn insert(table: &str, columns: usize, rows: usize, numbered: bool) -> String {
 }
 
 /// `VALUES ($1, …), (…)`: `rows` rows of `columns` parameters, numbered or plain `?`.
-fn values(columns: usize, rows: usize, numbered: bool) -> String {
-    let mut sql = String::from("VALUES ");
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            match numbered {
-                true => sql.push_str(&format!("${}", row * columns + column + 1)),
-                false => sql.push('?'),
-            }
-        }
-        sql.push(')');
-    }
-    sql
+pub fn values(columns: usize, rows: usize, numbered: bool) -> String {
+    let rows: Vec<_> =
+        (0..rows).map(|row| format!("({})", params(row * columns, columns, numbered))).collect();
+    format!("VALUES {}", rows.join(", "))
+}
+
+/// `n` parameters after the `first`: `$k, …`, or plain `?` on SQLite (which looks every `$n`
+/// up by name).
+pub fn params(first: usize, n: usize, numbered: bool) -> String {
+    let one = |i: usize| if numbered { format!("${}", first + i + 1) } else { "?".to_owned() };
+    (0..n).map(one).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -194,5 +189,7 @@ mod tests {
         let numbered = super::insert("t (a, b)", 2, 2, true);
         assert_eq!(numbered, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
         assert_eq!(super::insert("t (a)", 1, 2, false), "INSERT INTO t (a) VALUES (?), (?)");
+        assert_eq!(super::params(2, 3, true), "$3, $4, $5");
+        assert_eq!(super::params(2, 2, false), "?, ?");
     }
 }

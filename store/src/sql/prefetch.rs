@@ -10,14 +10,26 @@ use porch_domain::ConversationState;
 use porch_protocol::{ConversationId, Event, EventFrame, WorkspaceId};
 use sqlx::{Any, Row, Transaction};
 
+use super::limits::{bucket, Buckets};
+use super::pending::params;
 use super::rows::{self, STATE_COLUMNS};
 use crate::{Command, Result};
 
 /// Values one statement carries at most.
 const CHUNK: usize = 500;
 
+/// What a batch's commands will look up (taken before anything is awaited: a command's
+/// decision is not `Sync`).
+pub struct Wanted {
+    targets: Vec<String>,
+    asked: HashSet<(String, String)>,
+    buckets: Vec<String>,
+}
+
 #[derive(Default)]
 pub struct Prefetched {
+    /// The rate-limit buckets the commands take from.
+    pub buckets: Buckets,
     states: HashMap<ConversationId, (WorkspaceId, ConversationState)>,
     /// (author, client id) pairs looked up, and those found stored.
     asked: HashSet<(String, String)>,
@@ -25,22 +37,23 @@ pub struct Prefetched {
 }
 
 impl Prefetched {
-    /// What `commands` will look up (taken before anything is awaited: a command's decision
-    /// is not `Sync`).
-    pub fn wanted(commands: &[Command]) -> (Vec<String>, HashSet<(String, String)>) {
+    pub fn wanted(commands: &[Command]) -> Wanted {
         let mut targets: Vec<String> =
             commands.iter().filter_map(|c| c.target.as_ref().map(|t| t.0.clone())).collect();
         targets.sort_unstable();
         targets.dedup();
-        (targets, commands.iter().filter_map(|c| c.retry_of.clone()).collect())
+        Wanted {
+            targets,
+            asked: commands.iter().filter_map(|c| c.retry_of.clone()).collect(),
+            buckets: commands.iter().flat_map(|c| c.takes.iter().map(bucket)).collect(),
+        }
     }
 
-    pub async fn read(
-        tx: &mut Transaction<'_, Any>,
-        (targets, asked): (Vec<String>, HashSet<(String, String)>),
-    ) -> Result<Prefetched> {
+    pub async fn read(tx: &mut Transaction<'_, Any>, wanted: Wanted) -> Result<Prefetched> {
+        let Wanted { targets, asked, buckets } = wanted;
         let numbered = tx.backend_name() != "SQLite";
-        let mut found = Prefetched { asked, ..Prefetched::default() };
+        let buckets = Buckets::read(tx, buckets).await?;
+        let mut found = Prefetched { buckets, asked, ..Prefetched::default() };
         for chunk in targets.chunks(CHUNK) {
             let sql = format!(
                 "SELECT c.workspace_id, {STATE_COLUMNS}
@@ -102,20 +115,5 @@ impl Prefetched {
                 _ => {}
             }
         }
-    }
-}
-
-/// `n` parameters from the `first`'s next: `$k, …` or plain `?` (see `pending`).
-fn params(first: usize, n: usize, numbered: bool) -> String {
-    let one = |i: usize| if numbered { format!("${}", first + i + 1) } else { "?".to_owned() };
-    (0..n).map(one).collect::<Vec<_>>().join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbered_or_plain_parameters() {
-        assert_eq!(super::params(2, 3, true), "$3, $4, $5");
-        assert_eq!(super::params(2, 2, false), "?, ?");
     }
 }

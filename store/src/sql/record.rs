@@ -20,8 +20,6 @@ struct Locked {
     changed: bool,
     /// A deadline was armed, moved or ended (other servers' schedulers are told).
     deadlines: bool,
-    /// A rate-limit token was taken (committed even when nothing else was).
-    took: bool,
 }
 
 pub async fn record_batch(
@@ -53,7 +51,8 @@ pub async fn record_batch(
         answers.push(decide_one(&mut tx, batch, space, command, now).await?);
     }
     pending.write(&mut tx).await?;
-    let mut wrote = locked.values().any(|space| space.took);
+    // A token taken is committed even when nothing else is.
+    let mut wrote = read.buckets.write(&mut tx).await?;
     for (id, space) in &locked {
         if space.changed {
             sqlx::query(
@@ -89,7 +88,7 @@ async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<
     let Some(row) = row else { return Ok(None) };
     let seq = rows::seq(row.try_get("last_seq")?);
     let workspace = rows::workspace(&row)?;
-    Ok(Some(Locked { workspace, seq, changed: false, deadlines: false, took: false }))
+    Ok(Some(Locked { workspace, seq, changed: false, deadlines: false }))
 }
 
 /// What the commands of a batch share: the rows it appends at the end, and what it read up
@@ -112,10 +111,8 @@ async fn decide_one(
     let Batch { pending, read } = batch;
     let Command { workspace, target, actor, retry_of, owner, takes, decide } = command;
     for take in &takes {
-        match super::limits::take(&mut **tx, take, now).await {
-            Ok(()) => space.took = true,
-            Err(limited @ StoreError::Limited { .. }) => return Ok(Err(limited)),
-            Err(e) => return Err(e),
+        if let Err(limited) = read.buckets.take(take, now) {
+            return Ok(Err(limited));
         }
     }
     let state = match &target {

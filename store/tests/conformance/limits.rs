@@ -73,4 +73,9 @@ pub async fn a_command_over_its_limit_records_nothing(store: Arc<dyn Store>) {
     assert_eq!(bodies, ["Hello", "#0", "#1", "#2"]);
     // What the batch took is committed: the bucket is as empty outside it.
     refused(store.take(&take(&lead.0), NOW).await);
+    // A period later a batch reads the stored bucket: one more, and only one.
+    let later = NOW + 1_000;
+    let answers = store.record_batch(later, (5..7).map(post).collect()).await.unwrap();
+    assert!(answers[0].is_ok(), "{:?}", answers[0]);
+    assert_eq!(refused(answers.into_iter().nth(1).unwrap().map(|_| ())), 1_000);
 }
