@@ -64,6 +64,28 @@ pub async fn a_client_id_names_one_message_of_its_sender(store: Arc<dyn Store>) 
     let stored = store.message_by_client_id(&ws.id, lead.as_str(), "c1").await.unwrap().unwrap();
     assert_eq!((stored.body.as_str(), &stored.conversation_id), ("once", &first));
     assert_eq!(store.messages(&ws.id, &second).await.unwrap().len(), 1, "nothing stored");
+
+    // Another sender's client id is theirs: an agent's reply and a lead's message may carry
+    // the same one in one conversation (a lead sees the agent's in their frames), in one batch
+    // with another lead's message, which must not fail with them.
+    let other = contact(&store, &ws).await;
+    let (theirs, _) = start_conversation(&store, &ws, &other, "Hi").await;
+    let reply = NewMessage {
+        author_kind: AuthorKind::Agent,
+        author_id: Some("agent-1".into()),
+        ..lead_message(&lead, "from us", Some("r1"))
+    };
+    store.record(&ws.id, Some(&first), Actor::System, NOW, lead_posts(reply, NOW)).await.unwrap();
+    let same = lead_posts(lead_message(&lead, "same id", Some("r1")), NOW);
+    let bystander = lead_posts(lead_message(&other, "unrelated", Some("b1")), NOW);
+    let decide = |d: Decide| -> Decision { Box::new(move |_, state| d(state)) };
+    let commands = vec![
+        Command::new(ws.id.clone(), Some(first.clone()), Actor::System, decide(same)),
+        Command::new(ws.id.clone(), Some(theirs.clone()), Actor::System, decide(bystander)),
+    ];
+    let answers = store.record_batch(NOW, commands).await.expect("the batch commits");
+    assert!(answers.iter().all(|a| a.is_ok()), "{answers:?}");
+    assert_eq!(store.messages(&ws.id, &theirs).await.unwrap().len(), 2);
 }
 
 pub async fn a_password_link_works_once_before_it_expires(store: Arc<dyn Store>) {
