@@ -40,6 +40,9 @@ pub type Limit = porch_store::RateLimit;
 
 /// New widget sessions (each makes a contact) per client address: 20, then 1 every 3 s.
 pub const SESSIONS_PER_ADDRESS: Limit = Limit { what: "widget sessions", burst: 20, every: 3_000 };
+// Starts and messages (a lead's, a conversation's) are taken in the command's batch
+// (`Command::takes`), the others with `AppState::limit`: a bucket is only ever taken one way.
+
 /// Conversations a lead starts: 10, then 1 every 30 s.
 pub const STARTS_PER_LEAD: Limit = Limit { what: "new conversations", burst: 10, every: 30_000 };
 /// Messages a lead sends, over all their conversations: 30, then 1 a second.
