@@ -10,6 +10,7 @@ use porch_protocol::Millis;
 use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 
 use super::pending::{params, values};
+use super::prefetch::CHUNK;
 use crate::{RateLimit, Result, StoreError, Take};
 
 /// A bucket's name in the table.
@@ -44,7 +45,7 @@ impl Buckets {
         names.dedup();
         let numbered = tx.backend_name() != "SQLite";
         let mut tats = HashMap::new();
-        for chunk in names.chunks(500) {
+        for chunk in names.chunks(CHUNK) {
             let sql = format!(
                 "SELECT limit_key, tat FROM rate_limits WHERE limit_key IN ({})",
                 params(0, chunk.len(), numbered)
@@ -74,7 +75,7 @@ impl Buckets {
     pub async fn write(self, tx: &mut Transaction<'_, Any>) -> Result<bool> {
         let numbered = tx.backend_name() != "SQLite";
         let taken: Vec<_> = self.taken.iter().collect();
-        for chunk in taken.chunks(500) {
+        for chunk in taken.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO rate_limits (limit_key, tat, granted) {}
                  ON CONFLICT (limit_key) DO UPDATE SET tat = excluded.tat, granted = 1",

@@ -16,7 +16,7 @@ use super::rows::{self, STATE_COLUMNS};
 use crate::{Command, Result};
 
 /// Values one statement carries at most.
-const CHUNK: usize = 500;
+pub const CHUNK: usize = 500;
 
 /// What a batch's commands will look up (taken before anything is awaited: a command's
 /// decision is not `Sync`).
