@@ -183,7 +183,7 @@ impl EventFrame {
                 LeadEvent::ConversationStarted { conversation: conversation.clone().for_lead() }
             }
             Event::MessagePosted { message } => {
-                LeadEvent::MessagePosted { message: message.clone() }
+                LeadEvent::MessagePosted { message: message.clone().for_lead() }
             }
             Event::ConversationClosed { conversation_id, source, .. } => {
                 LeadEvent::ConversationClosed {

@@ -472,6 +472,16 @@ pub struct Message {
     pub created_at: Millis,
 }
 
+impl Message {
+    /// The message as a lead sees it: another sender's client id is theirs, not the lead's.
+    pub fn for_lead(mut self) -> Message {
+        if self.author_kind != AuthorKind::Contact {
+            self.client_id = None;
+        }
+        self
+    }
+}
+
 /// What a closing does to the lead's widget. Saved per workspace; effective only on plans that
 /// include them (the server sends the effective values).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -282,6 +282,7 @@ async fn read(
 ) -> Result<Json<wire::LeadConversationDetail>, ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?.for_lead();
     let messages = state.store.messages(&lead.0.workspace_id, &conversation.id).await?;
+    let messages = messages.into_iter().map(wire::Message::for_lead).collect();
     Ok(Json(wire::LeadConversationDetail { conversation, messages }))
 }
 

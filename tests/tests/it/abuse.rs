@@ -59,6 +59,37 @@ async fn a_client_id_does_not_reach_across_workspaces() {
     assert!(!answer.text.contains("4111"), "{}", answer.text);
 }
 
+/// A lead sees their own client ids and none of the team's; posting with one of the team's
+/// (a client id is its sender's) is an ordinary message, and fails nobody else's: it once
+/// broke a per-conversation index and with it the whole batch.
+#[tokio::test]
+async fn the_teams_client_ids_stay_with_the_team() {
+    let server = TestServer::start().await;
+    let agent = AgentClient::demo(&server).await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let conversation = lead.start("Hello").await;
+    let mut socket = lead.socket(&server, 0).await;
+    socket.until_ready().await;
+    let reply = json!({"body": "On it", "client_id": "team-7"});
+    assert_eq!(agent.act(&conversation.id, "messages", reply).await.status, 201);
+    let path = format!("/api/v1/widget/conversations/{}/messages", conversation.id);
+    let mine = json!({"body": "Thanks", "client_id": "team-7"});
+    assert_eq!(lead.http.post(&path, mine).await.status, 201, "the lead's own client id");
+
+    let mut pushed = Vec::new();
+    while pushed.len() < 2 {
+        if let wire::Event::MessagePosted { message } = socket.event().await.event {
+            pushed.push((message.body, message.client_id));
+        }
+    }
+    let expected = [("On it".to_owned(), None), ("Thanks".to_owned(), Some("team-7".to_owned()))];
+    assert_eq!(pushed, expected);
+    let read = lead.http.get(&format!("/api/v1/widget/conversations/{}", conversation.id)).await;
+    let detail: wire::LeadConversationDetail = read.json();
+    let stored: Vec<_> = detail.messages.into_iter().map(|m| (m.body, m.client_id)).collect();
+    assert_eq!(stored[1..], expected);
+}
+
 /// A commit of hundreds of frames (deadlines armed on every open conversation, then all of them
 /// auto-closing in one batch) reaches a healthy agent socket whole, without dropping it.
 #[tokio::test]
