@@ -121,6 +121,31 @@ impl Event {
         )
     }
 
+    /// Every [`Event::kind`]: add the new one here with its golden sample
+    /// (`protocol/tests/events/<kind>.json`), which `tests/stored_events.rs` then holds.
+    pub const KINDS: [&'static str; 20] = [
+        "conversation_started",
+        "message_posted",
+        "conversation_closed",
+        "conversation_reopened",
+        "outcome_changed",
+        "assigned",
+        "unassigned",
+        "snoozed",
+        "unsnoozed",
+        "contact_blocked",
+        "contact_unblocked",
+        "contact_updated",
+        "handed_to_bot",
+        "handed_to_human",
+        "quick_answer_chosen",
+        "auto_close_armed",
+        "auto_close_cancelled",
+        "lead_options_changed",
+        "plan_changed",
+        "settings_changed",
+    ];
+
     /// The `type` tag, as stored in the log's `kind` column.
     pub fn kind(&self) -> &'static str {
         match self {
