@@ -473,9 +473,11 @@ pub struct Message {
 }
 
 impl Message {
-    /// The message as a lead sees it: another sender's client id is theirs, not the lead's.
+    /// The message as a lead sees it: another sender's ids (which agent, their client id) are
+    /// the team's; the name shows who wrote.
     pub fn for_lead(mut self) -> Message {
         if self.author_kind != AuthorKind::Contact {
+            self.author_id = None;
             self.client_id = None;
         }
         self

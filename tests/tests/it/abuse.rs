@@ -59,9 +59,10 @@ async fn a_client_id_does_not_reach_across_workspaces() {
     assert!(!answer.text.contains("4111"), "{}", answer.text);
 }
 
-/// A lead sees their own client ids and none of the team's; posting with one of the team's
-/// (a client id is its sender's) is an ordinary message, and fails nobody else's: it once
-/// broke a per-conversation index and with it the whole batch.
+/// A lead sees their own ids and none of the team's (which agent wrote, their client ids).
+/// Posting with one of the team's client ids (a client id is its sender's) is an ordinary
+/// message and fails nobody else's: it once broke a per-conversation index, and with it the
+/// whole batch.
 #[tokio::test]
 async fn the_teams_client_ids_stay_with_the_team() {
     let server = TestServer::start().await;
@@ -76,17 +77,20 @@ async fn the_teams_client_ids_stay_with_the_team() {
     let mine = json!({"body": "Thanks", "client_id": "team-7"});
     assert_eq!(lead.http.post(&path, mine).await.status, 201, "the lead's own client id");
 
+    // (body, author id, client id)
+    let seen = |m: wire::Message| (m.body, m.author_id, m.client_id);
     let mut pushed = Vec::new();
     while pushed.len() < 2 {
         if let wire::Event::MessagePosted { message } = socket.event().await.event {
-            pushed.push((message.body, message.client_id));
+            pushed.push(seen(message));
         }
     }
-    let expected = [("On it".to_owned(), None), ("Thanks".to_owned(), Some("team-7".to_owned()))];
-    assert_eq!(pushed, expected);
+    let (me, team) = (Some(lead.session.contact_id.0.clone()), Some("team-7".to_owned()));
+    let expected = [("On it".to_owned(), None, None), ("Thanks".to_owned(), me, team)];
+    assert_eq!(pushed, expected, "the agent's ids withheld, the lead's own kept");
     let read = lead.http.get(&format!("/api/v1/widget/conversations/{}", conversation.id)).await;
     let detail: wire::LeadConversationDetail = read.json();
-    let stored: Vec<_> = detail.messages.into_iter().map(|m| (m.body, m.client_id)).collect();
+    let stored: Vec<_> = detail.messages.into_iter().map(seen).collect();
     assert_eq!(stored[1..], expected);
 }
 
