@@ -33,7 +33,14 @@ async fn agents_see_a_lead_write_live_and_the_lead_sees_reply_and_closure() {
         matches!(&closed.event, Event::ConversationClosed { conversation_id, .. } if *conversation_id == conversation.id)
     );
     assert!(closed.seq > reply.seq);
-    assert_eq!(inbox.event().await.event, reply.event);
+    // The same reply, as each side sees it: the team also learns which agent wrote it.
+    match (inbox.event().await.event, &reply.event) {
+        (Event::MessagePosted { message: team }, Event::MessagePosted { message: lead }) => {
+            assert!(team.author_id.is_some() && lead.author_id.is_none());
+            assert_eq!(team.for_lead(), *lead);
+        }
+        other => panic!("{other:?}"),
+    }
     // The team also sees the demo's auto-close deadline start with the reply; the lead does not.
     let armed = inbox.event().await;
     assert!(matches!(armed.event, Event::AutoCloseArmed { .. }), "{armed:?}");
