@@ -59,13 +59,15 @@ impl Writer {
         own.as_mut().is_some_and(|own| own.remove(&(workspace.clone(), seq)))
     }
 
-    fn remember(&self, commits: impl Iterator<Item = (WorkspaceId, u64)>) {
+    /// A committed batch's answers (with each command's workspace): remembers each
+    /// workspace's last seq in it, while commits are heard.
+    fn remember(&self, answers: &[Answers], workspaces: &[Vec<WorkspaceId>]) {
         let mut own = self.own.lock().unwrap_or_else(|e| e.into_inner());
         let Some(own) = own.as_mut() else { return };
         if own.len() >= OWN_COMMITS {
             own.clear();
         }
-        own.extend(commits);
+        own.extend(last_seqs(answers, workspaces));
     }
 }
 
@@ -121,7 +123,7 @@ async fn write(state: AppState, mut queue: mpsc::Receiver<Job>) {
         };
         state.metrics.batch(started.elapsed(), sizes.iter().sum());
         // Before the commit's notification can come back to the relay.
-        state.writer.remember(last_seqs(&answers, &workspaces).into_iter());
+        state.writer.remember(&answers, &workspaces);
         let batch = Committed { jobs: replies, workspaces, answers, committed: Instant::now() };
         if done.send(batch).await.is_err() {
             return;

@@ -337,6 +337,23 @@ impl Http {
     }
 }
 
+/// Sends `send(0)`, `send(1)`, … until one is refused with 429, every answer before it
+/// `accepted` (at most `tries` sends): the refused one's index and answer.
+pub async fn until_refused<F, Fut>(tries: usize, accepted: u16, mut send: F) -> (usize, Answer)
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = Answer>,
+{
+    for i in 0..tries {
+        let answer = send(i).await;
+        if answer.status == 429 {
+            return (i, answer);
+        }
+        assert_eq!(answer.status, accepted, "{}", answer.body);
+    }
+    panic!("not refused in {tries} tries");
+}
+
 async fn answer(response: reqwest::Response) -> Answer {
     let status = response.status();
     let headers = response.headers().clone();

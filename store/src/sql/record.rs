@@ -47,8 +47,7 @@ pub async fn record_batch(
             answers.push(Err(StoreError::NotFound));
             continue;
         };
-        let batch = Batch { pending: &mut pending, read: &mut read };
-        answers.push(decide_one(&mut tx, batch, space, command, now).await?);
+        answers.push(decide_one(&mut tx, &mut pending, &mut read, space, command, now).await?);
     }
     pending.write(&mut tx).await?;
     // A token taken is committed even when nothing else is.
@@ -91,24 +90,18 @@ async fn lock(tx: &mut Transaction<'_, Any>, workspace: &WorkspaceId) -> Result<
     Ok(Some(Locked { workspace, seq, changed: false, deadlines: false }))
 }
 
-/// What the commands of a batch share: the rows it appends at the end, and what it read up
-/// front.
-struct Batch<'a> {
-    pending: &'a mut Pending,
-    read: &'a mut Prefetched,
-}
-
 /// One command: loads its target, decides, appends the events with the next sequence numbers
 /// and projects them. The outer error is the batch's; the inner one is the command's own, and
 /// then nothing of it is written.
+/// `pending` holds the rows the batch appends at its end, `read` what it read up front.
 async fn decide_one(
     tx: &mut Transaction<'_, Any>,
-    batch: Batch<'_>,
+    pending: &mut Pending,
+    read: &mut Prefetched,
     space: &mut Locked,
     command: Command,
     now: Millis,
 ) -> Result<Result<Vec<EventFrame>>> {
-    let Batch { pending, read } = batch;
     let Command { workspace, target, actor, retry_of, owner, takes, decide } = command;
     for take in &takes {
         if let Err(limited) = read.buckets.take(take, now) {

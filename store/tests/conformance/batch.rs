@@ -3,12 +3,6 @@
 
 use super::*;
 
-/// A command as the server makes it, from a decision that ignores its context.
-fn command(ws: &Workspace, target: Option<&ConversationId>, decide: Decide) -> Command {
-    let decide: Decision = Box::new(move |_, state| decide(state));
-    Command::new(ws.id.clone(), target.cloned(), Actor::System, decide)
-}
-
 pub async fn a_batch_commits_what_is_decided_and_answers_each_refusal(store: Arc<dyn Store>) {
     let (a, b) = (workspace(&store).await, workspace(&store).await);
     let (lead_a, lead_b) = (contact(&store, &a).await, contact(&store, &b).await);

@@ -78,11 +78,7 @@ pub async fn a_client_id_names_one_message_of_its_sender(store: Arc<dyn Store>) 
     store.record(&ws.id, Some(&first), Actor::System, NOW, lead_posts(reply, NOW)).await.unwrap();
     let same = lead_posts(lead_message(&lead, "same id", Some("r1")), NOW);
     let bystander = lead_posts(lead_message(&other, "unrelated", Some("b1")), NOW);
-    let decide = |d: Decide| -> Decision { Box::new(move |_, state| d(state)) };
-    let commands = vec![
-        Command::new(ws.id.clone(), Some(first.clone()), Actor::System, decide(same)),
-        Command::new(ws.id.clone(), Some(theirs.clone()), Actor::System, decide(bystander)),
-    ];
+    let commands = vec![command(&ws, Some(&first), same), command(&ws, Some(&theirs), bystander)];
     let answers = store.record_batch(NOW, commands).await.expect("the batch commits");
     assert!(answers.iter().all(|a| a.is_ok()), "{answers:?}");
     assert_eq!(store.messages(&ws.id, &theirs).await.unwrap().len(), 2);

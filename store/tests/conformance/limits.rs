@@ -57,9 +57,7 @@ pub async fn a_command_over_its_limit_records_nothing(store: Arc<dyn Store>) {
     let before = store.last_seq(&ws.id).await.unwrap();
     let post = |n: usize| {
         let decide = lead_posts(lead_message(&lead, &format!("#{n}"), None), NOW);
-        let decide: Decision = Box::new(move |_, state| decide(state));
-        let mut command =
-            Command::new(ws.id.clone(), Some(conversation.clone()), Actor::System, decide);
+        let mut command = command(&ws, Some(&conversation), decide);
         command.takes = vec![take(&lead.0)];
         command
     };

@@ -137,16 +137,10 @@ async fn floods_are_limited_per_lead_and_address_and_others_carry_on() {
     let server = TestServer::start().await;
     let flooder = LeadClient::open(&server, demo::WIDGET_KEY).await;
     let conversation = flooder.start("hi").await;
-    let mut refused = None;
-    for i in 0..40 {
-        let answer = flooder.say(&conversation.id, &format!("spam {i}")).await;
-        if answer.status == 429 {
-            refused = Some((i, answer));
-            break;
-        }
-        assert_eq!(answer.status, 201, "{}", answer.body);
-    }
-    let (at, answer) = refused.expect("the flood is refused");
+    let (flooding, id) = (&flooder, &conversation.id);
+    let (at, answer) =
+        until_refused(40, 201, |i| async move { flooding.say(id, &format!("spam {i}")).await })
+            .await;
     assert_eq!(at, 30, "a burst of 30 messages, then the limit");
     answer.assert_error(429, "rate_limited");
     assert_eq!(answer.headers["retry-after"], "1");

@@ -75,17 +75,14 @@ async fn rate_limits_are_shared_by_the_servers() {
     let lead = LeadClient::open(&a, demo::WIDGET_KEY).await;
     let conversation = lead.start("hi").await;
     let on_b = LeadClient { http: lead.http.on(&b), session: lead.session.clone() };
-    let mut refused = None;
-    for i in 0..40 {
-        let sender = if i % 2 == 0 { &lead } else { &on_b };
-        let answer = sender.say(&conversation.id, &format!("spam {i}")).await;
-        if answer.status == 429 {
-            refused = Some((i, answer));
-            break;
-        }
-        assert_eq!(answer.status, 201, "{}", answer.body);
-    }
-    let (at, answer) = refused.expect("the flood is refused");
+    let (senders, id) = ([&lead, &on_b], &conversation.id);
+    let (at, answer) =
+        until_refused(
+            40,
+            201,
+            |i| async move { senders[i % 2].say(id, &format!("spam {i}")).await },
+        )
+        .await;
     assert_eq!(at, 30, "a burst of 30 messages over both servers together, then the limit");
     answer.assert_error(429, "rate_limited");
     assert_eq!(answer.headers["retry-after"], "1");
@@ -98,18 +95,13 @@ async fn rate_limits_are_shared_by_the_servers() {
 
     // Widget sessions per address: 20 over both servers (one was opened above).
     let session = serde_json::json!({"workspace_key": demo::WIDGET_KEY});
-    let mut opened = 1;
-    loop {
-        let server = if opened % 2 == 0 { &a } else { &b };
-        let answer = Http::new(server).post("/api/v1/widget/session", session.clone()).await;
-        if answer.status == 429 {
-            break;
-        }
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        opened += 1;
-        assert!(opened <= 40, "never refused");
-    }
-    assert_eq!(opened, 20, "20 sessions from one address over both servers");
+    let (more, _) = until_refused(40, 200, |i| {
+        let server = if i % 2 == 0 { &b } else { &a };
+        let session = session.clone();
+        async move { Http::new(server).post("/api/v1/widget/session", session).await }
+    })
+    .await;
+    assert_eq!(1 + more, 20, "20 sessions from one address over both servers");
     b.state.shutdown.cancel();
     a.stop_and_drop_database().await;
 }
