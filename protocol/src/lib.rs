@@ -9,20 +9,24 @@
 
 mod access;
 mod account;
+mod endpoints;
 mod event;
 mod ids;
 mod install;
 mod model;
 pub mod replica;
 mod reports;
+mod settings;
 
 pub use access::*;
 pub use account::*;
+pub use endpoints::*;
 pub use event::*;
 pub use ids::*;
 pub use install::*;
 pub use model::*;
 pub use reports::*;
+pub use settings::*;
 
 /// Milliseconds since the Unix epoch, UTC. Every time on the wire and in the store.
 pub type Millis = i64;

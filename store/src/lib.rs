@@ -7,6 +7,7 @@
 //! updates the read tables. Nothing here decides a rule; nothing here knows HTTP.
 
 mod command;
+mod error;
 pub mod generate;
 mod sql;
 pub mod testing;
@@ -15,43 +16,16 @@ mod types;
 use std::sync::Arc;
 
 use porch_domain::reports::ReportData;
-use porch_domain::{ConversationState, DomainError};
+use porch_domain::ConversationState;
 use porch_protocol::{
     Actor, Agent, AgentId, ContactId, Conversation, ConversationId, Event, EventFrame, Invitation,
     Member, Membership, Message, Millis, Plan, ReportQuery, Role, WorkspaceId,
 };
 
 pub use command::*;
+pub use error::*;
 pub use sql::{sqlite_file, ListedCycle, SqlStore};
 pub use types::*;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("not found")]
-    NotFound,
-    #[error("already exists: {0}")]
-    Conflict(&'static str),
-    #[error(transparent)]
-    Domain(#[from] DomainError),
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("corrupt row: {0}")]
-    Corrupt(String),
-    #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
-    UnsupportedUrl(String),
-    #[error("{0}")]
-    Unsupported(&'static str),
-    /// The transaction of a batch failed, for a reason of the database's (reported with it).
-    #[error("the batch failed: {0}")]
-    Failed(String),
-    /// A rate limit's bucket is empty: one token is back after `wait` milliseconds.
-    #[error("too many {what}; wait {wait} ms")]
-    Limited { what: &'static str, wait: Millis },
-}
-
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[async_trait::async_trait]
 pub trait Store: Send + Sync + 'static {

@@ -1,0 +1,166 @@
+//! The bodies the lead and agent endpoints take and answer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    AgentId, AskEmail, BotMenu, ClosingNote, ContactId, Conversation, LeadConversation,
+    LeadOptions, Message, Millis, Outcome, Plan, Role, WorkspaceSettings,
+};
+
+// ---- Lead (widget) endpoints -------------------------------------------------------------
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpenSession {
+    pub workspace_key: String,
+    /// The token this browser got before, if any.
+    pub visitor_token: Option<String>,
+    /// The origin of the page embedding the widget, as the browser tells the iframe.
+    #[serde(default)]
+    pub host_origin: Option<String>,
+    /// The page (origin and path, no query) the lead is on, for the team's contact panel.
+    #[serde(default)]
+    pub host_page: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WidgetSession {
+    pub visitor_token: String,
+    pub contact_id: ContactId,
+    pub options: LeadOptions,
+    /// Present when the workspace's bot is on: new conversations start with it.
+    #[serde(default)]
+    pub bot: Option<BotMenu>,
+    pub conversations: Vec<LeadConversation>,
+    /// The newest event sequence number when the session was read; resume the socket after it.
+    pub last_seq: u64,
+    /// Whether to ask for an e-mail before a first message, and whether one is known already.
+    #[serde(default)]
+    pub ask_email: AskEmail,
+    #[serde(default)]
+    pub email_known: bool,
+    /// Present outside the team's office hours.
+    #[serde(default)]
+    pub away: Option<crate::Away>,
+}
+
+/// From `Porch.identify(...)`: who the lead is, signed by the owner's backend:
+/// `hash` = hex(HMAC-SHA256(workspace identity secret, id)).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Identify {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub hash: String,
+}
+
+/// The lead after identification: the same token, or (when this identity was already known,
+/// from another browser) a new token of that lead, whose history comes with it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Identified {
+    pub visitor_token: String,
+    pub contact_id: ContactId,
+    /// True when this browser now belongs to a lead other than before: reload the session.
+    pub switched: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StartConversation {
+    /// An optional first message.
+    pub body: Option<String>,
+    pub client_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PostMessage {
+    pub body: String,
+    pub client_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub conversation: Conversation,
+    pub messages: Vec<Message>,
+    /// The conversation's log, for the agents' timeline; empty for leads.
+    #[serde(default)]
+    pub events: Vec<crate::EventFrame>,
+}
+
+/// A conversation as its lead reads it: no log of the team's events.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LeadConversationDetail {
+    pub conversation: LeadConversation,
+    pub messages: Vec<Message>,
+}
+
+// ---- Agent (inbox) endpoints -------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    pub id: AgentId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Me {
+    pub agent: Agent,
+    /// Every workspace the person belongs to (this one included), by name.
+    #[serde(default)]
+    pub workspaces: Vec<crate::Membership>,
+    /// Newest event sequence number of the workspace when read.
+    pub last_seq: u64,
+    /// The server's time, so countdowns follow the server's clock.
+    pub now: Millis,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct CloseConversation {
+    /// Required for a manual close.
+    pub outcome: Option<Outcome>,
+    pub note: Option<ClosingNote>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Assign {
+    /// None unassigns.
+    pub agent_id: Option<AgentId>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Snooze {
+    pub until: Millis,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    pub summary: String,
+}
+
+/// What the inbox needs to know of its workspace.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WorkspaceView {
+    /// The workspace's name, as the team and e-mails show it.
+    #[serde(default)]
+    pub name: String,
+    pub plan: Plan,
+    pub settings: WorkspaceSettings,
+    /// As saved by the owner (what applies depends on the plan).
+    pub lead_options: LeadOptions,
+    pub agents: Vec<Agent>,
+    /// The secret that signs lead identities; shown to owners only.
+    pub identity_secret: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangePlan {
+    pub plan: Plan,
+}
+
+/// Longest closing notification a lead can be shown.
+pub const MAX_NOTIFICATION_CHARS: usize = 500;
