@@ -19,9 +19,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             tracing_subscriber::fmt().json().with_env_filter(filter()).init()
         }
         // Colour only for a person at a terminal, not into files and journals.
-        _ => tracing_subscriber::fmt()
+        Command::Serve(_) => tracing_subscriber::fmt()
             .with_env_filter(filter())
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init(),
+        // A one-shot command's output (JSON, a link) is its stdout: its logs go to stderr.
+        _ => tracing_subscriber::fmt()
+            .with_env_filter(filter())
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_writer(std::io::stderr)
             .init(),
     }
     match cli.command {

@@ -95,10 +95,12 @@ fn backup_copies_a_database_in_use_and_sigterm_stops_cleanly() {
 fn an_operator_creates_a_workspace_and_prints_reset_links() {
     let dir = scratch("workspace");
     let url = format!("sqlite://{}/porch.db", dir.display());
+    // Every log on: a one-shot command's stdout must still be its output alone.
     let run = |args: &[&str]| {
         Command::new(BINARY)
             .args(args)
             .args(["--database-url", &url, "--public-url", "https://chat.example.com/"])
+            .env("RUST_LOG", "debug")
             .output()
             .unwrap()
     };

@@ -23,7 +23,8 @@ impl Drop for Checkpoints {
 /// Checkpoints `pool`'s database every [`EVERY`] until dropped.
 pub fn spawn(pool: AnyPool) -> Checkpoints {
     Checkpoints(tokio::spawn(async move {
-        let mut every = tokio::time::interval(EVERY);
+        // Not at once: a one-shot command opening the store is done before any is due.
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
