@@ -101,6 +101,7 @@ pub fn note(
         Actor::Agent(id) => name(id),
         Actor::Contact(_) => "The visitor".to_owned(),
         Actor::System => "Porch".to_owned(),
+        Actor::Token(_) => "An integration (API token)".to_owned(),
     };
     Some(match &frame.event {
         Event::ConversationStarted { .. } => "Conversation started".to_owned(),

@@ -30,4 +30,6 @@ id! {
     ContactId,
     ConversationId,
     MessageId,
+    /// A workspace's API token (not its secret).
+    TokenId,
 }

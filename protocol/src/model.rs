@@ -117,6 +117,8 @@ pub enum Actor {
     Contact(ContactId),
     Agent(AgentId),
     System,
+    /// An API token of the workspace (an integration), by its id.
+    Token(crate::TokenId),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,3 +41,10 @@ fn a_frame_reads_and_writes_back_unchanged() {
     let frame: EventFrame = serde_json::from_value(stored.clone()).unwrap();
     assert_eq!(serde_json::to_value(&frame).unwrap(), stored);
 }
+
+#[test]
+fn every_kind_of_actor_reads_and_writes_back_unchanged() {
+    let stored = sample(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/actors.json"));
+    let actors: Vec<porch_protocol::Actor> = serde_json::from_value(stored.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&actors).unwrap(), stored);
+}

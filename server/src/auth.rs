@@ -81,11 +81,21 @@ impl FromRequestParts<AppState> for AgentSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(ApiError::Unauthorized)?;
-        let agent = state.store.session_agent(&token_hash(token), state.clock.now()).await?;
-        agent.map(AgentSession).ok_or(ApiError::Unauthorized)
+        if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+            let agent = state.store.session_agent(&token_hash(token), state.clock.now()).await?;
+            return agent.map(AgentSession).ok_or(ApiError::Unauthorized);
+        }
+        match bearer(&parts.headers) {
+            Some(secret) if secret.starts_with(API_TOKEN_PREFIX) => {
+                crate::tokens::caller(state, secret, &parts.method, parts.uri.path()).await
+            }
+            _ => Err(ApiError::Unauthorized),
+        }
     }
 }
+
+/// How every API token's secret starts (and nothing else Porch issues does).
+pub const API_TOKEN_PREFIX: &str = "porch_";
 
 /// A lead, from `Authorization: Bearer <visitor token>`.
 pub struct Lead(pub ContactRecord);

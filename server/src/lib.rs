@@ -28,6 +28,7 @@ pub mod sessions;
 pub mod setup;
 pub mod summarizer;
 mod throttle;
+pub mod tokens;
 mod writer;
 mod ws;
 

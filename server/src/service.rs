@@ -124,7 +124,7 @@ impl AppState {
     ) -> Result<Conversation, ApiError> {
         let decide: Decision =
             Box::new(move |context, state| state.map_or(Ok(Vec::new()), |s| decide(context, s)));
-        let actor = Actor::Agent(agent.id().clone());
+        let actor = agent.actor();
         self.record(&agent.workspace_id, Some(id), actor, decide).await?;
         self.conversation(&agent.workspace_id, id).await
     }

@@ -41,6 +41,9 @@ pub struct NewAgent {
 pub struct AgentRecord {
     pub workspace_id: WorkspaceId,
     pub agent: Agent,
+    /// Set when the caller is an API token: `agent` then stands for the token (its id and
+    /// name, the manager's role), and the token is the actor of what it does.
+    pub token: Option<porch_protocol::TokenScope>,
 }
 
 /// A person who can sign in: one e-mail and one password across their workspaces.
@@ -81,6 +84,16 @@ pub struct ConversationFilter {
 impl AgentRecord {
     pub fn id(&self) -> &AgentId {
         &self.agent.id
+    }
+
+    /// Who the event log names for what this caller does.
+    pub fn actor(&self) -> porch_protocol::Actor {
+        match self.token {
+            Some(_) => {
+                porch_protocol::Actor::Token(porch_protocol::TokenId(self.agent.id.0.clone()))
+            }
+            None => porch_protocol::Actor::Agent(self.agent.id.clone()),
+        }
     }
 }
 

@@ -64,6 +64,7 @@ conformance!(
     a_rate_limit_grants_its_burst_then_one_per_period,
     concurrent_takes_are_counted_exactly,
     a_command_over_its_limit_records_nothing,
+    api_tokens_are_found_live_and_revoked_in_their_workspace,
 );
 
 #[path = "conformance/basics.rs"]
@@ -78,6 +79,9 @@ use hardening::*;
 #[path = "conformance/limits.rs"]
 mod limits;
 use limits::*;
+#[path = "conformance/tokens.rs"]
+mod tokens;
+use tokens::*;
 #[path = "conformance/lifecycle.rs"]
 mod lifecycle;
 use lifecycle::*;
@@ -183,7 +187,7 @@ async fn member(store: &Arc<dyn Store>, ws: &Workspace, role: Role, session: &st
         created_at: NOW,
     };
     store.create_agent(&new).await.unwrap();
-    let record = AgentRecord { workspace_id: ws.id.clone(), agent };
+    let record = AgentRecord { workspace_id: ws.id.clone(), agent, token: None };
     store.create_session(session, &record, NOW + 1_000_000).await.unwrap();
     record
 }

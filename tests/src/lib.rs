@@ -288,6 +288,11 @@ impl Http {
         Http { auth: Some(("cookie", cookie.to_owned())), ..self }
     }
 
+    /// This client with `Authorization: Bearer <secret>` (an API token, a visitor token).
+    pub fn with_bearer(self, secret: &str) -> Http {
+        Http { auth: Some(("authorization", format!("Bearer {secret}"))), ..self }
+    }
+
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Answer {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if let Some((name, value)) = &self.auth {

@@ -3,6 +3,7 @@
 //! update.
 
 mod account;
+mod api;
 mod close_dialog;
 mod contact;
 mod conversation;

@@ -35,6 +35,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <super::install::AskEmailForm ctx=ctx saved=w.settings.ask_email editable=editable />
                 {ctx.role.get_value().may(Permission::Team).then(|| view! { <super::team::TeamCard /> })}
                 {ctx.role.get_value().may(Permission::Install).then(|| view! { <super::install::InstallCard /> })}
+                {editable.then(|| view! { <super::api::ApiTokensCard /> })}
                 <super::account::ChangePassword />
             </main>
         }

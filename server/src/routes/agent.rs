@@ -6,7 +6,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Actor, Permission};
+use porch_protocol::{self as wire, Permission};
 
 use super::Resume;
 use crate::auth::{self, AgentSession};
@@ -59,7 +59,7 @@ async fn set_lead_options(
     Json(req): Json<wire::LeadOptions>,
 ) -> Result<Json<wire::WorkspaceView>, ApiError> {
     auth::require(&session, Permission::Settings)?;
-    let actor = Actor::Agent(session.agent.id.clone());
+    let actor = session.actor();
     let decide: Decision =
         Box::new(move |c, _| porch_domain::save_lead_options(c.workspace.plan, req));
     state.record(&session.workspace_id, None, actor, decide).await?;
@@ -73,7 +73,7 @@ async fn change_settings(
     change: impl FnOnce(&mut wire::WorkspaceSettings) + Send + 'static,
 ) -> Result<wire::WorkspaceSettings, ApiError> {
     auth::require(session, Permission::Settings)?;
-    let actor = Actor::Agent(session.agent.id.clone());
+    let actor = session.actor();
     state.change_settings(&session.workspace_id, actor, change).await
 }
 
@@ -161,7 +161,7 @@ async fn set_auto_close(
     let policy = porch_domain::validate_auto_close(req.settings)?;
     let settings = change_settings(&state, &session, move |s| s.auto_close = policy).await?;
     if req.apply_to_open {
-        let actor = Actor::Agent(session.agent.id.clone());
+        let actor = session.actor();
         let open = state.store.open_conversation_states(&session.workspace_id).await?;
         // Batched like the scheduler's firings; conversations closed or gone meanwhile are
         // skipped by `record_each`.

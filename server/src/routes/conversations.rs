@@ -8,7 +8,7 @@ use axum::routing::MethodRouter;
 use axum::routing::{get, post};
 use axum::Router;
 use porch_domain::{ConversationState, DomainError, NewMessage};
-use porch_protocol::{self as wire, Actor, AuthorKind, ConversationId, ConversationStatus, Event};
+use porch_protocol::{self as wire, AuthorKind, ConversationId, ConversationStatus, Event};
 use porch_store::{Context, ConversationFilter, Decision};
 use serde::Deserialize;
 
@@ -90,7 +90,7 @@ async fn reply(
         body: req.body,
         client_id: req.client_id,
     };
-    let actor = Actor::Agent(session.agent.id.clone());
+    let actor = session.actor();
     let stored = state
         .post_message(&session.workspace_id, &ConversationId(id), actor, message, Vec::new())
         .await?;
@@ -206,7 +206,7 @@ async fn set_blocked(
         })
         .collect();
     if !items.is_empty() {
-        state.record_each(workspace, Actor::Agent(session.agent.id.clone()), items).await?;
+        state.record_each(workspace, session.actor(), items).await?;
     }
     Ok(Json(answer))
 }

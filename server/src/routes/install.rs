@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Actor, Permission};
+use porch_protocol::{self as wire, Permission};
 
 use crate::auth::{require, AgentSession};
 use crate::error::Json;
@@ -54,7 +54,7 @@ async fn set_allowed_origins(
 ) -> Result<Json<wire::InstallView>, ApiError> {
     require(&member, Permission::Install)?;
     let origins = check_origins(&req.allowed_origins)?;
-    let actor = Actor::Agent(member.agent.id.clone());
+    let actor = member.actor();
     let change = move |s: &mut wire::WorkspaceSettings| s.install.allowed_origins = origins;
     state.change_settings(&member.workspace_id, actor, change).await?;
     read(State(state), AgentSession(member)).await

@@ -13,6 +13,7 @@ mod reports;
 mod session;
 mod signup;
 mod team;
+mod tokens;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(password::router())
         .merge(install::router())
         .merge(team::router())
+        .merge(tokens::router())
         .merge(signup::router())
         .merge(conversations::router())
         .merge(contacts::router())

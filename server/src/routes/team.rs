@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Actor, AgentId, ConversationStatus, Permission};
+use porch_protocol::{self as wire, AgentId, ConversationStatus, Permission};
 use porch_store::{AgentRecord, ConversationFilter, NewInvitation, StoreError};
 
 use crate::auth::{new_token, require, token_hash, AgentSession};
@@ -167,7 +167,7 @@ async fn deactivate(
         })
         .collect();
     if !theirs.is_empty() {
-        state.record_each(&workspace, Actor::Agent(owner.agent.id.clone()), theirs).await?;
+        state.record_each(&workspace, owner.actor(), theirs).await?;
     }
     team(State(state), AgentSession(owner)).await
 }

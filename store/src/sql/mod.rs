@@ -19,6 +19,7 @@ mod reports;
 mod rows;
 mod team;
 mod throttle;
+mod tokens;
 mod workspaces;
 
 pub use connect::{sqlite_file, Backend, SqlStore};

@@ -76,6 +76,7 @@ pub fn agent(row: &AnyRow) -> Result<AgentRecord> {
             email: row.try_get("email")?,
             role: parse_enum(row.try_get("role")?)?,
         },
+        token: None,
     })
 }
 

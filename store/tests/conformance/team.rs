@@ -122,7 +122,8 @@ pub async fn one_person_belongs_to_several_workspaces(store: Arc<dyn Store>) {
     let twice = NewAgent { agent: Agent { id: AgentId(id("agent")), ..in_blog.clone() }, ..new };
     assert!(matches!(store.create_agent(&twice).await, Err(StoreError::Conflict("email"))));
     assert_eq!(store.person(&email).await.unwrap().unwrap().password_hash, "h");
-    let blog_ann = AgentRecord { workspace_id: blog.id.clone(), agent: in_blog.clone() };
+    let blog_ann =
+        AgentRecord { workspace_id: blog.id.clone(), agent: in_blog.clone(), token: None };
     assert_eq!(store.membership(&email, Some(&blog.id)).await.unwrap(), Some(blog_ann.clone()));
     assert_eq!(store.membership(&email, None).await.unwrap(), Some(ann.clone()), "the first");
     let foreign = workspace(&store).await;

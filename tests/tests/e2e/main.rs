@@ -5,6 +5,7 @@
 mod accessibility;
 mod accounts;
 mod adoption;
+mod api;
 mod auto_close;
 mod bot;
 mod closing_options;

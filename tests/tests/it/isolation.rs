@@ -92,6 +92,9 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::PUT, "/agent/team/members/{member}/role", json!({"role": "agent"})),
         (Method::POST, "/agent/team/members/{member}/deactivate", json!({})),
         (Method::POST, "/agent/invitations/peek", json!({"token": "t"})),
+        (Method::GET, "/agent/tokens", Value::Null),
+        (Method::POST, "/agent/tokens", json!({"name": "Mine now", "scope": "write"})),
+        (Method::DELETE, "/agent/tokens/{token}", Value::Null),
         (Method::GET, "/agent/signup", Value::Null),
         (
             Method::POST,
@@ -162,6 +165,8 @@ const PUBLIC: [&str; 7] = [
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Caller {
     ForeignAgent,
+    /// A write API token of another workspace.
+    ForeignToken,
     ForeignLead,
     Anonymous,
     EndedSession,
@@ -173,6 +178,7 @@ struct Victim {
     contact: String,
     member: String,
     invitation: String,
+    token: String,
 }
 
 fn request_path(path: &str, victim: &Victim) -> String {
@@ -182,7 +188,8 @@ fn request_path(path: &str, victim: &Victim) -> String {
         .replace("{workspace}", porch_server::demo::WIDGET_KEY)
         .replace("{member}", &victim.member)
         .replace("{contact}", &victim.contact)
-        .replace("{invitation}", &victim.invitation);
+        .replace("{invitation}", &victim.invitation)
+        .replace("{token}", &victim.token);
     let query = if path.starts_with("/agent/reports/") { "?from=0&to=86400000" } else { "" };
     format!("/api/v1{path}{query}")
 }
@@ -200,11 +207,21 @@ async fn no_route_reaches_another_workspace() {
     let ended = AgentClient::owner(&server).await;
     let invite = json!({"email": "invited@example.com", "role": "agent"});
     let invited = ended.http.post("/api/v1/agent/team/invitations", invite).await;
+    let token = json!({"name": "Victim's CRM", "scope": "write"});
+    let token = ended.http.post("/api/v1/agent/tokens", token).await;
+    let foreign_owner = AgentClient::login(&server, &email, PASSWORD).await;
+    let foreign_token = foreign_owner
+        .http
+        .post("/api/v1/agent/tokens", json!({"name": "Foreign", "scope": "write"}))
+        .await;
+    let foreign_token =
+        Http::new(&server).with_bearer(foreign_token.body["secret"].as_str().unwrap());
     let ids = Victim {
         conversation: conversation.id.0.clone(),
         contact: lead.session.contact_id.0.clone(),
         member: ended.me.agent.id.0.clone(),
         invitation: invited.body["invitation"]["id"].as_str().unwrap().to_owned(),
+        token: token.body["token"]["id"].as_str().unwrap().to_owned(),
     };
     assert_eq!(ended.http.post("/api/v1/agent/logout", json!({})).await.status, 204);
     let anonymous = Http::new(&server);
@@ -220,11 +237,16 @@ async fn no_route_reaches_another_workspace() {
         let body = body.to_string().replace("{victim_workspace}", victim.as_str());
         let body: Value = serde_json::from_str(&body).unwrap();
         let body = (!body.is_null()).then_some(body);
-        for caller in
-            [Caller::ForeignAgent, Caller::ForeignLead, Caller::Anonymous, Caller::EndedSession]
-        {
+        for caller in [
+            Caller::ForeignAgent,
+            Caller::ForeignToken,
+            Caller::ForeignLead,
+            Caller::Anonymous,
+            Caller::EndedSession,
+        ] {
             let http = match caller {
                 Caller::ForeignAgent => &foreign_agent.http,
+                Caller::ForeignToken => &foreign_token,
                 Caller::ForeignLead => &foreign_lead.http,
                 Caller::Anonymous => &anonymous,
                 Caller::EndedSession => &ended.http,
@@ -240,14 +262,14 @@ async fn no_route_reaches_another_workspace() {
                 );
             }
             let names_victim = body_names_victim
-                || ["{id}", "{workspace}", "{member}", "{invitation}"]
+                || ["{id}", "{workspace}", "{member}", "{invitation}", "{token}"]
                     .iter()
                     .any(|p| path.contains(p));
             let agents_only = path.starts_with("/agent/") && !PUBLIC.contains(&path);
             let leads_only = path.starts_with("/widget/") && path != "/widget/session";
             let refused = matches!(status, 401 | 403 | 404);
             if names_victim
-                || (agents_only && caller != Caller::ForeignAgent)
+                || (agents_only && !matches!(caller, Caller::ForeignAgent | Caller::ForeignToken))
                 || (leads_only && caller != Caller::ForeignLead)
             {
                 assert!(refused, "{case}");
@@ -256,7 +278,7 @@ async fn no_route_reaches_another_workspace() {
             checked += 1;
         }
     }
-    assert!(checked >= 160, "{checked} requests checked");
+    assert!(checked >= 200, "{checked} requests checked");
     // The victim's conversation is as it was.
     let detail: porch_protocol::LeadConversationDetail =
         lead.http.get(&format!("/api/v1/widget/conversations/{}", conversation.id)).await.json();

@@ -23,5 +23,6 @@ mod reports;
 mod roles;
 mod signup;
 mod team;
+mod tokens;
 mod workspaces;
 mod ws;
