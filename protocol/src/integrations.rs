@@ -51,3 +51,91 @@ pub struct CreatedToken {
 
 /// Live tokens a workspace may hold.
 pub const MAX_TOKENS: usize = 50;
+
+/// The webhook event types, as receivers see them in `type`. `webhook.ping` is sent only by
+/// "Send a test ping".
+pub const WEBHOOK_EVENT_TYPES: [&str; 9] = [
+    "conversation.started",
+    "message.created",
+    "conversation.closed",
+    "conversation.reopened",
+    "conversation.outcome_changed",
+    "conversation.assigned",
+    "contact.blocked",
+    "contact.unblocked",
+    "contact.identified",
+];
+
+/// Endpoints a workspace may have.
+pub const MAX_WEBHOOKS: usize = 10;
+/// Longest endpoint URL.
+pub const MAX_WEBHOOK_URL_CHARS: usize = 2_000;
+
+/// A webhook endpoint as the owner sees it: never its secret, which is shown at creation and
+/// at each rotation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookEndpoint {
+    pub id: String,
+    pub url: String,
+    /// From [`WEBHOOK_EVENT_TYPES`].
+    pub event_types: Vec<String>,
+    pub enabled: bool,
+    /// Why Porch turned it off (it failed for a day), for the owner to see.
+    pub disabled_reason: Option<String>,
+    pub created_at: Millis,
+    /// Since when the next event has been failing, if it is.
+    pub failing_since: Option<Millis>,
+    /// When the failing event is tried again.
+    pub next_attempt_at: Option<Millis>,
+    /// Until when the secret before the last rotation still signs too.
+    pub previous_secret_until: Option<Millis>,
+}
+
+/// Create or change an endpoint. `enabled: true` on a disabled endpoint turns it back on and
+/// tries its waiting event now.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SaveWebhook {
+    pub url: String,
+    pub event_types: Vec<String>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An endpoint and its signing secret (`whsec_…`, Standard Webhooks): shown this once.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WebhookWithSecret {
+    pub endpoint: WebhookEndpoint,
+    pub secret: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Delivered,
+    Failed,
+}
+
+/// One attempt to deliver one message to an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    pub id: String,
+    /// `webhook-id`: the same for every attempt of one event, so receivers de-duplicate.
+    pub message_id: String,
+    pub event_type: String,
+    /// The event's sequence number in the workspace's log (none for a ping).
+    pub seq: Option<u64>,
+    /// 1 for the first attempt of this message.
+    pub attempt: u32,
+    pub at: Millis,
+    pub status: DeliveryStatus,
+    pub response_code: Option<u16>,
+    pub latency_ms: u64,
+    /// Why it failed, when it did without an answer (timeout, refused connection, …).
+    pub error: Option<String>,
+    /// When this message is tried again, if it failed and will be.
+    pub next_attempt_at: Option<Millis>,
+}

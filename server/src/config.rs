@@ -152,6 +152,14 @@ pub struct ServeConfig {
     /// could then write as fast as the disk allows.
     #[arg(long, env = "PORCH_LIFT_LEAD_LIMITS")]
     pub lift_lead_limits: bool,
+    /// Webhook endpoints may be on loopback, private and link-local addresses, and use plain
+    /// HTTP. Off by default, so a workspace owner cannot make this server probe the network
+    /// it runs in.
+    #[arg(long, env = "PORCH_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: bool,
+    /// Seconds a webhook receiver has to answer.
+    #[arg(long, env = "PORCH_WEBHOOK_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub webhook_timeout: u64,
     /// Database connections this server opens at most (default 8 on SQLite, 16 on
     /// PostgreSQL). Several servers share PostgreSQL's `max_connections` (100 by default):
     /// each takes this many plus one that listens for the others' commits.
@@ -196,6 +204,8 @@ impl std::fmt::Debug for ServeConfig {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact))
             .field("smtp_ca", &self.smtp_ca)
             .field("lift_lead_limits", &self.lift_lead_limits)
+            .field("webhooks_allow_private", &self.webhooks_allow_private)
+            .field("webhook_timeout", &self.webhook_timeout)
             .field("database_pool", &self.database_pool)
             .field("log_format", &self.log_format)
             .finish()

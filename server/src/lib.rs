@@ -29,6 +29,7 @@ pub mod setup;
 pub mod summarizer;
 mod throttle;
 pub mod tokens;
+pub mod webhooks;
 mod writer;
 mod ws;
 
@@ -95,6 +96,8 @@ pub struct AppState {
     workspace_locks: Arc<Mutex<HashMap<WorkspaceId, Arc<tokio::sync::Mutex<()>>>>>,
     /// Group commit: the one queue every write of this server goes through.
     writer: Arc<writer::Writer>,
+    /// Webhook deliveries: the HTTP client, the operator's choices, the loop's wake-up.
+    pub webhooks: Arc<webhooks::Webhooks>,
 }
 
 impl AppState {
@@ -123,6 +126,7 @@ impl AppState {
             session_recheck: std::time::Duration::from_secs(30),
             workspace_locks: Arc::default(),
             writer: Arc::default(),
+            webhooks: Arc::default(),
         }
     }
 }
@@ -138,6 +142,7 @@ pub async fn run(listener: TcpListener, state: AppState) -> std::io::Result<()> 
     tokio::spawn(scheduler::run(state.clone()));
     tokio::spawn(folder::run(state.clone()));
     tokio::spawn(relay::run(state.clone()));
+    tokio::spawn(webhooks::run(state.clone()));
     mailer::spawn(state.clone());
     let listener = listener::Guarded::new(listener, state.metrics.clone());
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

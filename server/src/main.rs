@@ -139,6 +139,11 @@ async fn serve(config: ServeConfig) -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!("--lift-lead-limits: leads are not rate-limited (for benchmarks only)");
         state.limits.lift_lead_limits();
     }
+    state.webhooks = Arc::new(porch_server::webhooks::Webhooks::new(
+        config.webhooks_allow_private,
+        std::time::Duration::from_secs(config.webhook_timeout),
+        std::time::Duration::from_secs(1),
+    ));
     state.public_url = config.public_url.url.clone();
     state.signup_open = config.signup == "open";
     if let Some(url) = &config.smtp_url {

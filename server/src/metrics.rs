@@ -37,6 +37,9 @@ pub struct Metrics {
     lateness: Histogram,
     /// Connections refused because the process ran out of file descriptors.
     pub descriptors_exhausted: AtomicU64,
+    /// Webhook attempts answered 2xx, and the others.
+    pub webhooks_delivered: AtomicU64,
+    pub webhooks_failed: AtomicU64,
 }
 
 #[derive(Default)]
@@ -93,6 +96,11 @@ impl Metrics {
     pub fn fired(&self, late: Duration) {
         self.lateness.observe(late);
     }
+
+    pub fn webhook_attempt(&self, delivered: bool) {
+        let counter = if delivered { &self.webhooks_delivered } else { &self.webhooks_failed };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 fn metric(out: &mut String, name: &str, kind: &str, help: &str, samples: &[(&str, f64)]) {
@@ -132,7 +140,7 @@ pub async fn scrape(
     for (histogram, name, help) in histograms {
         histogram.write(&mut out, name, help);
     }
-    let counters: [(&str, &str, u64); 6] = [
+    let counters: [(&str, &str, u64); 8] = [
         (
             "porch_batched_commands_total",
             "Commands committed in batches (divide by porch_batch_seconds_count).",
@@ -162,6 +170,16 @@ pub async fn scrape(
             "porch_smtp_failures_total",
             "Report e-mails that could not be sent.",
             m.smtp_failures.load(Ordering::Relaxed),
+        ),
+        (
+            "porch_webhook_deliveries_total",
+            "Webhook attempts the receiver answered with 2xx.",
+            m.webhooks_delivered.load(Ordering::Relaxed),
+        ),
+        (
+            "porch_webhook_failures_total",
+            "Webhook attempts that failed (an error status, a timeout, no connection).",
+            m.webhooks_failed.load(Ordering::Relaxed),
         ),
     ];
     for (name, help, value) in counters {

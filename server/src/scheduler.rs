@@ -205,14 +205,29 @@ const PURGE_CHUNK: u32 = 1_000;
 /// Statements per sweep at most.
 const PURGE_CHUNKS: usize = 100;
 
-/// Forgets the rate-limit buckets full again (housekeeping riding on the sweep), a chunk at a
-/// time so no statement holds the write path long.
-async fn forget_full_buckets(state: &AppState, now: Millis) {
+/// Forgets the rate-limit buckets full again and webhook attempts older than
+/// [`DELIVERY_LOG_MILLIS`] (housekeeping riding on the sweep), a chunk at a time so no
+/// statement holds the write path long.
+async fn forget_expired(state: &AppState, now: Millis) {
+    let store = &state.store;
+    purge("full rate-limit buckets", || store.purge_rate_limits(now, PURGE_CHUNK)).await;
+    let before = now - DELIVERY_LOG_MILLIS;
+    purge("old webhook attempts", || store.purge_webhook_deliveries(before, PURGE_CHUNK)).await;
+}
+
+/// How long the webhook delivery log keeps an attempt.
+pub const DELIVERY_LOG_MILLIS: Millis = 30 * 24 * 60 * 60_000;
+
+async fn purge<F, Fut>(what: &str, mut chunk: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = porch_store::Result<u64>>,
+{
     for _ in 0..PURGE_CHUNKS {
-        match state.store.purge_rate_limits(now, PURGE_CHUNK).await {
+        match chunk().await {
             Ok(n) if n < u64::from(PURGE_CHUNK) => return,
             Ok(_) => tokio::task::yield_now().await,
-            Err(e) => return tracing::warn!(error = %e, "forgetting full rate-limit buckets"),
+            Err(e) => return tracing::warn!(error = %e, "forgetting {what}"),
         }
     }
 }
@@ -239,7 +254,7 @@ pub async fn run(state: AppState) {
                 Ok(overdue) => overdue.iter().for_each(|t| queue.set(t)),
                 Err(e) => tracing::warn!(error = %e, "sweeping overdue deadlines"),
             }
-            forget_full_buckets(&state, now).await;
+            forget_expired(&state, now).await;
         }
         for (workspace, timers) in by_workspace(queue.pop_due(now)) {
             for batch in timers.chunks(BATCH) {

@@ -65,6 +65,7 @@ impl AppState {
             let _ = self.scheduler.tx.send(change);
         }
         self.hand_over(workspace, frames).await;
+        self.webhooks.wake.notify_one();
     }
 
     /// Records a change of the workspace's settings: the change applies to the settings as

@@ -65,6 +65,7 @@ conformance!(
     concurrent_takes_are_counted_exactly,
     a_command_over_its_limit_records_nothing,
     api_tokens_are_found_live_and_revoked_in_their_workspace,
+    webhook_endpoints_are_leased_advanced_and_logged,
 );
 
 #[path = "conformance/basics.rs"]
@@ -82,6 +83,9 @@ use limits::*;
 #[path = "conformance/tokens.rs"]
 mod tokens;
 use tokens::*;
+#[path = "conformance/webhooks.rs"]
+mod webhooks;
+use webhooks::*;
 #[path = "conformance/lifecycle.rs"]
 mod lifecycle;
 use lifecycle::*;

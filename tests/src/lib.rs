@@ -16,6 +16,7 @@ use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message as WsMes
 
 pub mod bench;
 pub mod browser;
+pub mod receiver;
 pub mod smtp;
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -89,6 +90,12 @@ impl TestServer {
         // Sockets notice an expired session within a test's patience.
         state.session_recheck = Duration::from_millis(100);
         state.operator_token = Some(OPERATOR_TOKEN.to_owned());
+        // Webhook receivers of tests are on 127.0.0.1; retries are found within 50 ms.
+        state.webhooks = Arc::new(porch_server::webhooks::Webhooks::new(
+            true,
+            Duration::from_secs(2),
+            Duration::from_millis(50),
+        ));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         state.public_url = base.clone();

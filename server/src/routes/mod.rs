@@ -14,6 +14,7 @@ mod session;
 mod signup;
 mod team;
 mod tokens;
+mod webhooks;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(install::router())
         .merge(team::router())
         .merge(tokens::router())
+        .merge(webhooks::router())
         .merge(signup::router())
         .merge(conversations::router())
         .merge(contacts::router())

@@ -7,6 +7,7 @@ mod checkpoint;
 mod connect;
 mod contacts;
 mod conversations;
+mod integrations;
 mod limits;
 mod listen;
 mod migrate;
@@ -20,6 +21,7 @@ mod rows;
 mod team;
 mod throttle;
 mod tokens;
+mod webhooks;
 mod workspaces;
 
 pub use connect::{sqlite_file, Backend, SqlStore};

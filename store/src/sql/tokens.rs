@@ -3,11 +3,10 @@
 
 use porch_protocol::{AgentId, ApiToken, Millis, TokenId, WorkspaceId};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyPool, Row};
 
 use super::rows::{enum_text, parse_enum};
-use super::SqlStore;
-use crate::{Integrations, NewToken, Result};
+use crate::{NewToken, Result};
 
 /// `last_used_at` is written at most this often per token.
 const USED_EVERY: Millis = 60_000;
@@ -26,83 +25,80 @@ fn token(row: &AnyRow) -> Result<ApiToken> {
     })
 }
 
-#[async_trait::async_trait]
-impl Integrations for SqlStore {
-    async fn create_token(&self, new: &NewToken, at_most: usize) -> Result<bool> {
-        let t = &new.token;
-        let done = sqlx::query(
-            "INSERT INTO api_tokens
+pub async fn create(pool: &AnyPool, new: &NewToken, at_most: usize) -> Result<bool> {
+    let t = &new.token;
+    let done = sqlx::query(
+        "INSERT INTO api_tokens
                  (id, workspace_id, name, scope, prefix, secret_hash, created_by, created_at)
              SELECT $1, $2, $3, $4, $5, $6, $7, $8
              WHERE (SELECT COUNT(*) FROM api_tokens
                     WHERE workspace_id = $2 AND revoked_at IS NULL) < $9",
-        )
-        .bind(t.id.as_str())
-        .bind(new.workspace_id.as_str())
-        .bind(&t.name)
-        .bind(enum_text(&t.scope))
-        .bind(&t.prefix)
-        .bind(&new.secret_hash)
-        .bind(t.created_by.as_str())
-        .bind(t.created_at)
-        .bind(i64::try_from(at_most).unwrap_or(i64::MAX))
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
+    )
+    .bind(t.id.as_str())
+    .bind(new.workspace_id.as_str())
+    .bind(&t.name)
+    .bind(enum_text(&t.scope))
+    .bind(&t.prefix)
+    .bind(&new.secret_hash)
+    .bind(t.created_by.as_str())
+    .bind(t.created_at)
+    .bind(i64::try_from(at_most).unwrap_or(i64::MAX))
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
 
-    async fn tokens(&self, workspace: &WorkspaceId) -> Result<Vec<ApiToken>> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM api_tokens WHERE workspace_id = $1 AND revoked_at IS NULL
+pub async fn list(pool: &AnyPool, workspace: &WorkspaceId) -> Result<Vec<ApiToken>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_tokens WHERE workspace_id = $1 AND revoked_at IS NULL
              ORDER BY created_at, id"
-        ))
-        .bind(workspace.as_str())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(token)
-        .collect()
-    }
+    ))
+    .bind(workspace.as_str())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(token)
+    .collect()
+}
 
-    async fn revoke_token(
-        &self,
-        workspace: &WorkspaceId,
-        id: &TokenId,
-        now: Millis,
-    ) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $3
+pub async fn revoke(
+    pool: &AnyPool,
+    workspace: &WorkspaceId,
+    id: &TokenId,
+    now: Millis,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $3
              WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL",
-        )
-        .bind(workspace.as_str())
-        .bind(id.as_str())
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
+    )
+    .bind(workspace.as_str())
+    .bind(id.as_str())
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
 
-    async fn token_by_secret(
-        &self,
-        secret_hash: &str,
-        now: Millis,
-    ) -> Result<Option<(WorkspaceId, ApiToken)>> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL"
-        ))
-        .bind(secret_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut found = token(&row)?;
-        if found.last_used_at.is_none_or(|at| at <= now - USED_EVERY) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
-                .bind(found.id.as_str())
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-            found.last_used_at = Some(now);
-        }
-        Ok(Some((WorkspaceId(row.try_get("workspace_id")?), found)))
+pub async fn by_secret(
+    pool: &AnyPool,
+    secret_hash: &str,
+    now: Millis,
+) -> Result<Option<(WorkspaceId, ApiToken)>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL"
+    ))
+    .bind(secret_hash)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut found = token(&row)?;
+    if found.last_used_at.is_none_or(|at| at <= now - USED_EVERY) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+            .bind(found.id.as_str())
+            .bind(now)
+            .execute(pool)
+            .await?;
+        found.last_used_at = Some(now);
     }
+    Ok(Some((WorkspaceId(row.try_get("workspace_id")?), found)))
 }

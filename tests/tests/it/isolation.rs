@@ -95,6 +95,22 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/agent/tokens", Value::Null),
         (Method::POST, "/agent/tokens", json!({"name": "Mine now", "scope": "write"})),
         (Method::DELETE, "/agent/tokens/{token}", Value::Null),
+        (Method::GET, "/agent/webhooks", Value::Null),
+        (
+            Method::POST,
+            "/agent/webhooks",
+            json!({"url": "http://127.0.0.1:9/mine", "event_types": ["message.created"]}),
+        ),
+        (
+            Method::PUT,
+            "/agent/webhooks/{webhook}",
+            json!({"url": "http://127.0.0.1:9/mine", "event_types": ["message.created"]}),
+        ),
+        (Method::DELETE, "/agent/webhooks/{webhook}", Value::Null),
+        (Method::POST, "/agent/webhooks/{webhook}/rotate-secret", json!({})),
+        (Method::POST, "/agent/webhooks/{webhook}/ping", json!({})),
+        (Method::GET, "/agent/webhooks/{webhook}/deliveries", Value::Null),
+        (Method::POST, "/agent/webhooks/{webhook}/deliveries/{delivery}/resend", json!({})),
         (Method::GET, "/agent/signup", Value::Null),
         (
             Method::POST,
@@ -179,6 +195,7 @@ struct Victim {
     member: String,
     invitation: String,
     token: String,
+    webhook: String,
 }
 
 fn request_path(path: &str, victim: &Victim) -> String {
@@ -189,7 +206,9 @@ fn request_path(path: &str, victim: &Victim) -> String {
         .replace("{member}", &victim.member)
         .replace("{contact}", &victim.contact)
         .replace("{invitation}", &victim.invitation)
-        .replace("{token}", &victim.token);
+        .replace("{token}", &victim.token)
+        .replace("{webhook}", &victim.webhook)
+        .replace("{delivery}", "del_0");
     let query = if path.starts_with("/agent/reports/") { "?from=0&to=86400000" } else { "" };
     format!("/api/v1{path}{query}")
 }
@@ -209,6 +228,8 @@ async fn no_route_reaches_another_workspace() {
     let invited = ended.http.post("/api/v1/agent/team/invitations", invite).await;
     let token = json!({"name": "Victim's CRM", "scope": "write"});
     let token = ended.http.post("/api/v1/agent/tokens", token).await;
+    let hook = json!({"url": "http://127.0.0.1:9/hook", "event_types": ["conversation.closed"]});
+    let hook = ended.http.post("/api/v1/agent/webhooks", hook).await;
     let foreign_owner = AgentClient::login(&server, &email, PASSWORD).await;
     let foreign_token = foreign_owner
         .http
@@ -222,6 +243,7 @@ async fn no_route_reaches_another_workspace() {
         member: ended.me.agent.id.0.clone(),
         invitation: invited.body["invitation"]["id"].as_str().unwrap().to_owned(),
         token: token.body["token"]["id"].as_str().unwrap().to_owned(),
+        webhook: hook.body["endpoint"]["id"].as_str().unwrap().to_owned(),
     };
     assert_eq!(ended.http.post("/api/v1/agent/logout", json!({})).await.status, 204);
     let anonymous = Http::new(&server);
@@ -262,7 +284,7 @@ async fn no_route_reaches_another_workspace() {
                 );
             }
             let names_victim = body_names_victim
-                || ["{id}", "{workspace}", "{member}", "{invitation}", "{token}"]
+                || ["{id}", "{workspace}", "{member}", "{invitation}", "{token}", "{webhook}"]
                     .iter()
                     .any(|p| path.contains(p));
             let agents_only = path.starts_with("/agent/") && !PUBLIC.contains(&path);

@@ -24,5 +24,6 @@ mod roles;
 mod signup;
 mod team;
 mod tokens;
+mod webhooks;
 mod workspaces;
 mod ws;

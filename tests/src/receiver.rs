@@ -1,0 +1,128 @@
+//! A webhook receiver for tests: a real HTTP server on an ephemeral port that records what it
+//! is sent and answers as told (a status, after a delay, with a body of some size).
+
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde_json::Value;
+
+/// One request as received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub id: String,
+    pub timestamp: String,
+    pub signature: String,
+    pub body: String,
+    /// The status it was answered with.
+    pub answered: u16,
+}
+
+impl Received {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).expect("a JSON body")
+    }
+}
+
+#[derive(Default)]
+struct Behaviour {
+    status: AtomicU16,
+    delay_ms: AtomicU64,
+    body_bytes: AtomicUsize,
+    received: Mutex<Vec<Received>>,
+}
+
+pub struct Receiver {
+    pub url: String,
+    behaviour: Arc<Behaviour>,
+}
+
+impl Receiver {
+    /// Listening on 127.0.0.1, answering 204 at once.
+    pub async fn start() -> Receiver {
+        let behaviour = Arc::new(Behaviour::default());
+        behaviour.status.store(204, Ordering::Relaxed);
+        let app = axum::Router::new()
+            .route("/hook", axum::routing::post(receive))
+            .with_state(behaviour.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Receiver { url, behaviour }
+    }
+
+    /// Answers `status` from now on.
+    pub fn answer(&self, status: u16) {
+        self.behaviour.status.store(status, Ordering::Relaxed);
+    }
+
+    pub fn delay(&self, delay: Duration) {
+        let millis = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.behaviour.delay_ms.store(millis, Ordering::Relaxed);
+    }
+
+    /// Answers with a body of `bytes` bytes.
+    pub fn body_of(&self, bytes: usize) {
+        self.behaviour.body_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.behaviour.received.lock().unwrap().clone()
+    }
+
+    /// What was answered 2xx, in arrival order.
+    pub fn accepted(&self) -> Vec<Received> {
+        self.received().into_iter().filter(|r| (200..300).contains(&r.answered)).collect()
+    }
+
+    /// Waits (up to 20 s) until `n` requests were accepted; answers them.
+    pub async fn until_accepted(&self, n: usize) -> Vec<Received> {
+        for _ in 0..400 {
+            let accepted = self.accepted();
+            if accepted.len() >= n {
+                return accepted;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{n} accepted deliveries expected, got {:?}", self.accepted());
+    }
+
+    /// Waits (up to 20 s) until `n` requests arrived at all.
+    pub async fn until_received(&self, n: usize) -> Vec<Received> {
+        for _ in 0..400 {
+            let received = self.received();
+            if received.len() >= n {
+                return received;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{n} requests expected, got {:?}", self.received());
+    }
+}
+
+async fn receive(
+    State(behaviour): State<Arc<Behaviour>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let header =
+        |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let delay = behaviour.delay_ms.load(Ordering::Relaxed);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    let status = behaviour.status.load(Ordering::Relaxed);
+    behaviour.received.lock().unwrap().push(Received {
+        id: header("webhook-id"),
+        timestamp: header("webhook-timestamp"),
+        signature: header("webhook-signature"),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        answered: status,
+    });
+    let size = behaviour.body_bytes.load(Ordering::Relaxed);
+    (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), "x".repeat(size))
+}
