@@ -126,3 +126,91 @@ async fn receive(
     let size = behaviour.body_bytes.load(Ordering::Relaxed);
     (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), "x".repeat(size))
 }
+
+/// `tests/webhook_receiver.py`: a receiver in its own process that verifies signatures with
+/// the `standardwebhooks` package (PyPI, installed by `cargo xtask test`), logging each request.
+pub struct StandardReceiver {
+    child: Option<std::process::Child>,
+    pub port: u16,
+    dir: porch_store::testing::TempDir,
+}
+
+impl StandardReceiver {
+    /// Started on a free port; `None` (the test skipped) where the package is not installed,
+    /// which CI never allows.
+    pub fn start() -> Option<StandardReceiver> {
+        let installed =
+            std::path::Path::new(&crate::smtp::python_path()).join("standardwebhooks").exists();
+        if !installed {
+            assert!(std::env::var("CI").is_err(), "standardwebhooks must be installed in CI");
+            eprintln!("standardwebhooks is not installed (cargo xtask test installs it): skipping");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut receiver =
+            StandardReceiver { child: None, port, dir: porch_store::testing::TempDir::new() };
+        receiver.set_secret("whsec_AAAA");
+        receiver.resume();
+        Some(receiver)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/hook", self.port)
+    }
+
+    pub fn set_secret(&self, secret: &str) {
+        std::fs::write(self.dir.0.join("secret"), secret).unwrap();
+    }
+
+    /// Stops the process: the port refuses connections.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the process again, on the same port and log.
+    pub fn resume(&mut self) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/webhook_receiver.py");
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(self.port.to_string())
+            .arg(self.dir.0.join("secret"))
+            .arg(self.dir.0.join("log"))
+            .env("PYTHONPATH", crate::smtp::python_path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        self.child = Some(child);
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(15), "the receiver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// One entry per request: `{"id", "type", "seq", "verified", "error"}`.
+    pub fn log(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.dir.0.join("log")).unwrap_or_default();
+        text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    }
+
+    /// Waits (up to 20 s) for `n` entries.
+    pub async fn until_logged(&self, n: usize) -> Vec<Value> {
+        for _ in 0..400 {
+            let log = self.log();
+            if log.len() >= n {
+                return log;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{n} requests expected, got {:?}", self.log());
+    }
+}
+
+impl Drop for StandardReceiver {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

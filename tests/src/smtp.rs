@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use porch_store::testing::TempDir;
 use serde_json::Value;
 
-fn python_path() -> String {
+pub(crate) fn python_path() -> String {
     std::env::var("PORCH_PYTHONPATH").unwrap_or_else(|_| {
         format!("{}/.cache/porch/tools/python", std::env::var("HOME").unwrap_or_default())
     })
@@ -20,7 +20,7 @@ pub struct SmtpServer {
 }
 
 /// Whether aiosmtpd is installed; when not, the tests that need it are skipped (except in CI).
-fn smtp_installed() -> bool {
+pub(crate) fn smtp_installed() -> bool {
     if std::path::Path::new(&python_path()).join("aiosmtpd").exists() {
         return true;
     }

@@ -11,8 +11,9 @@ const TRUNK: &str = "0.21.14";
 const BINARYEN: &str = "132";
 /// Injected into pages by the accessibility tests.
 const AXE_CORE: &str = "4";
-/// The SMTP server the e-mail tests start (PyPI, into the tools folder's `python/`).
-const AIOSMTPD: &str = "1.4.6";
+/// From PyPI, into the tools folder's `python/`: the SMTP server the e-mail tests start, and
+/// the independent verifier of webhook signatures.
+const PYTHON_PACKAGES: [(&str, &str); 2] = [("aiosmtpd", "1.4.6"), ("standardwebhooks", "1.1.0")];
 
 pub struct Tools {
     /// Prepended to PATH for every tool command: npm's wasm-opt, cargo-installed binaries.
@@ -106,14 +107,21 @@ impl Tools {
 
     fn python_tools(&self) -> Result {
         let dir = self.tools_dir.join("python");
-        if dir.join("aiosmtpd").exists() {
+        let missing: Vec<String> = PYTHON_PACKAGES
+            .iter()
+            .filter(|(name, _)| !dir.join(name).exists())
+            .map(|(name, version)| format!("{name}=={version}"))
+            .collect();
+        if missing.is_empty() {
             return Ok(());
         }
-        println!("xtask: installing aiosmtpd {AIOSMTPD} from PyPI (the e-mail tests' SMTP server)");
+        println!("xtask: installing {} from PyPI", missing.join(" "));
+        // Each into the same folder: pip replaces what is there (`--upgrade`) without asking.
         sh(Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade"])
+            .arg("--target")
             .arg(&dir)
-            .arg(format!("aiosmtpd=={AIOSMTPD}")))
+            .args(&missing))
     }
 
     fn chromium(&self) -> Result {

@@ -22,6 +22,7 @@ mod relay;
 mod reports;
 mod roles;
 mod signup;
+mod standard_webhooks;
 mod team;
 mod tokens;
 mod webhooks;
