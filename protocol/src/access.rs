@@ -8,6 +8,7 @@ use crate::Role;
 
 /// What a member of a workspace may be allowed to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// List, read, answer, close, assign, snooze, block: the team's daily work.

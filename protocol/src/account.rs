@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Agent, AgentId, Millis, Role, WorkspaceId};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Login {
     pub email: String,
     pub password: String,
@@ -17,6 +18,7 @@ pub struct Login {
 
 /// One workspace a person belongs to, for the app's workspace switcher.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
     pub workspace_id: WorkspaceId,
     pub workspace_name: String,
@@ -27,12 +29,14 @@ pub struct Membership {
 
 /// A signed-in person moves to another of their workspaces: a new session there.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SwitchWorkspace {
     pub workspace_id: WorkspaceId,
 }
 
 /// A password set through a single-use link (`/app/#setup=…` or `#reset=…`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetPassword {
     pub token: String,
     pub password: String,
@@ -40,6 +44,7 @@ pub struct SetPassword {
 
 /// A signed-in member changes their own password.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePassword {
     pub current: String,
     pub password: String,
@@ -47,12 +52,14 @@ pub struct ChangePassword {
 
 /// "Forgot your password?": a reset link goes to this address if it belongs to a member.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForgotPassword {
     pub email: String,
 }
 
 /// What the sign-in page offers: a first-run setup (no workspace yet) or a sign-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignupStatus {
     /// No workspace exists: whoever opens the app first creates one.
     pub first_run: bool,
@@ -62,6 +69,7 @@ pub struct SignupStatus {
 
 /// A new workspace and its owner, from the sign-up page.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signup {
     pub workspace_name: String,
     pub name: String,
@@ -71,6 +79,7 @@ pub struct Signup {
 
 /// A member of the team as Settings → Team shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
     pub agent: Agent,
     /// Deactivated members keep their history but cannot sign in.
@@ -83,6 +92,7 @@ pub struct Member {
 
 /// An invitation not yet accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitation {
     pub id: String,
     pub email: String,
@@ -93,12 +103,14 @@ pub struct Invitation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamView {
     pub members: Vec<Member>,
     pub invitations: Vec<Invitation>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invite {
     pub email: String,
     pub role: Role,
@@ -107,24 +119,28 @@ pub struct Invite {
 /// An invitation made (or renewed); `link` is there when no e-mail could carry it, for the
 /// owner to pass on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invited {
     pub invitation: Invitation,
     pub link: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeRole {
     pub role: Role,
 }
 
 /// The token of an invitation link (`/app/#invite=…`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationToken {
     pub token: String,
 }
 
 /// What the invitation page shows before the invitee accepts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationInfo {
     pub workspace_name: String,
     pub email: String,
@@ -138,6 +154,7 @@ pub struct InvitationInfo {
 /// Accepting an invitation: a new person chooses their name and password; someone who
 /// already has an account gives their password (and keeps their name).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptInvitation {
     pub token: String,
     #[serde(default)]

@@ -10,6 +10,7 @@ use crate::{
 // ---- Lead (widget) endpoints -------------------------------------------------------------
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenSession {
     pub workspace_key: String,
     /// The token this browser got before, if any.
@@ -23,6 +24,7 @@ pub struct OpenSession {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WidgetSession {
     pub visitor_token: String,
     pub contact_id: ContactId,
@@ -46,6 +48,7 @@ pub struct WidgetSession {
 /// From `Porch.identify(...)`: who the lead is, signed by the owner's backend:
 /// `hash` = hex(HMAC-SHA256(workspace identity secret, id)).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identify {
     pub id: String,
     pub name: Option<String>,
@@ -56,6 +59,7 @@ pub struct Identify {
 /// The lead after identification: the same token, or (when this identity was already known,
 /// from another browser) a new token of that lead, whose history comes with it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identified {
     pub visitor_token: String,
     pub contact_id: ContactId,
@@ -64,6 +68,7 @@ pub struct Identified {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StartConversation {
     /// An optional first message.
     pub body: Option<String>,
@@ -71,12 +76,14 @@ pub struct StartConversation {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostMessage {
     pub body: String,
     pub client_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationDetail {
     pub conversation: Conversation,
     pub messages: Vec<Message>,
@@ -87,6 +94,7 @@ pub struct ConversationDetail {
 
 /// A conversation as its lead reads it: no log of the team's events.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadConversationDetail {
     pub conversation: LeadConversation,
     pub messages: Vec<Message>,
@@ -95,6 +103,7 @@ pub struct LeadConversationDetail {
 // ---- Agent (inbox) endpoints -------------------------------------------------------------
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agent {
     pub id: AgentId,
     pub name: String,
@@ -103,6 +112,7 @@ pub struct Agent {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub agent: Agent,
     /// Every workspace the person belongs to (this one included), by name.
@@ -115,6 +125,7 @@ pub struct Me {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CloseConversation {
     /// Required for a manual close.
     pub outcome: Option<Outcome>,
@@ -122,28 +133,33 @@ pub struct CloseConversation {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeOutcome {
     pub outcome: Outcome,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assign {
     /// None unassigns.
     pub agent_id: Option<AgentId>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snooze {
     pub until: Millis,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub summary: String,
 }
 
 /// What the inbox needs to know of its workspace.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkspaceView {
     /// The workspace's name, as the team and e-mails show it.
     #[serde(default)]
@@ -158,6 +174,7 @@ pub struct WorkspaceView {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePlan {
     pub plan: Plan,
 }

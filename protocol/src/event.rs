@@ -7,6 +7,7 @@ use crate::{
 
 /// One entry of a workspace's append-only log; also what WebSockets push.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     ConversationStarted {
@@ -253,6 +254,7 @@ impl EventFrame {
 /// Externally tagged (`{"conversation_closed": {…}}`) on purpose: unlike the log's internally
 /// tagged [`Event`], it decodes without buffering, which keeps the widget's WebAssembly small.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LeadEvent {
     ConversationStarted { conversation: LeadConversation },
@@ -265,6 +267,7 @@ pub enum LeadEvent {
 
 /// A lead's view of a stored event: its place in the log, when, and what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadFrame {
     pub seq: u64,
     pub at: Millis,
@@ -305,6 +308,7 @@ impl From<LeadFrame> for EventFrame {
 
 /// What a server sends on a lead's WebSocket (externally tagged, like [`LeadEvent`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LeadServerFrame {
     Event(LeadFrame),
@@ -317,6 +321,7 @@ pub enum LeadServerFrame {
 
 /// Why an auto-close deadline moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimerReason {
     AgentReplied,
@@ -340,6 +345,7 @@ pub enum TimerReason {
 
 /// A stored event: its place in the workspace's log, when, by whom, and for which lead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventFrame {
     /// Grows by one per event within a workspace; clients apply each seq at most once.
     pub seq: u64,
@@ -352,6 +358,7 @@ pub struct EventFrame {
 
 /// What a server sends on either WebSocket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum ServerFrame {
     Event(Box<EventFrame>),
@@ -364,6 +371,7 @@ pub enum ServerFrame {
 
 /// What a client may send on either WebSocket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum ClientFrame {
     Ping,

@@ -7,6 +7,7 @@ use crate::{ContactId, Conversation, Millis, Plan};
 
 /// Where the widget may run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct InstallSettings {
     /// Origins (`https://shop.example`) allowed to embed the widget; empty: any.
@@ -15,6 +16,7 @@ pub struct InstallSettings {
 
 /// Settings → Install.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InstallView {
     pub widget_key: String,
     /// What to paste into every page, before `</body>`.
@@ -25,18 +27,21 @@ pub struct InstallView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeenOrigin {
     pub origin: String,
     pub last_seen_at: Millis,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetAllowedOrigins {
     pub allowed_origins: Vec<String>,
 }
 
 /// The widget's e-mail question ("so we can reply if you leave").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AskEmail {
     #[default]
@@ -47,18 +52,21 @@ pub enum AskEmail {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeAskEmail {
     pub ask_email: AskEmail,
 }
 
 /// A lead gives their e-mail.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadEmail {
     pub email: String,
 }
 
 /// The contact panel beside a conversation: who the lead is and what else they asked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactView {
     pub id: ContactId,
     pub label: String,
@@ -76,12 +84,14 @@ pub struct ContactView {
 
 /// Owners rename their workspace.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rename {
     pub name: String,
 }
 
 /// The operator API's answer to a plan change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanChanged {
     pub workspace_id: crate::WorkspaceId,
     pub plan: Plan,
@@ -91,6 +101,7 @@ pub struct PlanChanged {
 /// When the team answers: one opening per weekday, in the workspace's time zone. Outside them
 /// the widget tells leads when the team is back.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OfficeHours {
     pub enabled: bool,
@@ -100,6 +111,7 @@ pub struct OfficeHours {
 
 /// Open from `open` to `close`, in minutes since midnight (`close` up to 1440).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Opening {
     pub open: u16,
     pub close: u16,
@@ -107,6 +119,7 @@ pub struct Opening {
 
 /// What the widget shows outside office hours.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Away {
     /// When the team is back; none when no day has hours.
     pub back_at: Option<crate::Millis>,

@@ -7,6 +7,7 @@ use crate::{AgentId, Millis, TokenId};
 /// What a token may do: `read` lists and reads (conversations, contacts, reports); `write`
 /// also acts on conversations as a manager may. Neither manages the team, settings or tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {
     Read,
@@ -24,6 +25,7 @@ impl TokenScope {
 
 /// A token as the owner sees it: never its secret, which is shown once, at creation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: TokenId,
     pub name: String,
@@ -37,6 +39,7 @@ pub struct ApiToken {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateToken {
     pub name: String,
     pub scope: TokenScope,
@@ -44,6 +47,7 @@ pub struct CreateToken {
 
 /// A new token and its secret: `Authorization: Bearer <secret>`. Shown this once.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub token: ApiToken,
     pub secret: String,
@@ -74,6 +78,7 @@ pub const MAX_WEBHOOK_URL_CHARS: usize = 2_000;
 /// A webhook endpoint as the owner sees it: never its secret, which is shown at creation and
 /// at each rotation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookEndpoint {
     pub id: String,
     pub url: String,
@@ -94,6 +99,7 @@ pub struct WebhookEndpoint {
 /// Create or change an endpoint. `enabled: true` on a disabled endpoint turns it back on and
 /// tries its waiting event now.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaveWebhook {
     pub url: String,
     pub event_types: Vec<String>,
@@ -107,12 +113,14 @@ fn yes() -> bool {
 
 /// An endpoint and its signing secret (`whsec_…`, Standard Webhooks): shown this once.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookWithSecret {
     pub endpoint: WebhookEndpoint,
     pub secret: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     Delivered,
@@ -121,6 +129,7 @@ pub enum DeliveryStatus {
 
 /// One attempt to deliver one message to an endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookDelivery {
     pub id: String,
     /// `webhook-id`: the same for every attempt of one event, so receivers de-duplicate.

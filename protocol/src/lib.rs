@@ -53,6 +53,7 @@ pub const MAX_CLIENT_ID_CHARS: usize = 64;
 
 /// Error body of every 4xx/5xx answer and of WebSocket error frames.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// Stable, machine-readable: `not_found`, `conversation_closed`, `message_too_long`, …
     pub code: String,

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::{AgentId, ContactId, ConversationId, MessageId, Millis};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Plan {
     Free,
@@ -35,6 +36,7 @@ impl std::fmt::Display for Plan {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationKind {
     Bot,
@@ -42,6 +44,7 @@ pub enum ConversationKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationStatus {
     Open,
@@ -49,6 +52,7 @@ pub enum ConversationStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Resolved,
@@ -66,6 +70,7 @@ impl Outcome {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClosingSource {
     Manual,
@@ -84,6 +89,7 @@ impl ClosingSource {
 
 /// Who wrote a message. Only `Agent` counts as a human reply for timers and reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorKind {
     Contact,
@@ -112,6 +118,7 @@ impl AuthorKind {
 
 /// Who caused an event.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Actor {
     Contact(ContactId),
@@ -122,6 +129,7 @@ pub enum Actor {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Owner,
@@ -131,6 +139,7 @@ pub enum Role {
 
 /// A conversation as both UIs list it. Leads receive it through [`Conversation::for_lead`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conversation {
     pub id: ConversationId,
     pub contact_id: ContactId,
@@ -225,6 +234,7 @@ impl Conversation {
 /// A conversation as its lead sees it: there is no field for the team's outcome, notes,
 /// assignment, snooze, blocking or timers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadConversation {
     pub id: ConversationId,
     pub contact_id: ContactId,
@@ -255,6 +265,7 @@ impl From<LeadConversation> for Conversation {
 
 /// What an agent writes (or the Summarizer drafts) when closing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosingNote {
     pub category: Option<String>,
     pub summary: Option<String>,
@@ -267,6 +278,7 @@ pub struct ClosingNote {
 pub const PREVIEW_CHARS: usize = 120;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: MessageId,
     pub conversation_id: ConversationId,
@@ -295,6 +307,7 @@ impl Message {
 /// What a closing does to the lead's widget. Saved per workspace; effective only on plans that
 /// include them (the server sends the effective values).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadOptions {
     pub hide_closed: bool,
     pub disable_input_on_close: bool,

@@ -7,6 +7,7 @@ use crate::{AgentId, ClosingSource, ContactId, ConversationId, Millis, Outcome};
 
 /// How a conversation's cycle began.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StartFlow {
     /// A live conversation started by the lead's first message.
@@ -65,6 +66,7 @@ impl StartFlow {
 
 /// Columns the conversation list sorts by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportSort {
     #[default]
@@ -77,6 +79,7 @@ pub enum ReportSort {
 /// Every report's range and filters; the list's sort and page. Cycles count in a range when
 /// they started in it (`from` inclusive, `to` exclusive, milliseconds UTC).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ReportQuery {
     pub from: Millis,
@@ -96,6 +99,7 @@ pub struct ReportQuery {
 
 /// One cycle in the conversation list, with each figure's value for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     pub conversation_id: ConversationId,
     pub cycle: u32,
@@ -119,6 +123,7 @@ pub struct ReportRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportList {
     pub rows: Vec<ReportRow>,
     pub total: u64,
@@ -128,6 +133,7 @@ pub struct ReportList {
 
 /// A labelled count (a category, a language, an intent…).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
     pub label: String,
     pub count: u64,
@@ -135,6 +141,7 @@ pub struct Count {
 
 /// Median and mean of some durations, and how many there were.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Durations {
     pub count: u64,
     pub median_ms: Option<Millis>,
@@ -142,6 +149,7 @@ pub struct Durations {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosingReport {
     pub closed: u64,
     pub resolved: u64,
@@ -154,6 +162,7 @@ pub struct ClosingReport {
 
 /// One agent's figures in a range, with their daily evolution.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentFigures {
     pub agent_id: AgentId,
     pub name: String,
@@ -165,6 +174,7 @@ pub struct AgentFigures {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentDay {
     /// Midnight UTC of the day.
     pub day: Millis,
@@ -174,6 +184,7 @@ pub struct AgentDay {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactCentreReport {
     /// Every assignment counts, each transfer as a new one: agents' figures need not add up
     /// to it.
@@ -194,6 +205,7 @@ pub struct ContactCentreReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityDay {
     pub day: Millis,
     pub messages: u64,
@@ -202,6 +214,7 @@ pub struct ActivityDay {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityReport {
     pub new_users: u64,
     pub active_users: u64,
@@ -215,6 +228,7 @@ pub struct ActivityReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatbotReport {
     /// Quick answers picked and hand-offs to a person, most frequent first.
     pub intents: Vec<Count>,

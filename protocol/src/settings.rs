@@ -6,6 +6,7 @@ use crate::{AskEmail, InstallSettings, Millis};
 
 /// How closing notes are asked for, per workspace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClosingNotesMode {
     #[default]
@@ -16,6 +17,7 @@ pub enum ClosingNotesMode {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosingNotesSettings {
     pub mode: ClosingNotesMode,
     /// The owner's list, e.g. "Order issue", "Payment issue", "Product inquiry".
@@ -24,6 +26,7 @@ pub struct ClosingNotesSettings {
 
 /// What starts an auto-close deadline.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AutoCloseMode {
     /// The last outgoing message of a human agent starts it; a lead reply cancels it.
@@ -34,6 +37,7 @@ pub enum AutoCloseMode {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AutoCloseSettings {
     pub enabled: bool,
@@ -63,6 +67,7 @@ impl AutoCloseSettings {
 
 /// One of the bot's canned answers, offered to the lead as a button.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuickAnswer {
     pub question: String,
     pub answer: String,
@@ -70,6 +75,7 @@ pub struct QuickAnswer {
 
 /// The built-in bot: it greets, offers the owner's quick answers and "Talk to a person".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct BotSettings {
     pub enabled: bool,
@@ -89,12 +95,14 @@ impl Default for BotSettings {
 
 /// What the widget offers in a bot conversation: the quick answers' questions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BotMenu {
     pub questions: Vec<String>,
 }
 
 /// A lead's pick in a bot conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BotChoice {
     QuickAnswer { index: usize },
@@ -103,6 +111,7 @@ pub enum BotChoice {
 
 /// A workspace's settings other than the lead-facing options.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct WorkspaceSettings {
     pub closing_notes: ClosingNotesSettings,
@@ -119,6 +128,7 @@ pub struct WorkspaceSettings {
 
 /// An IANA time zone name ("Europe/Paris"); UTC by default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct TimeZoneName(pub String);
 
@@ -130,12 +140,14 @@ impl Default for TimeZoneName {
 
 /// An owner sets the workspace's time zone.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeTimeZone {
     pub time_zone: String,
 }
 
 /// How reports count, and who gets the e-mailed performance report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ReportSettings {
     /// A cycle counts as missed when no human replies within this many minutes.
@@ -151,6 +163,7 @@ impl Default for ReportSettings {
 
 /// The e-mailed performance report: how often, to whom.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ReportEmail {
     pub cadence: ReportCadence,
@@ -160,6 +173,7 @@ pub struct ReportEmail {
 /// Weekly reports cover Monday to Sunday; twice-monthly ones the 1st–15th and the 16th to the
 /// month's end (UTC). Each is sent once its period is over.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportCadence {
     #[default]
@@ -177,6 +191,7 @@ impl ReportSettings {
 /// A proposed auto-close setting and whether it should also reschedule conversations already
 /// open (otherwise it applies to deadlines armed from now on).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeAutoClose {
     pub settings: AutoCloseSettings,
     #[serde(default)]
@@ -185,6 +200,7 @@ pub struct ChangeAutoClose {
 
 /// What a proposed auto-close setting would do to the conversations open now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AutoClosePreview {
     /// Would close at once.
     pub close_now: u64,
@@ -194,6 +210,7 @@ pub struct AutoClosePreview {
 
 /// Moves a `--dev-clock` server's clock forward.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdvanceClock {
     pub millis: Millis,
 }

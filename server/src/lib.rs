@@ -17,6 +17,7 @@ pub mod limits;
 mod listener;
 pub mod mailer;
 pub mod metrics;
+pub mod openapi;
 pub mod operator;
 pub mod password;
 mod relay;

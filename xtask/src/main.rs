@@ -65,12 +65,19 @@ fn cargo() -> Command {
 }
 
 /// Builds the widget (`dist/widget`) and the inbox (`dist/app`) in release with Trunk, offline,
-/// with brotli and gzip copies of each file for the server to send.
+/// copies the API reference's files (`dist/docs`), with brotli and gzip copies of each file
+/// for the server to send.
 fn build_ui(tools: &Tools) -> Result {
     for dir in [root(), root().join("inbox")] {
         sh(tools.command("trunk").args(["build", "--release", "--offline"]).current_dir(dir))?;
     }
-    tools::precompress(tools, &[root().join("dist/widget"), root().join("dist/app")])
+    let docs = root().join("dist/docs");
+    std::fs::create_dir_all(&docs).map_err(|e| format!("{}: {e}", docs.display()))?;
+    for file in ["swagger-ui-bundle.js", "swagger-ui.css"] {
+        let from = tools.swagger_ui().join(file);
+        std::fs::copy(&from, docs.join(file)).map_err(|e| format!("{}: {e}", from.display()))?;
+    }
+    tools::precompress(tools, &[root().join("dist/widget"), root().join("dist/app"), docs])
 }
 
 fn run(args: &[String]) -> Result {

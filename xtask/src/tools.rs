@@ -11,6 +11,8 @@ const TRUNK: &str = "0.21.14";
 const BINARYEN: &str = "132";
 /// Injected into pages by the accessibility tests.
 const AXE_CORE: &str = "4";
+/// The API reference page (`/api/docs`): its files are copied into `dist/docs`.
+const SWAGGER_UI: &str = "5";
 /// From PyPI, into the tools folder's `python/`: the SMTP server the e-mail tests start, and
 /// the independent verifier of webhook signatures.
 const PYTHON_PACKAGES: [(&str, &str); 2] = [("aiosmtpd", "1.4.6"), ("standardwebhooks", "1.1.0")];
@@ -92,17 +94,27 @@ impl Tools {
         let has_binaryen =
             self.version_of("wasm-opt").is_some_and(|v| v.contains(&format!("version {BINARYEN}")));
         let has_axe = self.tools_dir.join("node_modules/axe-core/axe.min.js").exists();
-        if has_binaryen && has_axe {
+        let has_swagger = self.swagger_ui().join("swagger-ui-bundle.js").exists();
+        if has_binaryen && has_axe && has_swagger {
             return Ok(());
         }
         std::fs::create_dir_all(&self.tools_dir)
             .map_err(|e| format!("{}: {e}", self.tools_dir.display()))?;
-        println!("xtask: installing binaryen@{BINARYEN} (wasm-opt) and axe-core from npm");
+        println!("xtask: installing binaryen@{BINARYEN} (wasm-opt), axe-core and swagger-ui-dist");
         sh(self
             .command("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&self.tools_dir)
-            .args([format!("binaryen@{BINARYEN}"), format!("axe-core@{AXE_CORE}")]))
+            .args([
+                format!("binaryen@{BINARYEN}"),
+                format!("axe-core@{AXE_CORE}"),
+                format!("swagger-ui-dist@{SWAGGER_UI}"),
+            ]))
+    }
+
+    /// npm's `swagger-ui-dist`: the files of the API reference page.
+    pub fn swagger_ui(&self) -> PathBuf {
+        self.tools_dir.join("node_modules/swagger-ui-dist")
     }
 
     fn python_tools(&self) -> Result {

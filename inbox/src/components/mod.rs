@@ -13,6 +13,7 @@ mod profile;
 mod reports;
 mod settings;
 mod team;
+mod webhooks;
 mod workspaces;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -36,6 +36,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 {ctx.role.get_value().may(Permission::Team).then(|| view! { <super::team::TeamCard /> })}
                 {ctx.role.get_value().may(Permission::Install).then(|| view! { <super::install::InstallCard /> })}
                 {editable.then(|| view! { <super::api::ApiTokensCard /> })}
+                {editable.then(|| view! { <super::webhooks::WebhooksCard /> })}
                 <super::account::ChangePassword />
             </main>
         }

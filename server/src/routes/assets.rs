@@ -32,6 +32,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/app/") }))
         .route("/widget.js", get(loader))
         .route("/demo", get(demo))
+        // The API reference: Swagger UI (npm swagger-ui-dist, copied into `docs/` by
+        // `cargo xtask`) over `/api/v1/openapi.json`; nothing from a CDN.
+        .route("/api/docs", get(docs_page))
+        .route("/api/docs/init.js", get(docs_init))
+        .nest_service("/api/docs/assets", dir("docs"))
         // The widget runs inside customers' pages: framed by the origins its workspace allows
         // (any, when it allows none in particular).
         .nest_service(
@@ -67,6 +72,29 @@ pub fn router(state: &AppState) -> Router<AppState> {
                     HeaderValue::from_static("DENY"),
                 )),
         )
+}
+
+const DOCS_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                           img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+                           base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+async fn docs_page() -> Response {
+    let page = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Porch API reference</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<body><main id="api-docs"><noscript>The reference needs JavaScript; the document itself is
+<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</noscript></main>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script></body></html>"#;
+    ([(header::CONTENT_SECURITY_POLICY, DOCS_POLICY)], Html(page)).into_response()
+}
+
+async fn docs_init() -> Response {
+    let script = "window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#api-docs', \
+                  deepLinking: true, tryItOutEnabled: false });";
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], script).into_response()
 }
 
 /// Hashed build outputs (`porch-widget-c3c22b5fab4bc6e1_bg.wasm`) never change: cached for a

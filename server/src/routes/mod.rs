@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(agents)
         .merge(dev::router())
         .merge(operator::router())
+        .route("/openapi.json", get(crate::openapi::serve))
         .fallback(|| async { ApiError::NotFound("endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::BadRequest {

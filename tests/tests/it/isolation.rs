@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 /// Every path given to `.route(` in the server's API modules: every file of
 /// `server/src/routes` (so a new module is read too) but the static pages (`assets.rs`) and
 /// the assembly (`mod.rs`, with `/healthz`).
-fn routes_in_source() -> BTreeSet<String> {
+pub fn routes_in_source() -> BTreeSet<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/routes");
     let sources: Vec<String> = std::fs::read_dir(&dir)
         .expect("the server's route modules")
