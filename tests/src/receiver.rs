@@ -20,6 +20,8 @@ pub struct Received {
     pub body: String,
     /// The status it was answered with.
     pub answered: u16,
+    /// When it arrived (for latency benchmarks).
+    pub at: std::time::Instant,
 }
 
 impl Received {
@@ -122,6 +124,7 @@ async fn receive(
         signature: header("webhook-signature"),
         body: String::from_utf8_lossy(&body).into_owned(),
         answered: status,
+        at: std::time::Instant::now(),
     });
     let size = behaviour.body_bytes.load(Ordering::Relaxed);
     (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), "x".repeat(size))

@@ -248,14 +248,11 @@ fn bench() -> Result {
     against_server("socket_load")?;
     println!("\nDurable messages a second, against the disk's floor (release build):");
     against_server("write_load")?;
+    let in_process = |example: &str| {
+        sh(cargo().args(["run", "--quiet", "--release", "-p", "porch-tests", "--example", example]))
+    };
     println!("\nLive push across two servers on one PostgreSQL database (release build):");
-    sh(cargo().args([
-        "run",
-        "--quiet",
-        "--release",
-        "-p",
-        "porch-tests",
-        "--example",
-        "relay_latency",
-    ]))
+    in_process("relay_latency")?;
+    println!("\nWebhook deliveries, SQLite, receivers on loopback (release build):");
+    in_process("webhook_load")
 }

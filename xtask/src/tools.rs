@@ -13,9 +13,10 @@ const BINARYEN: &str = "132";
 const AXE_CORE: &str = "4";
 /// The API reference page (`/api/docs`): its files are copied into `dist/docs`.
 const SWAGGER_UI: &str = "5";
-/// From PyPI, into the tools folder's `python/`: the SMTP server the e-mail tests start, and
-/// the independent verifier of webhook signatures.
-const PYTHON_PACKAGES: [(&str, &str); 2] = [("aiosmtpd", "1.4.6"), ("standardwebhooks", "1.1.0")];
+/// From PyPI, into the tools folder's `python/`: the SMTP server the e-mail tests start, the
+/// independent verifier of webhook signatures, and the OpenAPI-driven API tester.
+const PYTHON_PACKAGES: [(&str, &str); 3] =
+    [("aiosmtpd", "1.4.6"), ("standardwebhooks", "1.1.0"), ("schemathesis", "4.32.5")];
 
 pub struct Tools {
     /// Prepended to PATH for every tool command: npm's wasm-opt, cargo-installed binaries.

@@ -22,6 +22,7 @@ mod profile;
 mod relay;
 mod reports;
 mod roles;
+mod schemathesis;
 mod signup;
 mod standard_webhooks;
 mod team;
