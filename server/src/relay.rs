@@ -127,7 +127,7 @@ pub async fn run(state: AppState) {
         match commit {
             Some(Commit::Committed { workspace, seq, from, deadlines }) => {
                 let heard = std::time::Instant::now();
-                state.webhooks.wake.notify_one();
+                state.webhooks.wake();
                 if state.relay(&workspace, seq).await {
                     state.metrics.relayed(heard.elapsed());
                 }

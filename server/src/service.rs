@@ -65,7 +65,7 @@ impl AppState {
             let _ = self.scheduler.tx.send(change);
         }
         self.hand_over(workspace, frames).await;
-        self.webhooks.wake.notify_one();
+        self.webhooks.wake();
     }
 
     /// Records a change of the workspace's settings: the change applies to the settings as

@@ -95,12 +95,24 @@ pub trait Integrations: Send + Sync {
         now: Millis,
         until: Millis,
     ) -> Result<Option<StoredWebhook>>;
-    /// The events up to `after_seq` are dealt with (delivered, or not wanted); failures forgotten.
-    /// `Ok(false)` when `owner` no longer holds the lease (nothing changed).
-    async fn webhook_advanced(&self, id: &str, owner: &str, after_seq: u64) -> Result<bool>;
-    /// The head event failed again.
-    async fn webhook_failed(&self, id: &str, owner: &str, failure: &WebhookFailure)
-        -> Result<bool>;
+    /// The events up to `after_seq` are dealt with (delivered, or not wanted); failures
+    /// forgotten; `delivered` (the attempt that delivered the last one) logged in the same
+    /// transaction. `Ok(false)` when `owner` no longer holds the lease (nothing changed).
+    async fn webhook_advanced(
+        &self,
+        id: &str,
+        owner: &str,
+        after_seq: u64,
+        delivered: Option<&WebhookDelivery>,
+    ) -> Result<bool>;
+    /// The head event failed again: `failure` kept, `attempt` logged, in one transaction.
+    async fn webhook_failed(
+        &self,
+        id: &str,
+        owner: &str,
+        failure: &WebhookFailure,
+        attempt: &WebhookDelivery,
+    ) -> Result<bool>;
     /// Gives the lease up.
     async fn release_webhook(&self, id: &str, owner: &str) -> Result<()>;
     async fn record_webhook_delivery(

@@ -65,10 +65,12 @@ async fn main() {
     }
     latencies.sort_by(f64::total_cmp);
     println!(
-        "webhooks: {events} events at {RATE}/s to {ENDPOINTS} endpoints: {} deliveries, POST → receiver p50 {:.1} ms, p99 {:.1} ms",
+        "webhooks: {events} events at {RATE}/s to {ENDPOINTS} endpoints: {} deliveries, POST → receiver p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         latencies.len(),
         percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99)
+        percentile(&latencies, 0.9),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 1.0)
     );
     for receiver in &receivers {
         receiver.answer(410); // the latency endpoints are done: they would only slow the rest

@@ -91,7 +91,7 @@ async fn save(
     let now = state.clock.now();
     let saved = state.store.save_webhook(&owner.workspace_id, &id, &req, now).await?;
     let saved = saved.ok_or(ApiError::NotFound("webhook"))?;
-    state.webhooks.wake.notify_one();
+    state.webhooks.wake();
     Ok(Json(saved.endpoint))
 }
 
@@ -132,7 +132,7 @@ async fn ping(
     state.limit(&TESTS_PER_WORKSPACE, owner.workspace_id.as_str()).await?;
     let message_id = format!("msg_ping_{}", uuid::Uuid::new_v4().simple());
     let message = payload::ping(&owner.workspace_id, &message_id, state.clock.now());
-    Ok(Json(webhooks::send(&state, &hook, &message, 1, false).await?.0))
+    Ok(Json(send_now(&state, &hook, &message, 1).await?))
 }
 
 async fn deliveries(
@@ -169,7 +169,19 @@ async fn resend(
             payload::of_event(workspace, frame, &logged.event_type)
         }
     };
-    Ok(Json(webhooks::send(&state, &hook, &message, logged.attempt + 1, false).await?.0))
+    Ok(Json(send_now(&state, &hook, &message, logged.attempt + 1).await?))
+}
+
+/// A ping or a "send again": one attempt now, logged, the endpoint's schedule unchanged.
+async fn send_now(
+    state: &AppState,
+    hook: &StoredWebhook,
+    message: &payload::Message,
+    number: u32,
+) -> Result<wire::WebhookDelivery, ApiError> {
+    let (attempt, _) = webhooks::send(state, hook, message, number, false).await;
+    state.store.record_webhook_delivery(&hook.endpoint.id, &attempt).await?;
+    Ok(attempt)
 }
 
 async fn found(state: &AppState, owner: &AgentRecord, id: &str) -> Result<StoredWebhook, ApiError> {

@@ -36,6 +36,9 @@ const PAGE: u32 = 200;
 const BURST: usize = 500;
 /// Endpoints delivered to at once by this server.
 const PARALLEL: usize = 32;
+/// How long an endpoint with nothing left waits for the next commit before its lease is
+/// given up: under a steady flow of events it is not leased again for each one.
+const LINGER: Duration = Duration::from_millis(500);
 
 pub struct Webhooks {
     /// `--webhooks-allow-private`: endpoints may be on loopback, private and link-local
@@ -44,7 +47,9 @@ pub struct Webhooks {
     pub deliverer: Deliverer,
     /// How often the loop looks for due endpoints without being woken.
     pub tick: Duration,
-    pub wake: Notify,
+    wake: Notify,
+    /// Bumped at every commit heard of: endpoints lingering for more wait on it.
+    commits: tokio::sync::watch::Sender<u64>,
     /// This server, as the holder of leases.
     owner: String,
     running: Mutex<HashSet<String>>,
@@ -58,10 +63,19 @@ impl Webhooks {
             deliverer: Deliverer::new(allow_private, timeout),
             tick,
             wake: Notify::new(),
+            commits: tokio::sync::watch::Sender::new(0),
             owner: uuid::Uuid::new_v4().to_string(),
             running: Mutex::default(),
             parallel: Semaphore::new(PARALLEL),
         }
+    }
+}
+
+impl Webhooks {
+    /// Something was committed (here or on another server), or an endpoint changed.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+        self.commits.send_modify(|n| *n = n.wrapping_add(1));
     }
 }
 
@@ -102,71 +116,107 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// Sends an endpoint what waits for it, while this server holds its lease.
+/// Sends an endpoint what waits for it, while this server holds its lease. Then looks again
+/// for due endpoints: a commit that woke the loop while this one was busy is not missed.
 async fn serve(state: AppState, id: String) {
     let hooks = state.webhooks.clone();
-    if let Ok(_permit) = hooks.parallel.acquire().await {
-        if let Err(e) = deliver_some(&state, &id).await {
-            tracing::warn!(endpoint = %id, error = %e, "delivering webhooks");
-        }
-        let _ = state.store.release_webhook(&id, &hooks.owner).await;
-    }
+    let permit = hooks.parallel.acquire().await;
+    let delivered = match permit {
+        Ok(_) => deliver_some(&state, &id).await,
+        Err(_) => Ok(()),
+    };
+    let _ = state.store.release_webhook(&id, &hooks.owner).await;
     hooks.running.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    match delivered {
+        Ok(()) => hooks.wake.notify_one(),
+        Err(e) => tracing::warn!(endpoint = %id, error = %e, "delivering webhooks"),
+    }
 }
 
+/// Delivers what waits for endpoint `id`, in log order, while this server holds its lease:
+/// a page of the log at a time, the lease renewed well before it runs out, each attempt
+/// logged with its effect on the endpoint in one transaction.
 async fn deliver_some(state: &AppState, id: &str) -> Result<(), porch_store::StoreError> {
     let owner = &state.webhooks.owner;
-    for _ in 0..BURST {
-        if state.shutdown.is_cancelled() {
-            break;
-        }
-        let now = state.clock.now();
-        let Some(hook) = state.store.lease_webhook(id, owner, now, now + LEASE).await? else {
-            break;
-        };
-        if hook.endpoint.next_attempt_at.is_some_and(|at| at > now) {
-            break;
-        }
+    let now = state.clock.now();
+    let Some(mut hook) = state.store.lease_webhook(id, owner, now, now + LEASE).await? else {
+        return Ok(());
+    };
+    if hook.endpoint.next_attempt_at.is_some_and(|at| at > now) {
+        return Ok(());
+    }
+    let mut leased_at = now;
+    let mut sent = 0;
+    let mut commits = state.webhooks.commits.subscribe();
+    while sent < BURST {
+        commits.mark_unchanged();
         let frames =
             state.store.events_after(&hook.workspace_id, hook.after_seq, None, PAGE).await?;
-        let Some(last) = frames.last().map(|f| f.seq) else { break };
-        let wanted = frames.iter().find_map(|frame| {
-            let kind = webhook_type(&frame.event)?;
-            hook.endpoint.event_types.iter().any(|t| t == kind).then_some((frame, kind))
-        });
-        let Some((frame, kind)) = wanted else {
-            // Nothing it wants in this page: past it.
-            if !state.store.webhook_advanced(id, owner, last).await? {
-                break;
+        let Some(last) = frames.last().map(|f| f.seq) else {
+            // Nothing more now: linger for the next commit, then look again.
+            let more = tokio::select! {
+                changed = tokio::time::timeout(LINGER, commits.changed()) => {
+                    matches!(changed, Ok(Ok(())))
+                }
+                _ = state.shutdown.cancelled() => false,
+            };
+            if !more || state.clock.now() - leased_at > LEASE / 3 {
+                return Ok(());
             }
             continue;
         };
-        let message = payload::of_event(&hook.workspace_id, frame, kind);
-        let (_, failure) = send(state, &hook, &message, hook.attempts + 1, true).await?;
-        let kept = match failure {
-            None => state.store.webhook_advanced(id, owner, frame.seq).await?,
-            Some(failure) => {
-                state.store.webhook_failed(id, owner, &failure).await?;
-                break;
+        for frame in &frames {
+            let Some(kind) = webhook_type(&frame.event)
+                .filter(|kind| hook.endpoint.event_types.iter().any(|t| t == kind))
+            else {
+                continue;
+            };
+            let now = state.clock.now();
+            if state.shutdown.is_cancelled() || sent >= BURST {
+                return Ok(());
             }
-        };
-        if !kept {
-            break;
+            if now - leased_at > LEASE / 3 {
+                let renewed = state.store.lease_webhook(id, owner, now, now + LEASE).await?;
+                if renewed.is_none() {
+                    return Ok(());
+                }
+                leased_at = now;
+            }
+            let message = payload::of_event(&hook.workspace_id, frame, kind);
+            let (attempt, failure) = send(state, &hook, &message, hook.attempts + 1, true).await;
+            sent += 1;
+            if let Some(failure) = failure {
+                state.store.webhook_failed(id, owner, &failure, &attempt).await?;
+                return Ok(());
+            }
+            if !state.store.webhook_advanced(id, owner, frame.seq, Some(&attempt)).await? {
+                return Ok(());
+            }
+            hook.after_seq = frame.seq;
+            hook.attempts = 0;
+            hook.endpoint.failing_since = None;
+        }
+        // The rest of the page is nothing it wants: past it.
+        if last > hook.after_seq {
+            if !state.store.webhook_advanced(id, owner, last, None).await? {
+                return Ok(());
+            }
+            hook.after_seq = last;
         }
     }
     Ok(())
 }
 
-/// One attempt of `message` (the `number`th), logged. When it is the endpoint's `scheduled`
-/// delivery and fails, what that leaves on the endpoint (a ping or a "send again" leaves
-/// nothing).
+/// One attempt of `message` (the `number`th), for the caller to log. When it is the
+/// endpoint's `scheduled` delivery and fails, what that leaves on the endpoint (a ping or a
+/// "send again" leaves nothing).
 pub async fn send(
     state: &AppState,
     hook: &StoredWebhook,
     message: &Message,
     number: u32,
     scheduled: bool,
-) -> Result<(WebhookDelivery, Option<WebhookFailure>), porch_store::StoreError> {
+) -> (WebhookDelivery, Option<WebhookFailure>) {
     let mut secrets = vec![hook.secret.as_str()];
     let now = state.clock.now();
     if hook.endpoint.previous_secret_until.is_some_and(|until| until > now) {
@@ -209,9 +259,8 @@ pub async fn send(
             .filter(|f| f.disable.is_none())
             .map(|f| f.next_attempt_at),
     };
-    state.store.record_webhook_delivery(&hook.endpoint.id, &delivery).await?;
     state.metrics.webhook_attempt(attempt.delivered());
-    Ok((delivery, failure))
+    (delivery, failure)
 }
 
 /// Ids that sort as the attempts were made (the log lists newest first): the time, then a

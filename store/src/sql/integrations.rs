@@ -82,8 +82,14 @@ impl Integrations for SqlStore {
         webhooks::lease(&self.pool, id, owner, now, until).await
     }
 
-    async fn webhook_advanced(&self, id: &str, owner: &str, after_seq: u64) -> Result<bool> {
-        webhooks::advanced(&self.pool, id, owner, after_seq).await
+    async fn webhook_advanced(
+        &self,
+        id: &str,
+        owner: &str,
+        after_seq: u64,
+        delivered: Option<&WebhookDelivery>,
+    ) -> Result<bool> {
+        webhooks::advanced(&self.pool, id, owner, after_seq, delivered).await
     }
 
     async fn webhook_failed(
@@ -91,8 +97,9 @@ impl Integrations for SqlStore {
         id: &str,
         owner: &str,
         failure: &WebhookFailure,
+        attempt: &WebhookDelivery,
     ) -> Result<bool> {
-        webhooks::failed(&self.pool, id, owner, failure).await
+        webhooks::failed(&self.pool, id, owner, failure, attempt).await
     }
 
     async fn release_webhook(&self, id: &str, owner: &str) -> Result<()> {

@@ -197,7 +197,14 @@ pub async fn lease(
     .transpose()
 }
 
-pub async fn advanced(pool: &AnyPool, id: &str, owner: &str, after_seq: u64) -> Result<bool> {
+pub async fn advanced(
+    pool: &AnyPool,
+    id: &str,
+    owner: &str,
+    after_seq: u64,
+    delivered: Option<&WebhookDelivery>,
+) -> Result<bool> {
+    let mut tx = pool.begin().await?;
     let done = sqlx::query(
         "UPDATE webhook_endpoints
          SET after_seq = $3, attempts = 0, failing_since = NULL, next_attempt_at = 0
@@ -206,9 +213,14 @@ pub async fn advanced(pool: &AnyPool, id: &str, owner: &str, after_seq: u64) -> 
     .bind(id)
     .bind(owner)
     .bind(seq(after_seq))
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let kept = done.rows_affected() == 1;
+    if let (true, Some(attempt)) = (kept, delivered) {
+        insert(&mut tx, id, attempt).await?;
+    }
+    tx.commit().await?;
+    Ok(kept)
 }
 
 pub async fn failed(
@@ -216,7 +228,9 @@ pub async fn failed(
     id: &str,
     owner: &str,
     failure: &WebhookFailure,
+    attempt: &WebhookDelivery,
 ) -> Result<bool> {
+    let mut tx = pool.begin().await?;
     let done = sqlx::query(
         "UPDATE webhook_endpoints
          SET attempts = $3, failing_since = $4, next_attempt_at = $5,
@@ -230,9 +244,14 @@ pub async fn failed(
     .bind(failure.failing_since)
     .bind(failure.next_attempt_at)
     .bind(failure.disable.as_deref())
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let kept = done.rows_affected() == 1;
+    if kept {
+        insert(&mut tx, id, attempt).await?;
+    }
+    tx.commit().await?;
+    Ok(kept)
 }
 
 pub async fn release(pool: &AnyPool, id: &str, owner: &str) -> Result<()> {
@@ -248,6 +267,17 @@ pub async fn release(pool: &AnyPool, id: &str, owner: &str) -> Result<()> {
 }
 
 pub async fn record(pool: &AnyPool, endpoint: &str, d: &WebhookDelivery) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    insert(&mut tx, endpoint, d).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    endpoint: &str,
+    d: &WebhookDelivery,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, seq, attempt,
              at, status, response_code, latency_ms, error, next_attempt_at)
@@ -265,7 +295,7 @@ pub async fn record(pool: &AnyPool, endpoint: &str, d: &WebhookDelivery) -> Resu
     .bind(seq(d.latency_ms))
     .bind(d.error.as_deref())
     .bind(d.next_attempt_at)
-    .execute(pool)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -68,8 +68,11 @@ pub async fn webhook_endpoints_are_leased_advanced_and_logged(store: Arc<dyn Sto
         next_attempt_at: NOW + 5_000,
         disable: None,
     };
-    assert!(!store.webhook_failed(&id, "b", &failure).await.unwrap(), "b holds no lease");
-    assert!(store.webhook_failed(&id, "a", &failure).await.unwrap());
+    let failed = attempt(1, NOW);
+    assert!(!store.webhook_failed(&id, "b", &failure, &failed).await.unwrap(), "b holds no lease");
+    assert_eq!(store.webhook_deliveries(&ws.id, &id, 10).await.unwrap(), [], "nor logs");
+    assert!(store.webhook_failed(&id, "a", &failure, &failed).await.unwrap());
+    assert_eq!(store.webhook_deliveries(&ws.id, &id, 10).await.unwrap(), [failed]);
     store.release_webhook(&id, "a").await.unwrap();
     assert!(!store.due_webhooks(NOW + 4_999, 10).await.unwrap().contains(&id), "waits");
     assert!(store.due_webhooks(NOW + 5_000, 10).await.unwrap().contains(&id));
@@ -81,8 +84,11 @@ pub async fn webhook_endpoints_are_leased_advanced_and_logged(store: Arc<dyn Sto
     let b = store.lease_webhook(&id, "b", NOW + 6_000, NOW + 9_000).await.unwrap().unwrap();
     assert_eq!(b.attempts, 1);
     let last = store.last_seq(&ws.id).await.unwrap();
-    assert!(!store.webhook_advanced(&id, "a", last).await.unwrap(), "a lost the lease");
-    assert!(store.webhook_advanced(&id, "b", last).await.unwrap());
+    let delivered =
+        WebhookDelivery { status: DeliveryStatus::Delivered, ..attempt(2, NOW + 6_000) };
+    assert!(!store.webhook_advanced(&id, "a", last, Some(&delivered)).await.unwrap(), "lost");
+    assert!(store.webhook_advanced(&id, "b", last, Some(&delivered)).await.unwrap());
+    assert_eq!(store.webhook_deliveries(&ws.id, &id, 10).await.unwrap().len(), 2);
     let done = store.webhook(&ws.id, &id).await.unwrap().unwrap();
     assert_eq!((done.after_seq, done.attempts, done.endpoint.failing_since), (last, 0, None));
     store.release_webhook(&id, "b").await.unwrap();
@@ -92,7 +98,7 @@ pub async fn webhook_endpoints_are_leased_advanced_and_logged(store: Arc<dyn Sto
     start_conversation(&store, &ws, &lead, "more").await;
     store.lease_webhook(&id, "a", NOW + 10_000, NOW + 20_000).await.unwrap().unwrap();
     let off = WebhookFailure { disable: Some("failed for a day".into()), ..failure };
-    assert!(store.webhook_failed(&id, "a", &off).await.unwrap());
+    assert!(store.webhook_failed(&id, "a", &off, &attempt(1, NOW + 10_000)).await.unwrap());
     let shown = store.webhook(&ws.id, &id).await.unwrap().unwrap().endpoint;
     assert_eq!(
         (shown.enabled, shown.disabled_reason.as_deref()),
@@ -125,13 +131,14 @@ pub async fn webhook_endpoints_are_leased_advanced_and_logged(store: Arc<dyn Sto
     assert_eq!(rotated.endpoint.previous_secret_until, Some(NOW + 86_400_000));
 
     // The log: newest first, its own workspace only, purged by age; deleting takes it along.
-    let (first, second) = (attempt(1, NOW), attempt(2, NOW + 5_000));
-    store.record_webhook_delivery(&id, &first).await.unwrap();
-    store.record_webhook_delivery(&id, &second).await.unwrap();
-    assert_eq!(store.webhook_deliveries(&ws.id, &id, 10).await.unwrap(), [second.clone(), first]);
+    let pinged = attempt(1, NOW + 30_000);
+    store.record_webhook_delivery(&id, &pinged).await.unwrap();
+    let log = store.webhook_deliveries(&ws.id, &id, 10).await.unwrap();
+    assert_eq!((log.len(), &log[0]), (4, &pinged));
+    assert!(log.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
     assert_eq!(store.webhook_deliveries(&other.id, &id, 10).await.unwrap(), []);
-    assert!(store.purge_webhook_deliveries(NOW + 1, 100).await.unwrap() >= 1);
-    assert_eq!(store.webhook_deliveries(&ws.id, &id, 10).await.unwrap(), [second]);
+    assert!(store.purge_webhook_deliveries(NOW + 30_000, 100).await.unwrap() >= 3);
+    assert_eq!(store.webhook_deliveries(&ws.id, &id, 10).await.unwrap(), [pinged]);
     assert!(!store.delete_webhook(&other.id, &id).await.unwrap());
     assert!(store.delete_webhook(&ws.id, &id).await.unwrap());
     assert_eq!(store.webhooks(&ws.id).await.unwrap(), []);
