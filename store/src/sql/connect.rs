@@ -35,6 +35,9 @@ pub struct SqlStore {
     pub(super) url: String,
     /// SQLite: the WAL's checkpoints, off the write path.
     _checkpoints: Option<checkpoint::Checkpoints>,
+    /// SQLite: webhook attempts are written one at a time in this process, so that they queue
+    /// here instead of in SQLite's busy handler, whose sleeps (up to 100 ms) outlast the lock.
+    pub(super) webhook_writes: tokio::sync::Mutex<()>,
 }
 
 impl SqlStore {
@@ -84,7 +87,13 @@ impl SqlStore {
             .await?;
         migrate::run(&pool, backend).await?;
         let checkpoints = (backend == Backend::Sqlite).then(|| checkpoint::spawn(pool.clone()));
-        Ok(SqlStore { pool, backend, url, _checkpoints: checkpoints })
+        Ok(SqlStore {
+            pool,
+            backend,
+            url,
+            _checkpoints: checkpoints,
+            webhook_writes: tokio::sync::Mutex::new(()),
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -2,8 +2,18 @@
 
 use porch_protocol::{ApiToken, Millis, SaveWebhook, TokenId, WebhookDelivery, WorkspaceId};
 
-use super::{tokens, webhooks, SqlStore};
+use super::{tokens, webhooks, Backend, SqlStore};
 use crate::{Integrations, NewToken, Result, StoredWebhook, WebhookFailure};
+
+impl SqlStore {
+    /// On SQLite, this process's turn to write a webhook attempt.
+    async fn webhook_gate(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.webhook_writes.lock().await),
+            Backend::Postgres => None,
+        }
+    }
+}
 
 #[async_trait::async_trait]
 impl Integrations for SqlStore {
@@ -89,6 +99,7 @@ impl Integrations for SqlStore {
         after_seq: u64,
         delivered: Option<&WebhookDelivery>,
     ) -> Result<bool> {
+        let _gate = self.webhook_gate().await;
         webhooks::advanced(&self.pool, id, owner, after_seq, delivered).await
     }
 
@@ -99,6 +110,7 @@ impl Integrations for SqlStore {
         failure: &WebhookFailure,
         attempt: &WebhookDelivery,
     ) -> Result<bool> {
+        let _gate = self.webhook_gate().await;
         webhooks::failed(&self.pool, id, owner, failure, attempt).await
     }
 
