@@ -1,7 +1,8 @@
 //! The API against its own OpenAPI document, driven by schemathesis (PyPI, installed by
-//! `cargo xtask test`): generated requests to every operation, as an API token and as the
-//! owner's session, a bounded number of examples each. No answer may be a 5xx, and every
-//! answer must conform to the document (status, content type, headers, body schema).
+//! `cargo xtask test`): generated requests to every operation, as an API token, as the
+//! owner's session, as a lead and as the operator, a bounded number of examples each. No
+//! answer may be a 5xx, and every answer must conform to the document (status, content type,
+//! headers, body schema).
 //! Requests the API refuses though the schema allows them (an e-mail that is no e-mail, a
 //! report range of 500 days) are not failures: the document cannot say everything.
 
@@ -49,16 +50,20 @@ async fn every_operation_answers_as_documented() {
     let server = TestServer::start().await;
     server.state.limits.set_unlimited();
     let owner = AgentClient::owner(&server).await;
-    LeadClient::open(&server, demo::WIDGET_KEY).await.start("A conversation to find").await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    lead.start("A conversation to find").await;
     let token = owner
         .http
         .post("/api/v1/agent/tokens", json!({"name": "schemathesis", "scope": "write"}))
         .await;
     let secret = token.body["secret"].as_str().expect("a token").to_owned();
-    // The session's run leaves out what would end the session it runs in.
+    // A run as each kind of caller; a run leaves out what would end its own credential, and
+    // the operator's covers the operator's route only.
     let runs = [
         (format!("Authorization: Bearer {secret}"), "^$"),
         (format!("Cookie: {}", owner.cookie()), "logout|password|switch|members|signup|accept"),
+        (format!("Authorization: Bearer {}", lead.session.visitor_token), "session/end"),
+        (format!("Authorization: Bearer {OPERATOR_TOKEN}"), "^/api/v1/(?!operator/)"),
     ];
     for (header, exclude) in runs {
         let (passed, output) = tokio::task::block_in_place(|| run(&server, &header, exclude));
