@@ -2,8 +2,6 @@
 //! (shown at creation and rotation; the old one signs a day longer), a test ping, and the
 //! delivery log with "send again". Deliveries themselves: [`crate::webhooks`].
 
-use std::time::Duration;
-
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
@@ -14,7 +12,7 @@ use porch_store::{AgentRecord, StoredWebhook};
 use crate::auth::{require, AgentSession};
 use crate::error::Json;
 use crate::limits::Limit;
-use crate::webhooks::{self, is_public, payload};
+use crate::webhooks::{self, payload};
 use crate::{ApiError, AppState};
 
 /// Pings and "send again" a workspace makes: 20, then 1 every 6 s.
@@ -211,20 +209,8 @@ async fn check(state: &AppState, req: SaveWebhook) -> Result<SaveWebhook, ApiErr
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid("invalid_url", "put no credentials in the URL; check the signature"));
     }
-    let private = "the URL points to a private, loopback or link-local address";
-    state.webhooks.deliverer.check_url(&url).map_err(|m| invalid("private_address", m))?;
-    if let (Some(url::Host::Domain(host)), false) = (url.host(), allow_private) {
-        let port = url.port_or_known_default().unwrap_or(443);
-        let lookup =
-            tokio::time::timeout(Duration::from_secs(5), tokio::net::lookup_host((host, port)));
-        let found: Vec<_> = match lookup.await {
-            Ok(Ok(found)) => found.collect(),
-            _ => return Err(invalid("invalid_url", format!("{host} does not resolve"))),
-        };
-        if !found.iter().any(|a| is_public(a.ip())) {
-            return Err(invalid("private_address", private));
-        }
-    }
+    let target = state.webhooks.deliverer.check_target(&url, true).await;
+    target.map_err(|(code, why)| invalid(code, why))?;
     let mut event_types = Vec::new();
     for kind in &req.event_types {
         if !WEBHOOK_EVENT_TYPES.contains(&kind.as_str()) {

@@ -50,20 +50,33 @@ impl Deliverer {
         Deliverer { client, allow_private }
     }
 
-    /// Whether `url` may be delivered to at all: a literal address must be public (unless
-    /// allowed); names are checked as they resolve.
-    pub fn check_url(&self, url: &url::Url) -> Result<(), &'static str> {
-        let literal = match url.host() {
-            Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
-            Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
-            Some(url::Host::Domain(_)) => None,
-            None => return Err("the URL has no host"),
-        };
-        match literal {
-            Some(ip) if !self.allow_private && !is_public(ip) => {
-                Err("the URL points to a private, loopback or link-local address")
+    /// Whether `url`'s host may be delivered to: a literal address must be public, and (when
+    /// `resolve`) a name must resolve to a public one, unless private targets are allowed.
+    /// Names are checked again as each connection resolves them. The refusal: the error code
+    /// and why.
+    pub async fn check_target(
+        &self,
+        url: &url::Url,
+        resolve: bool,
+    ) -> Result<(), (&'static str, String)> {
+        let private = || ("private_address", PRIVATE.to_owned());
+        match url.host() {
+            None => Err(("invalid_url", "the URL has no host".to_owned())),
+            Some(_) if self.allow_private => Ok(()),
+            Some(url::Host::Ipv4(ip)) if !is_public(IpAddr::V4(ip)) => Err(private()),
+            Some(url::Host::Ipv6(ip)) if !is_public(IpAddr::V6(ip)) => Err(private()),
+            Some(url::Host::Domain(host)) if resolve => {
+                let port = url.port_or_known_default().unwrap_or(443);
+                let lookup = tokio::time::timeout(RESOLVING, allowed(host, port, false));
+                match lookup.await {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(Refused::Private)) => Err(private()),
+                    Ok(Err(Refused::Unresolved)) | Err(_) => {
+                        Err(("invalid_url", format!("{host} does not resolve")))
+                    }
+                }
             }
-            _ => Ok(()),
+            Some(_) => Ok(()),
         }
     }
 
@@ -80,7 +93,7 @@ impl Deliverer {
 
     async fn post(&self, url: &str, secrets: &[&str], message: &Message) -> Result<u16, String> {
         let parsed = url::Url::parse(url).map_err(|e| format!("invalid URL: {e}"))?;
-        self.check_url(&parsed).map_err(str::to_owned)?;
+        self.check_target(&parsed, false).await.map_err(|(_, why)| why)?;
         // The real time of sending: receivers compare it with their clock.
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -126,7 +139,33 @@ fn describe(error: reqwest::Error) -> String {
     text.chars().take(300).collect()
 }
 
-/// Resolves names, keeping only the addresses deliveries may go to.
+/// Why a name gives no address to deliver to.
+enum Refused {
+    Unresolved,
+    Private,
+}
+
+const PRIVATE: &str = "the URL points to a private, loopback or link-local address";
+/// How long a name may take to resolve when an endpoint is saved.
+const RESOLVING: Duration = Duration::from_secs(5);
+
+/// The addresses `host` resolves to that deliveries may go to (all of them when private ones
+/// are allowed); refused when there are none.
+async fn allowed(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, Refused> {
+    let found: Vec<SocketAddr> =
+        tokio::net::lookup_host((host, port)).await.map_err(|_| Refused::Unresolved)?.collect();
+    if found.is_empty() {
+        return Err(Refused::Unresolved);
+    }
+    let allowed: Vec<SocketAddr> =
+        found.into_iter().filter(|a| allow_private || is_public(a.ip())).collect();
+    match allowed.is_empty() {
+        true => Err(Refused::Private),
+        false => Ok(allowed),
+    }
+}
+
+/// Resolves names for the HTTP client, keeping only the addresses deliveries may go to.
 struct Guard {
     allow_private: bool,
 }
@@ -135,15 +174,15 @@ impl Resolve for Guard {
     fn resolve(&self, name: Name) -> Resolving {
         let allow_private = self.allow_private;
         Box::pin(async move {
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> =
-                found.into_iter().filter(|a| allow_private || is_public(a.ip())).collect();
-            if allowed.is_empty() {
-                let refused = format!("{} resolves to no public address", name.as_str());
-                return Err(refused.into());
+            match allowed(name.as_str(), 0, allow_private).await {
+                Ok(addresses) => Ok(Box::new(addresses.into_iter()) as Addrs),
+                Err(Refused::Private) => {
+                    Err(format!("{} resolves to no public address", name.as_str()).into())
+                }
+                Err(Refused::Unresolved) => {
+                    Err(format!("{} does not resolve", name.as_str()).into())
+                }
             }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
         })
     }
 }
@@ -227,8 +266,11 @@ mod tests {
         let strict = Deliverer::new(false, Duration::from_secs(1));
         for url in ["http://127.0.0.1:9/x", "http://[::1]:9/", "http://169.254.169.254/latest"] {
             let parsed = url::Url::parse(url).unwrap();
-            assert!(strict.check_url(&parsed).is_err(), "{url}");
+            let refused = strict.check_target(&parsed, true).await.unwrap_err();
+            assert_eq!(refused.0, "private_address", "{url}");
         }
+        let localhost = url::Url::parse("https://localhost/hook").unwrap();
+        assert_eq!(strict.check_target(&localhost, true).await.unwrap_err().0, "private_address");
         let message = Message {
             id: "msg_1".into(),
             event_type: "webhook.ping".into(),
@@ -239,6 +281,7 @@ mod tests {
         assert_eq!(by_name.status, None);
         assert!(by_name.error.unwrap().contains("no public address"));
         let allowed = Deliverer::new(true, Duration::from_secs(1));
-        assert!(allowed.check_url(&url::Url::parse("http://127.0.0.1:9/x").unwrap()).is_ok());
+        let loopback = url::Url::parse("http://127.0.0.1:9/x").unwrap();
+        assert!(allowed.check_target(&loopback, true).await.is_ok());
     }
 }

@@ -18,7 +18,7 @@ use porch_protocol::{DeliveryStatus, Millis, WebhookDelivery};
 use porch_store::{StoredWebhook, WebhookFailure};
 use tokio::sync::{Notify, Semaphore};
 
-pub use deliver::{is_public, Attempt, Deliverer};
+pub use deliver::{Attempt, Deliverer};
 use payload::{webhook_type, Message};
 
 use crate::AppState;
