@@ -16,6 +16,7 @@ use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message as WsMes
 
 pub mod bench;
 pub mod browser;
+pub mod python;
 pub mod receiver;
 pub mod smtp;
 

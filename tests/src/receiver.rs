@@ -142,11 +142,7 @@ impl StandardReceiver {
     /// Started on a free port; `None` (the test skipped) where the package is not installed,
     /// which CI never allows.
     pub fn start() -> Option<StandardReceiver> {
-        let installed =
-            std::path::Path::new(&crate::smtp::python_path()).join("standardwebhooks").exists();
-        if !installed {
-            assert!(std::env::var("CI").is_err(), "standardwebhooks must be installed in CI");
-            eprintln!("standardwebhooks is not installed (cargo xtask test installs it): skipping");
+        if !crate::python::installed("standardwebhooks") {
             return None;
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -181,7 +177,7 @@ impl StandardReceiver {
             .arg(self.port.to_string())
             .arg(self.dir.0.join("secret"))
             .arg(self.dir.0.join("log"))
-            .env("PYTHONPATH", crate::smtp::python_path())
+            .env("PYTHONPATH", crate::python::path())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("python3 runs");

@@ -7,32 +7,16 @@ use std::time::{Duration, Instant};
 use porch_store::testing::TempDir;
 use serde_json::Value;
 
-pub(crate) fn python_path() -> String {
-    std::env::var("PORCH_PYTHONPATH").unwrap_or_else(|_| {
-        format!("{}/.cache/porch/tools/python", std::env::var("HOME").unwrap_or_default())
-    })
-}
-
 /// aiosmtpd on `port`, keeping what it receives in a Maildir.
 pub struct SmtpServer {
     child: Child,
     maildir: TempDir,
 }
 
-/// Whether aiosmtpd is installed; when not, the tests that need it are skipped (except in CI).
-pub(crate) fn smtp_installed() -> bool {
-    if std::path::Path::new(&python_path()).join("aiosmtpd").exists() {
-        return true;
-    }
-    assert!(std::env::var("CI").is_err(), "aiosmtpd must be installed in CI (cargo xtask test)");
-    eprintln!("aiosmtpd is not installed (cargo xtask test installs it): skipping");
-    false
-}
-
 impl SmtpServer {
     /// Plain SMTP on `port`.
     pub fn start(port: u16) -> Option<SmtpServer> {
-        if !smtp_installed() {
+        if !crate::python::installed("aiosmtpd") {
             return None;
         }
         let maildir = TempDir::new();
@@ -48,7 +32,7 @@ impl SmtpServer {
     /// certificate for 127.0.0.1 signed by a test authority (made here with openssl); and that
     /// authority's PEM.
     pub fn start_tls(port: u16) -> Option<(SmtpServer, Vec<u8>)> {
-        if !smtp_installed() {
+        if !crate::python::installed("aiosmtpd") {
             return None;
         }
         let maildir = TempDir::new();
@@ -111,7 +95,7 @@ asyncio.new_event_loop().run_forever()
 
     fn run(mut command: Command, maildir: TempDir, port: u16) -> SmtpServer {
         let child = command
-            .env("PYTHONPATH", python_path())
+            .env("PYTHONPATH", crate::python::path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -12,12 +12,6 @@ use porch_server::demo;
 use porch_tests::*;
 use serde_json::json;
 
-fn python_path() -> String {
-    std::env::var("PORCH_PYTHONPATH").unwrap_or_else(|_| {
-        format!("{}/.cache/porch/tools/python", std::env::var("HOME").unwrap_or_default())
-    })
-}
-
 /// `schemathesis run` against `server` with `header`, leaving out the operations matching
 /// `exclude`: its exit status and output.
 fn run(server: &TestServer, header: &str, exclude: &str) -> (bool, String) {
@@ -31,7 +25,7 @@ fn run(server: &TestServer, header: &str, exclude: &str) -> (bool, String) {
             "not_a_server_error,status_code_conformance,content_type_conformance,\
              response_headers_conformance,response_schema_conformance",
         ])
-        .env("PYTHONPATH", python_path())
+        .env("PYTHONPATH", porch_tests::python::path())
         .env("NO_COLOR", "1")
         .output()
         .expect("python3 runs");
@@ -42,9 +36,7 @@ fn run(server: &TestServer, header: &str, exclude: &str) -> (bool, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_answers_as_documented() {
-    if !std::path::Path::new(&python_path()).join("schemathesis").exists() {
-        assert!(std::env::var("CI").is_err(), "schemathesis must be installed in CI");
-        eprintln!("schemathesis is not installed (cargo xtask test installs it): skipping");
+    if !porch_tests::python::installed("schemathesis") {
         return;
     }
     let server = TestServer::start().await;
