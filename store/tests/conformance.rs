@@ -89,6 +89,9 @@ use webhooks::*;
 #[path = "conformance/lifecycle.rs"]
 mod lifecycle;
 use lifecycle::*;
+#[path = "conformance/report_counts.rs"]
+mod report_counts;
+use report_counts::*;
 #[path = "conformance/reports.rs"]
 mod reports;
 use reports::*;
