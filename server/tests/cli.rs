@@ -65,7 +65,8 @@ fn backup_copies_a_database_in_use_and_sigterm_stops_cleanly() {
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&set.stdout);
-    assert!(set.status.success() && said.contains("was professional"), "{said}");
+    let logged = String::from_utf8_lossy(&set.stderr);
+    assert!(set.status.success() && said.contains("was professional"), "{said}\n{logged}");
     // A second backup to the same file is refused, not overwritten.
     let again = Command::new(BINARY)
         .args(["backup", "--database-url", &url, "--to"])
