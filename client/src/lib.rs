@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use porch_protocol::{self as wire, LeadServerFrame, ServerFrame};
+use porch_protocol::{self as wire, api, LeadServerFrame, ServerFrame};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,45 +15,18 @@ use wasm_bindgen_futures::JsFuture;
 /// A credential to send: leads carry their visitor token; agents rely on their cookie.
 pub type Bearer<'a> = Option<&'a str>;
 
-pub async fn get<T: DeserializeOwned>(path: &str, bearer: Bearer<'_>) -> Result<T, wire::ApiError> {
-    read(fetch("GET", path, None, bearer).await?)
-}
-
-pub async fn post<B: Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
+/// One call of an endpoint of [`wire::api`]: `body` sent as JSON (nothing for `()`), the
+/// answer read as `Res` (`()` for an empty one).
+pub async fn call<Req: Serialize, Res: DeserializeOwned>(
+    call: api::Call<Req, Res>,
+    body: &Req,
     bearer: Bearer<'_>,
-) -> Result<T, wire::ApiError> {
-    read(fetch("POST", path, Some(to_json(body)?), bearer).await?)
-}
-
-/// A PUT with the agent's cookie.
-pub async fn put<B: Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
-) -> Result<T, wire::ApiError> {
-    read(fetch("PUT", path, Some(to_json(body)?), None).await?)
-}
-
-/// A POST without a body whose answer has none worth reading (204).
-pub async fn post_empty(path: &str, bearer: Bearer<'_>) -> Result<(), wire::ApiError> {
-    send::<()>("POST", path, None, bearer).await
-}
-
-/// A call whose answer has no body worth reading (202, 204).
-pub async fn send<B: Serialize>(
-    method: &str,
-    path: &str,
-    body: Option<&B>,
-    bearer: Bearer<'_>,
-) -> Result<(), wire::ApiError> {
-    let body = body.map(to_json).transpose()?;
-    let answer = fetch(method, path, body, bearer).await?;
-    if answer.ok {
-        Ok(())
-    } else {
-        Err(error_of(answer))
+) -> Result<Res, wire::ApiError> {
+    let answer = fetch(call.method.as_str(), &call.url, to_json(body)?, bearer).await?;
+    if !answer.ok {
+        return Err(error_of(answer));
     }
+    from_json(if answer.text.is_empty() { "null" } else { &answer.text })
 }
 
 /// A response read to the end: whether it was 2xx, its status and its body.
@@ -94,25 +67,21 @@ async fn fetch(
     })
 }
 
-/// JSON text of a value, with the browser's `JSON.stringify` (no JSON library in the bundle).
-fn to_json(body: &impl Serialize) -> Result<String, wire::ApiError> {
+/// JSON text of a value, with the browser's `JSON.stringify` (no JSON library in the bundle);
+/// `None` for `()`.
+fn to_json(body: &impl Serialize) -> Result<Option<String>, wire::ApiError> {
     let value =
         body.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(network)?;
-    js_sys::JSON::stringify(&value).map(String::from).map_err(js_network)
+    if value.is_null() {
+        return Ok(None);
+    }
+    js_sys::JSON::stringify(&value).map(|s| Some(String::from(s))).map_err(js_network)
 }
 
 /// A value from JSON text, parsed by the browser's `JSON.parse`.
 fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, wire::ApiError> {
     let value = js_sys::JSON::parse(text).map_err(js_network)?;
     serde_wasm_bindgen::from_value(value).map_err(network)
-}
-
-fn read<T: DeserializeOwned>(answer: Answer) -> Result<T, wire::ApiError> {
-    if answer.ok {
-        from_json(&answer.text)
-    } else {
-        Err(error_of(answer))
-    }
 }
 
 fn error_of(answer: Answer) -> wire::ApiError {
@@ -160,8 +129,9 @@ impl Connection {
     }
 }
 
-/// `ws(s)://<this origin><path>`.
-pub fn socket_url(path: &str) -> String {
+/// `ws(s)://<this origin>` + the socket's URL.
+pub fn socket_url<F>(socket: api::Call<(), api::Socket<F>>) -> String {
+    let path = socket.url;
     let location = web_sys::window().map(|w| w.location());
     let protocol = location.as_ref().and_then(|l| l.protocol().ok()).unwrap_or_default();
     let host = location.as_ref().and_then(|l| l.host().ok()).unwrap_or_default();

@@ -9,6 +9,7 @@
 
 mod access;
 mod account;
+pub mod api;
 mod endpoints;
 mod event;
 mod ids;

@@ -214,3 +214,10 @@ pub struct AutoClosePreview {
 pub struct AdvanceClock {
     pub millis: Millis,
 }
+
+/// A `--dev-clock` server's time.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Clock {
+    pub now: Millis,
+}

@@ -1,11 +1,12 @@
-//! The OpenAPI 3.1 document of `/api/v1`, served at `/api/v1/openapi.json`: every route with
-//! its auth, parameters, request and answer schemas (derived from the wire types in
-//! `porch-protocol`), every error code, and the two WebSockets with their frames. A test holds
-//! this table and the router equal both ways (`tests/it/openapi.rs`).
+//! The OpenAPI 3.1 document of `/api/v1`, served at `/api/v1/openapi.json`: every endpoint of
+//! [`porch_protocol::api`] with its auth, parameters, and the schemas of its request and answer
+//! types, every error code, and the two WebSockets with their frames. A test holds this table
+//! and the router equal both ways (`tests/it/openapi.rs`).
 
 use std::collections::BTreeMap;
 
 use porch_protocol as wire;
+use porch_protocol::api::{self, Endpoint};
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{
@@ -22,9 +23,6 @@ mod chat;
 mod errors;
 
 pub use errors::ERROR_CODES;
-
-/// A request body's schema, registered in the document.
-type SchemaOf = fn(&mut Doc) -> RefOr<Schema>;
 
 /// Who may call an operation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,6 +49,132 @@ enum Answer {
     Socket(RefOr<Schema>),
 }
 
+/// What a body type of [`porch_protocol::api`] is in the document.
+enum Body {
+    None,
+    Json(RefOr<Schema>),
+    /// Another media type (CSV, SVG, PNG).
+    Media(&'static [&'static str]),
+    /// A WebSocket's frames.
+    Socket(RefOr<Schema>),
+}
+
+trait Described {
+    fn describe(doc: &mut Doc) -> Body;
+}
+
+impl Described for () {
+    fn describe(_: &mut Doc) -> Body {
+        Body::None
+    }
+}
+
+impl<T: ToSchema> Described for Vec<T> {
+    fn describe(doc: &mut Doc) -> Body {
+        Body::Json(doc.list::<T>())
+    }
+}
+
+impl<F: ToSchema> Described for api::Socket<F> {
+    fn describe(doc: &mut Doc) -> Body {
+        Body::Socket(doc.schema::<F>())
+    }
+}
+
+macro_rules! media {
+    ($($type:ty => $media:expr),* $(,)?) => {$(
+        impl Described for $type {
+            fn describe(_: &mut Doc) -> Body {
+                Body::Media($media)
+            }
+        }
+    )*};
+}
+
+media!(
+    api::Csv => &["text/csv"],
+    api::Chart => &["image/svg+xml", "image/png"],
+    api::Document => &["application/json"],
+);
+
+/// The JSON bodies: each a schema of its own.
+macro_rules! json {
+    ($($type:ident),* $(,)?) => {$(
+        impl Described for wire::$type {
+            fn describe(doc: &mut Doc) -> Body {
+                Body::Json(doc.schema::<Self>())
+            }
+        }
+    )*};
+}
+
+json!(
+    AcceptInvitation,
+    ActivityReport,
+    AdvanceClock,
+    Assign,
+    AutoClosePreview,
+    AutoCloseSettings,
+    BotChoice,
+    BotSettings,
+    ChangeAskEmail,
+    ChangeAutoClose,
+    ChangeOutcome,
+    ChangePassword,
+    ChangePlan,
+    ChangeRole,
+    ChangeTimeZone,
+    ChatbotReport,
+    Clock,
+    CloseConversation,
+    ClosingNotesSettings,
+    ClosingReport,
+    ContactCentreReport,
+    ContactView,
+    Conversation,
+    ConversationDetail,
+    CreateToken,
+    CreatedToken,
+    ForgotPassword,
+    Identified,
+    Identify,
+    InstallView,
+    InvitationInfo,
+    InvitationToken,
+    Invite,
+    Invited,
+    LeadConversation,
+    LeadConversationDetail,
+    LeadEmail,
+    LeadOptions,
+    Login,
+    Me,
+    Message,
+    OfficeHours,
+    OpenSession,
+    PlanChanged,
+    PostMessage,
+    Rename,
+    ReportList,
+    ReportSettings,
+    SaveWebhook,
+    SetAllowedOrigins,
+    SetPassword,
+    Signup,
+    SignupStatus,
+    Snooze,
+    StartConversation,
+    Summary,
+    SwitchWorkspace,
+    TeamView,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookWithSecret,
+    WidgetSession,
+    WorkspaceSettings,
+    WorkspaceView,
+);
+
 struct Doc {
     paths: Paths,
     schemas: BTreeMap<String, RefOr<Schema>>,
@@ -70,8 +194,32 @@ impl Doc {
         utoipa::openapi::schema::ArrayBuilder::new().items(self.schema::<T>()).into()
     }
 
-    fn json<T: ToSchema>(&mut self) -> Answer {
-        Answer::Json(200, self.schema::<T>())
+    /// `endpoint`, callable by `who`, taking `query`: its body and answer schemas are those of
+    /// its types.
+    fn add<Req: Described, Res: Described>(
+        &mut self,
+        endpoint: Endpoint<Req, Res>,
+        who: Who,
+        summary: &str,
+        query: &[(&str, &str)],
+    ) {
+        let body = match Req::describe(self) {
+            Body::Json(schema) => Some(schema),
+            _ => None,
+        };
+        let answer = match Res::describe(self) {
+            Body::None => Answer::Empty(endpoint.status),
+            Body::Json(schema) => Answer::Json(endpoint.status, schema),
+            Body::Media(types) => Answer::Media(types),
+            Body::Socket(frames) => Answer::Socket(frames),
+        };
+        let method = match endpoint.method {
+            api::Method::Get => HttpMethod::Get,
+            api::Method::Post => HttpMethod::Post,
+            api::Method::Put => HttpMethod::Put,
+            api::Method::Delete => HttpMethod::Delete,
+        };
+        self.op(method, endpoint.path, who, summary, body, answer, query);
     }
 
     /// One operation on `path` (under `/api/v1`).

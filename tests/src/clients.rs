@@ -1,6 +1,7 @@
 //! A lead (a widget session) and an agent (a signed-in member), over HTTP and their sockets.
 
 use porch_protocol as wire;
+use porch_protocol::api::{agent, widget};
 use porch_server::demo;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -17,35 +18,25 @@ pub struct LeadClient {
 impl LeadClient {
     pub async fn open(server: &TestServer, key: &str) -> LeadClient {
         let http = Http::new(server);
-        let answer =
-            http.post("/api/v1/widget/session", serde_json::json!({"workspace_key": key})).await;
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-        let session: wire::WidgetSession = answer.json();
+        let session = http.expect(widget::OPEN_SESSION.at(&[]), &open_session(key, None)).await;
         let http = http.with_bearer(&session.visitor_token);
         LeadClient { http, session }
     }
 
     /// The session this browser gets on a reload: same workspace, same visitor token.
     pub async fn reopen(&self, key: &str) -> wire::WidgetSession {
-        let body =
-            serde_json::json!({"workspace_key": key, "visitor_token": self.session.visitor_token});
-        self.http.post("/api/v1/widget/session", body).await.json()
+        let token = Some(self.session.visitor_token.clone());
+        self.http.expect(widget::OPEN_SESSION.at(&[]), &open_session(key, token)).await
     }
 
     pub async fn start(&self, body: &str) -> wire::LeadConversation {
-        let answer =
-            self.http.post("/api/v1/widget/conversations", serde_json::json!({"body": body})).await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
-        answer.json()
+        let request = wire::StartConversation { body: Some(body.into()), client_id: None };
+        self.http.expect(widget::START.at(&[]), &request).await
     }
 
     pub async fn say(&self, conversation: &wire::ConversationId, body: &str) -> Answer {
-        self.http
-            .post(
-                &format!("/api/v1/widget/conversations/{conversation}/messages"),
-                serde_json::json!({"body": body}),
-            )
-            .await
+        let request = wire::PostMessage { body: body.into(), client_id: None };
+        self.http.call(widget::WRITE.at(&[conversation.as_str()]), &request).await
     }
 
     pub async fn socket(&self, server: &TestServer, after: u64) -> Socket {
@@ -58,7 +49,7 @@ impl LeadClient {
         server: &TestServer,
         after: u64,
     ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
-        let url = server.ws_url(&format!("/api/v1/widget/ws?after={after}"));
+        let url = server.ws_url(&widget::SOCKET.at(&[]).query(&format!("after={after}")).url);
         let mut request = url.into_client_request().unwrap();
         let protocols = format!("porch, porch.token.{}", self.session.visitor_token);
         request.headers_mut().insert("sec-websocket-protocol", protocols.parse().unwrap());
@@ -76,9 +67,9 @@ pub struct AgentClient {
 impl AgentClient {
     pub async fn login(server: &TestServer, email: &str, password: &str) -> AgentClient {
         let http = Http::new(server);
-        let answer = http
-            .post("/api/v1/agent/login", serde_json::json!({"email": email, "password": password}))
-            .await;
+        let login =
+            wire::Login { email: email.into(), password: password.into(), workspace_id: None };
+        let answer = http.call(agent::LOGIN.at(&[]), &login).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         let set_cookie =
             answer.headers.get("set-cookie").expect("session cookie").to_str().unwrap();
@@ -97,17 +88,15 @@ impl AgentClient {
     }
 
     pub async fn reply(&self, conversation: &wire::ConversationId, body: &str) -> Answer {
-        self.http
-            .post(
-                &format!("/api/v1/agent/conversations/{conversation}/messages"),
-                serde_json::json!({"body": body}),
-            )
-            .await
+        let request = wire::PostMessage { body: body.into(), client_id: None };
+        self.http.call(agent::REPLY.at(&[conversation.as_str()]), &request).await
     }
 
     /// Closes as Resolved, with no note.
     pub async fn close(&self, conversation: &wire::ConversationId) -> Answer {
-        self.act(conversation, "close", serde_json::json!({"outcome": "resolved"})).await
+        let request =
+            wire::CloseConversation { outcome: Some(wire::Outcome::Resolved), note: None };
+        self.http.call(agent::CLOSE.at(&[conversation.as_str()]), &request).await
     }
 
     /// `POST /api/v1/agent/conversations/{id}/{action}` with `body`.
@@ -121,7 +110,7 @@ impl AgentClient {
     }
 
     pub async fn detail(&self, conversation: &wire::ConversationId) -> wire::ConversationDetail {
-        self.http.get(&format!("/api/v1/agent/conversations/{conversation}")).await.json()
+        self.http.expect(agent::CONVERSATION.at(&[conversation.as_str()]), &()).await
     }
 
     pub async fn owner(server: &TestServer) -> AgentClient {
@@ -130,10 +119,19 @@ impl AgentClient {
 
     pub async fn socket(&self, server: &TestServer, after: u64) -> Socket {
         let mut request = server
-            .ws_url(&format!("/api/v1/agent/ws?after={after}"))
+            .ws_url(&agent::SOCKET.at(&[]).query(&format!("after={after}")).url)
             .into_client_request()
             .unwrap();
         request.headers_mut().insert("cookie", self.cookie.parse().unwrap());
         Socket::connect(request, false).await
+    }
+}
+
+fn open_session(key: &str, visitor_token: Option<String>) -> wire::OpenSession {
+    wire::OpenSession {
+        workspace_key: key.into(),
+        visitor_token,
+        host_origin: None,
+        host_page: None,
     }
 }

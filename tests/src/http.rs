@@ -1,7 +1,9 @@
 //! HTTP calls as a client sends them, and their answers read whole.
 
+use porch_protocol::api;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::*;
@@ -67,6 +69,25 @@ impl Http {
             request = request.json(&body);
         }
         answer(request.send().await.expect("request")).await
+    }
+
+    /// One call of an endpoint of `porch_protocol::api`, its body as JSON (none for `()`).
+    pub async fn call<Req: Serialize, Res>(&self, call: api::Call<Req, Res>, body: &Req) -> Answer {
+        let method = reqwest::Method::from_bytes(call.method.as_str().as_bytes()).unwrap();
+        let body = serde_json::to_value(body).expect("a JSON body");
+        self.send(method, &call.url, (!body.is_null()).then_some(body)).await
+    }
+
+    /// The same, asserting it succeeded with the endpoint's status: its answer as `Res`.
+    pub async fn expect<Req: Serialize, Res: DeserializeOwned>(
+        &self,
+        call: api::Call<Req, Res>,
+        body: &Req,
+    ) -> Res {
+        let (status, url) = (call.status, call.url.clone());
+        let answer = self.call(call, body).await;
+        assert_eq!(answer.status.as_u16(), status, "{url}: {}", answer.text);
+        answer.json()
     }
 
     pub async fn get(&self, path: &str) -> Answer {

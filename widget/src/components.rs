@@ -7,6 +7,7 @@ use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client::{self as client, Connection};
+use porch_protocol::api::widget;
 use porch_protocol::replica::Replica;
 use porch_protocol::{
     self as wire, AuthorKind, ConversationId, ConversationKind, ConversationStatus,
@@ -45,13 +46,7 @@ impl Ctx {
         spawn_local(async move {
             let token = self.token.get_untracked();
             let request = wire::StartConversation::default();
-            match client::post::<_, wire::LeadConversation>(
-                "/api/v1/widget/conversations",
-                &request,
-                Some(&token),
-            )
-            .await
-            {
+            match client::call(widget::START.at(&[]), &request, Some(&token)).await {
                 Ok(c) => self.open(c.id),
                 Err(e) => self.fail(e),
             }
@@ -62,10 +57,8 @@ impl Ctx {
     fn choose(self, id: ConversationId, choice: wire::BotChoice) {
         spawn_local(async move {
             let token = self.token.get_untracked();
-            let path = format!("/api/v1/widget/conversations/{id}/bot");
-            if let Err(e) =
-                client::post::<_, wire::LeadConversation>(&path, &choice, Some(&token)).await
-            {
+            let call = widget::BOT_CHOICE.at(&[id.as_str()]);
+            if let Err(e) = client::call(call, &choice, Some(&token)).await {
                 self.fail(e);
             }
         });
@@ -75,9 +68,8 @@ impl Ctx {
     fn open(self, id: ConversationId) {
         self.screen.set(Screen::Conversation(id.clone()));
         spawn_local(async move {
-            let path = format!("/api/v1/widget/conversations/{id}");
             let token = self.token.get_untracked();
-            match client::get::<wire::LeadConversationDetail>(&path, Some(&token)).await {
+            match client::call(widget::CONVERSATION.at(&[id.as_str()]), &(), Some(&token)).await {
                 Ok(detail) => self.replica.update(|r| {
                     if r.conversation(&id).is_none() {
                         r.upsert(detail.conversation.into());
@@ -278,37 +270,28 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                 pending_id.set_value(client_id.clone());
                 let sent = match &id {
                     Some(id) => {
-                        let path = format!("/api/v1/widget/conversations/{id}/messages");
+                        let call = widget::WRITE.at(&[id.as_str()]);
                         let request = wire::PostMessage { body, client_id };
-                        client::post::<_, wire::Message>(&path, &request, Some(&token)).await.map(
-                            |m| {
-                                ctx.replica.update(|r| {
-                                    r.load_messages(m.conversation_id.clone(), vec![m])
-                                });
-                            },
-                        )
+                        client::call(call, &request, Some(&token)).await.map(|m| {
+                            ctx.replica
+                                .update(|r| r.load_messages(m.conversation_id.clone(), vec![m]));
+                        })
                     }
                     None => {
                         let given = email.get_untracked();
                         if !given.trim().is_empty() {
                             let request = wire::LeadEmail { email: given };
-                            let path = "/api/v1/widget/email";
-                            if let Err(e) =
-                                client::send("POST", path, Some(&request), Some(&token)).await
-                            {
+                            let call = widget::GIVE_EMAIL.at(&[]);
+                            if let Err(e) = client::call(call, &request, Some(&token)).await {
                                 sending.set(false);
                                 return ctx.fail(e);
                             }
                             ctx.email_known.set(true);
                         }
                         let request = wire::StartConversation { body: Some(body), client_id };
-                        client::post::<_, wire::LeadConversation>(
-                            "/api/v1/widget/conversations",
-                            &request,
-                            Some(&token),
-                        )
-                        .await
-                        .map(|c| ctx.open(c.id))
+                        client::call(widget::START.at(&[]), &request, Some(&token))
+                            .await
+                            .map(|c| ctx.open(c.id))
                     }
                 };
                 sending.set(false);

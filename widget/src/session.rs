@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use porch_client::{self as client, Connection};
+use porch_protocol::api::widget;
 use porch_protocol::replica::Replica;
 use porch_protocol::{self as wire, LeadEvent, LeadServerFrame};
 use wasm_bindgen::JsValue;
@@ -31,13 +32,7 @@ pub(crate) async fn open(
             .and_then(|s| s.get_item(&storage_key).ok().flatten())
             .and_then(|stored| token_from_storage(&stored)),
     };
-    let session = match client::post::<_, wire::WidgetSession>(
-        "/api/v1/widget/session",
-        &request,
-        None,
-    )
-    .await
-    {
+    let session = match client::call(widget::OPEN_SESSION.at(&[]), &request, None).await {
         Ok(session) => session,
         Err(e) => return ctx.fail(e),
     };
@@ -52,7 +47,7 @@ pub(crate) async fn open(
     ctx.replica.set(Replica::new(conversations, session.options, session.last_seq));
     ctx.screen.set(Screen::Home);
     client::follow(
-        move |after| client::socket_url(&format!("/api/v1/widget/ws?after={after}")),
+        move |after| client::socket_url(widget::SOCKET.at(&[]).query(&format!("after={after}"))),
         vec!["porch".to_owned(), format!("porch.token.{token}")],
         move || ctx.replica.with_untracked(|r| r.last_seq),
         move |frame| {
@@ -92,9 +87,7 @@ pub(crate) async fn identify(ctx: Ctx, key: String, user: Option<wire::Identify>
         return warn("expected {id, name, email, hash}");
     };
     let token = ctx.token.get_untracked();
-    match client::post::<_, wire::Identified>("/api/v1/widget/identify", &request, Some(&token))
-        .await
-    {
+    match client::call(widget::IDENTIFY.at(&[]), &request, Some(&token)).await {
         Ok(who) if who.switched => {
             keep_token(&token_storage_key(&key), &who.visitor_token);
             if let Some(window) = web_sys::window() {
@@ -112,7 +105,7 @@ pub(crate) async fn shutdown(ctx: Ctx, key: String) {
     let token = ctx.token.get_untracked();
     if !token.is_empty() {
         // Even if this fails (offline), the token is gone from this device below.
-        let _ = client::post_empty("/api/v1/widget/session/end", Some(&token)).await;
+        let _ = client::call(widget::END_SESSION.at(&[]), &(), Some(&token)).await;
     }
     if let Some(storage) = storage() {
         let _ = storage.remove_item(&token_storage_key(&key));

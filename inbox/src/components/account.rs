@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol as wire;
+use porch_protocol::api::{agent, Endpoint};
 
 use super::settings::status_line;
 
@@ -48,13 +49,13 @@ fn forget_link() {
 /// Sends what uses a link's token to `path`: on success the link leaves the address bar and
 /// the member is signed in; otherwise `error` says why.
 fn use_link<B: serde::Serialize + 'static>(
-    path: &'static str,
+    endpoint: Endpoint<B, wire::Me>,
     request: B,
     on_done: Callback<wire::Me>,
     error: RwSignal<Option<String>>,
 ) {
     spawn_local(async move {
-        match client::post::<_, wire::Me>(path, &request, None).await {
+        match client::call(endpoint.at(&[]), &request, None).await {
             Ok(me) => {
                 forget_link();
                 on_done.run(me);
@@ -86,7 +87,7 @@ fn AcceptInvitation(token: String, on_done: Callback<wire::Me>) -> impl IntoView
     let peek = wire::InvitationToken { token: token.clone() };
     let token = StoredValue::new(token);
     spawn_local(async move {
-        let found = client::post("/api/v1/agent/invitations/peek", &peek, None).await;
+        let found = client::call(agent::PEEK_INVITATION.at(&[]), &peek, None).await;
         info.set(Some(found.map_err(|e| e.message)));
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -96,7 +97,7 @@ fn AcceptInvitation(token: String, on_done: Callback<wire::Me>) -> impl IntoView
             name: name.get_untracked(),
             password: password.get_untracked(),
         };
-        use_link("/api/v1/agent/invitations/accept", request, on_done, error);
+        use_link(agent::ACCEPT_INVITATION, request, on_done, error);
     };
     view! {
         <main class="login">
@@ -152,7 +153,7 @@ fn SetPassword(link: Link, on_done: Callback<wire::Me>) -> impl IntoView {
         }
         let request =
             wire::SetPassword { token: token.clone(), password: password.get_untracked() };
-        use_link("/api/v1/agent/password/link", request, on_done, error);
+        use_link(agent::SET_PASSWORD_BY_LINK, request, on_done, error);
     };
     view! {
         <main class="login">
@@ -186,7 +187,7 @@ pub(crate) fn Forgot() -> impl IntoView {
         ev.prevent_default();
         let request = wire::ForgotPassword { email: email.get_untracked() };
         spawn_local(async move {
-            let sent = client::send("POST", "/api/v1/agent/password/forgot", Some(&request), None);
+            let sent = client::call(agent::FORGOT_PASSWORD.at(&[]), &request, None);
             status.set(Some(match sent.await {
                 Ok(()) => Ok("If that address belongs to a member, a link to choose a new \
                     password is on its way (valid for an hour)."
@@ -226,7 +227,7 @@ pub(crate) fn ChangePassword() -> impl IntoView {
             password: password.get_untracked(),
         };
         spawn_local(async move {
-            let changed = client::send("PUT", "/api/v1/agent/password", Some(&request), None);
+            let changed = client::call(agent::CHANGE_PASSWORD.at(&[]), &request, None);
             status.set(Some(match changed.await {
                 Ok(()) => {
                     current.set(String::new());
@@ -276,7 +277,7 @@ pub(crate) fn Signup(first_run: bool, on_done: Callback<wire::Me>) -> impl IntoV
             password: password.get_untracked(),
         };
         spawn_local(async move {
-            match client::post::<_, wire::Me>("/api/v1/agent/signup", &request, None).await {
+            match client::call(agent::SIGNUP.at(&[]), &request, None).await {
                 Ok(me) => on_done.run(me),
                 Err(e) => error.set(Some(e.message)),
             }

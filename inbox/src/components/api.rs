@@ -5,12 +5,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
-use porch_protocol::{self as wire, TokenScope};
+use porch_protocol::{self as wire, api::agent, TokenScope};
 
 use super::settings::status_line;
 use super::time_of;
-
-const TOKENS: &str = "/api/v1/agent/tokens";
 
 #[component]
 pub(crate) fn ApiTokensCard() -> impl IntoView {
@@ -21,7 +19,7 @@ pub(crate) fn ApiTokensCard() -> impl IntoView {
     let write = RwSignal::new(false);
     let reload = move || {
         spawn_local(async move {
-            match client::get::<Vec<wire::ApiToken>>(TOKENS, None).await {
+            match client::call(agent::TOKENS.at(&[]), &(), None).await {
                 Ok(list) => tokens.set(list),
                 Err(e) => status.set(Some(Err(e.message))),
             }
@@ -33,7 +31,7 @@ pub(crate) fn ApiTokensCard() -> impl IntoView {
         let scope = if write.get_untracked() { TokenScope::Write } else { TokenScope::Read };
         let request = wire::CreateToken { name: name.get_untracked(), scope };
         spawn_local(async move {
-            match client::post::<_, wire::CreatedToken>(TOKENS, &request, None).await {
+            match client::call(agent::CREATE_TOKEN.at(&[]), &request, None).await {
                 Ok(created) => {
                     name.set(String::new());
                     secret.set(Some(created.secret));
@@ -58,8 +56,7 @@ pub(crate) fn ApiTokensCard() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let path = format!("{TOKENS}/{}", token.id);
-            match client::send::<()>("DELETE", &path, None, None).await {
+            match client::call(agent::REVOKE_TOKEN.at(&[token.id.as_str()]), &(), None).await {
                 Ok(()) => {
                     status.set(Some(Ok(format!("Token \"{}\" revoked.", token.name))));
                     reload();

@@ -4,8 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
-use porch_protocol::{self as wire, ClosingNote, ClosingNotesMode, Outcome};
-use serde_json::json;
+use porch_protocol::{self as wire, api::agent, ClosingNote, ClosingNotesMode, Outcome};
 
 use super::Ctx;
 
@@ -28,8 +27,7 @@ pub fn CloseDialog(ctx: Ctx, open: RwSignal<bool>) -> impl IntoView {
         let Some(id) = ctx.selected.get_untracked() else { return };
         busy.set(true);
         spawn_local(async move {
-            let path = format!("/api/v1/agent/conversations/{id}/summarize");
-            match client::post::<_, wire::Summary>(&path, &json!({}), None).await {
+            match client::call(agent::SUMMARIZE.at(&[id.as_str()]), &(), None).await {
                 Ok(s) => {
                     summary.set(s.summary);
                     generated.set(true);
@@ -53,8 +51,7 @@ pub fn CloseDialog(ctx: Ctx, open: RwSignal<bool>) -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            let path = format!("/api/v1/agent/conversations/{id}/close");
-            match client::post::<_, wire::Conversation>(&path, &request, None).await {
+            match client::call(agent::CLOSE.at(&[id.as_str()]), &request, None).await {
                 Ok(_) => open.set(false),
                 Err(e) => error.set(Some(e.message)),
             }

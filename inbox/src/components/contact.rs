@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
+use porch_protocol::api::agent;
 use porch_protocol::{self as wire, ContactId, ConversationId, ConversationStatus};
 
 use super::{time_of, Ctx};
@@ -13,8 +14,7 @@ use crate::state::outcome_label;
 pub(crate) fn ContactPanel(ctx: Ctx, contact: ContactId, current: ConversationId) -> impl IntoView {
     let view = RwSignal::new(None::<wire::ContactView>);
     spawn_local(async move {
-        let path = format!("/api/v1/agent/contacts/{contact}");
-        if let Ok(found) = client::get::<wire::ContactView>(&path, None).await {
+        if let Ok(found) = client::call(agent::CONTACT.at(&[contact.as_str()]), &(), None).await {
             view.set(Some(found));
         }
     });

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol::{
-    self as wire, AuthorKind, Conversation, ConversationKind, ConversationStatus, Event, Outcome,
+    self as wire, api::agent, AuthorKind, Conversation, ConversationKind, ConversationStatus,
+    Event, Outcome,
 };
-use serde_json::json;
 
 use super::close_dialog::CloseDialog;
 use super::{time_of, Ctx};
@@ -59,11 +59,11 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
             "resolved" => Outcome::Resolved,
             _ => Outcome::Unresolved,
         };
-        ctx.act("outcome", wire::ChangeOutcome { outcome });
+        ctx.act(agent::CHANGE_OUTCOME, wire::ChangeOutcome { outcome });
     };
     let snooze = move |ev: leptos::ev::Event| {
         if let Ok(hours) = event_target_value(&ev).parse::<i64>() {
-            ctx.act("snooze", wire::Snooze { until: ctx.server_now() + hours * HOUR });
+            ctx.act(agent::SNOOZE, wire::Snooze { until: ctx.server_now() + hours * HOUR });
         }
     };
     view! {
@@ -91,7 +91,7 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
             })}
             {(!open && !blocked).then(|| view! {
                 <button type="button" class="primary" data-testid="reopen-conversation"
-                    on:click=move |_| ctx.act("reopen", json!({}))>"Open"</button>
+                    on:click=move |_| ctx.act(agent::REOPEN, ())>"Open"</button>
             })}
         </header>
         <div class="actions">
@@ -115,15 +115,15 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
                 </label>
             })}
             {(live_open && snoozed).then(|| view! {
-                <button type="button" data-testid="unsnooze" on:click=move |_| ctx.act("unsnooze", json!({}))>"Wake up"</button>
+                <button type="button" data-testid="unsnooze" on:click=move |_| ctx.act(agent::UNSNOOZE, ())>"Wake up"</button>
             })}
             {live_open.then(|| view! {
-                <button type="button" data-testid="hand-to-bot" on:click=move |_| ctx.act("hand-to-bot", json!({}))>"Hand back to bot"</button>
+                <button type="button" data-testid="hand-to-bot" on:click=move |_| ctx.act(agent::HAND_TO_BOT, ())>"Hand back to bot"</button>
             })}
             {if blocked {
-                view! { <button type="button" data-testid="unblock-contact" on:click=move |_| ctx.act("unblock", json!({}))>"Unblock contact"</button> }.into_any()
+                view! { <button type="button" data-testid="unblock-contact" on:click=move |_| ctx.act(agent::UNBLOCK, ())>"Unblock contact"</button> }.into_any()
             } else {
-                view! { <button type="button" class="danger" data-testid="block-contact" on:click=move |_| ctx.act("block", json!({}))>"Block contact"</button> }.into_any()
+                view! { <button type="button" class="danger" data-testid="block-contact" on:click=move |_| ctx.act(agent::BLOCK, ())>"Block contact"</button> }.into_any()
             }}
         </div>
     }
@@ -152,7 +152,7 @@ fn Assignment(ctx: Ctx, assignee: Option<wire::AgentId>) -> impl IntoView {
     let pick = move |agent_id: Option<wire::AgentId>| {
         open.set(false);
         search.set(String::new());
-        ctx.act("assign", wire::Assign { agent_id });
+        ctx.act(agent::ASSIGN, wire::Assign { agent_id });
     };
     view! {
         <div class="assign">
@@ -242,8 +242,7 @@ fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView
         pending_id.set_value(Some(client_id.clone()));
         spawn_local(async move {
             let request = wire::PostMessage { body, client_id: Some(client_id) };
-            let path = format!("/api/v1/agent/conversations/{id}/messages");
-            let sent = client::post::<_, wire::Message>(&path, &request, None).await;
+            let sent = client::call(agent::REPLY.at(&[id.as_str()]), &request, None).await;
             sending.set(false);
             match sent {
                 Ok(_) => {

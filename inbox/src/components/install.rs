@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol as wire;
+use porch_protocol::api::agent;
 
 use super::settings::{save_settings, status_line};
 use super::{time_of, Ctx};
@@ -22,7 +23,7 @@ pub(crate) fn InstallCard() -> impl IntoView {
         }
         Err(e) => status.set(Some(Err(e.message))),
     };
-    spawn_local(async move { show(client::get("/api/v1/agent/install", None).await, "") });
+    spawn_local(async move { show(client::call(agent::INSTALL.at(&[]), &(), None).await, "") });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let allowed_origins = origins
@@ -34,8 +35,8 @@ pub(crate) fn InstallCard() -> impl IntoView {
             .collect();
         let request = wire::SetAllowedOrigins { allowed_origins };
         spawn_local(async move {
-            let path = "/api/v1/agent/install/allowed-origins";
-            show(client::put(path, &request).await, "Saved");
+            let call = agent::SET_ALLOWED_ORIGINS.at(&[]);
+            show(client::call(call, &request, None).await, "Saved");
         });
     };
     let copy = move |_| {
@@ -59,7 +60,7 @@ pub(crate) fn InstallCard() -> impl IntoView {
             .unwrap_or(false);
         if sure {
             spawn_local(async move {
-                let rotated = client::post("/api/v1/agent/install/rotate-key", &(), None).await;
+                let rotated = client::call(agent::ROTATE_KEY.at(&[]), &(), None).await;
                 show(rotated, "A new key is in the snippet; paste it into your pages.");
             });
         }
@@ -108,7 +109,7 @@ pub(crate) fn AskEmailForm(ctx: Ctx, saved: wire::AskEmail, editable: bool) -> i
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = wire::ChangeAskEmail { ask_email: choice.get_untracked() };
-        save_settings(ctx, "/api/v1/agent/settings/ask-email", body, status);
+        save_settings(ctx, agent::SET_ASK_EMAIL, body, status);
     };
     let options = [
         (wire::AskEmail::Off, "off", "Don't ask"),

@@ -22,10 +22,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client::{self as client, Connection};
+use porch_protocol::api::{agent, Endpoint};
 use porch_protocol::replica::Replica;
-use porch_protocol::{
-    self as wire, AgentId, ConversationDetail, ConversationId, Millis, ServerFrame,
-};
+use porch_protocol::{self as wire, AgentId, ConversationId, Millis, ServerFrame};
 use serde::Serialize;
 
 use crate::state::Folder;
@@ -37,7 +36,7 @@ pub fn App() -> impl IntoView {
     // Opened from a password link (a new owner's setup, a reset): that first.
     let link = RwSignal::new(account::Link::from_location());
     spawn_local(async move {
-        me.set(Some(client::get::<wire::Me>("/api/v1/agent/me", None).await.ok()));
+        me.set(Some(client::call(agent::ME.at(&[]), &(), None).await.ok()));
     });
     let signed_in = Callback::new(move |who: wire::Me| {
         link.set(None);
@@ -62,7 +61,7 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
     let signup = RwSignal::new(None::<wire::SignupStatus>);
     let signing_up = RwSignal::new(false);
     spawn_local(async move {
-        if let Ok(status) = client::get::<wire::SignupStatus>("/api/v1/agent/signup", None).await {
+        if let Ok(status) = client::call(agent::SIGNUP_STATUS.at(&[]), &(), None).await {
             signing_up.set(status.first_run);
             signup.set(Some(status));
         }
@@ -76,7 +75,7 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
             workspace_id: workspaces::last(),
         };
         spawn_local(async move {
-            match client::post::<_, wire::Me>("/api/v1/agent/login", &login, None).await {
+            match client::call(agent::LOGIN.at(&[]), &login, None).await {
                 Ok(signed_in) => me.set(Some(Some(signed_in))),
                 Err(e) => error.set(Some(e.message)),
             }
@@ -172,12 +171,7 @@ impl Ctx {
     pub fn select(self, id: ConversationId) {
         self.selected.set(Some(id.clone()));
         spawn_local(async move {
-            match client::get::<ConversationDetail>(
-                &format!("/api/v1/agent/conversations/{id}"),
-                None,
-            )
-            .await
-            {
+            match client::call(agent::CONVERSATION.at(&[id.as_str()]), &(), None).await {
                 Ok(detail) => self.replica.update(|r| {
                     r.insert(detail.conversation);
                     r.load_messages(id.clone(), detail.messages);
@@ -189,11 +183,10 @@ impl Ctx {
     }
 
     /// Posts an action on the selected conversation; its effect arrives over the socket.
-    pub fn act<B: Serialize + 'static>(self, action: &'static str, body: B) {
+    pub fn act<B: Serialize + 'static>(self, action: Endpoint<B, wire::Conversation>, body: B) {
         let Some(id) = self.selected.get_untracked() else { return };
         spawn_local(async move {
-            let path = format!("/api/v1/agent/conversations/{id}/{action}");
-            match client::post::<_, wire::Conversation>(&path, &body, None).await {
+            match client::call(action.at(&[id.as_str()]), &body, None).await {
                 Ok(_) => self.error.set(None),
                 Err(e) => self.fail(e),
             }
@@ -243,7 +236,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
     });
     // Subscribe first, then read the list: events in between are applied once, by seq.
     client::follow(
-        |after| client::socket_url(&format!("/api/v1/agent/ws?after={after}")),
+        |after| client::socket_url(agent::SOCKET.at(&[]).query(&format!("after={after}"))),
         Vec::new(),
         move || ctx.replica.with_untracked(|r| r.last_seq),
         move |frame| {
@@ -260,11 +253,11 @@ fn Inbox(me: wire::Me) -> impl IntoView {
         stop,
     );
     spawn_local(async move {
-        match client::get::<Vec<wire::Conversation>>("/api/v1/agent/conversations", None).await {
+        match client::call(agent::CONVERSATIONS.at(&[]), &(), None).await {
             Ok(list) => ctx.replica.update(|r| list.into_iter().for_each(|c| r.insert(c))),
             Err(e) => ctx.fail(e),
         }
-        match client::get::<wire::WorkspaceView>("/api/v1/agent/workspace", None).await {
+        match client::call(agent::WORKSPACE.at(&[]), &(), None).await {
             Ok(view) => {
                 crate::zone::set(&view.settings.time_zone.0);
                 ctx.workspace.set(Some(view));
@@ -274,7 +267,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
     });
     let sign_out = move |_| {
         spawn_local(async move {
-            let _ = client::post_empty("/api/v1/agent/logout", None).await;
+            let _ = client::call(agent::LOGOUT.at(&[]), &(), None).await;
             if let Some(window) = web_sys::window() {
                 let _ = window.location().reload();
             }

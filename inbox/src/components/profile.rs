@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
 use porch_protocol as wire;
+use porch_protocol::api::agent;
 
 use super::settings::{save_settings, status_line};
 use super::Ctx;
@@ -22,11 +23,9 @@ pub(crate) fn WorkspaceForm(ctx: Ctx, view: wire::WorkspaceView, editable: bool)
         let time_zone = wire::ChangeTimeZone { time_zone: zone.get_untracked() };
         spawn_local(async move {
             let saved = async {
-                let view: wire::WorkspaceView =
-                    client::put("/api/v1/agent/settings/name", &rename).await?;
+                let view = client::call(agent::RENAME.at(&[]), &rename, None).await?;
                 ctx.workspace.set(Some(view));
-                let path = "/api/v1/agent/settings/time-zone";
-                client::put::<_, wire::WorkspaceSettings>(path, &time_zone).await
+                client::call(agent::SET_TIME_ZONE.at(&[]), &time_zone, None).await
             };
             match saved.await {
                 Ok(settings) => {
@@ -105,7 +104,7 @@ pub(crate) fn OfficeHoursForm(ctx: Ctx, saved: wire::OfficeHours, editable: bool
             return status.set(Some(Err("Give each open day's times as HH:MM.".into())));
         };
         let body = wire::OfficeHours { enabled: enabled.get_untracked(), days };
-        save_settings(ctx, "/api/v1/agent/settings/office-hours", body, status);
+        save_settings(ctx, agent::SET_OFFICE_HOURS, body, status);
     };
     view! {
         <form class="card" on:submit=save data-testid="office-hours">

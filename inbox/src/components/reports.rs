@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
+use porch_protocol::api::{agent, Endpoint};
 use porch_protocol::{
     self as wire, ActivityReport, ChatbotReport, ClosingReport, ContactCentreReport, Count,
     Durations, Millis, ReportList, ReportSort,
@@ -74,14 +75,14 @@ fn percent(part: u64, whole: u64) -> String {
 /// GETs a report into `into` whenever the range changes.
 fn load<T: DeserializeOwned + Send + Sync + 'static>(
     ctx: Ctx,
-    path: &'static str,
+    report: Endpoint<(), T>,
     range: Memo<Option<String>>,
     into: RwSignal<Option<T>>,
 ) {
     Effect::new(move |_| {
         let Some(query) = range.get() else { return };
         spawn_local(async move {
-            match client::get::<T>(&format!("/api/v1/agent/reports/{path}?{query}"), None).await {
+            match client::call(report.at(&[]).query(&query), &(), None).await {
                 Ok(report) => into.set(Some(report)),
                 Err(e) => ctx.fail(e),
             }
@@ -106,7 +107,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
         view! {
             <figure class="chart">
                 {move || range.get().map(|q| view! {
-                    <img src=format!("/api/v1/agent/reports/charts/{name}?{q}") width="720" height="320"
+                    <img src=agent::REPORT_CHART.at(&[name]).query(&q).url width="720" height="320"
                         alt=format!("Chart: {title}. The table below lists the same figures.")
                         data-testid="chart" />
                 })}
@@ -143,7 +144,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
                 Tab::Conversations => view! { <ConversationList ctx=ctx range=range filters=filters /> }.into_any(),
                 Tab::Closing => {
                     let report = RwSignal::new(None::<ClosingReport>);
-                    load(ctx, "closing", range, report);
+                    load(ctx, agent::CLOSING_REPORT, range, report);
                     view! {
                         <Definitions />
                         {move || report.get().map(|r| view! {
@@ -165,7 +166,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
                 }
                 Tab::ContactCentre => {
                     let report = RwSignal::new(None::<ContactCentreReport>);
-                    load(ctx, "contact-centre", range, report);
+                    load(ctx, agent::CONTACT_CENTRE_REPORT, range, report);
                     view! {
                         <Definitions />
                         {move || report.get().map(|r| view! {
@@ -204,7 +205,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
                 }
                 Tab::Activity => {
                     let report = RwSignal::new(None::<ActivityReport>);
-                    load(ctx, "activity", range, report);
+                    load(ctx, agent::ACTIVITY_REPORT, range, report);
                     view! {
                         <Definitions />
                         {move || report.get().map(|r| view! {
@@ -236,7 +237,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
                 }
                 Tab::Chatbot => {
                     let report = RwSignal::new(None::<ChatbotReport>);
-                    load(ctx, "chatbot", range, report);
+                    load(ctx, agent::CHATBOT_REPORT, range, report);
                     view! {
                         <Definitions />
                         {move || report.get().map(|r| view! {
@@ -324,8 +325,8 @@ fn ConversationList(
         let Some(q) = query.get() else { return };
         let page = filters.with(|f| f.page);
         spawn_local(async move {
-            let path = format!("/api/v1/agent/reports/conversations?{q}&page={page}&per_page=25");
-            match client::get::<ReportList>(&path, None).await {
+            let query = format!("{q}&page={page}&per_page=25");
+            match client::call(agent::REPORT_CONVERSATIONS.at(&[]).query(&query), &(), None).await {
                 Ok(l) => list.set(Some(l)),
                 Err(e) => ctx.fail(e),
             }
@@ -376,7 +377,7 @@ fn ConversationList(
             <label class="choice"><input type="checkbox" data-testid="filter-desc" prop:checked=move || filters.with(|f| f.desc)
                 on:change=move |ev| { let v = event_target_checked(&ev); filters.update(|f| { f.desc = v; f.page = 1; }) } />"Descending"</label>
             {move || query.get().map(|q| view! {
-                <a class="button" data-testid="csv" href=format!("/api/v1/agent/reports/conversations.csv?{q}") download="conversations.csv">"Export CSV"</a>
+                <a class="button" data-testid="csv" href=agent::REPORT_CSV.at(&[]).query(&q).url download="conversations.csv">"Export CSV"</a>
             })}
         </div>
         {move || list.get().map(|l| {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
+use porch_protocol::api::{agent, Endpoint};
 use porch_protocol::{
     self as wire, AutoCloseMode, AutoClosePreview, AutoCloseSettings, BotSettings,
     ClosingNotesMode, ClosingNotesSettings, LeadOptions, Permission, Plan, QuickAnswer,
@@ -63,12 +64,12 @@ fn checkbox(
 /// Saves one part of the workspace's settings; the answer becomes the inbox's copy.
 pub(crate) fn save_settings<B: serde::Serialize + 'static>(
     ctx: Ctx,
-    path: &'static str,
+    endpoint: Endpoint<B, wire::WorkspaceSettings>,
     body: B,
     status: RwSignal<Option<Result<String, String>>>,
 ) {
     spawn_local(async move {
-        match client::put::<_, wire::WorkspaceSettings>(path, &body).await {
+        match client::call(endpoint.at(&[]), &body, None).await {
             Ok(settings) => {
                 ctx.set_settings(settings);
                 status.set(Some(Ok("Saved.".into())));
@@ -112,12 +113,7 @@ fn LeadOptionsForm(ctx: Ctx, plan: Plan, saved: LeadOptions, editable: bool) -> 
             notification_text: text.get_untracked(),
         };
         spawn_local(async move {
-            match client::put::<_, wire::WorkspaceView>(
-                "/api/v1/agent/settings/lead-options",
-                &body,
-            )
-            .await
-            {
+            match client::call(agent::SET_LEAD_OPTIONS.at(&[]), &body, None).await {
                 Ok(view) => {
                     ctx.workspace.set(Some(view));
                     status.set(Some(Ok("Saved. Open widgets apply it now.".into())));
@@ -172,13 +168,7 @@ fn AutoCloseForm(ctx: Ctx, saved: AutoCloseSettings, editable: bool) -> impl Int
     let show_preview = move |_| {
         let body = current();
         spawn_local(async move {
-            match client::post::<_, AutoClosePreview>(
-                "/api/v1/agent/settings/auto-close/preview",
-                &body,
-                None,
-            )
-            .await
-            {
+            match client::call(agent::PREVIEW_AUTO_CLOSE.at(&[]), &body, None).await {
                 Ok(p) => {
                     preview.set(Some(p));
                     status.set(None);
@@ -193,7 +183,7 @@ fn AutoCloseForm(ctx: Ctx, saved: AutoCloseSettings, editable: bool) -> impl Int
             settings: current(),
             apply_to_open: apply_to_open.get_untracked(),
         };
-        save_settings(ctx, "/api/v1/agent/settings/auto-close", body, status);
+        save_settings(ctx, agent::SET_AUTO_CLOSE, body, status);
     };
     let periods = [
         (30, "30 minutes"),
@@ -270,7 +260,7 @@ fn BotForm(ctx: Ctx, saved: BotSettings, editable: bool) -> impl IntoView {
             greeting: greeting.get_untracked(),
             quick_answers: parse_quick_answers(&answers.get_untracked()),
         };
-        save_settings(ctx, "/api/v1/agent/settings/bot", body, status);
+        save_settings(ctx, agent::SET_BOT, body, status);
     };
     view! {
         <form class="card" on:submit=save>
@@ -312,7 +302,7 @@ fn ReportsForm(ctx: Ctx, saved: ReportSettings, editable: bool) -> impl IntoView
             missed_after_minutes,
             email: ReportEmail { cadence: cadence.get_untracked(), recipients },
         };
-        save_settings(ctx, "/api/v1/agent/settings/reports", body, status);
+        save_settings(ctx, agent::SET_REPORTS, body, status);
     };
     let cadences = [
         (ReportCadence::Off, "off", "Off"),
@@ -363,7 +353,7 @@ fn ClosingNotesForm(ctx: Ctx, saved: ClosingNotesSettings, editable: bool) -> im
                 .map(str::to_owned)
                 .collect(),
         };
-        save_settings(ctx, "/api/v1/agent/settings/closing-notes", body, status);
+        save_settings(ctx, agent::SET_CLOSING_NOTES, body, status);
     };
     let modes = [
         (ClosingNotesMode::Off, "off", "Off"),

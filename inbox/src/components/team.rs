@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
+use porch_protocol::api::{agent, Call};
 use porch_protocol::{self as wire, Role};
 
 use super::settings::status_line;
@@ -17,6 +18,23 @@ fn role_name(role: Role) -> &'static str {
     ROLES.iter().find(|(r, _)| *r == role).map_or("agent", |(_, name)| name)
 }
 
+/// Sends a change to the team: on success says `done` and reloads the team.
+async fn change<Req: serde::Serialize, Res: serde::de::DeserializeOwned>(
+    call: Call<Req, Res>,
+    body: Req,
+    done: &'static str,
+    status: RwSignal<Option<Result<String, String>>>,
+    reload: impl Fn(),
+) {
+    match client::call(call, &body, None).await {
+        Ok(_) => {
+            status.set(Some(Ok(done.into())));
+            reload();
+        }
+        Err(e) => status.set(Some(Err(e.message))),
+    }
+}
+
 #[component]
 pub(crate) fn TeamCard() -> impl IntoView {
     let team = RwSignal::new(None::<wire::TeamView>);
@@ -26,7 +44,7 @@ pub(crate) fn TeamCard() -> impl IntoView {
     let role = RwSignal::new("agent".to_owned());
     let reload = move || {
         spawn_local(async move {
-            match client::get::<wire::TeamView>("/api/v1/agent/team", None).await {
+            match client::call(agent::TEAM.at(&[]), &(), None).await {
                 Ok(view) => team.set(Some(view)),
                 Err(e) => status.set(Some(Err(e.message))),
             }
@@ -56,25 +74,11 @@ pub(crate) fn TeamCard() -> impl IntoView {
         };
         let request = wire::Invite { email: email.get_untracked(), role };
         spawn_local(async move {
-            let answer = client::post("/api/v1/agent/team/invitations", &request, None).await;
+            let answer = client::call(agent::INVITE.at(&[]), &request, None).await;
             if answer.is_ok() {
                 email.set(String::new());
             }
             invited(answer);
-        });
-    };
-    let act = move |method: &'static str,
-                    path: String,
-                    body: Option<wire::ChangeRole>,
-                    done: &'static str| {
-        spawn_local(async move {
-            match client::send(method, &path, body.as_ref(), None).await {
-                Ok(()) => {
-                    status.set(Some(Ok(done.into())));
-                    reload();
-                }
-                Err(e) => status.set(Some(Err(e.message))),
-            }
         });
     };
     view! {
@@ -85,9 +89,7 @@ pub(crate) fn TeamCard() -> impl IntoView {
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Last seen"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
                 <tbody>
                     {move || team.get().map(|t| t.members).unwrap_or_default().into_iter().map(|m| {
-                        let id = m.agent.id.clone();
-                        let path = format!("/api/v1/agent/team/members/{id}/role");
-                        let deactivate = format!("/api/v1/agent/team/members/{id}/deactivate");
+                        let id = StoredValue::new(m.agent.id.clone());
                         let label = format!("Role of {}", m.agent.name);
                         let seen = match (m.online, m.last_seen_at) {
                             (true, _) => "online now".to_owned(),
@@ -105,7 +107,9 @@ pub(crate) fn TeamCard() -> impl IntoView {
                                                 "manager" => Role::Manager,
                                                 _ => Role::Agent,
                                             };
-                                            act("PUT", path.clone(), Some(wire::ChangeRole { role }), "Role changed.");
+                                            let call = agent::CHANGE_ROLE.at(&[id.get_value().as_str()]);
+                                            let role = wire::ChangeRole { role };
+                                            spawn_local(change(call, role, "Role changed.", status, reload));
                                         }>
                                         {ROLES.iter().map(|(r, name)| view! {
                                             <option value=*name selected=*r == m.agent.role>{*name}</option>
@@ -117,7 +121,10 @@ pub(crate) fn TeamCard() -> impl IntoView {
                                     {if m.active {
                                         view! {
                                             <button type="button" class="danger" data-testid="member-deactivate"
-                                                on:click=move |_| act("POST", deactivate.clone(), None, "Deactivated.")>
+                                                on:click=move |_| {
+                                                    let call = agent::DEACTIVATE.at(&[id.get_value().as_str()]);
+                                                    spawn_local(change(call, (), "Deactivated.", status, reload));
+                                                }>
                                                 "Deactivate"
                                             </button>
                                         }.into_any()
@@ -150,17 +157,19 @@ pub(crate) fn TeamCard() -> impl IntoView {
             })}
             <ul data-testid="invitations">
                 {move || team.get().map(|t| t.invitations).unwrap_or_default().into_iter().map(|i| {
-                    let resend = format!("/api/v1/agent/team/invitations/{}/resend", i.id);
-                    let revoke = format!("/api/v1/agent/team/invitations/{}", i.id);
+                    let id = StoredValue::new(i.id.clone());
                     view! {
                         <li data-testid="invitation">
                             {format!("{} ({}), until {} ", i.email, role_name(i.role), time_of(i.expires_at))}
                             <button type="button" data-testid="invitation-resend" on:click=move |_| {
-                                let resend = resend.clone();
-                                spawn_local(async move { invited(client::post(&resend, &(), None).await) });
+                                let resend = agent::RESEND_INVITATION.at(&[&id.get_value()]);
+                                spawn_local(async move { invited(client::call(resend, &(), None).await) });
                             }>"Resend"</button>
                             <button type="button" data-testid="invitation-revoke"
-                                on:click=move |_| act("DELETE", revoke.clone(), None, "Invitation withdrawn.")>
+                                on:click=move |_| {
+                                    let revoke = agent::REVOKE_INVITATION.at(&[&id.get_value()]);
+                                    spawn_local(change(revoke, (), "Invitation withdrawn.", status, reload));
+                                }>
                                 "Withdraw"
                             </button>
                         </li>

@@ -5,12 +5,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
-use porch_protocol::{self as wire, DeliveryStatus, WEBHOOK_EVENT_TYPES};
+use porch_protocol::{
+    self as wire,
+    api::{agent, Call},
+    DeliveryStatus, WEBHOOK_EVENT_TYPES,
+};
 
 use super::settings::status_line;
 use super::time_of;
-
-const HOOKS: &str = "/api/v1/agent/webhooks";
 
 type Status = RwSignal<Option<Result<String, String>>>;
 
@@ -23,7 +25,7 @@ pub(crate) fn WebhooksCard() -> impl IntoView {
     let chosen = RwSignal::new(WEBHOOK_EVENT_TYPES.map(str::to_owned).to_vec());
     let reload = move || {
         spawn_local(async move {
-            match client::get::<Vec<wire::WebhookEndpoint>>(HOOKS, None).await {
+            match client::call(agent::WEBHOOKS.at(&[]), &(), None).await {
                 Ok(list) => hooks.set(list),
                 Err(e) => status.set(Some(Err(e.message))),
             }
@@ -38,7 +40,7 @@ pub(crate) fn WebhooksCard() -> impl IntoView {
             enabled: true,
         };
         spawn_local(async move {
-            match client::post::<_, wire::WebhookWithSecret>(HOOKS, &request, None).await {
+            match client::call(agent::CREATE_WEBHOOK.at(&[]), &request, None).await {
                 Ok(created) => {
                     url.set(String::new());
                     secret.set(Some(created.secret));
@@ -103,7 +105,7 @@ fn Endpoint(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     // Stored, so that every handler below is `Copy`.
-    let path = StoredValue::new(format!("{HOOKS}/{}", hook.id));
+    let id = StoredValue::new(hook.id.clone());
     let saved = StoredValue::new(hook.clone());
     let log = RwSignal::new(None::<Vec<wire::WebhookDelivery>>);
     let state = match (&hook.disabled_reason, hook.enabled, hook.next_attempt_at) {
@@ -113,18 +115,18 @@ fn Endpoint(
         (_, true, None) => "On".to_owned(),
     };
     let load_log = move || {
-        let path = format!("{}/deliveries", path.get_value());
+        let call = agent::WEBHOOK_DELIVERIES.at(&[&id.get_value()]);
         spawn_local(async move {
-            match client::get::<Vec<wire::WebhookDelivery>>(&path, None).await {
+            match client::call(call, &(), None).await {
                 Ok(list) => log.set(Some(list)),
                 Err(e) => status.set(Some(Err(e.message))),
             }
         })
     };
     // A ping, or a logged message sent again: the attempt's outcome, and the log reloaded.
-    let send = move |path: String, done: &'static str| {
+    let send = move |call: Call<(), wire::WebhookDelivery>, done: &'static str| {
         spawn_local(async move {
-            match client::post::<_, wire::WebhookDelivery>(&path, &(), None).await {
+            match client::call(call, &(), None).await {
                 Ok(d) => status.set(Some(Ok(format!("{done}: {}", outcome(&d))))),
                 Err(e) => status.set(Some(Err(e.message))),
             }
@@ -132,9 +134,9 @@ fn Endpoint(
         });
     };
     let rotate = move |_| {
-        let path = format!("{}/rotate-secret", path.get_value());
+        let call = agent::ROTATE_WEBHOOK_SECRET.at(&[&id.get_value()]);
         spawn_local(async move {
-            match client::post::<_, wire::WebhookWithSecret>(&path, &(), None).await {
+            match client::call(call, &(), None).await {
                 Ok(rotated) => {
                     secret.set(Some(rotated.secret));
                     status.set(Some(Ok("New secret; the old one signs for 24 hours more.".into())));
@@ -151,7 +153,7 @@ fn Endpoint(
             enabled: !hook.enabled,
         };
         spawn_local(async move {
-            match client::put::<_, wire::WebhookEndpoint>(&path.get_value(), &request).await {
+            match client::call(agent::SAVE_WEBHOOK.at(&[&id.get_value()]), &request, None).await {
                 Ok(_) => reload(),
                 Err(e) => status.set(Some(Err(e.message))),
             }
@@ -164,7 +166,7 @@ fn Endpoint(
             web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
         if sure {
             spawn_local(async move {
-                match client::send::<()>("DELETE", &path.get_value(), None, None).await {
+                match client::call(agent::DELETE_WEBHOOK.at(&[&id.get_value()]), &(), None).await {
                     Ok(()) => reload(),
                     Err(e) => status.set(Some(Err(e.message))),
                 }
@@ -177,7 +179,7 @@ fn Endpoint(
                <span class="meta">{hook.event_types.join(", ")}</span></p>
             <p data-testid="webhook-state">{state}</p>
             <div class="row">
-                <button type="button" data-testid="webhook-ping" on:click=move |_| send(format!("{}/ping", path.get_value()), "Test ping")>"Send a test ping"</button>
+                <button type="button" data-testid="webhook-ping" on:click=move |_| send(agent::PING_WEBHOOK.at(&[&id.get_value()]), "Test ping")>"Send a test ping"</button>
                 <button type="button" data-testid="webhook-log" on:click=move |_| load_log()>"Delivery log"</button>
                 <button type="button" data-testid="webhook-rotate" on:click=rotate>"New secret"</button>
                 <button type="button" data-testid="webhook-toggle" on:click=toggle>{if hook.enabled { "Turn off" } else { "Turn on" }}</button>
@@ -189,7 +191,7 @@ fn Endpoint(
                     <thead><tr><th scope="col">"When"</th><th scope="col">"Event"</th><th scope="col">"Result"</th><th scope="col">"Next attempt"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
                     <tbody>
                         {entries.into_iter().map(|d| {
-                            let id = d.id.clone();
+                            let delivery = d.id.clone();
                             let next = d.next_attempt_at.map(time_of).unwrap_or_default();
                             view! {
                                 <tr data-testid="webhook-delivery">
@@ -198,7 +200,7 @@ fn Endpoint(
                                     <td>{outcome(&d)}</td>
                                     <td>{next}</td>
                                     <td><button type="button" data-testid="webhook-resend"
-                                        on:click=move |_| send(format!("{}/deliveries/{id}/resend", path.get_value()), "Sent again")>"Send again"</button></td>
+                                        on:click=move |_| send(agent::RESEND_DELIVERY.at(&[&id.get_value(), &delivery]), "Sent again")>"Send again"</button></td>
                                 </tr>
                             }
                         }).collect_view()}

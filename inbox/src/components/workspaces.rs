@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use porch_client as client;
+use porch_protocol::api::agent;
 use porch_protocol::{self as wire, WorkspaceId};
 
 const LAST_WORKSPACE: &str = "porch.workspace";
@@ -45,9 +46,7 @@ pub(crate) fn Switcher(
     let switch = move |ev: leptos::ev::Event| {
         let request = wire::SwitchWorkspace { workspace_id: WorkspaceId(event_target_value(&ev)) };
         spawn_local(async move {
-            match client::post::<_, wire::Me>("/api/v1/agent/workspaces/switch", &request, None)
-                .await
-            {
+            match client::call(agent::SWITCH_WORKSPACE.at(&[]), &request, None).await {
                 Ok(me) => {
                     remember(&me);
                     if let Some(window) = web_sys::window() {

@@ -4,10 +4,10 @@
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
-use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Permission};
+use porch_protocol::{self as wire, api, Permission};
 
+use super::Endpoints;
 use super::Resume;
 use crate::auth::{self, AgentSession};
 use crate::error::{Json, Query};
@@ -17,18 +17,18 @@ use porch_store::{AgentRecord, Decision};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/workspace", get(workspace))
-        .route("/agent/settings/closing-notes", put(set_closing_notes))
-        .route("/agent/settings/auto-close", put(set_auto_close))
-        .route("/agent/settings/lead-options", put(set_lead_options))
-        .route("/agent/settings/bot", put(set_bot))
-        .route("/agent/settings/reports", put(set_reports))
-        .route("/agent/settings/ask-email", put(set_ask_email))
-        .route("/agent/settings/name", put(rename))
-        .route("/agent/settings/time-zone", put(set_time_zone))
-        .route("/agent/settings/office-hours", put(set_office_hours))
-        .route("/agent/settings/auto-close/preview", post(preview_auto_close))
-        .route("/agent/ws", get(socket))
+        .endpoint(api::agent::WORKSPACE, workspace)
+        .endpoint(api::agent::SET_CLOSING_NOTES, set_closing_notes)
+        .endpoint(api::agent::SET_AUTO_CLOSE, set_auto_close)
+        .endpoint(api::agent::SET_LEAD_OPTIONS, set_lead_options)
+        .endpoint(api::agent::SET_BOT, set_bot)
+        .endpoint(api::agent::SET_REPORTS, set_reports)
+        .endpoint(api::agent::SET_ASK_EMAIL, set_ask_email)
+        .endpoint(api::agent::RENAME, rename)
+        .endpoint(api::agent::SET_TIME_ZONE, set_time_zone)
+        .endpoint(api::agent::SET_OFFICE_HOURS, set_office_hours)
+        .endpoint(api::agent::PREVIEW_AUTO_CLOSE, preview_auto_close)
+        .endpoint(api::agent::SOCKET, socket)
 }
 
 /// Plan, settings and the team, for the inbox's dropdowns and dialogs.

@@ -1,11 +1,11 @@
 //! The contact panel: who a lead is, where they were, and everything else they asked.
 
 use axum::extract::{Path, State};
-use axum::routing::get;
 use axum::Router;
-use porch_protocol::{self as wire, ContactId};
+use porch_protocol::{self as wire, api, ContactId};
 use porch_store::ConversationFilter;
 
+use super::Endpoints;
 use crate::auth::AgentSession;
 use crate::error::Json;
 use crate::{ApiError, AppState};
@@ -15,7 +15,7 @@ pub const MAX_PAGE_CHARS: usize = 500;
 pub const MAX_BROWSER_CHARS: usize = 300;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/agent/contacts/{contact}", get(read))
+    Router::new().endpoint(api::agent::CONTACT, read)
 }
 
 async fn read(

@@ -4,14 +4,13 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::MethodRouter;
-use axum::routing::{get, post};
 use axum::Router;
 use porch_domain::{ConversationState, DomainError, NewMessage};
-use porch_protocol::{self as wire, AuthorKind, ConversationId, ConversationStatus, Event};
+use porch_protocol::{self as wire, api, AuthorKind, ConversationId, ConversationStatus, Event};
 use porch_store::{Context, ConversationFilter, Decision};
 use serde::Deserialize;
 
+use super::Endpoints;
 use crate::auth::AgentSession;
 use crate::error::{Json, Query};
 use crate::service::new_message_id;
@@ -20,35 +19,41 @@ use crate::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/conversations", get(list))
-        .route("/agent/conversations/{id}", get(read))
-        .route("/agent/conversations/{id}/messages", post(reply))
-        .route("/agent/conversations/{id}/close", post(close))
-        .route("/agent/conversations/{id}/reopen", action(porch_domain::reopen))
-        .route("/agent/conversations/{id}/outcome", post(change_outcome))
-        .route("/agent/conversations/{id}/assign", post(assign))
-        .route("/agent/conversations/{id}/snooze", post(snooze))
-        .route("/agent/conversations/{id}/unsnooze", post(unsnooze))
-        .route("/agent/conversations/{id}/block", post(block))
-        .route("/agent/conversations/{id}/unblock", post(unblock))
-        .route("/agent/conversations/{id}/hand-to-bot", action(porch_domain::hand_to_bot))
-        .route("/agent/conversations/{id}/summarize", post(summarize))
+        .endpoint(api::agent::CONVERSATIONS, list)
+        .endpoint(api::agent::CONVERSATION, read)
+        .endpoint(api::agent::REPLY, reply)
+        .endpoint(api::agent::CLOSE, close)
+        .endpoint(api::agent::REOPEN, reopen)
+        .endpoint(api::agent::CHANGE_OUTCOME, change_outcome)
+        .endpoint(api::agent::ASSIGN, assign)
+        .endpoint(api::agent::SNOOZE, snooze)
+        .endpoint(api::agent::UNSNOOZE, unsnooze)
+        .endpoint(api::agent::BLOCK, block)
+        .endpoint(api::agent::UNBLOCK, unblock)
+        .endpoint(api::agent::HAND_TO_BOT, hand_to_bot)
+        .endpoint(api::agent::SUMMARIZE, summarize)
 }
 
 type Answer = Result<Json<wire::Conversation>, ApiError>;
 
 /// A POST route for an action that needs nothing but the conversation.
-fn action(
+async fn reopen(state: State<AppState>, session: AgentSession, id: Path<String>) -> Answer {
+    act(state, session, id, porch_domain::reopen).await
+}
+
+async fn hand_to_bot(state: State<AppState>, session: AgentSession, id: Path<String>) -> Answer {
+    act(state, session, id, porch_domain::hand_to_bot).await
+}
+
+/// An action that takes no body and needs nothing but the conversation's state.
+async fn act(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
     decide: fn(&ConversationState) -> Result<Vec<Event>, DomainError>,
-) -> MethodRouter<AppState> {
-    post(
-        move |State(state): State<AppState>,
-              AgentSession(session): AgentSession,
-              Path(id): Path<String>| async move {
-            let decide = move |_: &Context<'_>, s: &ConversationState| decide(s);
-            Ok::<_, ApiError>(Json(state.act(&session, &ConversationId(id), decide).await?))
-        },
-    )
+) -> Answer {
+    let decide = move |_: &Context<'_>, s: &ConversationState| decide(s);
+    Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
 #[derive(Deserialize)]

@@ -3,11 +3,10 @@
 //! routes answer 404.
 
 use axum::extract::State;
-use axum::routing::{get, post};
 use axum::Router;
-use porch_protocol::{self as wire, Millis};
-use serde::Serialize;
+use porch_protocol::{self as wire, api, Millis};
 
+use super::Endpoints;
 use crate::error::Json;
 use crate::{ApiError, AppState};
 
@@ -15,12 +14,7 @@ use crate::{ApiError, AppState};
 const MAX_ADVANCE: Millis = 30 * 24 * 3_600_000;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/dev/clock", get(read)).route("/dev/clock/advance", post(advance))
-}
-
-#[derive(Serialize)]
-struct Now {
-    now: Millis,
+    Router::new().endpoint(api::dev::CLOCK, read).endpoint(api::dev::ADVANCE_CLOCK, advance)
 }
 
 fn dev_only(state: &AppState) -> Result<(), ApiError> {
@@ -31,15 +25,15 @@ fn dev_only(state: &AppState) -> Result<(), ApiError> {
     }
 }
 
-async fn read(State(state): State<AppState>) -> Result<Json<Now>, ApiError> {
+async fn read(State(state): State<AppState>) -> Result<Json<wire::Clock>, ApiError> {
     dev_only(&state)?;
-    Ok(Json(Now { now: state.clock.now() }))
+    Ok(Json(wire::Clock { now: state.clock.now() }))
 }
 
 async fn advance(
     State(state): State<AppState>,
     Json(req): Json<wire::AdvanceClock>,
-) -> Result<Json<Now>, ApiError> {
+) -> Result<Json<wire::Clock>, ApiError> {
     dev_only(&state)?;
     if !(0..=MAX_ADVANCE).contains(&req.millis) {
         return Err(ApiError::bad_request("invalid_advance", "advance by 0 to 30 days"));
@@ -47,5 +41,5 @@ async fn advance(
     if !state.clock.advance(req.millis) {
         return Err(ApiError::NotFound("endpoint"));
     }
-    Ok(Json(Now { now: state.clock.now() }))
+    Ok(Json(wire::Clock { now: state.clock.now() }))
 }

@@ -2,10 +2,10 @@
 //! embed the widget, where it was last seen booting, and rotating the key.
 
 use axum::extract::State;
-use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Permission};
+use porch_protocol::{self as wire, api, Permission};
 
+use super::Endpoints;
 use crate::auth::{require, AgentSession};
 use crate::error::Json;
 use crate::{ApiError, AppState};
@@ -15,9 +15,9 @@ pub const MAX_ORIGINS: usize = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/install", get(read))
-        .route("/agent/install/allowed-origins", put(set_allowed_origins))
-        .route("/agent/install/rotate-key", post(rotate_key))
+        .endpoint(api::agent::INSTALL, read)
+        .endpoint(api::agent::SET_ALLOWED_ORIGINS, set_allowed_origins)
+        .endpoint(api::agent::ROTATE_KEY, rotate_key)
 }
 
 async fn read(

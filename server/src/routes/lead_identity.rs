@@ -4,17 +4,19 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use axum::Router;
-use porch_protocol::{self as wire, Actor};
+use porch_protocol::{self as wire, api, Actor};
 
+use super::Endpoints;
 use crate::auth::{new_token, token_hash, Lead};
 use crate::error::Json;
 use crate::limits;
 use crate::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/widget/identify", post(identify)).route("/widget/email", post(give_email))
+    Router::new()
+        .endpoint(api::widget::IDENTIFY, identify)
+        .endpoint(api::widget::GIVE_EMAIL, give_email)
 }
 
 /// Longest external id, name or e-mail accepted from `Porch.identify`.

@@ -18,10 +18,12 @@ mod webhooks;
 mod widget;
 
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, on, MethodFilter};
 use axum::Router;
+use porch_protocol::api::{self, Endpoint, Method};
 use serde::Deserialize;
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
@@ -54,7 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(agents)
         .merge(dev::router())
         .merge(operator::router())
-        .route("/openapi.json", get(crate::openapi::serve))
+        .endpoint(api::OPENAPI, crate::openapi::serve)
         .fallback(|| async { ApiError::NotFound("endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::BadRequest {
@@ -106,6 +108,30 @@ async fn ready(
         return Err(not_ready("the scheduler is loading the stored deadlines".into()));
     }
     Ok("ready")
+}
+
+/// Routing of the endpoints [`porch_protocol::api`] describes, by their method and path.
+pub trait Endpoints {
+    fn endpoint<Req, Res, H, T>(self, endpoint: Endpoint<Req, Res>, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static;
+}
+
+impl Endpoints for Router<AppState> {
+    fn endpoint<Req, Res, H, T>(self, endpoint: Endpoint<Req, Res>, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = match endpoint.method {
+            Method::Get => MethodFilter::GET,
+            Method::Post => MethodFilter::POST,
+            Method::Put => MethodFilter::PUT,
+            Method::Delete => MethodFilter::DELETE,
+        };
+        self.route(endpoint.path, on(filter, handler))
+    }
 }
 
 /// `?after=<seq>` on both sockets.

@@ -3,16 +3,16 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::routing::put;
 use axum::Router;
-use porch_protocol::{self as wire, Actor};
+use porch_protocol::{self as wire, api, Actor};
 
+use super::Endpoints;
 use crate::auth::bearer_is;
 use crate::error::Json;
 use crate::{operator, ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/operator/workspaces/{workspace}/plan", put(set_plan))
+    Router::new().endpoint(api::operator::SET_PLAN, set_plan)
 }
 
 /// The caller holds the operator token.

@@ -4,11 +4,12 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{post, put};
 use axum::Router;
 use porch_protocol as wire;
+use porch_protocol::api;
 use porch_store::PasswordLink;
 
+use super::Endpoints;
 use crate::auth::{self, AgentSession};
 use crate::error::Json;
 use crate::limits::{self, ClientIp};
@@ -16,9 +17,9 @@ use crate::{setup, throttle, ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/password/link", post(set_by_link))
-        .route("/agent/password", put(change))
-        .route("/agent/password/forgot", post(forgot))
+        .endpoint(api::agent::SET_PASSWORD_BY_LINK, set_by_link)
+        .endpoint(api::agent::CHANGE_PASSWORD, change)
+        .endpoint(api::agent::FORGOT_PASSWORD, forgot)
 }
 
 /// The link's token becomes a password, and the member is signed in.

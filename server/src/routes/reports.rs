@@ -6,12 +6,12 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
 use porch_domain::reports::{self, iso, CycleFacts, ReportData, ReportParts};
-use porch_protocol::{self as wire, Millis, Permission, ReportQuery};
+use porch_protocol::{self as wire, api, Millis, Permission, ReportQuery};
 use porch_store::{AgentRecord, ListedCycle};
 
+use super::Endpoints;
 use crate::auth::AgentSession;
 use crate::charts;
 use crate::error::{Json, Query};
@@ -27,13 +27,13 @@ const MAX_CSV_ROWS: u32 = 100_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/reports/conversations", get(list))
-        .route("/agent/reports/conversations.csv", get(csv))
-        .route("/agent/reports/closing", get(closing))
-        .route("/agent/reports/contact-centre", get(contact_centre))
-        .route("/agent/reports/activity", get(activity))
-        .route("/agent/reports/chatbot", get(chatbot))
-        .route("/agent/reports/charts/{name}", get(chart))
+        .endpoint(api::agent::REPORT_CONVERSATIONS, list)
+        .endpoint(api::agent::REPORT_CSV, csv)
+        .endpoint(api::agent::CLOSING_REPORT, closing)
+        .endpoint(api::agent::CONTACT_CENTRE_REPORT, contact_centre)
+        .endpoint(api::agent::ACTIVITY_REPORT, activity)
+        .endpoint(api::agent::CHATBOT_REPORT, chatbot)
+        .endpoint(api::agent::REPORT_CHART, chart)
 }
 
 /// Checks the reader and the range, and brings the report tables up to date.

@@ -4,11 +4,12 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use porch_protocol as wire;
+use porch_protocol::api;
 use porch_store::AgentRecord;
 
+use super::Endpoints;
 use crate::auth::{self, AgentSession};
 use crate::error::Json;
 use crate::limits::{self, ClientIp};
@@ -17,10 +18,10 @@ use crate::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/login", post(login))
-        .route("/agent/logout", post(logout))
-        .route("/agent/me", get(me))
-        .route("/agent/workspaces/switch", post(switch))
+        .endpoint(api::agent::LOGIN, login)
+        .endpoint(api::agent::LOGOUT, logout)
+        .endpoint(api::agent::ME, me)
+        .endpoint(api::agent::SWITCH_WORKSPACE, switch)
 }
 
 /// Longest e-mail address (RFC 5321's path limit).

@@ -5,16 +5,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use axum::Router;
-use porch_protocol::{self as wire, Plan};
+use porch_protocol::{self as wire, api, Plan};
 
+use super::Endpoints;
 use crate::error::Json;
 use crate::limits::{self, ClientIp};
 use crate::{setup, throttle, ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/agent/signup", get(status)).route("/agent/signup", post(signup))
+    Router::new().endpoint(api::agent::SIGNUP_STATUS, status).endpoint(api::agent::SIGNUP, signup)
 }
 
 async fn status(State(state): State<AppState>) -> Result<Json<wire::SignupStatus>, ApiError> {

@@ -6,11 +6,11 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{delete, get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, AgentId, ConversationStatus, Permission};
+use porch_protocol::{self as wire, api, AgentId, ConversationStatus, Permission};
 use porch_store::{AgentRecord, ConversationFilter, NewInvitation, StoreError};
 
+use super::Endpoints;
 use crate::auth::{new_token, require, token_hash, AgentSession};
 use crate::error::Json;
 use crate::limits::{self, ClientIp};
@@ -21,14 +21,14 @@ pub const INVITATION_MILLIS: i64 = 7 * 24 * 3_600_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/team", get(team))
-        .route("/agent/team/invitations", post(invite))
-        .route("/agent/team/invitations/{invitation}/resend", post(resend))
-        .route("/agent/team/invitations/{invitation}", delete(revoke))
-        .route("/agent/team/members/{member}/role", put(change_role))
-        .route("/agent/team/members/{member}/deactivate", post(deactivate))
-        .route("/agent/invitations/peek", post(peek))
-        .route("/agent/invitations/accept", post(accept))
+        .endpoint(api::agent::TEAM, team)
+        .endpoint(api::agent::INVITE, invite)
+        .endpoint(api::agent::RESEND_INVITATION, resend)
+        .endpoint(api::agent::REVOKE_INVITATION, revoke)
+        .endpoint(api::agent::CHANGE_ROLE, change_role)
+        .endpoint(api::agent::DEACTIVATE, deactivate)
+        .endpoint(api::agent::PEEK_INVITATION, peek)
+        .endpoint(api::agent::ACCEPT_INVITATION, accept)
 }
 
 async fn team(

@@ -3,11 +3,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
 use axum::Router;
-use porch_protocol::{self as wire, Permission, TokenId};
+use porch_protocol::{self as wire, api, Permission, TokenId};
 use porch_store::NewToken;
 
+use super::Endpoints;
 use crate::auth::{new_token, require, token_hash, AgentSession, API_TOKEN_PREFIX};
 use crate::error::Json;
 use crate::limits::Limit;
@@ -18,8 +18,9 @@ const CREATED_PER_WORKSPACE: Limit = Limit { what: "new API tokens", burst: 20, 
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/tokens", get(list).post(create))
-        .route("/agent/tokens/{token}", delete(revoke))
+        .endpoint(api::agent::TOKENS, list)
+        .endpoint(api::agent::CREATE_TOKEN, create)
+        .endpoint(api::agent::REVOKE_TOKEN, revoke)
 }
 
 async fn list(

@@ -4,11 +4,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
 use axum::Router;
-use porch_protocol::{self as wire, Permission, SaveWebhook, WEBHOOK_EVENT_TYPES};
+use porch_protocol::{self as wire, api, Permission, SaveWebhook, WEBHOOK_EVENT_TYPES};
 use porch_store::{AgentRecord, StoredWebhook};
 
+use super::Endpoints;
 use crate::auth::{require, AgentSession};
 use crate::error::Json;
 use crate::limits::Limit;
@@ -24,12 +24,14 @@ const LOG: u32 = 100;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/agent/webhooks", get(list).post(create))
-        .route("/agent/webhooks/{webhook}", put(save).delete(remove))
-        .route("/agent/webhooks/{webhook}/rotate-secret", post(rotate))
-        .route("/agent/webhooks/{webhook}/ping", post(ping))
-        .route("/agent/webhooks/{webhook}/deliveries", get(deliveries))
-        .route("/agent/webhooks/{webhook}/deliveries/{delivery}/resend", post(resend))
+        .endpoint(api::agent::WEBHOOKS, list)
+        .endpoint(api::agent::CREATE_WEBHOOK, create)
+        .endpoint(api::agent::SAVE_WEBHOOK, save)
+        .endpoint(api::agent::DELETE_WEBHOOK, remove)
+        .endpoint(api::agent::ROTATE_WEBHOOK_SECRET, rotate)
+        .endpoint(api::agent::PING_WEBHOOK, ping)
+        .endpoint(api::agent::WEBHOOK_DELIVERIES, deliveries)
+        .endpoint(api::agent::RESEND_DELIVERY, resend)
 }
 
 async fn list(

@@ -4,14 +4,14 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Path, State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
 use axum::Router;
 use porch_domain::NewMessage;
 use porch_protocol::{
-    self as wire, Actor, AuthorKind, ContactId, ConversationId, ConversationKind,
+    self as wire, api, Actor, AuthorKind, ContactId, ConversationId, ConversationKind,
 };
 use porch_store::{with_timer, Command, ConversationFilter, Decision, NewContact};
 
+use super::Endpoints;
 use crate::auth::{new_token, token_hash, Lead};
 use crate::error::{Json, Query};
 use crate::hub::Audience;
@@ -21,13 +21,13 @@ use crate::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/widget/session", post(open_session))
-        .route("/widget/session/end", post(end_session))
-        .route("/widget/conversations", post(start))
-        .route("/widget/conversations/{id}", get(read))
-        .route("/widget/conversations/{id}/messages", post(post_message))
-        .route("/widget/ws", get(socket))
-        .route("/widget/conversations/{id}/bot", post(bot_choice))
+        .endpoint(api::widget::OPEN_SESSION, open_session)
+        .endpoint(api::widget::END_SESSION, end_session)
+        .endpoint(api::widget::START, start)
+        .endpoint(api::widget::CONVERSATION, read)
+        .endpoint(api::widget::WRITE, post_message)
+        .endpoint(api::widget::SOCKET, socket)
+        .endpoint(api::widget::BOT_CHOICE, bot_choice)
 }
 
 /// The lead picks a quick answer or asks for a person in a bot conversation.

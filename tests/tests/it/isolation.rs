@@ -1,7 +1,7 @@
 //! Tenant isolation, walked over every route: each request made as another workspace's agent,
 //! another workspace's lead, an anonymous caller and an agent whose session ended is refused
 //! where it names this workspace's data, never answers 5xx, and changes nothing in this
-//! workspace's log. The routes are read from the server's route modules, so a route added
+//! workspace's log. The routes are read from `porch_protocol::api`, so an endpoint added
 //! without a case here fails the suite.
 
 use std::collections::BTreeSet;
@@ -11,23 +11,33 @@ use porch_tests::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// Every path given to `.route(` in the server's API modules: every file of
-/// `server/src/routes` (so a new module is read too) but the static pages (`assets.rs`) and
-/// the assembly (`mod.rs`, with `/healthz`).
+/// Every endpoint's path in `porch_protocol::api` (the one description the router, the
+/// OpenAPI document and the clients use), read from its source so that an endpoint added
+/// there without a case here fails the suite. The server's API route modules may route
+/// nothing else: a `.route("…")` literal there fails too.
 pub fn routes_in_source() -> BTreeSet<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/routes");
-    let sources: Vec<String> = std::fs::read_dir(&dir)
-        .expect("the server's route modules")
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| !path.ends_with("assets.rs") && !path.ends_with("mod.rs"))
-        .map(|path| std::fs::read_to_string(path).unwrap())
-        .collect();
-    sources
-        .iter()
-        .flat_map(|source| source.split(".route(").skip(1))
-        .filter_map(|rest| rest.trim_start().strip_prefix('"')?.split_once('"'))
-        .map(|(path, _)| path.to_owned())
-        .collect()
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let routes = root.join("server/src/routes");
+    for entry in std::fs::read_dir(&routes).expect("the server's route modules") {
+        let path = entry.unwrap().path();
+        if path.ends_with("assets.rs") || path.ends_with("mod.rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        assert!(!source.contains(".route(\""), "{path:?} routes a path not in porch_protocol::api");
+    }
+    let api = root.join("protocol/src/api");
+    let mut paths = BTreeSet::new();
+    for entry in std::fs::read_dir(&api).expect("porch_protocol::api") {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for method in ["get", "post", "put", "delete"] {
+            let marker = format!("Endpoint::{method}(\"");
+            for rest in source.split(marker.as_str()).skip(1) {
+                paths.extend(rest.split_once('"').map(|(path, _)| path.to_owned()));
+            }
+        }
+    }
+    paths
 }
 
 /// One request per route: method, path (`{id}`: the victim's conversation, `{name}`: a chart,
@@ -154,6 +164,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/agent/reports/charts/{name}", Value::Null),
         (Method::PUT, "/operator/workspaces/{workspace}/plan", json!({"plan": "enterprise"})),
         (Method::GET, "/dev/clock", Value::Null),
+        (Method::GET, "/openapi.json", Value::Null),
         (Method::POST, "/dev/clock/advance", json!({"millis": 1})),
     ]
 }
