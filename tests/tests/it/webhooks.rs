@@ -4,9 +4,11 @@
 
 use std::collections::HashSet;
 
+use porch_protocol::api::agent;
 use porch_protocol::{self as wire, DeliveryStatus, WEBHOOK_EVENT_TYPES};
 use porch_server::demo;
 use porch_server::webhooks::payload::signature;
+use porch_tests::browser::eventually;
 use porch_tests::receiver::{Received, Receiver};
 use porch_tests::*;
 use serde_json::{json, Value};
@@ -38,8 +40,15 @@ async fn endpoint(owner: &AgentClient, id: &str) -> wire::WebhookEndpoint {
     all.into_iter().find(|e| e.id == id).expect("the endpoint")
 }
 
-async fn log(owner: &AgentClient, id: &str) -> Vec<wire::WebhookDelivery> {
-    owner.http.get(&format!("/api/v1/agent/webhooks/{id}/deliveries")).await.json()
+/// The endpoint's delivery log once it holds `attempts`: a receiver hears of an attempt just
+/// before the server records its outcome.
+async fn log(owner: &AgentClient, id: &str, attempts: usize) -> Vec<wire::WebhookDelivery> {
+    let deliveries = agent::WEBHOOK_DELIVERIES;
+    eventually("the delivery log", || async {
+        let logged = owner.http.expect(deliveries.at(&[id]), &()).await;
+        (logged.len() >= attempts).then_some(logged)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -99,7 +108,7 @@ async fn every_event_type_is_delivered_signed_and_in_order() {
     assert!(close["timestamp"].as_str().unwrap().ends_with('Z'));
     assert_eq!(got[4].json()["data"]["agent_id"], Value::Null, "unassigned");
     assert_eq!(got[10].json()["data"]["email"], "ann@shop.example");
-    let logged = log(&owner, &hook.endpoint.id).await;
+    let logged = log(&owner, &hook.endpoint.id, expected.len()).await;
     assert_eq!(logged.len(), expected.len());
     assert!(logged
         .iter()
@@ -140,13 +149,16 @@ async fn a_failing_receiver_gets_each_event_once_in_order_after_retries_and_a_re
     receiver.until_received(1).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(receiver.received().len(), 1, "no retry before its time");
-    let shown = endpoint(&owner, &hook.endpoint.id).await;
+    let shown = eventually("the failure recorded", || async {
+        Some(endpoint(&owner, &hook.endpoint.id).await).filter(|e| e.failing_since.is_some())
+    })
+    .await;
     let first_failure = server.clock_now();
     assert_eq!(shown.failing_since, Some(first_failure));
     assert_eq!(shown.next_attempt_at, Some(first_failure + 5_000));
     server.advance(5_000);
     receiver.until_received(2).await;
-    let logged = log(&owner, &hook.endpoint.id).await;
+    let logged = log(&owner, &hook.endpoint.id, 2).await;
     assert_eq!(logged[0].attempt, 2);
     assert_eq!((logged[0].status, logged[0].response_code), (DeliveryStatus::Failed, Some(503)));
     assert_eq!(logged[0].next_attempt_at, Some(server.clock_now() + 10_000));
@@ -236,7 +248,7 @@ async fn a_ping_a_resend_and_a_rotated_secret() {
 
     LeadClient::open(&server, demo::WIDGET_KEY).await.start("hello").await;
     let first = receiver.until_accepted(2).await[1].clone();
-    let logged = log(&owner, &hook.endpoint.id).await;
+    let logged = log(&owner, &hook.endpoint.id, 2).await;
     let resend = format!("{path}/deliveries/{}/resend", logged[0].id);
     let again: wire::WebhookDelivery = owner.http.post(&resend, json!({})).await.json();
     assert_eq!((again.message_id.as_str(), again.attempt), (first.id.as_str(), 2));
