@@ -22,11 +22,23 @@ pub async fn call<Req: Serialize, Res: DeserializeOwned>(
     body: &Req,
     bearer: Bearer<'_>,
 ) -> Result<Res, wire::ApiError> {
-    let answer = fetch(call.method.as_str(), &call.url, to_json(body)?, bearer).await?;
-    if !answer.ok {
-        return Err(error_of(answer));
+    from_json(&send(call.method.as_str(), &call.url, to_json(body)?, bearer).await?)
+}
+
+/// The text of a successful answer (`null` for an empty one); an error otherwise. Not generic,
+/// so the bundles carry it once.
+async fn send(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    bearer: Bearer<'_>,
+) -> Result<String, wire::ApiError> {
+    let answer = fetch(method, url, body, bearer).await?;
+    match (answer.ok, answer.text.is_empty()) {
+        (false, _) => Err(error_of(answer)),
+        (true, true) => Ok("null".into()),
+        (true, false) => Ok(answer.text),
     }
-    from_json(if answer.text.is_empty() { "null" } else { &answer.text })
 }
 
 /// A response read to the end: whether it was 2xx, its status and its body.

@@ -119,14 +119,19 @@ fn fill(path: &str, params: &[&str]) -> String {
     let mut url = String::with_capacity(PREFIX.len() + path.len() + 40);
     url.push_str(PREFIX);
     let mut params = params.iter();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        url.push_str(&rest[..open]);
-        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
-        url.push_str(params.next().copied().unwrap_or_default());
-        rest = &rest[close..];
+    let mut in_name = false;
+    // Byte by byte: paths are ASCII, and this keeps string searching out of the bundles.
+    for byte in path.bytes() {
+        match byte {
+            b'{' => {
+                in_name = true;
+                url.push_str(params.next().copied().unwrap_or_default());
+            }
+            b'}' => in_name = false,
+            _ if !in_name => url.push(char::from(byte)),
+            _ => {}
+        }
     }
-    url.push_str(rest);
     url
 }
 
