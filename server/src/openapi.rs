@@ -249,7 +249,7 @@ impl Doc {
             );
         }
         for (name, description) in query {
-            let schema = if *name == "after" || *name == "from" || *name == "to" {
+            let schema = if ["after", "from", "to", "limit"].contains(name) {
                 utoipa::openapi::schema::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::Integer)
                     .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(

@@ -78,8 +78,17 @@ pub struct ContactRecord {
 pub struct ConversationFilter {
     pub status: Option<ConversationStatus>,
     pub contact: Option<ContactId>,
+    /// Text found, case-insensitively, in a message or the contact's name or e-mail.
+    pub text: Option<String>,
+    /// Only those after this one in the list's order (newest activity first): its
+    /// `last_activity_at` and id, from the last row of the previous page.
+    pub after: Option<(porch_protocol::Millis, porch_protocol::ConversationId)>,
+    /// At most [`MAX_CONVERSATIONS`] (the default).
     pub limit: Option<u32>,
 }
+
+/// Most conversations one read returns; page with [`ConversationFilter::after`].
+pub const MAX_CONVERSATIONS: u32 = 500;
 
 impl AgentRecord {
     pub fn id(&self) -> &AgentId {

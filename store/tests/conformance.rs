@@ -66,6 +66,7 @@ conformance!(
     a_command_over_its_limit_records_nothing,
     api_tokens_are_found_live_and_revoked_in_their_workspace,
     webhook_endpoints_are_leased_advanced_and_logged,
+    conversations_are_found_by_text_and_paged,
 );
 
 #[path = "conformance/basics.rs"]

@@ -21,12 +21,14 @@ const REPORT_QUERY: &[(&str, &str)] = &[
 pub(super) fn add(doc: &mut Doc) {
     use Who::{Anyone, Lead, Member, Operator};
     // Conversations and contacts (conversations.rs, contacts.rs).
-    doc.add(
-        CONVERSATIONS,
-        Member,
-        "The workspace's conversations",
-        &[("status", "open or closed")],
-    );
+    let list = [
+        ("status", "open or closed"),
+        ("q", "text found in a message or the contact's name or e-mail (at most 200 characters)"),
+        ("cursor", "the previous page's last row, `<last_activity_at>:<id>`"),
+        ("limit", "rows a page, 1 to 500 (500)"),
+    ];
+    let summary = "The workspace's conversations, newest activity first";
+    doc.add(CONVERSATIONS, Member, summary, &list);
     doc.add(CONVERSATION, Member, "A conversation, its messages and its log", &[]);
     doc.add(REPLY, Member, "Reply", &[]);
     doc.add(CLOSE, Member, "Close, with an outcome and an optional closing note", &[]);

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Router;
 use porch_domain::{ConversationState, DomainError, NewMessage};
 use porch_protocol::{self as wire, api, AuthorKind, ConversationId, ConversationStatus, Event};
-use porch_store::{Context, ConversationFilter, Decision};
+use porch_store::{Context, ConversationFilter, Decision, MAX_CONVERSATIONS};
 use serde::Deserialize;
 
 use super::Endpoints;
@@ -56,17 +56,57 @@ async fn act(
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
 }
 
+/// Longest search text.
+const MAX_SEARCH_CHARS: usize = 200;
+
 #[derive(Deserialize)]
 struct ListParams {
     status: Option<ConversationStatus>,
+    /// Text to find in messages and in the contact's name or e-mail.
+    q: Option<String>,
+    /// The previous page's last row: `<last_activity_at>:<id>`.
+    cursor: Option<String>,
+    limit: Option<u32>,
 }
 
+impl ListParams {
+    fn filter(self) -> Result<ConversationFilter, ApiError> {
+        let invalid = |message: &str| ApiError::bad_request("invalid_query", message);
+        let text = self.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
+        if text.as_ref().is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS) {
+            return Err(invalid("search for at most 200 characters"));
+        }
+        let after = match self.cursor {
+            None => None,
+            Some(cursor) => {
+                let (at, id) = cursor
+                    .split_once(':')
+                    .and_then(|(at, id)| Some((at.parse().ok()?, id)))
+                    .filter(|(_, id)| !id.is_empty() && id.len() <= 64)
+                    .ok_or_else(|| invalid("cursor is <last_activity_at>:<id> of a listed row"))?;
+                Some((at, ConversationId(id.to_owned())))
+            }
+        };
+        if self.limit.is_some_and(|l| !(1..=MAX_CONVERSATIONS).contains(&l)) {
+            return Err(invalid("limit is 1 to 500"));
+        }
+        Ok(ConversationFilter {
+            status: self.status,
+            text,
+            after,
+            limit: self.limit,
+            contact: None,
+        })
+    }
+}
+
+/// Newest activity first, at most 500 a page; `q` searches, `cursor` pages on.
 async fn list(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
     Query(params): Query<ListParams>,
 ) -> Result<Json<Vec<wire::Conversation>>, ApiError> {
-    let filter = ConversationFilter { status: params.status, ..Default::default() };
+    let filter = params.filter()?;
     Ok(Json(state.store.conversations(&session.workspace_id, &filter).await?))
 }
 

@@ -5,7 +5,7 @@ use porch_protocol::{ContactId, Conversation, ConversationId, EventFrame, Messag
 use sqlx::{AnyPool, Row};
 
 use super::rows::{self, enum_text, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, STATE_COLUMNS};
-use crate::{ConversationFilter, Result, StoreError, Timer, TimerKind};
+use crate::{ConversationFilter, Result, StoreError, Timer, TimerKind, MAX_CONVERSATIONS};
 
 /// Messages are read only through a conversation of the caller's workspace (`$1`, with the
 /// conversation's id as `$2`): an id from another workspace finds nothing.
@@ -34,23 +34,48 @@ pub async fn conversations(
     filter: &ConversationFilter,
 ) -> Result<Vec<Conversation>> {
     // Absent filters bind NULL and match everything, so one statement serves every filter.
+    // The text is a LIKE pattern over lower-cased columns (SQLite lower-cases ASCII only).
+    let pattern = filter.text.as_deref().map(|text| format!("%{}%", like_escaped(text)));
+    let (after_at, after_id) = filter.after.clone().unzip();
     sqlx::query(&format!(
         "SELECT {CONVERSATION_COLUMNS} FROM conversations
          WHERE workspace_id = $1
            AND ($2 IS NULL OR status = $2)
            AND ($3 IS NULL OR contact_id = $3)
+           AND ($4 IS NULL
+                OR EXISTS (SELECT 1 FROM contacts k WHERE k.id = conversations.contact_id
+                           AND (LOWER(k.name) LIKE $4 ESCAPE '\\'
+                                OR LOWER(k.email) LIKE $4 ESCAPE '\\'))
+                OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id
+                           AND LOWER(m.body) LIKE $4 ESCAPE '\\'))
+           AND ($5 IS NULL OR last_activity_at < $5 OR (last_activity_at = $5 AND id > $6))
          ORDER BY last_activity_at DESC, id
-         LIMIT $4"
+         LIMIT $7"
     ))
     .bind(workspace.as_str())
     .bind(filter.status.map(|s| enum_text(&s)))
     .bind(filter.contact.as_ref().map(|c| c.0.clone()))
-    .bind(i64::from(filter.limit.unwrap_or(500).min(500)))
+    .bind(pattern)
+    .bind(after_at)
+    .bind(after_id.map(|id| id.0))
+    .bind(i64::from(filter.limit.unwrap_or(MAX_CONVERSATIONS).min(MAX_CONVERSATIONS)))
     .fetch_all(pool)
     .await?
     .iter()
     .map(rows::conversation)
     .collect()
+}
+
+/// `text` lower-cased, with LIKE's wildcards (and the escape character) taken literally.
+fn like_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 4);
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 pub async fn messages(

@@ -256,3 +256,56 @@ pub async fn a_foreign_workspace_cannot_reach_a_conversation(store: Arc<dyn Stor
     assert_eq!(ours_now.status, ConversationStatus::Open);
     assert_eq!(store.last_seq(&theirs.id).await.unwrap(), 0);
 }
+
+pub async fn conversations_are_found_by_text_and_paged(store: Arc<dyn Store>) {
+    let (ws, other) = (workspace(&store).await, workspace(&store).await);
+    let (ada, bob, cy) =
+        (contact(&store, &ws).await, contact(&store, &ws).await, contact(&store, &ws).await);
+    let identity = Identity {
+        external_id: "ada".into(),
+        name: Some("Ada Lovelace".into()),
+        email: Some("ada@shop.example".into()),
+    };
+    store.identify_contact(&ws.id, &ada, &identity).await.unwrap();
+    let (oslo, _) = start_conversation(&store, &ws, &ada, "Do you ship to Oslo?").await;
+    let (cotton, _) = start_conversation(&store, &ws, &bob, "Is it 100% cotton_blend?").await;
+    let (hello, _) = start_conversation(&store, &ws, &cy, "hello").await;
+    let stranger = contact(&store, &other).await;
+    start_conversation(&store, &other, &stranger, "Oslo as well").await;
+
+    let found = |text: &str| {
+        let (store, ws) = (store.clone(), ws.id.clone());
+        let filter = ConversationFilter { text: Some(text.into()), ..Default::default() };
+        async move {
+            let list = store.conversations(&ws, &filter).await.unwrap();
+            list.into_iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    let (just_oslo, just_cotton) = (vec![oslo.clone()], vec![cotton.clone()]);
+    assert_eq!(found("OSLO").await, just_oslo, "a message, in any case, in this workspace");
+    assert_eq!(found("lovelace").await, just_oslo, "the contact's name");
+    assert_eq!(found("shop.example").await, just_oslo, "the contact's e-mail");
+    assert_eq!(found("100%").await, just_cotton, "% is taken literally");
+    assert_eq!(found("_").await, just_cotton, "_ is taken literally");
+    assert_eq!(found("\\").await, Vec::<ConversationId>::new(), "\\ is taken literally");
+    assert!(found("nothing like it").await.is_empty());
+
+    // Pages follow one another without gap or overlap, ties (same activity time) by id.
+    let all = store.conversations(&ws.id, &ConversationFilter::default()).await.unwrap();
+    let mut ids: Vec<_> = all.iter().map(|c| c.id.clone()).collect();
+    ids.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(all.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), ids);
+    assert_eq!(ids.len(), 3);
+    assert!([&oslo, &cotton, &hello].iter().all(|c| ids.contains(c)));
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let filter =
+            ConversationFilter { after: after.clone(), limit: Some(2), ..Default::default() };
+        let page = store.conversations(&ws.id, &filter).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some((last.last_activity_at, last.id.clone()));
+        paged.extend(page.into_iter().map(|c| c.id));
+    }
+    assert_eq!(paged, ids);
+}

@@ -23,6 +23,7 @@ mod relay;
 mod reports;
 mod roles;
 mod schemathesis;
+mod search;
 mod signup;
 mod standard_webhooks;
 mod team;
