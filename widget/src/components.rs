@@ -13,7 +13,7 @@ use porch_protocol::{
     self as wire, AuthorKind, ConversationId, ConversationKind, ConversationStatus,
 };
 
-use crate::state::{close_notice, input_disabled, Screen};
+use crate::state::{close_notice, input_disabled, shown_status, Screen};
 use crate::{host, session};
 
 /// Everything the views share, as cheap copyable signals.
@@ -169,7 +169,8 @@ fn Home(ctx: Ctx) -> impl IntoView {
                 {move || conversations().into_iter().map(|c| {
                         let id = c.id.clone();
                         let kind = match c.kind { ConversationKind::Bot => "Bot", ConversationKind::Live => "Live chat" };
-                        let (status, status_attr) = match c.status {
+                        let shown = ctx.replica.with(|r| shown_status(&c, &r.options));
+                        let (status, status_attr) = match shown {
                             ConversationStatus::Open => ("Open", "open"),
                             ConversationStatus::Closed => ("Closed", "closed"),
                         };
@@ -324,7 +325,9 @@ fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             </ol>
             {move || {
                 let with_bot = conversation.get().is_some_and(|c| {
-                    c.kind == ConversationKind::Bot && c.status == ConversationStatus::Open
+                    c.kind == ConversationKind::Bot
+                        && ctx.replica.with(|r| shown_status(&c, &r.options))
+                            == ConversationStatus::Open
                 });
                 let (id, menu) = (id.clone()?, ctx.bot.get()?);
                 with_bot.then(|| view! {

@@ -18,6 +18,16 @@ pub fn input_disabled(conversation: &Conversation, options: &LeadOptions) -> boo
     conversation.status == ConversationStatus::Closed && options.disable_input_on_close
 }
 
+/// The status the lead is shown: with none of the three options on, a closing has no effect for
+/// the lead and nothing of it shows (seed 004: "they won't see you closing the chat").
+pub fn shown_status(conversation: &Conversation, options: &LeadOptions) -> ConversationStatus {
+    let visible = options.hide_closed || options.disable_input_on_close || options.notify_on_close;
+    match conversation.status {
+        ConversationStatus::Closed if visible => ConversationStatus::Closed,
+        _ => ConversationStatus::Open,
+    }
+}
+
 /// *Show a notification after close*: the owner's text, once the conversation is closed.
 pub fn close_notice<'a>(conversation: &Conversation, options: &'a LeadOptions) -> Option<&'a str> {
     (conversation.status == ConversationStatus::Closed && options.notify_on_close)
@@ -47,6 +57,31 @@ mod tests {
     use wasm_bindgen_test::*;
 
     use super::*;
+
+    #[wasm_bindgen_test]
+    fn a_closing_shows_only_when_an_option_gives_it_an_effect() {
+        let mut closed = Conversation::opened(
+            porch_protocol::ConversationId("c".into()),
+            porch_protocol::ContactId("k".into()),
+            porch_protocol::ConversationKind::Live,
+            0,
+        );
+        closed.status = ConversationStatus::Closed;
+        let off = LeadOptions {
+            hide_closed: false,
+            disable_input_on_close: false,
+            notify_on_close: false,
+            notification_text: String::new(),
+        };
+        assert_eq!(shown_status(&closed, &off), ConversationStatus::Open);
+        for on in [
+            LeadOptions { hide_closed: true, ..off.clone() },
+            LeadOptions { disable_input_on_close: true, ..off.clone() },
+            LeadOptions { notify_on_close: true, ..off.clone() },
+        ] {
+            assert_eq!(shown_status(&closed, &on), ConversationStatus::Closed, "{on:?}");
+        }
+    }
 
     #[wasm_bindgen_test]
     fn tokens_are_stored_as_json_strings() {
