@@ -72,6 +72,11 @@ impl SqlStore {
                             "PRAGMA busy_timeout = 10000",
                             // No commit checkpoints: see `checkpoint`.
                             "PRAGMA wal_autocheckpoint = 0",
+                            // Pages read through the OS's cache, mapped, not copied by pread,
+                            // and shared by the pool's connections.
+                            "PRAGMA mmap_size = 1073741824",
+                            // Statement journals (multi-row statements) in memory.
+                            "PRAGMA temp_store = MEMORY",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
