@@ -91,7 +91,7 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
             })}
             {(!open && !blocked).then(|| view! {
                 <button type="button" class="primary" data-testid="reopen-conversation"
-                    on:click=move |_| ctx.act(agent::REOPEN, ())>"Open"</button>
+                    on:click=move |_| ctx.act(agent::REOPEN, ())>"Reopen"</button>
             })}
         </header>
         <div class="actions">
@@ -123,7 +123,7 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
             {if blocked {
                 view! { <button type="button" data-testid="unblock-contact" on:click=move |_| ctx.act(agent::UNBLOCK, ())>"Unblock contact"</button> }.into_any()
             } else {
-                view! { <button type="button" class="danger" data-testid="block-contact" on:click=move |_| ctx.act(agent::BLOCK, ())>"Block contact"</button> }.into_any()
+                view! { <button type="button" class="danger" data-testid="block-contact" on:click=move |_| block(ctx)>"Block contact"</button> }.into_any()
             }}
         </div>
     }
@@ -266,5 +266,17 @@ fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView
                 prop:disabled=move || sending.get()>"Send"</button>
         </form>
     })
+    }
+}
+
+/// Blocks the selected conversation's lead once the member confirms: the lead's messages are
+/// refused from then on, in every conversation.
+fn block(ctx: Ctx) {
+    let question = "Block this contact? Their messages will be refused in every conversation \
+                    until someone unblocks them.";
+    let sure =
+        web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false);
+    if sure {
+        ctx.act(agent::BLOCK, ());
     }
 }

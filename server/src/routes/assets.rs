@@ -31,6 +31,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/app/") }))
         .route("/widget.js", get(loader))
+        .route("/favicon.svg", get(favicon))
+        // Browsers ask for this on pages that name no icon (the customer's own pages do).
+        .route("/favicon.ico", get(|| async { Redirect::permanent("/favicon.svg") }))
         .route("/demo", get(demo))
         // The API reference: Swagger UI (npm swagger-ui-dist, copied into `docs/` by
         // `cargo xtask`) over `/api/v1/openapi.json`; nothing from a CDN.
@@ -82,6 +85,7 @@ const DOCS_POLICY: &str =
 async fn docs_page() -> Response {
     let page = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Porch API reference</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
 <body><main id="api-docs"><noscript>The reference needs JavaScript; the document itself is
@@ -187,12 +191,22 @@ async fn demo(
     Html(DEMO_PAGE.replace("{KEY}", &key)).into_response()
 }
 
+/// Porch's icon: a speech bubble on the brand's teal.
+const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0f766e"/><path d="M8 9h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2z" fill="#fff"/></svg>"##;
+
+async fn favicon() -> Response {
+    let headers =
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")];
+    (headers, FAVICON).into_response()
+}
+
 const DEMO_PAGE: &str = r#"<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Demo Shop — Porch demo</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1f2328; }
   header { background: #0f766e; color: white; padding: 1rem 2rem; }

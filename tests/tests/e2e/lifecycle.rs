@@ -112,14 +112,22 @@ async fn closing_workflow_in_the_live_chat_app() {
     ann.wait_for_text("conversation-cycle", "Cycle 2").await;
     ann.wait_for_text("system-note", "The visitor wrote again: reopened as cycle 2").await;
 
-    // Block: the Close and Open buttons are gone, and the API refuses too.
+    // Block, once confirmed: the Close and Reopen buttons are gone, and the API refuses too.
+    ann.run("window.confirm = q => { window.asked = q; return false; }; return true").await;
+    ann.click("block-contact").await;
+    let asked = ann.run("return window.asked").await;
+    assert!(asked.as_str().is_some_and(|q| q.starts_with("Block this contact?")), "{asked}");
+    let api = AgentClient::login(&server, &bob_email, PASSWORD).await;
+    let list: Vec<porch_protocol::Conversation> =
+        api.http.get("/api/v1/agent/conversations").await.json();
+    let contact = porch_protocol::api::agent::CONTACT.at(&[list[0].contact_id.as_str()]);
+    let view: porch_protocol::ContactView = api.http.expect(contact, &()).await;
+    assert!(!view.blocked, "not blocked when not confirmed");
+    ann.run("window.confirm = () => true; return true").await;
     ann.click("block-contact").await;
     ann.find("blocked-badge").await;
     assert!(ann.all("close-conversation").await.is_empty());
     assert!(ann.all("reopen-conversation").await.is_empty());
-    let api = AgentClient::login(&server, &bob_email, PASSWORD).await;
-    let list: Vec<porch_protocol::Conversation> =
-        api.http.get("/api/v1/agent/conversations").await.json();
     let refused = api.act(&list[0].id, "close", json!({"outcome": "resolved"})).await;
     refused.assert_error(409, "contact_blocked");
     ann.click("unblock-contact").await;

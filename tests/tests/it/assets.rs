@@ -80,3 +80,27 @@ async fn browsers_get_the_compressed_copy_they_accept_and_long_lived_hashed_file
     assert!(small.headers().get(header::CONTENT_ENCODING).is_none(), "under 1 KB");
     let _ = std::fs::remove_dir_all(&assets);
 }
+
+/// Every page of Porch names its icon, and the icon is there: no 404 in any page's console.
+#[tokio::test]
+async fn every_page_has_an_icon() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build();
+    let client = client.unwrap();
+    let icon = client.get(format!("{}/favicon.svg", server.base)).send().await.unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    assert!(icon.text().await.unwrap().starts_with("<svg"));
+    let legacy = client.get(format!("{}/favicon.ico", server.base)).send().await.unwrap();
+    assert_eq!(legacy.status(), 308);
+    assert_eq!(legacy.headers()[header::LOCATION], "/favicon.svg");
+    let inbox =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../inbox/index.html"));
+    for (page, html) in [
+        ("/demo", Http::new(&server).get("/demo").await.text),
+        ("/api/docs", Http::new(&server).get("/api/docs").await.text),
+        ("inbox/index.html", inbox.unwrap()),
+    ] {
+        assert!(html.contains(r#"<link rel="icon" href="/favicon.svg""#), "{page}");
+    }
+}
