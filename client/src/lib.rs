@@ -128,6 +128,9 @@ pub enum Connection {
     Connecting,
     Live,
     Offline,
+    /// The server ended the socket's session (close code 1008: signed out, expired, revoked):
+    /// no more retries.
+    Ended,
 }
 
 impl Connection {
@@ -137,6 +140,7 @@ impl Connection {
             Connection::Connecting => "connecting",
             Connection::Live => "live",
             Connection::Offline => "offline",
+            Connection::Ended => "ended",
         }
     }
 }
@@ -150,6 +154,9 @@ pub fn socket_url<F>(socket: api::Call<(), api::Socket<F>>) -> String {
     let scheme = if protocol == "https:" { "wss" } else { "ws" };
     format!("{scheme}://{host}{path}")
 }
+
+/// The close code of a socket whose session ended (policy violation).
+const SESSION_ENDED: u16 = 1008;
 
 /// A frame of either socket: the agents' [`ServerFrame`] or a lead's [`LeadServerFrame`].
 pub trait Frame: DeserializeOwned + 'static {
@@ -171,7 +178,8 @@ impl Frame for LeadServerFrame {
 
 /// Keeps an event socket open for the page's lifetime: connects to `url(after)` where `after`
 /// is the last seq the page applied, hands every frame to `on_frame`, and after a drop retries
-/// with exponential backoff (1 s doubling to 30 s, reset once live). Stops when `stop` is set.
+/// with exponential backoff (1 s doubling to 30 s, reset once live). Stops when `stop` is set,
+/// or when the server closes with 1008 (the session ended: [`Connection::Ended`]).
 ///
 /// `protocols` are offered in the handshake (a lead's socket carries its token there, so the
 /// secret never sits in a URL).
@@ -193,23 +201,32 @@ pub fn follow<F: Frame>(
                 false => web_sys::WebSocket::new_with_str_sequence(&url(last_seq()), &offered),
             };
             if let Ok(socket) = opened {
-                // The socket's callbacks feed a queue this loop reads; `None` means closed (an
-                // error is always followed by a close).
-                let (tx, mut rx) = futures_channel::mpsc::unbounded::<Option<String>>();
+                // The socket's callbacks feed a queue this loop reads; `Err(code)` means closed
+                // (an error is always followed by a close).
+                let (tx, mut rx) = futures_channel::mpsc::unbounded::<Result<String, u16>>();
                 let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new({
                     let tx = tx.clone();
                     move |e: web_sys::MessageEvent| {
                         if let Some(text) = e.data().as_string() {
-                            let _ = tx.unbounded_send(Some(text));
+                            let _ = tx.unbounded_send(Ok(text));
                         }
                     }
                 });
-                let on_close = Closure::<dyn Fn()>::new(move || {
-                    let _ = tx.unbounded_send(None);
-                });
+                let on_close =
+                    Closure::<dyn Fn(web_sys::CloseEvent)>::new(move |e: web_sys::CloseEvent| {
+                        let _ = tx.unbounded_send(Err(e.code()));
+                    });
                 socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
                 socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-                while let Some(Some(text)) = rx.next().await {
+                let mut closed = None;
+                while let Some(next) = rx.next().await {
+                    let text = match next {
+                        Ok(text) => text,
+                        Err(code) => {
+                            closed = Some(code);
+                            break;
+                        }
+                    };
                     if stop.load(Ordering::Relaxed) {
                         let _ = socket.close();
                         return;
@@ -223,6 +240,9 @@ pub fn follow<F: Frame>(
                 }
                 socket.set_onmessage(None);
                 socket.set_onclose(None);
+                if closed == Some(SESSION_ENDED) {
+                    return on_status(Connection::Ended);
+                }
             }
             on_status(Connection::Offline);
             gloo_timers::future::TimeoutFuture::new(backoff).await;

@@ -113,6 +113,7 @@ pub fn App(key: String) -> impl IntoView {
         Connection::Live => "Online",
         Connection::Connecting => "Connecting…",
         Connection::Offline => "Offline — retrying",
+        Connection::Ended => "Offline",
     };
     view! {
         <div class="porch" data-testid="widget"

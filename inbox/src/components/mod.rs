@@ -42,18 +42,24 @@ pub fn App() -> impl IntoView {
         link.set(None);
         me.set(Some(Some(who)));
     });
+    // The session ended under the inbox (signed out elsewhere, expired, password changed).
+    let ended = RwSignal::new(false);
+    let signed_out = Callback::new(move |()| {
+        ended.set(true);
+        me.set(Some(None));
+    });
     view! {
         {move || match (link.get(), me.get()) {
             (Some(link), _) => view! { <account::LinkPage link=link on_done=signed_in /> }.into_any(),
             (None, None) => view! { <p class="muted">"Loading…"</p> }.into_any(),
-            (None, Some(None)) => view! { <Login me=me /> }.into_any(),
-            (None, Some(Some(signed_in))) => view! { <Inbox me=signed_in /> }.into_any(),
+            (None, Some(None)) => view! { <Login me=me ended=ended /> }.into_any(),
+            (None, Some(Some(who))) => view! { <Inbox me=who signed_out=signed_out /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
+fn Login(me: RwSignal<Option<Option<wire::Me>>>, ended: RwSignal<bool>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -88,6 +94,11 @@ fn Login(me: RwSignal<Option<Option<wire::Me>>>) -> impl IntoView {
             {move || signing_up.get().then(|| view! { <account::Signup first_run=first_run() on_done=signed_in /> })}
             {move || (!first_run()).then(|| view! {
                 <h2>"Sign in"</h2>
+                {move || ended.get().then(|| view! {
+                    <p class="notice" role="status" data-testid="session-ended">
+                        "Your session has ended. Sign in again to carry on."
+                    </p>
+                })}
                 <form on:submit=submit data-testid="login-form">
                     <label>"E-mail"
                         <input type="email" required autocomplete="username" data-testid="login-email"
@@ -136,11 +147,17 @@ pub(crate) struct Ctx {
     pub now: RwSignal<Millis>,
     /// Server time minus browser time, measured at sign-in.
     pub offset: StoredValue<Millis>,
+    /// Back to the sign-in page, saying the session ended.
+    pub signed_out: Callback<()>,
 }
 
 impl Ctx {
+    /// Shows a failed call's error; a session that ended goes back to signing in.
     pub fn fail(&self, e: wire::ApiError) {
-        self.error.set(Some(e.message));
+        match e.code.as_str() {
+            "unauthorized" => self.signed_out.run(()),
+            _ => self.error.set(Some(e.message)),
+        }
     }
 
     /// The workspace's settings as saved (here or elsewhere): dates follow its time zone.
@@ -204,7 +221,7 @@ pub(crate) fn time_of(millis: Millis) -> String {
 }
 
 #[component]
-fn Inbox(me: wire::Me) -> impl IntoView {
+fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
     workspaces::remember(&me);
     let ctx = Ctx {
         replica: RwSignal::new(Replica::new(Vec::new(), Default::default(), me.last_seq)),
@@ -217,6 +234,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
         workspace: RwSignal::new(None),
         now: RwSignal::new(me.now),
         offset: StoredValue::new(me.now - now()),
+        signed_out,
     };
     let connection = RwSignal::new(Connection::Connecting);
     let stop = Arc::new(AtomicBool::new(false));
@@ -249,7 +267,22 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                 });
             }
         },
-        move |status| connection.set(status),
+        move |status| {
+            connection.set(status);
+            match status {
+                Connection::Ended => signed_out.run(()),
+                // A socket refused at reconnection says no more than that: ask whether the
+                // session still stands.
+                Connection::Offline => spawn_local(async move {
+                    if let Err(e) = client::call(agent::ME.at(&[]), &(), None).await {
+                        if e.code == "unauthorized" {
+                            signed_out.run(());
+                        }
+                    }
+                }),
+                Connection::Connecting | Connection::Live => {}
+            }
+        },
         stop,
     );
     spawn_local(async move {
@@ -279,7 +312,7 @@ fn Inbox(me: wire::Me) -> impl IntoView {
                 <h1>"Porch"</h1>
                 <span class="connection" data-testid="connection"
                     data-state=move || connection.get().as_str()>
-                    {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying" }}
+                    {move || match connection.get() { Connection::Live => "Live", Connection::Connecting => "Connecting…", Connection::Offline => "Offline — retrying", Connection::Ended => "Signed out" }}
                 </span>
                 <workspaces::Switcher me=me.clone() error=ctx.error
                     name=Signal::derive(move || ctx.workspace.with(|w| w.as_ref().map(|w| w.name.clone()).unwrap_or_default())) />

@@ -79,3 +79,33 @@ async fn the_first_visitor_of_a_fresh_server_sets_up_a_workspace() {
     owner.wait_for_text("agent-name", "Olga").await;
     owner.close().await;
 }
+
+/// A session that ends under an open inbox (here: the password changed from another device,
+/// which ends the other sessions) takes the inbox back to signing in, saying why, instead of
+/// leaving it "Live" with nothing behind it.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn an_ended_session_takes_the_inbox_back_to_signing_in() {
+    use porch_protocol::api::agent;
+    let server = TestServer::start().await;
+    let ann = Browser::start().await;
+    ann.sign_in(&server.base, porch_server::demo::AGENT.1, porch_server::demo::AGENT.2).await;
+    porch_tests::browser::eventually("the inbox to be live", || async {
+        let state = ann.find("connection").await.attr("data-state").await.ok().flatten();
+        (state.as_deref() == Some("live")).then_some(())
+    })
+    .await;
+    assert!(ann.all("session-ended").await.is_empty());
+
+    let elsewhere = porch_tests::AgentClient::demo(&server).await;
+    let change = porch_protocol::ChangePassword {
+        current: porch_server::demo::AGENT.2.into(),
+        password: "a brand new passphrase".into(),
+    };
+    let changed = elsewhere.http.call(agent::CHANGE_PASSWORD.at(&[]), &change).await;
+    assert_eq!(changed.status.as_u16(), 204, "{}", changed.text);
+
+    ann.wait_for_text("session-ended", "Your session has ended").await;
+    ann.find("login-form").await;
+    ann.close().await;
+}
