@@ -71,5 +71,10 @@
     shutdown: function () { mountFrame(); if (isOpen) setOpen(false); post({ porch: 'shutdown' }); },
     on: function (name, fn) { (handlers[name] = handlers[name] || []).push(fn); }
   };
-  if (d.body) start(); else d.addEventListener('DOMContentLoaded', start);
+  // A launcher only for a live key: a wrong or retired one shows no chat, and says why here.
+  function warn(why) { if (w.console) console.warn('Porch: ' + why + '; no chat on this page.'); }
+  fetch(origin + '/api/v1/widget/keys/' + encodeURIComponent(key)).then(function (r) {
+    if (!r.ok) return warn('unknown widget key "' + key + '" (data-workspace)');
+    if (d.body) start(); else d.addEventListener('DOMContentLoaded', start);
+  }, function () { warn('cannot reach ' + origin); });
 })(window, document);

@@ -4,6 +4,8 @@ pub mod widget {
     use crate::api::{Endpoint, Socket};
     use crate::*;
 
+    /// Whether a widget key is live: the loader asks before it shows its launcher.
+    pub const CHECK_KEY: Endpoint<(), ()> = Endpoint::get("/widget/keys/{key}").answers(204);
     pub const OPEN_SESSION: Endpoint<OpenSession, WidgetSession> =
         Endpoint::post("/widget/session");
     pub const END_SESSION: Endpoint<(), ()> = Endpoint::post("/widget/session/end").answers(204);

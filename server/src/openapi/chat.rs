@@ -55,6 +55,8 @@ pub(super) fn add(doc: &mut Doc) {
     doc.add(REPORT_CHART, Member, "One chart of a report", &chart_query);
 
     // The widget (widget.rs, lead_identity.rs).
+    let check = "Whether a widget key is live (204) or not (404): the loader asks first";
+    doc.add(widget::CHECK_KEY, Anyone, check, &[]);
     let open = "Open (or resume) a lead's widget session";
     doc.add(widget::OPEN_SESSION, Anyone, open, &[]);
     doc.add(widget::END_SESSION, Lead, "Forget this browser's visitor token", &[]);

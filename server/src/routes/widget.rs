@@ -2,8 +2,8 @@
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Path, State, WebSocketUpgrade};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use porch_domain::NewMessage;
 use porch_protocol::{
@@ -21,6 +21,7 @@ use crate::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .endpoint(api::widget::CHECK_KEY, check_key)
         .endpoint(api::widget::OPEN_SESSION, open_session)
         .endpoint(api::widget::END_SESSION, end_session)
         .endpoint(api::widget::START, start)
@@ -29,6 +30,28 @@ pub fn router() -> Router<AppState> {
         .endpoint(api::widget::SOCKET, socket)
         .endpoint(api::widget::BOT_CHOICE, bot_choice)
 }
+
+/// 204 for a live widget key, 404 `not_found` otherwise: the loader asks before it shows its
+/// launcher, so a page with a wrong key shows no chat. Any site may ask (keys are public: every
+/// customer page carries one); the answer may be kept five minutes.
+async fn check_key(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+    let found = match key.len() <= MAX_KEY_CHARS {
+        true => state.store.workspace_by_key(&key).await,
+        false => Ok(None),
+    };
+    let mut response = match found {
+        Ok(Some(_)) => StatusCode::NO_CONTENT.into_response(),
+        Ok(None) => ApiError::NotFound("widget key").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    response
+}
+
+/// Longer keys are not looked up.
+const MAX_KEY_CHARS: usize = 100;
 
 /// The lead picks a quick answer or asks for a person in a bot conversation.
 async fn bot_choice(

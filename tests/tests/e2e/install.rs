@@ -63,3 +63,34 @@ async fn only_allowed_sites_embed_the_widget_and_the_install_page_sees_them() {
         browser.close().await;
     }
 }
+
+/// A page whose snippet names no live key gets no launcher, and the site's developer reads why
+/// in the console; the same page with the right key gets one.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn a_wrong_key_shows_no_launcher_and_warns_in_the_console() {
+    let server = TestServer::start().await;
+    let page = |key: &str| {
+        format!(
+            r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<script>window.warned = []; console.warn = function (m) {{ window.warned.push(String(m)); }};</script>
+</head><body><main><h1>Shop</h1></main>
+<script src="{}/widget.js" data-workspace="{key}"></script></body></html>"#,
+            server.base
+        )
+    };
+    let lead = Browser::start().await;
+    lead.goto(&customer_site(page("key-that-never-was")).await).await;
+    let warned = eventually("the console warning", || async {
+        let warned = lead.run("return window.warned").await;
+        (warned.as_array().is_some_and(|w| !w.is_empty())).then_some(warned)
+    })
+    .await;
+    assert!(warned[0].as_str().unwrap().contains("unknown widget key"), "{warned}");
+    assert!(lead.all("porch-launcher").await.is_empty(), "no launcher");
+
+    lead.goto(&customer_site(page(porch_server::demo::WIDGET_KEY)).await).await;
+    lead.find("porch-launcher").await;
+    assert_eq!(lead.run("return window.warned").await, serde_json::json!([]));
+    lead.close().await;
+}

@@ -87,3 +87,28 @@ async fn a_rotated_key_replaces_the_old_one() {
     session(&server, &team.key, None).await.assert_error(404, "not_found");
     assert_eq!(session(&server, &rotated.widget_key, None).await.status, 200);
 }
+
+/// The loader asks whether its key is live before it shows a launcher: any site may ask, the
+/// answer is 204 or 404 and may be kept a while; nothing else about the workspace is said.
+#[tokio::test]
+async fn any_site_may_ask_whether_a_widget_key_is_live() {
+    use porch_protocol::api::widget;
+    use porch_server::demo;
+    let server = TestServer::start().await;
+    let http = Http::new(&server);
+    let live = http.call(widget::CHECK_KEY.at(&[demo::WIDGET_KEY]), &()).await;
+    assert_eq!(live.status.as_u16(), 204, "{}", live.text);
+    assert!(live.text.is_empty(), "nothing else said");
+    assert_eq!(live.headers["access-control-allow-origin"], "*");
+    assert_eq!(live.headers["cache-control"], "public, max-age=300");
+    let long = "k".repeat(101);
+    for key in ["no-such-key", long.as_str(), "%00"] {
+        let unknown = http.call(widget::CHECK_KEY.at(&[key]), &()).await;
+        let status = unknown.status.as_u16();
+        assert!((400..500).contains(&status), "{key}: {status} {}", unknown.text);
+        assert!(unknown.body["code"].is_string(), "{key}: {}", unknown.text);
+    }
+    let unknown = http.call(widget::CHECK_KEY.at(&["no-such-key"]), &()).await;
+    unknown.assert_error(404, "not_found");
+    assert_eq!(unknown.headers["access-control-allow-origin"], "*", "the loader reads it");
+}

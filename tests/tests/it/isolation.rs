@@ -133,6 +133,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
             json!({"token": "t", "name": "N", "password": "long enough pw"}),
         ),
         (Method::POST, "/widget/session", json!({"workspace_key": "none"})),
+        (Method::GET, "/widget/keys/{key}", Value::Null),
         (Method::POST, "/widget/session/end", json!({})),
         (Method::POST, "/widget/email", json!({"email": "lead@example.com"})),
         (Method::POST, "/widget/conversations", json!({"body": "hi"})),
@@ -214,6 +215,7 @@ fn request_path(path: &str, victim: &Victim) -> String {
         .replace("{id}", &victim.conversation)
         .replace("{name}", "messages")
         .replace("{workspace}", porch_server::demo::WIDGET_KEY)
+        .replace("{key}", porch_server::demo::WIDGET_KEY)
         .replace("{member}", &victim.member)
         .replace("{contact}", &victim.contact)
         .replace("{invitation}", &victim.invitation)
@@ -299,7 +301,9 @@ async fn no_route_reaches_another_workspace() {
                     .iter()
                     .any(|p| path.contains(p));
             let agents_only = path.starts_with("/agent/") && !PUBLIC.contains(&path);
-            let leads_only = path.starts_with("/widget/") && path != "/widget/session";
+            // Public: opening a session, and whether a (public) widget key is live.
+            let leads_only = path.starts_with("/widget/")
+                && !["/widget/session", "/widget/keys/{key}"].contains(&path);
             let refused = matches!(status, 401 | 403 | 404);
             if names_victim
                 || (agents_only && !matches!(caller, Caller::ForeignAgent | Caller::ForeignToken))
