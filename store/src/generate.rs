@@ -104,6 +104,9 @@ struct Writer<'a> {
     ws: &'a Workspace,
     rng: Rng,
     done: Generated,
+    /// Nothing happens after this (for the demo: now): a conversation whose next step would
+    /// stops where it is, open, waiting, or snoozed.
+    end: Millis,
 }
 
 impl Writer<'_> {
@@ -122,6 +125,9 @@ impl Writer<'_> {
         at: Millis,
         decide: Decide,
     ) -> Result<bool> {
+        if at > self.end {
+            return Ok(false);
+        }
         let decide = with_timer(Box::new(move |_, state| decide(state)));
         let command = Command::new(self.ws.id.clone(), conversation.cloned(), actor, decide);
         let answers = self.store.record_batch(at, vec![command]).await?;
@@ -331,10 +337,11 @@ impl Writer<'_> {
 }
 
 /// Fills `ws` with `plan.conversations` conversations spread evenly over `plan.days` from
-/// `plan.start`, about a third of them from returning leads.
+/// `plan.start`, about a third of them from returning leads; nothing after the last day ends.
 pub async fn history(store: &dyn Store, ws: &Workspace, plan: &HistoryPlan) -> Result<Generated> {
-    let mut writer = Writer { store, ws, rng: Rng(plan.seed | 1), done: Generated::default() };
     let span = Millis::from(plan.days.max(1)) * 24 * HOUR;
+    let end = plan.start + span;
+    let mut writer = Writer { store, ws, rng: Rng(plan.seed | 1), done: Generated::default(), end };
     let step = span / i64::try_from(plan.conversations.max(1)).unwrap_or(i64::MAX);
     // Agents keep office hours (08:00–17:00 UTC) on most days: presence for connection hours.
     for day in 0..=i64::from(plan.days) {
@@ -345,8 +352,10 @@ pub async fn history(store: &dyn Store, ws: &Workspace, plan: &HistoryPlan) -> R
                 let (from, to) = (midnight + 8 * HOUR, midnight + 17 * HOUR);
                 let (from, to) =
                     (from + writer.rng.between(0, HOUR), to - writer.rng.between(0, HOUR));
-                store.agent_present(&id, &ws.id, agent, from).await?;
-                store.agent_present(&id, &ws.id, agent, to).await?;
+                if from < end {
+                    store.agent_present(&id, &ws.id, agent, from).await?;
+                    store.agent_present(&id, &ws.id, agent, to.min(end)).await?;
+                }
             }
         }
     }

@@ -23,6 +23,9 @@ pub async fn reports_fold_the_log_as_the_domain_defines(store: Arc<dyn Store>) {
 
     // Later events on conversations folded earlier continue from the stored cycle.
     let frames = store.events_after(&ws.id, 0, None, u32::MAX).await.unwrap();
+    let end = NOW + 3 * reports::DAY;
+    let late: Vec<_> = frames.iter().filter(|f| f.at > end).map(|f| f.at - end).collect();
+    assert!(late.is_empty(), "history past its end (now, for the demo): {late:?}");
     let later = NOW + 10 * reports::DAY;
     let (mut touched, mut answered) = (0, 0);
     for c in reports::cycles(&frames).iter().rev().take(30) {
