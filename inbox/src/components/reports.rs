@@ -97,7 +97,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
     let from = RwSignal::new(zone::midnight(&today, -6).map(zone::date).unwrap_or_default());
     let to = RwSignal::new(today);
     let tab = RwSignal::new(Tab::Conversations);
-    let filters = RwSignal::new(Filters { page: 1, ..Filters::default() });
+    let filters = RwSignal::new(Filters { page: 1, desc: true, ..Filters::default() });
     // `from=…&to=…` for the chosen days (to inclusive), or None while a date is unreadable.
     let range = Memo::new(move |_| {
         let (from, to) = (zone::midnight(&from.get(), 0)?, zone::midnight(&to.get(), 1)?);
@@ -118,7 +118,7 @@ pub fn Reports(ctx: Ctx) -> impl IntoView {
     let drill = move |set: fn(&mut Filters)| {
         move |_| {
             filters.update(|f| {
-                *f = Filters { page: 1, ..Filters::default() };
+                *f = Filters { page: 1, desc: true, ..Filters::default() };
                 set(f);
             });
             tab.set(Tab::Conversations);

@@ -42,7 +42,7 @@ async fn the_report_pages_show_the_demo_history() {
     let range = default_range(server.clock_now());
     let expected: wire::ReportList = api
         .http
-        .get(&format!("/api/v1/agent/reports/conversations?{range}&per_page=25"))
+        .get(&format!("/api/v1/agent/reports/conversations?{range}&desc=true&per_page=25"))
         .await
         .json();
     assert!(expected.total > 25, "more than a page in the last week: {}", expected.total);
@@ -52,12 +52,12 @@ async fn the_report_pages_show_the_demo_history() {
     owner.click("open-reports").await;
     owner.wait_for_text("list-total", &format!("{} conversations", expected.total)).await;
     let want: Vec<String> = expected.rows.iter().map(|r| r.conversation_id.0.clone()).collect();
-    assert_eq!(shown(&owner).await, want, "the first page, oldest first");
+    assert_eq!(shown(&owner).await, want, "the first page, newest first");
     owner.wait_for_text("page-of", "Page 1 of").await;
     owner.click("page-next").await;
     let second: wire::ReportList = api
         .http
-        .get(&format!("/api/v1/agent/reports/conversations?{range}&per_page=25&page=2"))
+        .get(&format!("/api/v1/agent/reports/conversations?{range}&desc=true&per_page=25&page=2"))
         .await
         .json();
     let want_second: Vec<String> =
@@ -75,9 +75,8 @@ async fn the_report_pages_show_the_demo_history() {
     let csv_ids: Vec<&str> = lines.iter().take(25).map(|l| l.split(',').next().unwrap()).collect();
     assert_eq!(csv_ids, want);
 
-    // Sorting by first response, slowest first, as the API sorts it.
+    // Sorting by first response, slowest first (descending stays on), as the API sorts it.
     owner.select("filter-sort", "first_response").await;
-    owner.click("filter-desc").await;
     let sorted: wire::ReportList = api
         .http
         .get(&format!(
