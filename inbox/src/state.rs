@@ -92,6 +92,17 @@ pub fn initials(name: &str) -> String {
 
 /// The system note a timeline shows for an event; `None` for messages (shown as bubbles) and
 /// events that need no note.
+/// A conversation's log as its timeline shows it: of the auto-close timer's notes (armed,
+/// moved, cancelled: one for nearly every message), only the latest, which says where the
+/// timer stands; the earlier ones would bury the conversation.
+pub fn timeline_entries(frames: &[EventFrame]) -> Vec<EventFrame> {
+    let is_timer = |f: &EventFrame| {
+        matches!(f.event, Event::AutoCloseArmed { .. } | Event::AutoCloseCancelled { .. })
+    };
+    let latest = frames.iter().rev().find(|f| is_timer(f)).map(|f| f.seq);
+    frames.iter().filter(|f| !is_timer(f) || Some(f.seq) == latest).cloned().collect()
+}
+
 pub fn note(
     frame: &EventFrame,
     name: impl Fn(&AgentId) -> String,
@@ -212,6 +223,39 @@ mod tests {
         c.status = ConversationStatus::Open;
         c.kind = ConversationKind::Bot;
         assert!(folders_of(&c, 20).is_empty(), "handed to the bot: out of the agents' folders");
+    }
+
+    #[wasm_bindgen_test]
+    fn the_timeline_keeps_only_the_latest_auto_close_note() {
+        let id = ConversationId("c".into());
+        let frame = |seq: u64, event: Event| EventFrame {
+            seq,
+            at: 0,
+            actor: Actor::System,
+            contact_id: None,
+            event,
+        };
+        let armed = |deadline| Event::AutoCloseArmed {
+            conversation_id: id.clone(),
+            deadline,
+            previous: None,
+            reason: TimerReason::ContactReplied,
+        };
+        let unassigned =
+            Event::Unassigned { conversation_id: id.clone(), previous: AgentId("ann".into()) };
+        let log =
+            [frame(1, armed(10)), frame(2, unassigned), frame(3, armed(20)), frame(4, armed(30))];
+        let kept: Vec<u64> = timeline_entries(&log).iter().map(|f| f.seq).collect();
+        assert_eq!(kept, [2, 4]);
+        let cancelled = Event::AutoCloseCancelled {
+            conversation_id: id.clone(),
+            previous: 30,
+            reason: TimerReason::AgentReplied,
+        };
+        let log = [frame(1, armed(10)), frame(2, cancelled)];
+        let kept: Vec<u64> = timeline_entries(&log).iter().map(|f| f.seq).collect();
+        assert_eq!(kept, [2], "a cancellation is where the timer stands");
+        assert!(timeline_entries(&[]).is_empty());
     }
 
     #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use porch_protocol::{
 
 use super::close_dialog::CloseDialog;
 use super::{time_of, Ctx};
-use crate::state::{countdown, initials, note, outcome_label};
+use crate::state::{countdown, initials, note, outcome_label, timeline_entries};
 
 const HOUR: i64 = 3_600_000;
 
@@ -188,7 +188,7 @@ fn Timeline(ctx: Ctx) -> impl IntoView {
     let entries = move || {
         ctx.selected
             .get()
-            .and_then(|id| ctx.replica.with(|r| r.timeline(&id).map(<[_]>::to_vec)))
+            .and_then(|id| ctx.replica.with(|r| r.timeline(&id).map(timeline_entries)))
             .unwrap_or_default()
     };
     // The lead as the team knows them, for their messages.

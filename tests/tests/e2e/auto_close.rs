@@ -44,6 +44,20 @@ async fn auto_close_fires_in_the_inbox_and_the_widget() {
     .await;
     agent.wait_for_text("system-note", "Auto-close set for").await;
 
+    // The lead answers (the timer stops) and the agent again (it starts): the timeline keeps
+    // one note of the timer, where it stands now.
+    lead.type_into("composer-input", "Great, thanks!").await;
+    lead.click("send").await;
+    agent.wait_for_text("system-note", "Auto-close cancelled").await;
+    agent.type_into("reply-input", "You're welcome.").await;
+    agent.click("reply-send").await;
+    eventually("one note of the timer, the latest", || async {
+        let notes = agent.texts("system-note").await;
+        let timer: Vec<_> = notes.iter().filter(|n| n.starts_with("Auto-close")).collect();
+        (timer.len() == 1 && timer[0].starts_with("Auto-close set for")).then_some(())
+    })
+    .await;
+
     // Thirty-one minutes later, by the server's dev clock.
     let moved =
         Http::new(&server).post("/api/v1/dev/clock/advance", json!({"millis": 31 * 60_000})).await;
