@@ -1,4 +1,7 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use porch_client as client;
+use porch_protocol::api::agent;
 use porch_protocol::Conversation;
 
 use super::{time_of, Ctx};
@@ -10,11 +13,54 @@ fn in_folder(ctx: Ctx, folder: Folder) -> Vec<Conversation> {
         .with(|r| r.conversations().iter().filter(|c| folder.holds(c, &me, now)).cloned().collect())
 }
 
-/// The folder tabs with live counts, and the selected folder's list, newest activity first.
+/// `q` as a query string value.
+fn encoded(q: &str) -> String {
+    String::from(js_sys::encode_uri_component(q))
+}
+
+/// The folder tabs with live counts, and the selected folder's list, newest activity first;
+/// or, after a search, the conversations it found (any folder, text in a message or the
+/// lead's name or e-mail).
 #[component]
 pub fn Folders(ctx: Ctx) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<(String, Vec<Conversation>)>);
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = query.get_untracked().trim().to_owned();
+        if q.is_empty() {
+            return results.set(None);
+        }
+        spawn_local(async move {
+            let call = agent::CONVERSATIONS.at(&[]).query(&format!("q={}", encoded(&q)));
+            match client::call(call, &(), None).await {
+                Ok(found) => results.set(Some((q, found))),
+                Err(e) => ctx.fail(e),
+            }
+        });
+    };
+    let clear = move |_| {
+        query.set(String::new());
+        results.set(None);
+    };
+    let shown = move || match results.get() {
+        Some((_, found)) => found,
+        None => in_folder(ctx, ctx.folder.get()),
+    };
     view! {
         <nav class="folders" aria-label="Conversations">
+            <form class="search" role="search" on:submit=search>
+                <input type="search" data-testid="search-input" aria-label="Search conversations"
+                    placeholder="Search messages, names, e-mails" maxlength="200"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+                <button type="submit" data-testid="search-submit">"Search"</button>
+            </form>
+            {move || results.get().map(|(q, found)| view! {
+                <p class="meta" role="status" data-testid="search-results">
+                    {format!("{} found for \u{201c}{q}\u{201d} ", found.len())}
+                    <button type="button" class="link" data-testid="search-clear" on:click=clear>"Clear"</button>
+                </p>
+            })}
             <div class="tabs" role="tablist">
                 {Folder::ALL.into_iter().map(|folder| view! {
                     <button type="button" role="tab" data-testid=format!("folder-{}", folder.label().to_lowercase())
@@ -25,7 +71,7 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                 }).collect_view()}
             </div>
             <ul class="list">
-                <For each=move || in_folder(ctx, ctx.folder.get())
+                <For each=shown
                     key=|c| c.clone()
                     children=move |c| {
                         let id = c.id.clone();

@@ -15,6 +15,7 @@ mod lead_email;
 mod lifecycle;
 mod offline;
 mod reports;
+mod search;
 mod team;
 mod walking_skeleton;
 mod workspaces;

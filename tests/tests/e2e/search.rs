@@ -1,0 +1,54 @@
+//! Searching the inbox (issue 17): a search finds conversations in any folder by a message's
+//! text or the lead's e-mail, opens one, and clearing it brings the folder back.
+
+use porch_protocol::api::widget;
+use porch_protocol::LeadEmail;
+use porch_server::demo;
+use porch_tests::browser::{eventually, Browser};
+use porch_tests::{LeadClient, TestServer};
+
+use crate::accessibility::{axe_source, violations};
+
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn a_search_finds_conversations_by_text_and_email() {
+    let server = TestServer::start().await;
+    let ann = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    ann.start("Do you ship parcels to Tromsø?").await;
+    let email = LeadEmail { email: "ann.quist@shop.example".into() };
+    ann.http.expect(widget::GIVE_EMAIL.at(&[]), &email).await;
+    let bob = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    bob.start("Is the zebra jumper wool?").await;
+
+    let agent = Browser::start().await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
+    agent.wait_for_text("conversation-item", "zebra").await;
+    let everything = agent.all("conversation-item").await.len();
+    assert!(everything >= 2, "{everything}");
+
+    agent.type_into("search-input", "PARCELS").await;
+    agent.click("search-submit").await;
+    agent.wait_for_text("search-results", "1 found").await;
+    assert_eq!(agent.texts("item-lead").await.len(), 1);
+    agent.wait_for_text("conversation-item", "Tromsø").await;
+    assert_eq!(violations(&agent, &axe_source()).await, Vec::<String>::new(), "search results");
+
+    agent.find("search-input").await.clear().await.unwrap();
+    agent.type_into("search-input", "ann.quist").await;
+    agent.click("search-submit").await;
+    eventually("the search by e-mail", || async {
+        let found = agent.texts("conversation-item").await;
+        (found.len() == 1 && found[0].contains("Tromsø")).then_some(())
+    })
+    .await;
+    agent.click("conversation-item").await;
+    agent.wait_for_text("message", "Tromsø").await;
+
+    agent.click("search-clear").await;
+    agent.wait_gone("search-results").await;
+    eventually("the folder again", || async {
+        (agent.all("conversation-item").await.len() == everything).then_some(())
+    })
+    .await;
+    agent.close().await;
+}
