@@ -34,7 +34,7 @@ pub fn Detail(ctx: Ctx) -> impl IntoView {
                 Some(c) => view! {
                     <Header ctx=ctx c=c closing=closing />
                     <Timeline ctx=ctx />
-                    <Composer ctx=ctx conversation=conversation />
+                    <Composer ctx=ctx conversation=conversation closing=closing />
                 }.into_any(),
             }}
             {move || closing.get().then(|| view! { <CloseDialog ctx=ctx open=closing /> })}
@@ -224,8 +224,17 @@ fn Timeline(ctx: Ctx) -> impl IntoView {
 }
 
 #[component]
-fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView {
+fn Composer(
+    ctx: Ctx,
+    conversation: Memo<Option<Conversation>>,
+    closing: RwSignal<bool>,
+) -> impl IntoView {
     let text = RwSignal::new(String::new());
+    // "Send and close": once the reply is stored, the close dialog opens (outcome, note).
+    let then_close = StoredValue::new(false);
+    let closable = move || {
+        conversation.get().is_some_and(|c| c.kind == ConversationKind::Live && !c.contact_blocked)
+    };
     // One send at a time (a double click sends once), and one id per message until it is
     // acknowledged, so a re-send after a network error is stored once.
     let sending = RwSignal::new(false);
@@ -233,6 +242,7 @@ fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView
     let writable = move || conversation.get().is_some_and(|c| c.status == ConversationStatus::Open);
     let reply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let close_after = std::mem::take(&mut *then_close.write_value());
         let (Some(id), body) = (ctx.selected.get_untracked(), text.get_untracked()) else { return };
         if body.trim().is_empty() || sending.get_untracked() {
             return;
@@ -248,6 +258,9 @@ fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView
                 Ok(_) => {
                     pending_id.set_value(None);
                     text.set(String::new());
+                    if close_after {
+                        closing.set(true);
+                    }
                 }
                 Err(e) => ctx.fail(e),
             }
@@ -264,6 +277,10 @@ fn Composer(ctx: Ctx, conversation: Memo<Option<Conversation>>) -> impl IntoView
                 } />
             <button type="submit" class="primary" data-testid="reply-send"
                 prop:disabled=move || sending.get()>"Send"</button>
+            {move || closable().then(|| view! {
+                <button type="submit" data-testid="reply-send-close" prop:disabled=move || sending.get()
+                    on:click=move |_| then_close.set_value(true)>"Send and close"</button>
+            })}
         </form>
     })
     }

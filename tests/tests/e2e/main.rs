@@ -5,6 +5,7 @@
 mod accessibility;
 mod accounts;
 mod adoption;
+mod agent_tools;
 mod api;
 mod auto_close;
 mod bot;
@@ -15,7 +16,6 @@ mod lead_email;
 mod lifecycle;
 mod offline;
 mod reports;
-mod search;
 mod team;
 mod walking_skeleton;
 mod workspaces;

@@ -1,5 +1,6 @@
-//! Searching the inbox (issue 17): a search finds conversations in any folder by a message's
-//! text or the lead's e-mail, opens one, and clearing it brings the folder back.
+//! The agent's tools in the inbox (issue 17). A search finds conversations in any folder by
+//! a message's text or the lead's e-mail, opens one, and clearing it brings the folder back;
+//! "Send and close" replies, then asks how the conversation ended.
 
 use porch_protocol::api::widget;
 use porch_protocol::LeadEmail;
@@ -48,6 +49,35 @@ async fn a_search_finds_conversations_by_text_and_email() {
     agent.wait_gone("search-results").await;
     eventually("the folder again", || async {
         (agent.all("conversation-item").await.len() == everything).then_some(())
+    })
+    .await;
+    agent.close().await;
+}
+
+/// "Send and close": the reply is stored and reaches the lead, then the close dialog asks how
+/// the conversation ended; confirming closes it.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn send_and_close_replies_then_closes() {
+    let server = TestServer::start().await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let id = lead.start("Where is my order 1234?").await.id;
+    let agent = Browser::start().await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
+    agent.wait_for_text("conversation-item", "1234").await;
+    agent.click("conversation-item").await;
+    agent.type_into("reply-input", "It left our warehouse today.").await;
+    agent.click("reply-send-close").await;
+    agent.find("confirm-close").await;
+    let read = lead.http.expect(widget::CONVERSATION.at(&[id.as_str()]), &()).await;
+    let bodies: Vec<_> = read.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["Where is my order 1234?", "It left our warehouse today."]);
+    assert_eq!(read.conversation.status, porch_protocol::ConversationStatus::Open, "not yet");
+    agent.click("outcome-resolved").await;
+    agent.click("confirm-close").await;
+    eventually("the conversation closed", || async {
+        let read = lead.http.expect(widget::CONVERSATION.at(&[id.as_str()]), &()).await;
+        (read.conversation.status == porch_protocol::ConversationStatus::Closed).then_some(())
     })
     .await;
     agent.close().await;
