@@ -19,7 +19,7 @@ pub fn Detail(ctx: Ctx) -> impl IntoView {
     let conversation = Memo::new(move |_| {
         ctx.selected.get().and_then(|id| ctx.replica.with(|r| r.conversation(&id).cloned()))
     });
-    let closing = RwSignal::new(false);
+    let closing = ctx.closing;
     view! {
         <main class="detail" data-testid="conversation">
             // Rebuilt when another conversation is chosen, not on each of its events (it would

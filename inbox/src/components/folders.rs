@@ -7,7 +7,7 @@ use porch_protocol::Conversation;
 use super::{time_of, Ctx};
 use crate::state::{countdown, outcome_label, Folder};
 
-fn in_folder(ctx: Ctx, folder: Folder) -> Vec<Conversation> {
+pub(crate) fn in_folder(ctx: Ctx, folder: Folder) -> Vec<Conversation> {
     let (me, now) = (ctx.me.get_value(), ctx.now.get());
     ctx.replica
         .with(|r| r.conversations().iter().filter(|c| folder.holds(c, &me, now)).cloned().collect())

@@ -12,6 +12,7 @@ mod install;
 mod profile;
 mod reports;
 mod settings;
+mod shortcuts;
 mod team;
 mod webhooks;
 mod workspaces;
@@ -149,6 +150,8 @@ pub(crate) struct Ctx {
     pub offset: StoredValue<Millis>,
     /// Back to the sign-in page, saying the session ended.
     pub signed_out: Callback<()>,
+    /// The close dialog of the selected conversation is open.
+    pub closing: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -235,6 +238,7 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
         now: RwSignal::new(me.now),
         offset: StoredValue::new(me.now - now()),
         signed_out,
+        closing: RwSignal::new(false),
     };
     let connection = RwSignal::new(Connection::Connecting);
     let stop = Arc::new(AtomicBool::new(false));
@@ -329,6 +333,7 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
                     on:click=move |_| ctx.page.update(|p| *p = if *p == Page::Settings { Page::Conversations } else { Page::Settings })>
                     {move || if ctx.page.get() == Page::Settings { "Conversations" } else { "Settings" }}
                 </button>
+                <shortcuts::Shortcuts ctx=ctx />
                 <button type="button" class="link light" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
             </header>
             {move || ctx.error.get().map(|e| view! { <p class="error" role="alert" data-testid="error">{e}</p> })}

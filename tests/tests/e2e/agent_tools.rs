@@ -82,3 +82,50 @@ async fn send_and_close_replies_then_closes() {
     .await;
     agent.close().await;
 }
+
+/// Keyboard shortcuts on the selected conversation: `j` opens the next one, `a` assigns it to
+/// me, `s` snoozes it for an hour, `?` lists the shortcuts (Escape hides them), `c` asks how it
+/// ended.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn keyboard_shortcuts_act_on_the_selected_conversation() {
+    let server = TestServer::start().await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let id = lead.start("A question for the keyboard").await.id;
+    let api = porch_tests::AgentClient::demo(&server).await;
+    let agent = Browser::start().await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
+    agent.wait_for_text("conversation-item", "keyboard").await;
+    let press = |key: &'static str| {
+        let script = format!(
+            "document.body.dispatchEvent(new KeyboardEvent('keydown', {{key: '{key}', bubbles: true}})); return true"
+        );
+        let agent = &agent;
+        async move { agent.run(&script).await }
+    };
+
+    press("j").await;
+    agent.wait_for_text("message", "A question for the keyboard").await;
+    press("a").await;
+    let me = api.me.agent.id.clone();
+    eventually("assigned to me", || async {
+        (api.detail(&id).await.conversation.assignee.as_ref() == Some(&me)).then_some(())
+    })
+    .await;
+    press("s").await;
+    let now = server.clock_now();
+    eventually("snoozed for an hour", || async {
+        let until = api.detail(&id).await.conversation.snoozed_until;
+        until.is_some_and(|u| u >= now + 3_600_000 - 60_000).then_some(())
+    })
+    .await;
+
+    press("?").await;
+    agent.wait_for_text("shortcuts", "Keyboard shortcuts").await;
+    assert_eq!(violations(&agent, &axe_source()).await, Vec::<String>::new(), "shortcuts");
+    press("Escape").await;
+    agent.wait_gone("shortcuts").await;
+    press("c").await;
+    agent.find("close-dialog").await;
+    agent.close().await;
+}
