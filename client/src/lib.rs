@@ -98,10 +98,25 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, wire::ApiError> {
 
 fn error_of(answer: Answer) -> wire::ApiError {
     let status = answer.status;
-    from_json(&answer.text).unwrap_or_else(|_| wire::ApiError {
-        code: format!("http_{status}"),
-        message: format!("The server answered {status}."),
-    })
+    match from_json::<wire::ApiError>(&answer.text) {
+        Ok(error) => wire::ApiError { message: sentence(error.message), ..error },
+        Err(_) => wire::ApiError {
+            code: format!("http_{status}"),
+            message: format!("The server answered {status}."),
+        },
+    }
+}
+
+/// A server's message (`sign in first`) as people read it: `Sign in first.` ASCII only, so
+/// no Unicode case tables come into the bundles.
+pub fn sentence(mut message: String) -> String {
+    if let Some(first) = message.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    if !message.is_empty() && !message.ends_with(['.', '!', '?', ')']) {
+        message.push('.');
+    }
+    message
 }
 
 fn network(e: impl std::fmt::Display) -> wire::ApiError {

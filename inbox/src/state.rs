@@ -226,6 +226,16 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn server_messages_read_as_sentences() {
+        use porch_client::sentence;
+        assert_eq!(sentence("sign in first".into()), "Sign in first.");
+        assert_eq!(sentence("Already a sentence.".into()), "Already a sentence.");
+        assert_eq!(sentence("ask again (in 3 s)".into()), "Ask again (in 3 s)");
+        assert_eq!(sentence("été".into()), "été.", "non-ASCII starts are left alone");
+        assert_eq!(sentence(String::new()), "");
+    }
+
+    #[wasm_bindgen_test]
     fn the_timeline_keeps_only_the_latest_auto_close_note() {
         let id = ConversationId("c".into());
         let frame = |seq: u64, event: Event| EventFrame {
