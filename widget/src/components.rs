@@ -22,7 +22,7 @@ pub(crate) struct Ctx {
     pub replica: RwSignal<Replica>,
     pub screen: RwSignal<Screen>,
     pub token: RwSignal<String>,
-    pub error: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<wire::ApiError>>,
     /// The bot's menu when the workspace's bot is on.
     pub bot: RwSignal<Option<wire::BotMenu>>,
     /// Whether to ask for an e-mail before a first message, and whether it is known.
@@ -34,7 +34,16 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub fn fail(&self, e: wire::ApiError) {
-        self.error.set(Some(e.message));
+        self.error.set(Some(e));
+    }
+
+    /// Back online: an error that only said the server could not be reached is over.
+    pub fn reconnected(&self) {
+        self.error.update(|e| {
+            if e.as_ref().is_some_and(|e| e.code == "network") {
+                *e = None;
+            }
+        });
     }
 
     /// "Start a new conversation": with the bot on, it starts now and the bot greets; without,
@@ -112,7 +121,7 @@ pub fn App(key: String) -> impl IntoView {
     let label = move || match connection.get() {
         Connection::Live => "Online",
         Connection::Connecting => "Connecting…",
-        Connection::Offline => "Offline — retrying",
+        Connection::Offline => "Can't connect, retrying…",
         Connection::Ended => "Offline",
     };
     view! {
@@ -131,7 +140,7 @@ pub fn App(key: String) -> impl IntoView {
             </header>
             <main class="screen">
                 {move || ctx.error.get().map(|e| view! {
-                    <p class="error" role="alert" data-testid="error">{e}</p>
+                    <p class="error" role="alert" data-testid="error">{e.message}</p>
                 })}
                 <Away ctx=ctx />
                 {move || match ctx.screen.get() {

@@ -72,7 +72,12 @@ pub(crate) async fn open(
                 host::notify("event", &[("name", name.into()), ("payload", payload)]);
             }
         },
-        move |status| connection.set(status),
+        move |status| {
+            if status == Connection::Live {
+                ctx.reconnected();
+            }
+            connection.set(status);
+        },
         stop,
     );
     host::notify("ready", &[]);

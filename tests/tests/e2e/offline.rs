@@ -53,3 +53,42 @@ async fn a_closure_missed_while_offline_is_applied_once_on_reconnect() {
     );
     lead.close().await;
 }
+
+/// A send that cannot reach the server says so; back online, the notice goes by itself, and
+/// sending again stores the message once (the same client id).
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn a_network_error_clears_when_the_widget_is_back_online() {
+    let server = TestServer::start().await;
+    let agent = AgentClient::demo(&server).await;
+    let lead = Browser::start().await;
+    lead.open_widget(&server.base, demo::WIDGET_KEY).await;
+    lead.click("start-conversation").await;
+    lead.type_into("composer-input", "Hello").await;
+    lead.click("send").await;
+    lead.wait_for_text("message", "Hello").await;
+    eventually("the widget to be online", || async {
+        (connection(&lead).await.as_deref() == Some("live")).then_some(())
+    })
+    .await;
+
+    // The next request fails as a dropped network fails it.
+    let drop_next = "const real = window.fetch; window.fetch = function () { window.fetch = real; \
+                     return Promise.reject(new TypeError('offline')); }; return true";
+    lead.run(drop_next).await;
+    lead.type_into("composer-input", "Are you there?").await;
+    lead.click("send").await;
+    lead.wait_for_text("error", "Can't reach the server").await;
+
+    // The connection drops and comes back: the notice goes without a click.
+    server.state.hub.disconnect(&server.demo_workspace().await);
+    lead.wait_gone("error").await;
+    assert_eq!(connection(&lead).await.as_deref(), Some("live"));
+    lead.click("send").await;
+    lead.wait_for_text("message", "Are you there?").await;
+    let list: Vec<wire::Conversation> = agent.http.get("/api/v1/agent/conversations").await.json();
+    let bodies: Vec<String> =
+        agent.detail(&list[0].id).await.messages.into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, ["Hello", "Are you there?"]);
+    lead.close().await;
+}
