@@ -13,6 +13,21 @@ pub(crate) fn in_folder(ctx: Ctx, folder: Folder) -> Vec<Conversation> {
         .with(|r| r.conversations().iter().filter(|c| folder.holds(c, &me, now)).cloned().collect())
 }
 
+/// The page's title counts the new chats nobody has taken (the Unassigned folder), so a
+/// waiting lead shows in a background tab: "(2) Porch — live chat".
+pub(crate) fn title_counts_waiting(ctx: Ctx) {
+    const TITLE: &str = "Porch — live chat";
+    Effect::new(move |_| {
+        let waiting = in_folder(ctx, Folder::Unassigned).len();
+        let title = match waiting {
+            0 => TITLE.to_owned(),
+            n => format!("({n}) {TITLE}"),
+        };
+        document().set_title(&title);
+    });
+    on_cleanup(|| document().set_title(TITLE));
+}
+
 /// `q` as a query string value.
 fn encoded(q: &str) -> String {
     String::from(js_sys::encode_uri_component(q))

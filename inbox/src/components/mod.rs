@@ -240,6 +240,7 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
         signed_out,
         closing: RwSignal::new(false),
     };
+    folders::title_counts_waiting(ctx);
     let connection = RwSignal::new(Connection::Connecting);
     let stop = Arc::new(AtomicBool::new(false));
     let ticker = set_interval_with_handle(

@@ -129,3 +129,40 @@ async fn keyboard_shortcuts_act_on_the_selected_conversation() {
     agent.find("close-dialog").await;
     agent.close().await;
 }
+
+/// A new chat nobody has taken shows in the tab's title, so it is seen from another tab; once
+/// someone takes it the count goes down again.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn the_tab_title_counts_new_chats_nobody_has_taken() {
+    let server = TestServer::start().await;
+    let api = porch_tests::AgentClient::demo(&server).await;
+    let agent = Browser::start().await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
+    agent.wait_live().await;
+    let title = || async { agent.run("return document.title").await.as_str().unwrap().to_owned() };
+    let waiting = |title: &str| -> usize {
+        title
+            .strip_prefix('(')
+            .and_then(|t| t.split_once(')'))
+            .map_or(0, |(n, _)| n.parse().unwrap())
+    };
+    let before = waiting(&title().await);
+
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let id = lead.start("Anyone there?").await.id;
+    let now = eventually("the title to count the new chat", || async {
+        let now = title().await;
+        (waiting(&now) == before + 1).then_some(now)
+    })
+    .await;
+    assert_eq!(now, format!("({}) Porch — live chat", before + 1));
+
+    let me = serde_json::json!({"agent_id": api.me.agent.id});
+    assert_eq!(api.act(&id, "assign", me).await.status, 200);
+    eventually("the count to go down", || async {
+        (waiting(&title().await) == before).then_some(())
+    })
+    .await;
+    agent.close().await;
+}
