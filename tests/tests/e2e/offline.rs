@@ -7,13 +7,8 @@ async fn connection(lead: &Browser) -> Option<String> {
     lead.find("connection").await.attr("data-state").await.ok().flatten()
 }
 
-/// The widget is offline when the agent closes; back online, it applies the closure it
-/// missed, exactly once.
-#[tokio::test]
-#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
-async fn a_closure_missed_while_offline_is_applied_once_on_reconnect() {
-    let server = TestServer::start().await;
-    let agent = AgentClient::demo(&server).await;
+/// A lead in the demo workspace who said "Hello", with the widget online.
+async fn said_hello(server: &TestServer) -> Browser {
     let lead = Browser::start().await;
     lead.open_widget(&server.base, demo::WIDGET_KEY).await;
     lead.click("start-conversation").await;
@@ -24,6 +19,17 @@ async fn a_closure_missed_while_offline_is_applied_once_on_reconnect() {
         (connection(&lead).await.as_deref() == Some("live")).then_some(())
     })
     .await;
+    lead
+}
+
+/// The widget is offline when the agent closes; back online, it applies the closure it
+/// missed, exactly once.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn a_closure_missed_while_offline_is_applied_once_on_reconnect() {
+    let server = TestServer::start().await;
+    let agent = AgentClient::demo(&server).await;
+    let lead = said_hello(&server).await;
 
     // The connection drops; while the widget is offline (it retries after a second), the agent
     // replies and closes.
@@ -61,16 +67,7 @@ async fn a_closure_missed_while_offline_is_applied_once_on_reconnect() {
 async fn a_network_error_clears_when_the_widget_is_back_online() {
     let server = TestServer::start().await;
     let agent = AgentClient::demo(&server).await;
-    let lead = Browser::start().await;
-    lead.open_widget(&server.base, demo::WIDGET_KEY).await;
-    lead.click("start-conversation").await;
-    lead.type_into("composer-input", "Hello").await;
-    lead.click("send").await;
-    lead.wait_for_text("message", "Hello").await;
-    eventually("the widget to be online", || async {
-        (connection(&lead).await.as_deref() == Some("live")).then_some(())
-    })
-    .await;
+    let lead = said_hello(&server).await;
 
     // The next request fails as a dropped network fails it.
     let drop_next = "const real = window.fetch; window.fetch = function () { window.fetch = real; \
