@@ -173,3 +173,30 @@ async fn keyboard_only_on_the_reset_and_invitation_pages() {
         browser.close().await;
     }
 }
+
+/// On a phone (375 × 740) every control of the widget's chat is a 44 px target and its inputs
+/// use 16 px text (smaller text makes phones zoom in on focus).
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn the_widget_suits_touch_screens() {
+    let server = TestServer::start().await;
+    let lead = Browser::start().await;
+    lead.client.set_window_size(375, 740).await.unwrap();
+    lead.open_widget(&server.base, demo::WIDGET_KEY).await;
+    lead.click("start-conversation").await;
+    lead.find("composer-input").await;
+    let measured = lead
+        .run(
+            "const box = e => e.getBoundingClientRect(); \
+             return { small: [...document.querySelectorAll('button')] \
+                        .filter(b => b.offsetParent && (box(b).height < 44 || box(b).width < 44)) \
+                        .map(b => b.getAttribute('aria-label') || b.textContent.trim()), \
+                      fonts: [...document.querySelectorAll('input')] \
+                        .map(i => getComputedStyle(i).fontSize) };",
+        )
+        .await;
+    assert_eq!(measured["small"], json!([]), "targets under 44 px: {measured}");
+    let fonts = measured["fonts"].as_array().unwrap();
+    assert!(!fonts.is_empty() && fonts.iter().all(|f| f == "16px"), "{measured}");
+    lead.close().await;
+}
