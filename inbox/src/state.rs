@@ -92,6 +92,12 @@ pub fn initials(name: &str) -> String {
 
 /// The system note a timeline shows for an event; `None` for messages (shown as bubbles) and
 /// events that need no note.
+/// Whether a member may close the conversation now: open, live (not with the bot), and its lead
+/// not blocked.
+pub fn closable(c: &Conversation) -> bool {
+    c.status == ConversationStatus::Open && c.kind == ConversationKind::Live && !c.contact_blocked
+}
+
 /// A conversation's log as its timeline shows it: of the auto-close timer's notes (armed,
 /// moved, cancelled: one for nearly every message), only the latest, which says where the
 /// timer stands; the earlier ones would bury the conversation.

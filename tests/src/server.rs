@@ -47,19 +47,20 @@ impl TestServer {
     /// A server over a fresh SQLite database with no workspace at all (a first run), adjusted
     /// by `configure`.
     pub async fn start_empty(configure: impl FnOnce(&mut AppState)) -> TestServer {
-        let db = TestDatabase::sqlite();
-        let now = porch_server::SystemClock.now();
-        let mut server = TestServer::start_configured(&db.url.clone(), now, false, configure).await;
-        server.db = Some(db);
-        server
+        TestServer::start_fresh(false, configure).await
     }
 
     /// A server over a fresh SQLite database whose state `configure` adjusts before it serves
     /// (a mailer, say).
     pub async fn start_with(configure: impl FnOnce(&mut AppState)) -> TestServer {
+        TestServer::start_fresh(true, configure).await
+    }
+
+    /// Over a fresh SQLite database, dropped with the server; with the demo workspace or none.
+    async fn start_fresh(demo: bool, configure: impl FnOnce(&mut AppState)) -> TestServer {
         let db = TestDatabase::sqlite();
         let now = porch_server::SystemClock.now();
-        let mut server = TestServer::start_configured(&db.url.clone(), now, true, configure).await;
+        let mut server = TestServer::start_configured(&db.url.clone(), now, demo, configure).await;
         server.db = Some(db);
         server
     }

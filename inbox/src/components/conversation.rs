@@ -10,9 +10,7 @@ use porch_protocol::{
 
 use super::close_dialog::CloseDialog;
 use super::{time_of, Ctx};
-use crate::state::{countdown, initials, note, outcome_label, timeline_entries};
-
-const HOUR: i64 = 3_600_000;
+use crate::state::{closable, countdown, initials, note, outcome_label, timeline_entries};
 
 #[component]
 pub fn Detail(ctx: Ctx) -> impl IntoView {
@@ -63,7 +61,7 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
     };
     let snooze = move |ev: leptos::ev::Event| {
         if let Ok(hours) = event_target_value(&ev).parse::<i64>() {
-            ctx.act(agent::SNOOZE, wire::Snooze { until: ctx.server_now() + hours * HOUR });
+            ctx.snooze_for(hours);
         }
     };
     view! {
@@ -85,7 +83,7 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
             <span class="spacer"></span>
             <Assignment ctx=ctx assignee=c.assignee.clone() />
             // A blocked contact's conversations can be neither opened nor closed.
-            {(live_open && !blocked).then(|| view! {
+            {closable(&c).then(|| view! {
                 <button type="button" class="primary" data-testid="close-conversation"
                     on:click=move |_| closing.set(true)>"Close"</button>
             })}
@@ -232,9 +230,7 @@ fn Composer(
     let text = RwSignal::new(String::new());
     // "Send and close": once the reply is stored, the close dialog opens (outcome, note).
     let then_close = StoredValue::new(false);
-    let closable = move || {
-        conversation.get().is_some_and(|c| c.kind == ConversationKind::Live && !c.contact_blocked)
-    };
+    let closable = move || conversation.get().is_some_and(|c| closable(&c));
     // One send at a time (a double click sends once), and one id per message until it is
     // acknowledged, so a re-send after a network error is stored once.
     let sending = RwSignal::new(false);

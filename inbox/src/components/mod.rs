@@ -202,6 +202,12 @@ impl Ctx {
         });
     }
 
+    /// Snoozes the selected conversation for `hours` of the server's time.
+    pub fn snooze_for(self, hours: i64) {
+        const HOUR: Millis = 3_600_000;
+        self.act(agent::SNOOZE, wire::Snooze { until: self.server_now() + hours * HOUR });
+    }
+
     /// Posts an action on the selected conversation; its effect arrives over the socket.
     pub fn act<B: Serialize + 'static>(self, action: Endpoint<B, wire::Conversation>, body: B) {
         let Some(id) = self.selected.get_untracked() else { return };

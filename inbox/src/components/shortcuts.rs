@@ -3,14 +3,13 @@
 
 use leptos::ev;
 use leptos::prelude::*;
+use porch_protocol as wire;
 use porch_protocol::api::agent;
-use porch_protocol::{self as wire, ConversationKind, ConversationStatus};
 use wasm_bindgen::JsCast;
 
 use super::folders::in_folder;
 use super::{Ctx, Page};
-
-const HOUR: i64 = 3_600_000;
+use crate::state::closable;
 
 /// Key, what it does: the overlay's list.
 const KEYS: [(&str, &str); 6] = [
@@ -55,14 +54,8 @@ fn on_key(ctx: Ctx, help: RwSignal<bool>, event: web_sys::KeyboardEvent) {
     if ctx.page.get_untracked() != Page::Conversations || ctx.closing.get_untracked() {
         return;
     }
-    let selected = ctx
-        .selected
-        .get_untracked()
-        .and_then(|id| ctx.replica.with_untracked(|r| r.conversation(&id).cloned()));
-    let live_open = selected.as_ref().is_some_and(|c| {
-        c.status == ConversationStatus::Open
-            && c.kind == ConversationKind::Live
-            && !c.contact_blocked
+    let live_open = ctx.selected.get_untracked().is_some_and(|id| {
+        ctx.replica.with_untracked(|r| r.conversation(&id).is_some_and(closable))
     });
     match key.as_str() {
         "?" => help.update(|h| *h = !*h),
@@ -71,7 +64,7 @@ fn on_key(ctx: Ctx, help: RwSignal<bool>, event: web_sys::KeyboardEvent) {
         "a" if live_open => {
             ctx.act(agent::ASSIGN, wire::Assign { agent_id: Some(ctx.me.get_value()) })
         }
-        "s" if live_open => ctx.act(agent::SNOOZE, wire::Snooze { until: ctx.server_now() + HOUR }),
+        "s" if live_open => ctx.snooze_for(1),
         "c" if live_open => ctx.closing.set(true),
         _ => return,
     }
