@@ -30,6 +30,11 @@ impl Backend {
 /// [`Store`] over one connection pool to SQLite or PostgreSQL.
 pub struct SqlStore {
     pub(super) pool: AnyPool,
+    /// The write path's batches. On SQLite one connection of its own: writes are one at a
+    /// time there anyway, and a connection that only this path writes through keeps its page
+    /// and statement caches (a connection drops its page cache whenever another one has
+    /// written). On PostgreSQL the shared pool.
+    pub(super) writer: AnyPool,
     pub(super) backend: Backend,
     /// For the commit listener's own connection.
     pub(super) url: String,
@@ -55,45 +60,20 @@ impl SqlStore {
             Backend::Postgres => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(pool.unwrap_or(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            }))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the one writer; the busy timeout makes a
-                        // second writer wait for the lock instead of failing at once.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = NORMAL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 10000",
-                            // No commit checkpoints: see `checkpoint`.
-                            "PRAGMA wal_autocheckpoint = 0",
-                            // Pages read through the OS's cache, mapped, not copied by pread,
-                            // and shared by the pool's connections.
-                            "PRAGMA mmap_size = 1073741824",
-                            // Statement journals (multi-row statements) in memory.
-                            "PRAGMA temp_store = MEMORY",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
-                        }
-                    } else {
-                        // Report queries group tens of thousands of rows: with the default 4 MB
-                        // PostgreSQL sorts them on disk instead of hashing them in memory.
-                        sqlx::query("SET work_mem = '16MB'").execute(&mut *conn).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
+        let connections = pool.unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        });
+        let pool = pool_options(backend, connections).connect_with(options.clone()).await?;
         migrate::run(&pool, backend).await?;
+        let writer = match backend {
+            Backend::Sqlite => pool_options(backend, 1).connect_with(options).await?,
+            Backend::Postgres => pool.clone(),
+        };
         let checkpoints = (backend == Backend::Sqlite).then(|| checkpoint::spawn(pool.clone()));
         Ok(SqlStore {
             pool,
+            writer,
             backend,
             url,
             _checkpoints: checkpoints,
@@ -122,6 +102,42 @@ impl SqlStore {
         sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// A pool of at most `connections`, each set up for `backend` when it opens. Connections are
+/// not pinged before each use (a round trip per query on PostgreSQL); a broken one fails its
+/// query and is replaced.
+fn pool_options(backend: Backend, connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new().max_connections(connections).test_before_acquire(false).after_connect(
+        move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the one writer; the busy timeout makes a
+                    // second writer wait for the lock instead of failing at once.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 10000",
+                        // No commit checkpoints: see `checkpoint`.
+                        "PRAGMA wal_autocheckpoint = 0",
+                        // Pages read through the OS's cache, mapped, not copied by pread,
+                        // and shared by the pool's connections.
+                        "PRAGMA mmap_size = 1073741824",
+                        // Statement journals (multi-row statements) in memory.
+                        "PRAGMA temp_store = MEMORY",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                } else {
+                    // Report queries group tens of thousands of rows: with the default 4 MB
+                    // PostgreSQL sorts them on disk instead of hashing them in memory.
+                    sqlx::query("SET work_mem = '16MB'").execute(&mut *conn).await?;
+                }
+                Ok(())
+            })
+        },
+    )
 }
 
 /// The file of a `sqlite:` URL (`None` for another database).

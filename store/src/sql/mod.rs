@@ -361,7 +361,7 @@ impl Store for SqlStore {
         now: Millis,
         commands: Vec<crate::Command>,
     ) -> Result<Vec<Result<Vec<EventFrame>>>> {
-        record::record_batch(&self.pool, now, commands).await
+        record::record_batch(&self.writer, now, commands).await
     }
 
     async fn catch_up_reports(&self, workspace: &WorkspaceId) -> Result<u64> {

@@ -11,7 +11,7 @@ use porch_protocol::{ConversationId, Event, EventFrame, WorkspaceId};
 use sqlx::{Any, Row, Transaction};
 
 use super::limits::{bucket, Buckets};
-use super::pending::params;
+use super::pending::{params, values};
 use super::rows::{self, STATE_COLUMNS};
 use crate::{Command, Result};
 
@@ -70,16 +70,16 @@ impl Prefetched {
         }
         let asked: Vec<_> = found.asked.iter().cloned().collect();
         for chunk in asked.chunks(CHUNK) {
-            // Any author with any of the client ids, narrowed to the pairs asked here.
+            // One index probe a pair (a row-value `IN`; two plain `IN`s probe every author
+            // with every client id).
             let sql = format!(
                 "SELECT author_id, client_id FROM messages
-                 WHERE author_id IN ({}) AND client_id IN ({})",
-                params(0, chunk.len(), numbered),
-                params(chunk.len(), chunk.len(), numbered)
+                 WHERE (author_id, client_id) IN ({})",
+                values(2, chunk.len(), numbered)
             );
-            let query =
-                chunk.iter().fold(sqlx::query(&sql), |q, (author, _)| q.bind(author.as_str()));
-            let query = chunk.iter().fold(query, |q, (_, client_id)| q.bind(client_id.as_str()));
+            let query = chunk.iter().fold(sqlx::query(&sql), |q, (author, client_id)| {
+                q.bind(author.as_str()).bind(client_id.as_str())
+            });
             for row in query.fetch_all(&mut **tx).await? {
                 let pair = (row.try_get("author_id")?, row.try_get("client_id")?);
                 if found.asked.contains(&pair) {
