@@ -6,8 +6,8 @@
   if (w.Porch) return;
   var me = d.currentScript, key = me && me.getAttribute('data-workspace');
   if (!key) return;
-  var origin = new URL(me.src).origin, frame, button, isOpen = false, ready = false,
-    queue = [], handlers = {};
+  var origin = new URL(me.src).origin, frame, button, isOpen = false, ready = false, unread = 0,
+    queue = [], handlers = {}, phone = w.matchMedia('(max-width: 480px)');
 
   function css(el, rules) { for (var k in rules) el.style[k] = rules[k]; }
   function emit(name, payload) {
@@ -25,40 +25,77 @@
     frame.title = 'Chat';
     frame.setAttribute('data-testid', 'porch-frame');
     frame.allow = 'clipboard-write';
-    css(frame, { position: 'fixed', right: '20px', bottom: '88px', width: '370px', height: '560px',
-      maxWidth: 'calc(100vw - 40px)', maxHeight: 'calc(100vh - 108px)', border: '0',
-      borderRadius: '12px', boxShadow: '0 8px 32px rgba(0,0,0,.2)', zIndex: '2147483646',
-      background: '#fff', display: 'none' });
+    css(frame, { position: 'fixed', border: '0', boxShadow: '0 8px 32px rgba(0,0,0,.2)',
+      zIndex: '2147483646', background: '#fff', display: 'none' });
+    place();
+    if (phone.addEventListener) phone.addEventListener('change', place);
     d.body.appendChild(frame);
   }
+  // A box above the launcher; the whole screen on a phone, where the chat's own close button
+  // stands in for the launcher.
+  function place() {
+    var full = phone.matches;
+    css(frame, full
+      ? { top: '0', left: '0', right: '0', bottom: '0', width: '100%', height: '100%',
+          maxWidth: 'none', maxHeight: 'none', borderRadius: '0' }
+      : { top: 'auto', left: 'auto', right: '20px', bottom: '88px', width: '370px', height: '560px',
+          maxWidth: 'calc(100vw - 40px)', maxHeight: 'calc(100vh - 108px)', borderRadius: '12px' });
+    if (button) button.style.display = full && isOpen ? 'none' : 'block';
+  }
+  var ICON = '<svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true" fill="none" ' +
+    'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">';
+  var CHAT = ICON + '<path d="M21 12a8 8 0 0 1-11.6 7.1L4 21l1.9-5.4A8 8 0 1 1 21 12z"/></svg>';
+  var SHUT = ICON + '<path d="M6 6l12 12M18 6L6 18"/></svg>';
   function setOpen(open) {
     mountFrame();
     isOpen = open;
     frame.style.display = open ? 'block' : 'none';
+    place();
+    if (open) unread = 0;
+    label();
     button.setAttribute('aria-expanded', String(open));
-    button.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
     if (open) post({ porch: 'focus' });
+  }
+  // The launcher: a chat icon, with a badge counting the team's messages that came while the
+  // chat was shut; a cross while it is open.
+  function label() {
+    button.innerHTML = isOpen ? SHUT : CHAT;
+    button.setAttribute('aria-label', isOpen ? 'Close chat'
+      : unread ? 'Open chat, ' + unread + ' unread' : 'Open chat');
+    if (isOpen || !unread) return;
+    var badge = d.createElement('span');
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+    badge.setAttribute('data-testid', 'porch-unread');
+    css(badge, { position: 'absolute', top: '-4px', right: '-4px', minWidth: '22px',
+      height: '22px', padding: '0 6px', borderRadius: '11px', background: '#b42318',
+      color: '#fff', font: '700 12px/22px system-ui, sans-serif' });
+    button.appendChild(badge);
   }
   w.addEventListener('message', function (e) {
     if (!frame || e.source !== frame.contentWindow || e.origin !== origin) return;
     var m = e.data || {};
     if (m.porch === 'ready') { ready = true; queue.splice(0).forEach(post); emit('ready'); }
     else if (m.porch === 'hide') { setOpen(false); button.focus(); }
-    else if (m.porch === 'event') emit(m.name, m.payload);
+    else if (m.porch === 'event') {
+      if (!isOpen && m.name === 'message' && m.payload.author_kind !== 'contact') {
+        unread++;
+        label();
+      }
+      emit(m.name, m.payload);
+    }
   });
   function start() {
     button = d.createElement('button');
     button.type = 'button';
-    button.textContent = 'Chat';
+    label();
     button.setAttribute('data-testid', 'porch-launcher');
     button.setAttribute('aria-haspopup', 'dialog');
-    css(button, { position: 'fixed', right: '20px', bottom: '20px', height: '56px', minWidth: '56px',
-      padding: '0 20px', border: '0', borderRadius: '28px', background: '#0f766e', color: '#fff',
+    css(button, { position: 'fixed', right: '20px', bottom: '20px', width: '56px', height: '56px',
+      padding: '0', border: '0', borderRadius: '28px', lineHeight: '0', background: '#0f766e', color: '#fff',
       font: '600 16px system-ui, sans-serif', cursor: 'pointer', zIndex: '2147483647',
       boxShadow: '0 4px 16px rgba(0,0,0,.25)' });
     button.onclick = function () { setOpen(!isOpen); };
     button.setAttribute('aria-expanded', 'false');
-    button.setAttribute('aria-label', 'Open chat');
     d.body.appendChild(button);
   }
   w.Porch = {

@@ -2,7 +2,8 @@
 
 use porch_protocol::{
     AgentId, AuthorKind, ContactId, Conversation, ConversationId, ConversationKind,
-    ConversationStatus, Event, LeadOptions, Message, MessageId, Millis, Outcome, MAX_MESSAGE_CHARS,
+    ConversationStatus, Event, LeadOptions, Message, MessageId, Millis, Note, Outcome,
+    MAX_MESSAGE_CHARS,
 };
 
 use crate::DomainError;
@@ -134,6 +135,26 @@ pub fn post_message(
         events.push(Event::HandedToHuman { conversation_id: conversation.id.clone() });
     }
     Ok(events)
+}
+
+/// A team member's private note on a conversation, open or closed: only the team sees it, and
+/// it is no reply (no timer moves, the lead is not awaited).
+pub fn post_note(
+    conversation: &ConversationState,
+    id: MessageId,
+    (author_id, author_name): (AgentId, String),
+    body: &str,
+    now: Millis,
+) -> Result<Vec<Event>, DomainError> {
+    let note = Note {
+        id,
+        conversation_id: conversation.id.clone(),
+        author_id,
+        author_name,
+        body: validate_body(body)?,
+        created_at: now,
+    };
+    Ok(vec![Event::NotePosted { note }])
 }
 
 /// Assigns (or transfers) to an agent, or unassigns with `None`; a no-op when nothing changes.

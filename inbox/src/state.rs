@@ -122,7 +122,7 @@ pub fn note(
     };
     Some(match &frame.event {
         Event::ConversationStarted { .. } => "Conversation started".to_owned(),
-        Event::MessagePosted { .. } => return None,
+        Event::MessagePosted { .. } | Event::NotePosted { .. } => return None,
         Event::ConversationClosed { outcome, source, note, .. } => {
             let mut text = match source {
                 ClosingSource::Manual => format!("{who} closed the conversation"),

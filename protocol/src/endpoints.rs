@@ -82,6 +82,13 @@ pub struct PostMessage {
     pub client_id: Option<String>,
 }
 
+/// A private note's text (as long as a message may be).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PostNote {
+    pub body: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationDetail {

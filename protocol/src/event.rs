@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Actor, AgentId, ApiError, ClosingNote, ClosingSource, ContactId, Conversation, ConversationId,
-    LeadConversation, LeadOptions, Message, Millis, Outcome, Plan, WorkspaceSettings,
+    LeadConversation, LeadOptions, Message, Millis, Note, Outcome, Plan, WorkspaceSettings,
 };
 
 /// One entry of a workspace's append-only log; also what WebSockets push.
@@ -15,6 +15,10 @@ pub enum Event {
     },
     MessagePosted {
         message: Message,
+    },
+    /// A private note of the team's (never to the lead).
+    NotePosted {
+        note: Note,
     },
     ConversationClosed {
         conversation_id: ConversationId,
@@ -124,9 +128,10 @@ impl Event {
 
     /// Every [`Event::kind`]: add the new one here with its golden sample
     /// (`protocol/tests/events/<kind>.json`), which `tests/stored_events.rs` then holds.
-    pub const KINDS: [&'static str; 20] = [
+    pub const KINDS: [&'static str; 21] = [
         "conversation_started",
         "message_posted",
+        "note_posted",
         "conversation_closed",
         "conversation_reopened",
         "outcome_changed",
@@ -152,6 +157,7 @@ impl Event {
         match self {
             Event::ConversationStarted { .. } => "conversation_started",
             Event::MessagePosted { .. } => "message_posted",
+            Event::NotePosted { .. } => "note_posted",
             Event::ConversationClosed { .. } => "conversation_closed",
             Event::ConversationReopened { .. } => "conversation_reopened",
             Event::OutcomeChanged { .. } => "outcome_changed",
@@ -177,6 +183,7 @@ impl Event {
         match self {
             Event::ConversationStarted { conversation } => Some(&conversation.id),
             Event::MessagePosted { message } => Some(&message.conversation_id),
+            Event::NotePosted { note } => Some(&note.conversation_id),
             Event::ConversationClosed { conversation_id, .. }
             | Event::ConversationReopened { conversation_id, .. }
             | Event::OutcomeChanged { conversation_id, .. }
@@ -229,7 +236,8 @@ impl EventFrame {
             Event::LeadOptionsChanged { options, .. } => {
                 LeadEvent::LeadOptionsChanged { options: options.clone() }
             }
-            Event::OutcomeChanged { .. }
+            Event::NotePosted { .. }
+            | Event::OutcomeChanged { .. }
             | Event::Assigned { .. }
             | Event::Unassigned { .. }
             | Event::Snoozed { .. }

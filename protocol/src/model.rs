@@ -292,6 +292,19 @@ pub struct Message {
     pub created_at: Millis,
 }
 
+/// A private note: the team's own words on a conversation, never shown to the lead (no lead
+/// frame, widget answer or webhook carries it) and no reply (it moves no timer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Note {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub author_id: AgentId,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: Millis,
+}
+
 impl Message {
     /// The message as a lead sees it: another sender's ids (which agent, their client id) are
     /// the team's; the name shows who wrote.

@@ -182,7 +182,9 @@ impl Replica {
             Event::AutoCloseCancelled { conversation_id, .. } => {
                 self.edit(conversation_id, |c| c.auto_close_at = None);
             }
-            Event::SettingsChanged { .. }
+            // A note shows in the conversation's timeline only.
+            Event::NotePosted { .. }
+            | Event::SettingsChanged { .. }
             | Event::PlanChanged { .. }
             | Event::QuickAnswerChosen { .. } => {}
             Event::LeadOptionsChanged { options, .. } => self.options = options.clone(),

@@ -134,9 +134,25 @@ impl Browser {
     /// Opens the widget on the demo site for `key` and enters its iframe.
     pub async fn open_widget(&self, base: &str, key: &str) {
         self.goto(&format!("{base}/demo?key={key}")).await;
+        self.open_widget_here().await;
+    }
+
+    /// Opens the widget of the page shown (by its launcher) and enters its iframe.
+    pub async fn open_widget_here(&self) {
         self.click("porch-launcher").await;
         let frame = self.find("porch-frame").await;
         frame.enter_frame().await.expect("enter the widget iframe");
+    }
+
+    /// A new lead of the workspace `key` who opened the widget and wrote `first`, shown.
+    pub async fn lead_who_wrote(base: &str, key: &str, first: &str) -> Browser {
+        let lead = Browser::start().await;
+        lead.open_widget(base, key).await;
+        lead.click("start-conversation").await;
+        lead.type_into("composer-input", first).await;
+        lead.click("send").await;
+        lead.wait_for_text("message", first).await;
+        lead
     }
 
     /// Opens a new tab of the same browser (same storage: the same lead) and switches to it.

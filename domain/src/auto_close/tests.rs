@@ -84,6 +84,22 @@ fn a_lead_reply_cancels_until_the_next_human_reply() {
 }
 
 #[test]
+fn a_private_note_neither_starts_pushes_nor_cancels_it() {
+    let note = crate::post_note(
+        &running(500),
+        MessageId("n".into()),
+        (AgentId("a".into()), "Sam".into()),
+        "Called them back",
+        200,
+    )
+    .unwrap();
+    for mode in [AutoCloseMode::AfterAgentReply, AutoCloseMode::Inactivity] {
+        assert_eq!(follow(&policy(mode), Some(&running(500)), &note, 200), None, "{mode:?}");
+        assert_eq!(follow(&policy(mode), Some(&open()), &note, 200), None, "{mode:?}");
+    }
+}
+
+#[test]
 fn bots_ai_broadcasts_and_workflows_neither_start_nor_push_it() {
     let p = policy(AutoCloseMode::AfterAgentReply);
     for kind in [AuthorKind::Bot, AuthorKind::AiAgent, AuthorKind::Broadcast, AuthorKind::Workflow]

@@ -406,3 +406,21 @@ proptest! {
         prop_assert_eq!(state.cycle as usize, 1 + reopens);
     }
 }
+
+#[test]
+fn a_note_is_checked_like_a_message_and_taken_open_or_closed() {
+    let by = (AgentId("a".into()), "Sam".into());
+    let id = || MessageId("n".into());
+    assert_eq!(post_note(&open(), id(), by.clone(), "  ", 5), Err(DomainError::EmptyMessage));
+    let long = "x".repeat(MAX_MESSAGE_CHARS + 1);
+    assert!(matches!(
+        post_note(&open(), id(), by.clone(), &long, 5),
+        Err(DomainError::MessageTooLong { .. })
+    ));
+    for state in [open(), closed()] {
+        let events = post_note(&state, id(), by.clone(), " Called back ", 5).unwrap();
+        let [Event::NotePosted { note }] = events.as_slice() else { panic!("{events:?}") };
+        assert_eq!((note.body.as_str(), note.created_at), ("Called back", 5));
+        assert_eq!((&note.author_id, &note.conversation_id), (&by.0, &state.id));
+    }
+}

@@ -103,7 +103,7 @@ pub fn CloseDialog(ctx: Ctx, open: RwSignal<bool>) -> impl IntoView {
                 })}
                 {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="close-error">{e}</p> })}
                 <div class="buttons">
-                    <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button type="button" data-testid="close-cancel" on:click=move |_| open.set(false)>"Cancel"</button>
                     <button type="submit" class="primary" data-testid="confirm-close"
                         disabled=move || busy.get() || outcome.get().is_none()>"Close conversation"</button>
                 </div>

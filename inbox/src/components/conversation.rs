@@ -66,6 +66,9 @@ fn Header(ctx: Ctx, c: Conversation, closing: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <header class="detail-head">
+            // Shown on phones, where the list and the conversation take turns.
+            <button type="button" class="back" data-testid="back-to-list"
+                on:click=move |_| ctx.selected.set(None)>"‹ Conversations"</button>
             <h2 data-testid="conversation-lead">{c.lead_label()}</h2>
             {c.contact_email.clone().filter(|_| c.contact_name.is_some()).map(|email| view! {
                 <span class="meta" data-testid="conversation-lead-email">{email}</span>
@@ -212,6 +215,12 @@ fn Timeline(ctx: Ctx) -> impl IntoView {
                         </li>
                     }.into_any()
                 }
+                Event::NotePosted { note: n } => view! {
+                    <li class="message note" data-testid="note">
+                        <span class="author">"Private note · " {n.author_name.clone()}</span>
+                        <span class="body">{n.body.clone()}</span>
+                    </li>
+                }.into_any(),
                 _ => match note(&frame, |a| ctx.name_of(a), time_of) {
                     Some(text) => view! { <li class="system-note" data-testid="system-note">{text}</li> }.into_any(),
                     None => ().into_any(),
@@ -235,7 +244,10 @@ fn Composer(
     // acknowledged, so a re-send after a network error is stored once.
     let sending = RwSignal::new(false);
     let pending_id = StoredValue::new(None::<String>);
-    let writable = move || conversation.get().is_some_and(|c| c.status == ConversationStatus::Open);
+    let open = move || conversation.get().is_some_and(|c| c.status == ConversationStatus::Open);
+    // A private note instead of a reply: chosen, or the only thing a closed conversation takes.
+    let noting = RwSignal::new(false);
+    let as_note = move || noting.get() || !open();
     let reply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let close_after = std::mem::take(&mut *then_close.write_value());
@@ -244,6 +256,18 @@ fn Composer(
             return;
         }
         sending.set(true);
+        if as_note() {
+            return spawn_local(async move {
+                let sent =
+                    client::call(agent::NOTE.at(&[id.as_str()]), &wire::PostNote { body }, None)
+                        .await;
+                sending.set(false);
+                match sent {
+                    Ok(_) => text.set(String::new()),
+                    Err(e) => ctx.fail(e),
+                }
+            });
+        }
         let client_id = pending_id.get_value().unwrap_or_else(client::client_id);
         pending_id.set_value(Some(client_id.clone()));
         spawn_local(async move {
@@ -262,23 +286,27 @@ fn Composer(
             }
         });
     };
-    move || {
-        writable().then(|| view! {
-        <form class="composer" on:submit=reply>
-            <label for="reply" class="sr-only">"Reply"</label>
-            <input id="reply" type="text" autocomplete="off" data-testid="reply-input" placeholder="Write a reply…"
+    view! {
+        <form class="composer" class:note=as_note on:submit=reply>
+            <label for="reply" class="sr-only">{move || if as_note() { "Private note" } else { "Reply" }}</label>
+            <input id="reply" type="text" autocomplete="off" data-testid="reply-input"
+                placeholder=move || if as_note() { "Private note: only your team sees it…" } else { "Write a reply…" }
                 prop:value=move || text.get() on:input=move |ev| {
                     pending_id.set_value(None);
                     text.set(event_target_value(&ev));
                 } />
+            {move || open().then(|| view! {
+                <button type="button" data-testid="note-toggle" aria-pressed=move || noting.get().to_string()
+                    title="Write a private note instead of a reply"
+                    on:click=move |_| noting.update(|n| *n = !*n)>"Note"</button>
+            })}
             <button type="submit" class="primary" data-testid="reply-send"
-                prop:disabled=move || sending.get()>"Send"</button>
-            {move || closable().then(|| view! {
+                prop:disabled=move || sending.get()>{move || if as_note() { "Add note" } else { "Send" }}</button>
+            {move || (closable() && !as_note()).then(|| view! {
                 <button type="submit" data-testid="reply-send-close" prop:disabled=move || sending.get()
                     on:click=move |_| then_close.set_value(true)>"Send and close"</button>
             })}
         </form>
-    })
     }
 }
 

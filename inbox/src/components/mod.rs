@@ -348,7 +348,8 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
                 Page::Settings => view! { <settings::Settings ctx=ctx /> }.into_any(),
                 Page::Reports => view! { <reports::Reports ctx=ctx /> }.into_any(),
                 Page::Conversations => view! {
-                    <div class="columns">
+                    // On a phone one pane at a time: the list, or the chosen conversation.
+                    <div class="columns" class:chosen=move || ctx.selected.get().is_some()>
                         <folders::Folders ctx=ctx />
                         <conversation::Detail ctx=ctx />
                     </div>

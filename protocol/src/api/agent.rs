@@ -98,6 +98,8 @@ pub const CONVERSATION: Endpoint<(), ConversationDetail> =
     Endpoint::get("/agent/conversations/{id}");
 pub const REPLY: Endpoint<PostMessage, Message> =
     Endpoint::post("/agent/conversations/{id}/messages").answers(201);
+pub const NOTE: Endpoint<PostNote, Note> =
+    Endpoint::post("/agent/conversations/{id}/notes").answers(201);
 pub const CLOSE: Endpoint<CloseConversation, Conversation> =
     Endpoint::post("/agent/conversations/{id}/close");
 pub const REOPEN: Endpoint<(), Conversation> = Endpoint::post("/agent/conversations/{id}/reopen");

@@ -31,6 +31,8 @@ pub(super) fn add(doc: &mut Doc) {
     doc.add(CONVERSATIONS, Member, summary, &list);
     doc.add(CONVERSATION, Member, "A conversation, its messages and its log", &[]);
     doc.add(REPLY, Member, "Reply", &[]);
+    let note = "A private note: in the team's timeline; never to the lead or a webhook";
+    doc.add(NOTE, Member, note, &[]);
     doc.add(CLOSE, Member, "Close, with an outcome and an optional closing note", &[]);
     doc.add(REOPEN, Member, "Reopen", &[]);
     doc.add(CHANGE_OUTCOME, Member, "Change the outcome of a closed conversation", &[]);

@@ -213,6 +213,7 @@ const DEMO_PAGE: &str = r#"<!doctype html>
   main { max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
   .products { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 1rem; }
   .product { border: 1px solid #d0d7de; border-radius: .5rem; padding: 1rem; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 </style>
 </head>
 <body>

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .endpoint(api::agent::CONVERSATIONS, list)
         .endpoint(api::agent::CONVERSATION, read)
         .endpoint(api::agent::REPLY, reply)
+        .endpoint(api::agent::NOTE, note)
         .endpoint(api::agent::CLOSE, close)
         .endpoint(api::agent::REOPEN, reopen)
         .endpoint(api::agent::CHANGE_OUTCOME, change_outcome)
@@ -140,6 +141,29 @@ async fn reply(
         .post_message(&session.workspace_id, &ConversationId(id), actor, message, Vec::new())
         .await?;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// A private note: in the conversation's timeline for the team, nowhere for the lead.
+async fn note(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Path(id): Path<String>,
+    Json(req): Json<wire::PostNote>,
+) -> Result<(StatusCode, Json<wire::Note>), ApiError> {
+    let author = (session.agent.id.clone(), session.agent.name.clone());
+    let id = ConversationId(id);
+    let note_id = new_message_id();
+    let decide: Decision = Box::new(move |c, state| {
+        state.map_or(Ok(Vec::new()), |s| {
+            porch_domain::post_note(s, note_id, author, &req.body, c.now)
+        })
+    });
+    let frames = state.record(&session.workspace_id, Some(&id), session.actor(), decide).await?;
+    let note = frames.into_iter().find_map(|f| match f.event {
+        Event::NotePosted { note } => Some(note),
+        _ => None,
+    });
+    Ok((StatusCode::CREATED, Json(note.ok_or(ApiError::NotFound("conversation"))?)))
 }
 
 async fn close(

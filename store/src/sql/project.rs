@@ -150,8 +150,11 @@ pub async fn project(
                 .await?;
         }
         // Only what applies changed (a plan change): nothing saved moves. Quick answers are
-        // in the log for reports; the messages that follow carry what the lead sees.
-        Event::LeadOptionsChanged { saved: None, .. } | Event::QuickAnswerChosen { .. } => {}
+        // in the log for reports; the messages that follow carry what the lead sees. Notes
+        // live in the log alone (the conversation's timeline), out of the lead's messages.
+        Event::LeadOptionsChanged { saved: None, .. }
+        | Event::QuickAnswerChosen { .. }
+        | Event::NotePosted { .. } => {}
         Event::PlanChanged { plan } => {
             sqlx::query("UPDATE workspaces SET plan = $2 WHERE id = $1")
                 .bind(workspace.as_str())

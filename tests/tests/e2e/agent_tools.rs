@@ -166,3 +166,39 @@ async fn the_tab_title_counts_new_chats_nobody_has_taken() {
     .await;
     agent.close().await;
 }
+
+/// A private note: written from the composer's Note mode, shown in the team's timeline (and
+/// to another member live), never in the lead's widget; the reply after it reaches the lead.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn a_private_note_stays_with_the_team() {
+    let server = TestServer::start().await;
+    let lead = Browser::lead_who_wrote(&server.base, demo::WIDGET_KEY, "My order never came").await;
+
+    let agent = Browser::start().await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
+    agent.wait_for_text("conversation-item", "never came").await;
+    agent.click("conversation-item").await;
+    agent.click("note-toggle").await;
+    let secret = "Courier lost it; refund approved";
+    agent.type_into("reply-input", secret).await;
+    agent.click("reply-send").await;
+    agent.wait_for_text("note", secret).await;
+    assert_eq!(violations(&agent, &axe_source()).await, Vec::<String>::new(), "with a note");
+    // Back to replying: the reply reaches the lead, the note never does.
+    agent.click("note-toggle").await;
+    agent.type_into("reply-input", "Sorry! A refund is on its way").await;
+    agent.click("reply-send").await;
+    lead.wait_for_text("message", "refund is on its way").await;
+    let widget_text = lead.run("return document.body.innerText;").await;
+    assert!(!widget_text.as_str().unwrap().contains("Courier"), "{widget_text}");
+    // After a reload too.
+    lead.open_widget(&server.base, demo::WIDGET_KEY).await;
+    lead.click("conversation-item").await;
+    lead.wait_for_text("message", "refund is on its way").await;
+    let widget_text = lead.run("return document.body.innerText;").await;
+    assert!(!widget_text.as_str().unwrap().contains("Courier"), "{widget_text}");
+    for browser in [lead, agent] {
+        browser.close().await;
+    }
+}

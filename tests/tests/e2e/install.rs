@@ -3,8 +3,9 @@
 //! it; a page of another site gets no widget.
 
 use porch_protocol::Plan;
+use porch_server::demo;
 use porch_tests::browser::{customer_site, eventually, Browser};
-use porch_tests::{TestServer, PASSWORD};
+use porch_tests::{AgentClient, TestServer, PASSWORD};
 
 /// A customer's site on its own origin: one page embedding the widget of `key` from `porch`,
 /// noting when the widget says it is ready.
@@ -92,5 +93,35 @@ async fn a_wrong_key_shows_no_launcher_and_warns_in_the_console() {
     lead.goto(&customer_site(page(porch_server::demo::WIDGET_KEY)).await).await;
     lead.find("porch-launcher").await;
     assert_eq!(lead.run("return window.warned").await, serde_json::json!([]));
+    lead.close().await;
+}
+
+/// The launcher is an icon that turns into a cross while the chat is open, and counts the
+/// team's replies that came while it was shut; opening the chat clears the count.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn the_launcher_counts_replies_that_came_while_shut() {
+    let server = TestServer::start().await;
+    let lead = Browser::lead_who_wrote(&server.base, demo::WIDGET_KEY, "Teapot in stock?").await;
+    lead.client.enter_parent_frame().await.unwrap();
+    let launcher = lead.find("porch-launcher").await;
+    assert_eq!(launcher.attr("aria-label").await.unwrap().as_deref(), Some("Close chat"));
+    launcher.click().await.unwrap();
+    assert_eq!(launcher.attr("aria-label").await.unwrap().as_deref(), Some("Open chat"));
+    assert!(lead.all("porch-unread").await.is_empty(), "nothing unread yet");
+
+    let agent = AgentClient::demo(&server).await;
+    let list: Vec<porch_protocol::Conversation> =
+        agent.http.get("/api/v1/agent/conversations").await.json();
+    agent.reply(&list[0].id, "Yes, two left").await;
+    agent.reply(&list[0].id, "Shall I keep one?").await;
+    lead.wait_for_text("porch-unread", "2").await;
+    let label = launcher.attr("aria-label").await.unwrap();
+    assert_eq!(label.as_deref(), Some("Open chat, 2 unread"));
+
+    launcher.click().await.unwrap();
+    lead.wait_gone("porch-unread").await;
+    lead.enter_widget().await;
+    lead.wait_for_text("message", "Shall I keep one?").await;
     lead.close().await;
 }

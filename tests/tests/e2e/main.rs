@@ -15,6 +15,7 @@ mod install;
 mod lead_email;
 mod lifecycle;
 mod offline;
+mod phones;
 mod reports;
 mod team;
 mod walking_skeleton;

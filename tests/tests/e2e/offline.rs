@@ -9,12 +9,7 @@ async fn connection(lead: &Browser) -> Option<String> {
 
 /// A lead in the demo workspace who said "Hello", with the widget online.
 async fn said_hello(server: &TestServer) -> Browser {
-    let lead = Browser::start().await;
-    lead.open_widget(&server.base, demo::WIDGET_KEY).await;
-    lead.click("start-conversation").await;
-    lead.type_into("composer-input", "Hello").await;
-    lead.click("send").await;
-    lead.wait_for_text("message", "Hello").await;
+    let lead = Browser::lead_who_wrote(&server.base, demo::WIDGET_KEY, "Hello").await;
     eventually("the widget to be online", || async {
         (connection(&lead).await.as_deref() == Some("live")).then_some(())
     })

@@ -146,6 +146,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/agent/contacts/{contact}", Value::Null),
         (Method::GET, "/agent/conversations/{id}", Value::Null),
         (Method::POST, "/agent/conversations/{id}/messages", json!({"body": "hi"})),
+        (Method::POST, "/agent/conversations/{id}/notes", json!({"body": "hi"})),
         (Method::POST, "/agent/conversations/{id}/close", json!({"outcome": "resolved"})),
         (Method::POST, "/agent/conversations/{id}/reopen", json!({})),
         (Method::POST, "/agent/conversations/{id}/outcome", json!({"outcome": "unresolved"})),

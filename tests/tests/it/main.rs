@@ -15,6 +15,7 @@ mod install;
 mod isolation;
 mod lead_email;
 mod lifecycle;
+mod notes;
 mod openapi;
 mod operations;
 mod plans;
