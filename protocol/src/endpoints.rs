@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AgentId, AskEmail, BotMenu, ClosingNote, ContactId, Conversation, LeadConversation,
-    LeadOptions, Message, Millis, Outcome, Plan, Role, WorkspaceSettings,
+    AgentId, ApiError, AskEmail, BotMenu, ClosingNote, ContactId, Conversation, ConversationId,
+    LeadConversation, LeadOptions, Message, Millis, Outcome, Plan, Role, WorkspaceSettings,
 };
 
 // ---- Lead (widget) endpoints -------------------------------------------------------------
@@ -129,6 +129,35 @@ pub struct Me {
     pub last_seq: u64,
     /// The server's time, so countdowns follow the server's clock.
     pub now: Millis,
+}
+
+/// Conversations one bulk close names at most.
+pub const MAX_BULK_CLOSE: usize = 100;
+
+/// Closes several conversations at once, each as [`CloseConversation`] would, with the same
+/// outcome and note; in one transaction.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkClose {
+    /// 1 to [`MAX_BULK_CLOSE`] conversations of the workspace.
+    pub ids: Vec<ConversationId>,
+    pub outcome: Option<Outcome>,
+    pub note: Option<ClosingNote>,
+}
+
+/// What a bulk close did: the conversations closed, and why each other one was not.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkClosed {
+    pub closed: Vec<ConversationId>,
+    pub refused: Vec<Refusal>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Refusal {
+    pub id: ConversationId,
+    pub error: ApiError,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

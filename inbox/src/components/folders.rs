@@ -4,6 +4,9 @@ use porch_client as client;
 use porch_protocol::api::agent;
 use porch_protocol::Conversation;
 
+use std::collections::BTreeSet;
+
+use super::bulk::{BulkBar, Ticked};
 use super::{time_of, Ctx};
 use crate::state::{countdown, outcome_label, Folder};
 
@@ -39,6 +42,7 @@ fn encoded(q: &str) -> String {
 #[component]
 pub fn Folders(ctx: Ctx) -> impl IntoView {
     let query = RwSignal::new(String::new());
+    let ticked: Ticked = RwSignal::new(BTreeSet::new());
     let results = RwSignal::new(None::<(String, Vec<Conversation>)>);
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -85,6 +89,7 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                     </button>
                 }).collect_view()}
             </div>
+            <BulkBar ctx=ctx ticked=ticked />
             <ul class="list">
                 <For each=shown
                     key=|c| c.clone()
@@ -93,9 +98,23 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                         let selected = { let id = id.clone(); move || ctx.selected.get().as_ref() == Some(&id) };
                         let assignee = c.assignee.clone();
                         let lead = c.lead_label();
-                        let deadline = c.auto_close_at.filter(|_| c.status == porch_protocol::ConversationStatus::Open);
+                        let open = c.status == porch_protocol::ConversationStatus::Open;
+                        let deadline = c.auto_close_at.filter(|_| open);
+                        let tick = open.then(|| {
+                            let (id, label) = (c.id.clone(), format!("Select {lead}"));
+                            let checked = { let id = id.clone(); move || ticked.with(|t| t.contains(&id)) };
+                            let toggle = move |ev: leptos::ev::Event| {
+                                let on = event_target_checked(&ev);
+                                ticked.update(|t| if on { t.insert(id.clone()); } else { t.remove(&id); });
+                            };
+                            view! {
+                                <label class="tick"><input type="checkbox" data-testid="tick-conversation"
+                                    aria-label=label prop:checked=checked on:change=toggle /></label>
+                            }
+                        });
                         view! {
                             <li>
+                                {tick}
                                 <button type="button" class="item" data-testid="conversation-item"
                                     aria-current=move || selected().then_some("true")
                                     on:click=move |_| ctx.select(id.clone())>

@@ -4,6 +4,7 @@
 
 mod account;
 mod api;
+mod bulk;
 mod close_dialog;
 mod contact;
 mod conversation;

@@ -100,6 +100,8 @@ pub const REPLY: Endpoint<PostMessage, Message> =
     Endpoint::post("/agent/conversations/{id}/messages").answers(201);
 pub const NOTE: Endpoint<PostNote, Note> =
     Endpoint::post("/agent/conversations/{id}/notes").answers(201);
+pub const CLOSE_MANY: Endpoint<BulkClose, BulkClosed> =
+    Endpoint::post("/agent/conversations/close");
 pub const CLOSE: Endpoint<CloseConversation, Conversation> =
     Endpoint::post("/agent/conversations/{id}/close");
 pub const REOPEN: Endpoint<(), Conversation> = Endpoint::post("/agent/conversations/{id}/reopen");

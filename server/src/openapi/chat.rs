@@ -34,6 +34,8 @@ pub(super) fn add(doc: &mut Doc) {
     let note = "A private note: in the team's timeline; never to the lead or a webhook";
     doc.add(NOTE, Member, note, &[]);
     doc.add(CLOSE, Member, "Close, with an outcome and an optional closing note", &[]);
+    let many = "Close up to 100 conversations with one outcome and note, in one transaction";
+    doc.add(CLOSE_MANY, Member, many, &[]);
     doc.add(REOPEN, Member, "Reopen", &[]);
     doc.add(CHANGE_OUTCOME, Member, "Change the outcome of a closed conversation", &[]);
     doc.add(ASSIGN, Member, "Assign to a member, or unassign", &[]);

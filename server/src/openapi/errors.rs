@@ -38,6 +38,7 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ("too_large", 413, "the body is over 64 KiB"),
     ("unsupported_media_type", 415, "the body is not application/json"),
     ("invalid_fields", 422, "the JSON does not have the fields this route takes"),
+    ("invalid_ids", 422, "a bulk close names 1 to 100 conversations"),
     ("invalid_text", 422, "text with a NUL character"),
     ("invalid_name", 422, "a name empty or too long"),
     ("invalid_email", 422, "not an e-mail address"),

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Router;
 use porch_domain::{ConversationState, DomainError, NewMessage};
 use porch_protocol::{self as wire, api, AuthorKind, ConversationId, ConversationStatus, Event};
-use porch_store::{Context, ConversationFilter, Decision, MAX_CONVERSATIONS};
+use porch_store::{with_timer, Command, Context, ConversationFilter, Decision, MAX_CONVERSATIONS};
 use serde::Deserialize;
 
 use super::Endpoints;
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .endpoint(api::agent::REPLY, reply)
         .endpoint(api::agent::NOTE, note)
         .endpoint(api::agent::CLOSE, close)
+        .endpoint(api::agent::CLOSE_MANY, close_many)
         .endpoint(api::agent::REOPEN, reopen)
         .endpoint(api::agent::CHANGE_OUTCOME, change_outcome)
         .endpoint(api::agent::ASSIGN, assign)
@@ -177,6 +178,45 @@ async fn close(
         porch_domain::close(s, &by, req.outcome, req.note, &c.workspace.settings.closing_notes)
     };
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+/// Closes the conversations named, each decided as a single close would be, all in one
+/// transaction; answers which closed and why the others did not.
+async fn close_many(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::BulkClose>,
+) -> Result<Json<wire::BulkClosed>, ApiError> {
+    let mut ids = req.ids;
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    if ids.is_empty() || ids.len() > wire::MAX_BULK_CLOSE {
+        let message = format!("name 1 to {} conversations", wire::MAX_BULK_CLOSE);
+        return Err(ApiError::unprocessable("invalid_ids", message));
+    }
+    if req.outcome.is_none() {
+        return Err(DomainError::OutcomeRequired.into());
+    }
+    let commands = ids.iter().map(|id| {
+        let (by, outcome, note) = (session.agent.id.clone(), req.outcome, req.note.clone());
+        let decide: Decision = Box::new(move |c, s| match s {
+            Some(s) => {
+                porch_domain::close(s, &by, outcome, note, &c.workspace.settings.closing_notes)
+            }
+            None => Ok(Vec::new()),
+        });
+        let workspace = session.workspace_id.clone();
+        Command::new(workspace, Some(id.clone()), session.actor(), with_timer(decide))
+    });
+    let answers = state.submit(commands.collect()).await?;
+    let mut done = wire::BulkClosed::default();
+    for (id, answer) in ids.into_iter().zip(answers) {
+        match answer {
+            Ok(_) => done.closed.push(id),
+            Err(e) => done.refused.push(wire::Refusal { id, error: ApiError::from(e).to_wire() }),
+        }
+    }
+    Ok(Json(done))
 }
 
 async fn change_outcome(

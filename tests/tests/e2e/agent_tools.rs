@@ -202,3 +202,31 @@ async fn a_private_note_stays_with_the_team() {
         browser.close().await;
     }
 }
+
+/// Bulk close: two conversations ticked in the list close together with one outcome and note.
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn two_ticked_conversations_close_together() {
+    let server = TestServer::start().await;
+    for text in ["Spam one", "Spam two"] {
+        LeadClient::open(&server, demo::WIDGET_KEY).await.start(text).await;
+    }
+    let agent = Browser::start().await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
+    agent.wait_for_text("conversation-item", "Spam two").await;
+    let open = agent.all("conversation-item").await.len();
+    for tick in agent.all("tick-conversation").await.into_iter().take(2) {
+        tick.click().await.unwrap();
+    }
+    agent.wait_for_text("bulk-count", "2 selected").await;
+    assert_eq!(violations(&agent, &axe_source()).await, Vec::<String>::new(), "bulk bar");
+    agent.select("bulk-outcome", "unresolved").await;
+    agent.type_into("bulk-summary", "Spam wave").await;
+    agent.click("bulk-close").await;
+    agent.wait_gone("bulk-bar").await;
+    eventually("both closed", || async {
+        (agent.all("conversation-item").await.len() == open - 2).then_some(())
+    })
+    .await;
+    agent.close().await;
+}

@@ -148,6 +148,11 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::POST, "/agent/conversations/{id}/messages", json!({"body": "hi"})),
         (Method::POST, "/agent/conversations/{id}/notes", json!({"body": "hi"})),
         (Method::POST, "/agent/conversations/{id}/close", json!({"outcome": "resolved"})),
+        (
+            Method::POST,
+            "/agent/conversations/close",
+            json!({"ids": ["{id}"], "outcome": "resolved"}),
+        ),
         (Method::POST, "/agent/conversations/{id}/reopen", json!({})),
         (Method::POST, "/agent/conversations/{id}/outcome", json!({"outcome": "unresolved"})),
         (Method::POST, "/agent/conversations/{id}/assign", json!({"agent_id": null})),

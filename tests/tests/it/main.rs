@@ -6,6 +6,7 @@ mod api;
 mod assets;
 mod auto_close;
 mod bot;
+mod bulk_close;
 mod email;
 mod fuzz;
 mod group_commit;
