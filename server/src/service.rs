@@ -123,9 +123,8 @@ impl AppState {
             + Send
             + 'static,
     ) -> Result<Conversation, ApiError> {
-        let decide: Decision =
-            Box::new(move |context, state| state.map_or(Ok(Vec::new()), |s| decide(context, s)));
         let actor = agent.actor();
+        let decide = on_target(decide);
         self.record(&agent.workspace_id, Some(id), actor, decide).await?;
         self.conversation(&agent.workspace_id, id).await
     }
@@ -202,6 +201,16 @@ impl AppState {
             _ => Ok(None),
         }
     }
+}
+
+/// A decision on a command's target conversation; a target not found decides nothing (the
+/// store answers it as not found).
+pub fn on_target(
+    decide: impl FnOnce(&Context<'_>, &ConversationState) -> Result<Vec<Event>, DomainError>
+        + Send
+        + 'static,
+) -> Decision {
+    Box::new(move |context, state| state.map_or(Ok(Vec::new()), |s| decide(context, s)))
 }
 
 /// A retry names the message it retries: the same `client_id` in another conversation is

@@ -6,14 +6,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Router;
 use porch_domain::{ConversationState, DomainError, NewMessage};
-use porch_protocol::{self as wire, api, AuthorKind, ConversationId, ConversationStatus, Event};
+use porch_protocol::{
+    self as wire, api, AgentId, AuthorKind, ConversationId, ConversationStatus, Event,
+};
 use porch_store::{with_timer, Command, Context, ConversationFilter, Decision, MAX_CONVERSATIONS};
 use serde::Deserialize;
 
 use super::Endpoints;
 use crate::auth::AgentSession;
 use crate::error::{Json, Query};
-use crate::service::new_message_id;
+use crate::service::{new_message_id, on_target};
 use crate::summarizer::MAX_MESSAGES;
 use crate::{ApiError, AppState};
 
@@ -154,11 +156,8 @@ async fn note(
     let author = (session.agent.id.clone(), session.agent.name.clone());
     let id = ConversationId(id);
     let note_id = new_message_id();
-    let decide: Decision = Box::new(move |c, state| {
-        state.map_or(Ok(Vec::new()), |s| {
-            porch_domain::post_note(s, note_id, author, &req.body, c.now)
-        })
-    });
+    let decide =
+        on_target(move |c, s| porch_domain::post_note(s, note_id, author, &req.body, c.now));
     let frames = state.record(&session.workspace_id, Some(&id), session.actor(), decide).await?;
     let note = frames.into_iter().find_map(|f| match f.event {
         Event::NotePosted { note } => Some(note),
@@ -173,11 +172,18 @@ async fn close(
     Path(id): Path<String>,
     Json(req): Json<wire::CloseConversation>,
 ) -> Answer {
-    let by = session.agent.id.clone();
-    let decide = move |c: &Context<'_>, s: &ConversationState| {
-        porch_domain::close(s, &by, req.outcome, req.note, &c.workspace.settings.closing_notes)
-    };
+    let decide = closing(session.agent.id.clone(), req.outcome, req.note);
     Ok(Json(state.act(&session, &ConversationId(id), decide).await?))
+}
+
+/// An agent's close, under the workspace's closing-note rules as the batch sees them.
+fn closing(
+    by: AgentId,
+    outcome: Option<wire::Outcome>,
+    note: Option<wire::ClosingNote>,
+) -> impl FnOnce(&Context<'_>, &ConversationState) -> Result<Vec<Event>, DomainError> + Send + 'static
+{
+    move |c, s| porch_domain::close(s, &by, outcome, note, &c.workspace.settings.closing_notes)
 }
 
 /// Closes the conversations named, each decided as a single close would be, all in one
@@ -198,13 +204,7 @@ async fn close_many(
         return Err(DomainError::OutcomeRequired.into());
     }
     let commands = ids.iter().map(|id| {
-        let (by, outcome, note) = (session.agent.id.clone(), req.outcome, req.note.clone());
-        let decide: Decision = Box::new(move |c, s| match s {
-            Some(s) => {
-                porch_domain::close(s, &by, outcome, note, &c.workspace.settings.closing_notes)
-            }
-            None => Ok(Vec::new()),
-        });
+        let decide = on_target(closing(session.agent.id.clone(), req.outcome, req.note.clone()));
         let workspace = session.workspace_id.clone();
         Command::new(workspace, Some(id.clone()), session.actor(), with_timer(decide))
     });
