@@ -7,6 +7,7 @@
 mod auto_close;
 mod bot;
 mod calendar;
+mod canned;
 mod closing;
 mod conversation;
 mod office_hours;
@@ -16,6 +17,7 @@ pub mod reports;
 pub use auto_close::*;
 pub use bot::*;
 pub use calendar::Calendar;
+pub use canned::*;
 pub use closing::*;
 pub use conversation::*;
 pub use office_hours::*;

@@ -217,3 +217,20 @@ pub struct ChangePlan {
 
 /// Longest closing notification a lead can be shown.
 pub const MAX_NOTIFICATION_CHARS: usize = 500;
+
+/// One open conversation's unread messages for the member asking: the lead's messages after
+/// what the member last read in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnreadCount {
+    pub conversation_id: ConversationId,
+    pub count: u32,
+}
+
+/// The member has read a conversation up to `seq` (the last event they saw in it); a mark never
+/// moves back, and never past the workspace's last event.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkRead {
+    pub seq: u64,
+}

@@ -124,6 +124,17 @@ pub struct WorkspaceSettings {
     /// Whose days the reports count in, and whose clock office hours follow.
     pub time_zone: TimeZoneName,
     pub office_hours: crate::OfficeHours,
+    /// The team's saved replies, inserted in the inbox's composer with `/`.
+    pub canned_replies: Vec<CannedReply>,
+}
+
+/// A saved reply: typing `/` and its shortcut in the composer inserts its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CannedReply {
+    /// Lower-case letters, digits and dashes, e.g. "refund-policy".
+    pub shortcut: String,
+    pub text: String,
 }
 
 /// An IANA time zone name ("Europe/Paris"); UTC by default.

@@ -2,8 +2,9 @@
 //! agent, created once and found again on later starts.
 
 use porch_protocol::{
-    Agent, AgentId, AutoCloseSettings, BotSettings, ClosingNotesMode, ClosingNotesSettings,
-    LeadOptions, Plan, QuickAnswer, ReportSettings, Role, WorkspaceId, WorkspaceSettings,
+    Agent, AgentId, AutoCloseSettings, BotSettings, CannedReply, ClosingNotesMode,
+    ClosingNotesSettings, LeadOptions, Plan, QuickAnswer, ReportSettings, Role, WorkspaceId,
+    WorkspaceSettings,
 };
 use porch_store::{NewAgent, NewWorkspace, Store, StoreError};
 
@@ -69,6 +70,16 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                 ask_email: Default::default(),
                 time_zone: Default::default(),
                 office_hours: Default::default(),
+                canned_replies: vec![
+                    CannedReply {
+                        shortcut: "thanks".into(),
+                        text: "Thank you for waiting! Let me check that for you.".into(),
+                    },
+                    CannedReply {
+                        shortcut: "refund".into(),
+                        text: "Refunds reach your card within five working days.".into(),
+                    },
+                ],
             },
             created_at: clock.now(),
         })

@@ -10,6 +10,7 @@ mod command;
 mod error;
 pub mod generate;
 mod integrations;
+mod reads;
 mod sql;
 pub mod testing;
 mod types;
@@ -26,11 +27,12 @@ use porch_protocol::{
 pub use command::*;
 pub use error::*;
 pub use integrations::*;
+pub use reads::*;
 pub use sql::{sqlite_file, ListedCycle, SqlStore};
 pub use types::*;
 
 #[async_trait::async_trait]
-pub trait Store: Integrations + Send + Sync + 'static {
+pub trait Store: Integrations + Reads + Send + Sync + 'static {
     // ---- workspaces and people ----
     async fn create_workspace(&self, new: &NewWorkspace) -> Result<Workspace>;
     async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>>;

@@ -67,6 +67,7 @@ conformance!(
     api_tokens_are_found_live_and_revoked_in_their_workspace,
     webhook_endpoints_are_leased_advanced_and_logged,
     conversations_are_found_by_text_and_paged,
+    unread_counts_follow_each_members_read_marks,
 );
 
 #[path = "conformance/basics.rs"]
@@ -96,6 +97,9 @@ use report_counts::*;
 #[path = "conformance/reports.rs"]
 mod reports;
 use reports::*;
+#[path = "conformance/reads.rs"]
+mod reads;
+use reads::*;
 #[path = "conformance/team.rs"]
 mod team;
 use team::*;

@@ -248,6 +248,12 @@ fn Composer(
     // A private note instead of a reply: chosen, or the only thing a closed conversation takes.
     let noting = RwSignal::new(false);
     let as_note = move || noting.get() || !open();
+    let picker = super::canned::Picker::new(ctx, text);
+    let insert = move |chosen: String| {
+        pending_id.set_value(None);
+        text.set(chosen);
+        picker.typed();
+    };
     let reply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let close_after = std::mem::take(&mut *then_close.write_value());
@@ -290,11 +296,18 @@ fn Composer(
         <form class="composer" class:note=as_note on:submit=reply>
             <label for="reply" class="sr-only">{move || if as_note() { "Private note" } else { "Reply" }}</label>
             <input id="reply" type="text" autocomplete="off" data-testid="reply-input"
-                placeholder=move || if as_note() { "Private note: only your team sees it…" } else { "Write a reply…" }
-                prop:value=move || text.get() on:input=move |ev| {
+                role="combobox" aria-autocomplete="list" aria-controls="canned-list"
+                aria-expanded=move || picker.open().to_string()
+                aria-activedescendant=move || picker.open().then(|| format!("canned-{}", picker.active.get()))
+                placeholder=move || if as_note() { "Private note: only your team sees it…" } else { "Write a reply… (/ for canned replies)" }
+                prop:value=move || text.get()
+                on:keydown=move |ev| if let Some(chosen) = picker.key(&ev) { insert(chosen) }
+                on:input=move |ev| {
                     pending_id.set_value(None);
                     text.set(event_target_value(&ev));
+                    picker.typed();
                 } />
+            {picker.view(insert)}
             {move || open().then(|| view! {
                 <button type="button" data-testid="note-toggle" aria-pressed=move || noting.get().to_string()
                     title="Write a private note instead of a reply"

@@ -7,6 +7,7 @@ use porch_protocol::Conversation;
 use std::collections::BTreeSet;
 
 use super::bulk::{BulkBar, Ticked};
+use super::unread::{badge, count_of, in_folder_unread};
 use super::{time_of, Ctx};
 use crate::state::{countdown, outcome_label, Folder};
 
@@ -86,6 +87,7 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                         aria-selected=move || (ctx.folder.get() == folder).to_string()
                         on:click=move |_| ctx.folder.set(folder)>
                         {folder.label()} " " <span class="count">{move || in_folder(ctx, folder).len()}</span>
+                        {move || badge(in_folder_unread(ctx, folder), "folder-unread")}
                     </button>
                 }).collect_view()}
             </div>
@@ -118,7 +120,8 @@ pub fn Folders(ctx: Ctx) -> impl IntoView {
                                 <button type="button" class="item" data-testid="conversation-item"
                                     aria-current=move || selected().then_some("true")
                                     on:click=move |_| ctx.select(id.clone())>
-                                    <span class="lead" data-testid="item-lead">{lead}</span>
+                                    <span class="lead" data-testid="item-lead">{lead}
+                                        {let id = c.id.clone(); move || badge(count_of(ctx, &id) as usize, "unread-count")}</span>
                                     <span class="preview">{c.last_message.clone().unwrap_or_else(|| "(no messages)".into())}</span>
                                     <span class="meta">
                                         <time data-testid="item-time">{time_of(c.last_activity_at)}</time>

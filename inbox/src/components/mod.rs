@@ -3,8 +3,10 @@
 //! update.
 
 mod account;
+mod alerts;
 mod api;
 mod bulk;
+mod canned;
 mod close_dialog;
 mod contact;
 mod conversation;
@@ -15,6 +17,7 @@ mod reports;
 mod settings;
 mod shortcuts;
 mod team;
+mod unread;
 mod webhooks;
 mod workspaces;
 
@@ -153,6 +156,10 @@ pub(crate) struct Ctx {
     pub signed_out: Callback<()>,
     /// The close dialog of the selected conversation is open.
     pub closing: RwSignal<bool>,
+    /// The member's unread messages per conversation.
+    pub unread: unread::Unread,
+    /// New-message alerts are on (a tone, and desktop notifications in the background).
+    pub alerts: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -191,6 +198,7 @@ impl Ctx {
 
     pub fn select(self, id: ConversationId) {
         self.selected.set(Some(id.clone()));
+        unread::read(self, id.clone());
         spawn_local(async move {
             match client::call(agent::CONVERSATION.at(&[id.as_str()]), &(), None).await {
                 Ok(detail) => self.replica.update(|r| {
@@ -246,6 +254,8 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
         offset: StoredValue::new(me.now - now()),
         signed_out,
         closing: RwSignal::new(false),
+        unread: RwSignal::new(Default::default()),
+        alerts: RwSignal::new(alerts::remembered()),
     };
     folders::title_counts_waiting(ctx);
     let connection = RwSignal::new(Connection::Connecting);
@@ -277,6 +287,7 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
                 ctx.replica.update(|r| {
                     r.apply(&frame);
                 });
+                unread::heard(ctx, &frame);
             }
         },
         move |status| {
@@ -297,6 +308,7 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
         },
         stop,
     );
+    unread::load(ctx);
     spawn_local(async move {
         match client::call(agent::CONVERSATIONS.at(&[]), &(), None).await {
             Ok(list) => ctx.replica.update(|r| list.into_iter().for_each(|c| r.insert(c))),
@@ -341,6 +353,7 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
                     on:click=move |_| ctx.page.update(|p| *p = if *p == Page::Settings { Page::Conversations } else { Page::Settings })>
                     {move || if ctx.page.get() == Page::Settings { "Conversations" } else { "Settings" }}
                 </button>
+                <alerts::AlertsToggle ctx=ctx />
                 <shortcuts::Shortcuts ctx=ctx />
                 <button type="button" class="link light" data-testid="sign-out" on:click=sign_out>"Sign out"</button>
             </header>

@@ -32,6 +32,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <AutoCloseForm ctx=ctx saved=w.settings.auto_close editable=editable />
                 <ClosingNotesForm ctx=ctx saved=w.settings.closing_notes.clone() editable=editable />
                 <BotForm ctx=ctx saved=w.settings.bot.clone() editable=editable />
+                <super::canned::CannedRepliesForm ctx=ctx saved=w.settings.canned_replies.clone() editable=editable />
                 <ReportsForm ctx=ctx saved=w.settings.reports.clone() editable=editable />
                 <super::install::AskEmailForm ctx=ctx saved=w.settings.ask_email editable=editable />
                 {ctx.role.get_value().may(Permission::Team).then(|| view! { <super::team::TeamCard /> })}

@@ -9,7 +9,7 @@ use porch_protocol::{self as wire, WorkspaceId};
 
 const LAST_WORKSPACE: &str = "porch.workspace";
 
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 

@@ -31,6 +31,8 @@ pub const PREVIEW_AUTO_CLOSE: Endpoint<AutoCloseSettings, AutoClosePreview> =
 pub const SET_LEAD_OPTIONS: Endpoint<LeadOptions, WorkspaceView> =
     Endpoint::put("/agent/settings/lead-options");
 pub const SET_BOT: Endpoint<BotSettings, WorkspaceSettings> = Endpoint::put("/agent/settings/bot");
+pub const SET_CANNED_REPLIES: Endpoint<Vec<CannedReply>, WorkspaceSettings> =
+    Endpoint::put("/agent/settings/canned-replies");
 pub const SET_REPORTS: Endpoint<ReportSettings, WorkspaceSettings> =
     Endpoint::put("/agent/settings/reports");
 pub const SET_ASK_EMAIL: Endpoint<ChangeAskEmail, WorkspaceSettings> =
@@ -100,6 +102,10 @@ pub const REPLY: Endpoint<PostMessage, Message> =
     Endpoint::post("/agent/conversations/{id}/messages").answers(201);
 pub const NOTE: Endpoint<PostNote, Note> =
     Endpoint::post("/agent/conversations/{id}/notes").answers(201);
+/// The caller's unread messages, per open conversation that has any.
+pub const UNREAD: Endpoint<(), Vec<UnreadCount>> = Endpoint::get("/agent/unread");
+pub const MARK_READ: Endpoint<MarkRead, ()> =
+    Endpoint::post("/agent/conversations/{id}/read").answers(204);
 pub const CLOSE_MANY: Endpoint<BulkClose, BulkClosed> =
     Endpoint::post("/agent/conversations/close");
 pub const CLOSE: Endpoint<CloseConversation, Conversation> =

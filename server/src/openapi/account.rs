@@ -31,6 +31,7 @@ pub(super) fn add(doc: &mut Doc) {
     doc.add(PREVIEW_AUTO_CLOSE, Person, "What saving auto-close would close", &[]);
     doc.add(SET_LEAD_OPTIONS, Person, "What a closing does to the lead (plan-gated)", &[]);
     doc.add(SET_BOT, Person, "The bot's greeting and quick answers", &[]);
+    doc.add(SET_CANNED_REPLIES, Person, "The team's canned replies (the whole list)", &[]);
     doc.add(SET_REPORTS, Person, "Report settings and the e-mailed report", &[]);
     doc.add(SET_ASK_EMAIL, Person, "Whether the widget asks for an e-mail", &[]);
     doc.add(RENAME, Person, "Rename the workspace", &[]);

@@ -33,6 +33,8 @@ pub(super) fn add(doc: &mut Doc) {
     doc.add(REPLY, Member, "Reply", &[]);
     let note = "A private note: in the team's timeline; never to the lead or a webhook";
     doc.add(NOTE, Member, note, &[]);
+    doc.add(UNREAD, Member, "The caller's unread lead messages per open conversation", &[]);
+    doc.add(MARK_READ, Member, "Mark a conversation read up to a seq (never backwards)", &[]);
     doc.add(CLOSE, Member, "Close, with an outcome and an optional closing note", &[]);
     let many = "Close up to 100 conversations with one outcome and note, in one transaction";
     doc.add(CLOSE_MANY, Member, many, &[]);

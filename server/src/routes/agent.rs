@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .endpoint(api::agent::SET_AUTO_CLOSE, set_auto_close)
         .endpoint(api::agent::SET_LEAD_OPTIONS, set_lead_options)
         .endpoint(api::agent::SET_BOT, set_bot)
+        .endpoint(api::agent::SET_CANNED_REPLIES, set_canned_replies)
         .endpoint(api::agent::SET_REPORTS, set_reports)
         .endpoint(api::agent::SET_ASK_EMAIL, set_ask_email)
         .endpoint(api::agent::RENAME, rename)
@@ -95,6 +96,16 @@ async fn set_bot(
 ) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
     let bot = porch_domain::validate_bot(req)?;
     Ok(Json(change_settings(&state, &session, |s| s.bot = bot).await?))
+}
+
+/// Owners save the team's canned replies (the whole list at once).
+async fn set_canned_replies(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<Vec<wire::CannedReply>>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let replies = porch_domain::validate_canned_replies(req)?;
+    Ok(Json(change_settings(&state, &session, |s| s.canned_replies = replies).await?))
 }
 
 /// Owners rename their workspace.

@@ -9,6 +9,7 @@ mod install;
 mod lead_identity;
 mod operator;
 mod password;
+mod reads;
 mod reports;
 mod session;
 mod signup;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(webhooks::router())
         .merge(signup::router())
         .merge(conversations::router())
+        .merge(reads::router())
         .merge(contacts::router())
         .merge(reports::router())
         .route_layer(middleware::from_fn(security::same_origin));

@@ -23,7 +23,7 @@ macro_rules! migration_files {
             16 "people" "0016_people", 17 "report_time_zone" "0017_report_time_zone",
             18 "commit_notify" "0018_commit_notify", 19 "deadline_moves" "0019_deadline_moves",
             20 "rate_limits" "0020_rate_limits", 21 "client_id_per_sender" "0021_client_id_per_sender",
-            22 "api_tokens" "0022_api_tokens", 23 "webhooks" "0023_webhooks")
+            22 "api_tokens" "0022_api_tokens", 23 "webhooks" "0023_webhooks", 24 "reads" "0024_reads")
     };
     ($dir:literal; $($version:literal $name:literal $file:literal),*) => {
         [$(($version, $name, include_str!(concat!("../../migrations/", $dir, "/", $file, ".sql")))),*]

@@ -15,6 +15,7 @@ mod passwords;
 mod pending;
 mod prefetch;
 mod project;
+mod reads;
 mod record;
 mod reports;
 mod rows;

@@ -79,6 +79,11 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
             "/agent/settings/bot",
             json!({"enabled": false, "greeting": "Hi", "quick_answers": []}),
         ),
+        (
+            Method::PUT,
+            "/agent/settings/canned-replies",
+            json!([{"shortcut": "mine", "text": "Taken over"}]),
+        ),
         (Method::PUT, "/agent/settings/reports", json!({"missed_after_minutes": 60})),
         (Method::PUT, "/agent/settings/ask-email", json!({"ask_email": "optional"})),
         (Method::PUT, "/agent/settings/name", json!({"name": "Renamed"})),
@@ -147,6 +152,8 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/agent/conversations/{id}", Value::Null),
         (Method::POST, "/agent/conversations/{id}/messages", json!({"body": "hi"})),
         (Method::POST, "/agent/conversations/{id}/notes", json!({"body": "hi"})),
+        (Method::GET, "/agent/unread", Value::Null),
+        (Method::POST, "/agent/conversations/{id}/read", json!({"seq": 1})),
         (Method::POST, "/agent/conversations/{id}/close", json!({"outcome": "resolved"})),
         (
             Method::POST,
