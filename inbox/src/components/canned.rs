@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use porch_protocol::api::agent;
 use porch_protocol::CannedReply;
 
-use super::settings::{save_settings, status_line};
+use super::settings::{pairs_text, parse_pairs, save_settings, status_line};
 use super::Ctx;
 
 /// How many matches the picker lists at once.
@@ -13,17 +13,11 @@ const SHOWN: usize = 8;
 
 /// `shortcut | text` per line.
 fn to_text(replies: &[CannedReply]) -> String {
-    replies.iter().map(|r| format!("{} | {}", r.shortcut, r.text)).collect::<Vec<_>>().join("\n")
+    pairs_text(replies.iter().map(|r| (r.shortcut.as_str(), r.text.as_str())))
 }
 
 fn parse(text: &str) -> Vec<CannedReply> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let (shortcut, text) = l.split_once('|').unwrap_or((l, ""));
-            CannedReply { shortcut: shortcut.trim().into(), text: text.trim().into() }
-        })
-        .collect()
+    parse_pairs(text).into_iter().map(|(shortcut, text)| CannedReply { shortcut, text }).collect()
 }
 
 #[component]

@@ -233,19 +233,29 @@ fn AutoCloseForm(ctx: Ctx, saved: AutoCloseSettings, editable: bool) -> impl Int
     }
 }
 
-/// `question | answer` per line.
-fn quick_answers_text(answers: &[QuickAnswer]) -> String {
-    answers.iter().map(|q| format!("{} | {}", q.question, q.answer)).collect::<Vec<_>>().join("\n")
+/// `left | right` per line: the text areas that edit lists of pairs.
+pub(crate) fn pairs_text<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    pairs.map(|(left, right)| format!("{left} | {right}")).collect::<Vec<_>>().join("\n")
 }
 
-fn parse_quick_answers(text: &str) -> Vec<QuickAnswer> {
+/// The pairs of such a text, trimmed; blank lines skipped.
+pub(crate) fn parse_pairs(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let (question, answer) = l.split_once('|').unwrap_or((l, ""));
-            QuickAnswer { question: question.trim().into(), answer: answer.trim().into() }
+            let (left, right) = l.split_once('|').unwrap_or((l, ""));
+            (left.trim().into(), right.trim().into())
         })
         .collect()
+}
+
+fn quick_answers_text(answers: &[QuickAnswer]) -> String {
+    pairs_text(answers.iter().map(|q| (q.question.as_str(), q.answer.as_str())))
+}
+
+fn parse_quick_answers(text: &str) -> Vec<QuickAnswer> {
+    let pairs = parse_pairs(text).into_iter();
+    pairs.map(|(question, answer)| QuickAnswer { question, answer }).collect()
 }
 
 #[component]
