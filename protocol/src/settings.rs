@@ -124,7 +124,9 @@ pub struct WorkspaceSettings {
     /// Whose days the reports count in, and whose clock office hours follow.
     pub time_zone: TimeZoneName,
     pub office_hours: crate::OfficeHours,
-    /// The team's saved replies, inserted in the inbox's composer with `/`.
+    /// The team's saved replies, inserted in the inbox's composer with `/`. Left out when
+    /// there are none, so settings stored before it existed are written back unchanged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub canned_replies: Vec<CannedReply>,
 }
 

@@ -3,7 +3,8 @@
 //! sample per event type (`events/<kind>.json`) and one frame (`frame.json`) are checked in;
 //! today's code must read each and write it back unchanged. A change that renames, retypes or
 //! drops a field fails here. The format evolves by adding: new event types, and new fields
-//! that old samples may lack (`#[serde(default)]`).
+//! that old samples may lack (`#[serde(default)]`, and skipped when empty or absent so that
+//! an old event is written back as it was stored).
 
 use std::collections::BTreeSet;
 use std::path::Path;
