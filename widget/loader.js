@@ -7,7 +7,9 @@
   var me = d.currentScript, key = me && me.getAttribute('data-workspace');
   if (!key) return;
   var origin = new URL(me.src).origin, frame, button, isOpen = false, ready = false, unread = 0,
-    queue = [], handlers = {}, phone = w.matchMedia('(max-width: 480px)');
+    queue = [], handlers = {}, phone = w.matchMedia('(max-width: 480px)'),
+    // The owner's launcher: colour, side of the page and an optional text (GET /widget/keys/KEY).
+    look = { color: '#0f766e', position: 'right', launcher_text: '' }, side;
 
   function css(el, rules) { for (var k in rules) el.style[k] = rules[k]; }
   function emit(name, payload) {
@@ -38,9 +40,10 @@
     css(frame, full
       ? { top: '0', left: '0', right: '0', bottom: '0', width: '100%', height: '100%',
           maxWidth: 'none', maxHeight: 'none', borderRadius: '0' }
-      : { top: 'auto', left: 'auto', right: '20px', bottom: '88px', width: '370px', height: '560px',
+      : { top: 'auto', left: side === 'left' ? '20px' : 'auto', right: side === 'left' ? 'auto' : '20px',
+          bottom: '88px', width: '370px', height: '560px',
           maxWidth: 'calc(100vw - 40px)', maxHeight: 'calc(100vh - 108px)', borderRadius: '12px' });
-    if (button) button.style.display = full && isOpen ? 'none' : 'block';
+    if (button) button.style.display = full && isOpen ? 'none' : 'flex';
   }
   var ICON = '<svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true" fill="none" ' +
     'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">';
@@ -60,8 +63,15 @@
   // chat was shut; a cross while it is open.
   function label() {
     button.innerHTML = isOpen ? SHUT : CHAT;
+    if (!isOpen && look.launcher_text) {
+      var text = d.createElement('span');
+      text.textContent = look.launcher_text;
+      css(text, { marginLeft: '8px', lineHeight: '26px' });
+      button.appendChild(text);
+    }
+    var name = look.launcher_text || 'Open chat';
     button.setAttribute('aria-label', isOpen ? 'Close chat'
-      : unread ? 'Open chat, ' + unread + ' unread' : 'Open chat');
+      : unread ? name + ', ' + unread + ' unread' : name);
     if (isOpen || !unread) return;
     var badge = d.createElement('span');
     badge.textContent = unread > 9 ? '9+' : String(unread);
@@ -90,10 +100,13 @@
     label();
     button.setAttribute('data-testid', 'porch-launcher');
     button.setAttribute('aria-haspopup', 'dialog');
-    css(button, { position: 'fixed', right: '20px', bottom: '20px', width: '56px', height: '56px',
-      padding: '0', border: '0', borderRadius: '28px', lineHeight: '0', background: '#0f766e', color: '#fff',
+    side = look.position === 'left' ? 'left' : 'right';
+    css(button, { position: 'fixed', bottom: '20px', minWidth: '56px', height: '56px',
+      padding: '0 15px', border: '0', borderRadius: '28px', lineHeight: '0', background: look.color, color: '#fff',
+      display: 'flex', alignItems: 'center', justifyContent: 'center',
       font: '600 16px system-ui, sans-serif', cursor: 'pointer', zIndex: '2147483647',
       boxShadow: '0 4px 16px rgba(0,0,0,.25)' });
+    button.style[side] = '20px';
     button.onclick = function () { setOpen(!isOpen); };
     button.setAttribute('aria-expanded', 'false');
     d.body.appendChild(button);
@@ -112,6 +125,9 @@
   function warn(why) { if (w.console) console.warn('Porch: ' + why + '; no chat on this page.'); }
   fetch(origin + '/api/v1/widget/keys/' + encodeURIComponent(key)).then(function (r) {
     if (!r.ok) return warn('unknown widget key "' + key + '" (data-workspace)');
-    if (d.body) start(); else d.addEventListener('DOMContentLoaded', start);
+    return r.json().then(function (saved) {
+      for (var k in look) if (typeof saved[k] === 'string' && saved[k]) look[k] = saved[k];
+      if (d.body) start(); else d.addEventListener('DOMContentLoaded', start);
+    });
   }, function () { warn('cannot reach ' + origin); });
 })(window, document);

@@ -13,6 +13,7 @@ mod conversation;
 mod office_hours;
 mod plan;
 pub mod reports;
+mod widget;
 
 pub use auto_close::*;
 pub use bot::*;
@@ -22,6 +23,7 @@ pub use closing::*;
 pub use conversation::*;
 pub use office_hours::*;
 pub use plan::*;
+pub use widget::*;
 
 /// Why a command was refused. Every variant is the caller's mistake or a state conflict, never
 /// an internal failure.
@@ -65,6 +67,8 @@ pub enum DomainError {
     NotWithTheBot,
     #[error("the bot has no quick answer number {0}")]
     UnknownQuickAnswer(usize),
+    #[error("this chat's team has not let leads end conversations; they close them")]
+    LeadMayNotEnd,
 }
 
 impl DomainError {
@@ -90,6 +94,7 @@ impl DomainError {
             DomainError::InvalidSettings(_) => "invalid_settings",
             DomainError::NotWithTheBot => "not_with_the_bot",
             DomainError::UnknownQuickAnswer(_) => "unknown_quick_answer",
+            DomainError::LeadMayNotEnd => "lead_may_not_end",
         }
     }
 }

@@ -127,6 +127,7 @@ pub fn note(
             let mut text = match source {
                 ClosingSource::Manual => format!("{who} closed the conversation"),
                 ClosingSource::AutoClose => "Closed by auto-close".to_owned(),
+                ClosingSource::Lead => "The lead ended the conversation".to_owned(),
             };
             if let Some(outcome) = outcome {
                 text += &format!(" · {}", outcome_label(*outcome));

@@ -43,6 +43,12 @@ pub struct WidgetSession {
     /// Present outside the team's office hours.
     #[serde(default)]
     pub away: Option<crate::Away>,
+    /// The owner's widget, with the team's name filled in.
+    #[serde(default)]
+    pub look: crate::WidgetSettings,
+    /// Up to five active members, those online first.
+    #[serde(default)]
+    pub team: Vec<crate::TeamFace>,
 }
 
 /// From `Porch.identify(...)`: who the lead is, signed by the owner's backend:

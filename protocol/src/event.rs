@@ -325,6 +325,16 @@ pub enum LeadServerFrame {
         seq: u64,
     },
     Error(ApiError),
+    /// A member is writing a reply (not kept: it shows for a few seconds).
+    Typing {
+        conversation_id: ConversationId,
+        name: String,
+    },
+    /// The team has read the conversation: the lead's messages sent up to `at` are seen.
+    Seen {
+        conversation_id: ConversationId,
+        at: crate::Millis,
+    },
 }
 
 /// Why an auto-close deadline moved.
@@ -375,6 +385,10 @@ pub enum ServerFrame {
         seq: u64,
     },
     Error(ApiError),
+    /// The lead is writing (not kept: it shows for a few seconds).
+    Typing {
+        conversation_id: ConversationId,
+    },
 }
 
 /// What a client may send on either WebSocket.

@@ -75,6 +75,8 @@ impl Outcome {
 pub enum ClosingSource {
     Manual,
     AutoClose,
+    /// The lead ended it from the widget (when the owner lets leads do so).
+    Lead,
 }
 
 impl ClosingSource {
@@ -83,6 +85,7 @@ impl ClosingSource {
         match self {
             ClosingSource::Manual => "manual",
             ClosingSource::AutoClose => "auto_close",
+            ClosingSource::Lead => "lead",
         }
     }
 }

@@ -128,6 +128,9 @@ pub struct WorkspaceSettings {
     /// there are none, so settings stored before it existed are written back unchanged.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub canned_replies: Vec<CannedReply>,
+    /// The widget's colour, place and texts; left out while untouched.
+    #[serde(skip_serializing_if = "crate::WidgetSettings::is_default")]
+    pub widget: crate::WidgetSettings,
 }
 
 /// A saved reply: typing `/` and its shortcut in the composer inserts its text.

@@ -70,6 +70,7 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> Result<String, ApiErr
                 ask_email: Default::default(),
                 time_zone: Default::default(),
                 office_hours: Default::default(),
+                widget: Default::default(),
                 canned_replies: vec![
                     CannedReply {
                         shortcut: "thanks".into(),

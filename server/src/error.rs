@@ -64,7 +64,9 @@ impl ApiError {
                 | DomainError::SnoozeInPast
                 | DomainError::InvalidSettings(_)
                 | DomainError::UnknownQuickAnswer(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                DomainError::PlanRequired { .. } => StatusCode::FORBIDDEN,
+                DomainError::PlanRequired { .. } | DomainError::LeadMayNotEnd => {
+                    StatusCode::FORBIDDEN
+                }
                 DomainError::InputDisabled
                 | DomainError::ConversationClosed
                 | DomainError::AlreadyClosed

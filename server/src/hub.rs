@@ -70,6 +70,11 @@ pub struct Seen {
 }
 
 impl Seen {
+    /// A signal's frame: not an event, so outside the seq order (seq 0: always sent).
+    fn fleeting(text: &str) -> Seen {
+        Seen { seq: 0, text: text.into() }
+    }
+
     fn for_agents(frame: &EventFrame) -> Seen {
         let text = json(&ServerFrame::Event(Box::new(frame.clone())));
         Seen { seq: frame.seq, text: text.into() }
@@ -241,6 +246,29 @@ impl Hub {
         }
         if sockets.is_empty() {
             inner.forget(workspace);
+        }
+    }
+
+    /// Hands a fleeting signal to the sockets here that hear it: the workspace's agents', and
+    /// the lead's own. Like an event, it drops sockets whose queue is full.
+    pub fn signal(&self, signal: &crate::signals::Signal) {
+        let mut inner = self.lock();
+        let Some(sockets) = inner.workspaces.get_mut(&signal.workspace) else { return };
+        if let Some(text) = &signal.agents {
+            if !sockets.agents.is_empty() {
+                send(&mut sockets.agents, &Batch::from([Seen::fleeting(text)]));
+            }
+        }
+        if let Some(text) = &signal.lead {
+            if let Some(subscribers) = sockets.leads.get_mut(&signal.contact) {
+                send(subscribers, &Batch::from([Seen::fleeting(text)]));
+                if subscribers.is_empty() {
+                    sockets.leads.remove(&signal.contact);
+                }
+            }
+        }
+        if sockets.is_empty() {
+            inner.forget(&signal.workspace);
         }
     }
 

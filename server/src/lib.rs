@@ -27,6 +27,7 @@ mod security;
 mod service;
 pub mod sessions;
 pub mod setup;
+pub mod signals;
 pub mod summarizer;
 mod throttle;
 pub mod tokens;

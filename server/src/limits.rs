@@ -50,6 +50,9 @@ pub const MESSAGES_PER_LEAD: Limit = Limit { what: "messages", burst: 30, every:
 /// Messages into one conversation, from anyone: 60, then 2 a second.
 pub const MESSAGES_PER_CONVERSATION: Limit =
     Limit { what: "messages in this conversation", burst: 60, every: 500 };
+/// "Typing" signals from a lead or a member: 5, then 1 a second (clients send one every 3 s
+/// while someone types). This process's alone: the signal is not kept.
+pub const TYPING: Limit = Limit { what: "typing signals", burst: 5, every: 1_000 };
 /// What leads do, lifted by `--lift-lead-limits`.
 const LEAD_LIMITS: [Limit; 4] =
     [SESSIONS_PER_ADDRESS, STARTS_PER_LEAD, MESSAGES_PER_LEAD, MESSAGES_PER_CONVERSATION];

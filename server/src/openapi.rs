@@ -179,6 +179,7 @@ json!(
     WebhookEndpoint,
     WebhookWithSecret,
     WidgetSession,
+    WidgetSettings,
     WorkspaceSettings,
     WorkspaceView,
 );

@@ -137,6 +137,7 @@ pub async fn run(state: AppState) {
                     }
                 }
             }
+            Some(Commit::Signal(payload)) => state.heard(&payload),
             Some(Commit::Resync) => {
                 for workspace in state.hub.followed() {
                     let _ = state.relay(&workspace, u64::MAX).await;

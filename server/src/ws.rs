@@ -151,10 +151,12 @@ async fn send_event(
     frame: &Seen,
     last: &mut u64,
 ) -> Result<(), axum::Error> {
-    if frame.seq() <= *last {
-        return Ok(());
+    match frame.seq() {
+        // A signal: outside the events' order.
+        0 => {}
+        seq if seq <= *last => return Ok(()),
+        seq => *last = seq,
     }
-    *last = frame.seq();
     socket.send(WsMessage::Text(frame.text.clone())).await
 }
 

@@ -348,6 +348,10 @@ pub trait Store: Integrations + Reads + Send + Sync + 'static {
     /// Commits made by every server on this database, as they land (PostgreSQL); `None` where
     /// one server is the only writer (SQLite).
     async fn listen_commits(&self) -> Result<Option<tokio::sync::mpsc::Receiver<Commit>>>;
+
+    /// Passes `payload` to every server listening ([`Commit::Signal`]), this one included:
+    /// `false` where there is no one else to tell (SQLite). Nothing is kept.
+    async fn broadcast(&self, payload: &str) -> Result<bool>;
     /// Claims the e-mailed report of `period` for sending at `now`: the attempt's number, or
     /// `None` when it was sent, is being sent (claimed in the last 10 minutes) or waits for its
     /// next retry. A period is thereby sent at most once, across restarts and servers.

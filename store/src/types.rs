@@ -213,4 +213,6 @@ pub enum Commit {
     },
     /// Notifications may have been missed (the listening connection was lost and is back).
     Resync,
+    /// A fleeting signal a server broadcast ([`crate::Store::broadcast`]), as it was sent.
+    Signal(String),
 }

@@ -64,7 +64,14 @@ impl Socket {
             wire::LeadServerFrame::Event(frame) => wire::ServerFrame::Event(Box::new(frame.into())),
             wire::LeadServerFrame::Ready { seq } => wire::ServerFrame::Ready { seq },
             wire::LeadServerFrame::Error(e) => wire::ServerFrame::Error(e),
+            signal => panic!("a signal, not an event: read it with lead_frame: {signal:?}"),
         }
+    }
+
+    /// The next frame of a lead's socket, as sent (signals included).
+    pub async fn lead_frame(&mut self) -> wire::LeadServerFrame {
+        assert!(self.lead, "a lead's socket");
+        serde_json::from_str(&self.text().await).expect("a lead's frame")
     }
 
     /// The next event frame; panics on anything else.

@@ -8,6 +8,7 @@ pub mod components;
 pub mod host;
 mod session;
 pub mod state;
+pub mod texts;
 
 /// Mounts the widget for the workspace key in the page's `?key=`.
 pub fn start() {

@@ -43,6 +43,9 @@ pub(crate) async fn open(
     ctx.ask_email.set(session.ask_email);
     ctx.email_known.set(session.email_known);
     ctx.away.set(session.away);
+    ctx.t.set(crate::texts::pick(session.look.language, &crate::texts::browser_languages()));
+    ctx.look.set(session.look);
+    ctx.team.set(session.team);
     let conversations = session.conversations.into_iter().map(Into::into).collect();
     ctx.replica.set(Replica::new(conversations, session.options, session.last_seq));
     ctx.screen.set(Screen::Home);
@@ -51,20 +54,38 @@ pub(crate) async fn open(
         vec!["porch".to_owned(), format!("porch.token.{token}")],
         move || ctx.replica.with_untracked(|r| r.last_seq),
         move |frame| {
-            let LeadServerFrame::Event(frame) = frame else { return };
+            let frame = match frame {
+                LeadServerFrame::Event(frame) => frame,
+                LeadServerFrame::Typing { conversation_id, name } => {
+                    return ctx.typing_heard(conversation_id, name)
+                }
+                LeadServerFrame::Seen { conversation_id, at } => {
+                    return ctx.seen.update(|seen| {
+                        seen.retain(|(id, _)| *id != conversation_id);
+                        seen.push((conversation_id, at));
+                    })
+                }
+                LeadServerFrame::Ready { .. } | LeadServerFrame::Error(_) => return,
+            };
             // The host page hears of closures and messages by id, never their text.
             let (name, payload) = match &frame.event {
                 LeadEvent::ConversationClosed { conversation_id, .. } => (
                     "conversation:closed",
                     host::object(&[("conversation_id", conversation_id.as_str().into())]),
                 ),
-                LeadEvent::MessagePosted { message } => (
-                    "message",
-                    host::object(&[
-                        ("conversation_id", message.conversation_id.as_str().into()),
-                        ("author_kind", message.author_kind.as_str().into()),
-                    ]),
-                ),
+                LeadEvent::MessagePosted { message } => {
+                    // The team's message ends their typing.
+                    if message.author_kind != wire::AuthorKind::Contact {
+                        ctx.typing.set(None);
+                    }
+                    (
+                        "message",
+                        host::object(&[
+                            ("conversation_id", message.conversation_id.as_str().into()),
+                            ("author_kind", message.author_kind.as_str().into()),
+                        ]),
+                    )
+                }
                 _ => ("", JsValue::UNDEFINED),
             };
             let applied = ctx.replica.try_update(|r| r.apply(&frame.into())).unwrap_or(false);

@@ -1,6 +1,6 @@
 //! What the lead sees, as pure functions of the replica and the owner's options.
 
-use porch_protocol::{Conversation, ConversationId, ConversationStatus, LeadOptions};
+use porch_protocol::{ApiError, Conversation, ConversationId, ConversationStatus, LeadOptions};
 
 /// Which screen the widget shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +33,15 @@ pub fn close_notice<'a>(conversation: &Conversation, options: &'a LeadOptions) -
     (conversation.status == ConversationStatus::Closed && options.notify_on_close)
         .then_some(options.notification_text.as_str())
         .filter(|text| !text.trim().is_empty())
+}
+
+/// A failure worth another try of the same message: the server was not reached, or could not
+/// answer for a moment. Refusals (4xx) are final.
+pub fn is_transient(error: &ApiError) -> bool {
+    let code = error.code.as_str();
+    code == "network"
+        || code.starts_with("http_5")
+        || matches!(code, "internal" | "not_ready" | "busy")
 }
 
 /// The visitor token is kept per workspace in the widget origin's local storage.
@@ -80,6 +89,23 @@ mod tests {
             LeadOptions { notify_on_close: true, ..off.clone() },
         ] {
             assert_eq!(shown_status(&closed, &on), ConversationStatus::Closed, "{on:?}");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn only_failures_of_reach_are_tried_again() {
+        let error = |code: &str| ApiError { code: code.into(), message: String::new() };
+        for again in ["network", "http_502", "http_503", "internal", "not_ready", "busy"] {
+            assert!(is_transient(&error(again)), "{again}");
+        }
+        for last in [
+            "conversation_closed",
+            "input_disabled",
+            "message_too_long",
+            "http_404",
+            "rate_limited",
+        ] {
+            assert!(!is_transient(&error(last)), "{last}");
         }
     }
 

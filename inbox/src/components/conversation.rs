@@ -32,6 +32,7 @@ pub fn Detail(ctx: Ctx) -> impl IntoView {
                 Some(c) => view! {
                     <Header ctx=ctx c=c closing=closing />
                     <Timeline ctx=ctx />
+                    <super::typing::LeadTyping ctx=ctx conversation=conversation />
                     <Composer ctx=ctx conversation=conversation closing=closing />
                 }.into_any(),
             }}
@@ -249,6 +250,7 @@ fn Composer(
     let noting = RwSignal::new(false);
     let as_note = move || noting.get() || !open();
     let picker = super::canned::Picker::new(ctx, text);
+    let teller = super::typing::Teller::new();
     let insert = move |chosen: String| {
         pending_id.set_value(None);
         text.set(chosen);
@@ -306,6 +308,9 @@ fn Composer(
                     pending_id.set_value(None);
                     text.set(event_target_value(&ev));
                     picker.typed();
+                    if let (false, Some(id)) = (as_note(), ctx.selected.get_untracked()) {
+                        teller.typed(ctx, id);
+                    }
                 } />
             {picker.view(insert)}
             {move || open().then(|| view! {

@@ -12,11 +12,13 @@ mod contact;
 mod conversation;
 mod folders;
 mod install;
+mod look;
 mod profile;
 mod reports;
 mod settings;
 mod shortcuts;
 mod team;
+mod typing;
 mod unread;
 mod webhooks;
 mod workspaces;
@@ -160,6 +162,8 @@ pub(crate) struct Ctx {
     pub unread: unread::Unread,
     /// New-message alerts are on (a tone, and desktop notifications in the background).
     pub alerts: RwSignal<bool>,
+    /// When each lead was last heard typing.
+    pub typing: typing::Typing,
 }
 
 impl Ctx {
@@ -256,6 +260,7 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
         closing: RwSignal::new(false),
         unread: RwSignal::new(Default::default()),
         alerts: RwSignal::new(alerts::remembered()),
+        typing: RwSignal::new(Default::default()),
     };
     folders::title_counts_waiting(ctx);
     let connection = RwSignal::new(Connection::Connecting);
@@ -279,8 +284,8 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
         |after| client::socket_url(agent::SOCKET.at(&[]).query(&format!("after={after}"))),
         Vec::new(),
         move || ctx.replica.with_untracked(|r| r.last_seq),
-        move |frame| {
-            if let ServerFrame::Event(frame) = frame {
+        move |frame| match frame {
+            ServerFrame::Event(frame) => {
                 if let wire::Event::SettingsChanged { settings } = &frame.event {
                     ctx.set_settings(settings.clone());
                 }
@@ -288,7 +293,10 @@ fn Inbox(me: wire::Me, signed_out: Callback<()>) -> impl IntoView {
                     r.apply(&frame);
                 });
                 unread::heard(ctx, &frame);
+                typing::applied(ctx, &frame);
             }
+            ServerFrame::Typing { conversation_id } => typing::heard(ctx, conversation_id),
+            ServerFrame::Ready { .. } | ServerFrame::Error(_) => {}
         },
         move |status| {
             connection.set(status);

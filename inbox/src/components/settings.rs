@@ -35,6 +35,7 @@ pub fn Settings(ctx: Ctx) -> impl IntoView {
                 <super::canned::CannedRepliesForm ctx=ctx saved=w.settings.canned_replies.clone() editable=editable />
                 <ReportsForm ctx=ctx saved=w.settings.reports.clone() editable=editable />
                 <super::install::AskEmailForm ctx=ctx saved=w.settings.ask_email editable=editable />
+                <super::look::WidgetForm ctx=ctx saved=w.settings.widget.clone() editable=editable />
                 {ctx.role.get_value().may(Permission::Team).then(|| view! { <super::team::TeamCard /> })}
                 {ctx.role.get_value().may(Permission::Install).then(|| view! { <super::install::InstallCard /> })}
                 {editable.then(|| view! { <super::api::ApiTokensCard /> })}

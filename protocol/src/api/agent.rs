@@ -33,6 +33,8 @@ pub const SET_LEAD_OPTIONS: Endpoint<LeadOptions, WorkspaceView> =
 pub const SET_BOT: Endpoint<BotSettings, WorkspaceSettings> = Endpoint::put("/agent/settings/bot");
 pub const SET_CANNED_REPLIES: Endpoint<Vec<CannedReply>, WorkspaceSettings> =
     Endpoint::put("/agent/settings/canned-replies");
+pub const SET_WIDGET: Endpoint<WidgetSettings, WorkspaceSettings> =
+    Endpoint::put("/agent/settings/widget");
 pub const SET_REPORTS: Endpoint<ReportSettings, WorkspaceSettings> =
     Endpoint::put("/agent/settings/reports");
 pub const SET_ASK_EMAIL: Endpoint<ChangeAskEmail, WorkspaceSettings> =
@@ -104,6 +106,9 @@ pub const NOTE: Endpoint<PostNote, Note> =
     Endpoint::post("/agent/conversations/{id}/notes").answers(201);
 /// The caller's unread messages, per open conversation that has any.
 pub const UNREAD: Endpoint<(), Vec<UnreadCount>> = Endpoint::get("/agent/unread");
+/// The member is writing a reply: the lead sees it for a few seconds.
+pub const TYPING: Endpoint<(), ()> =
+    Endpoint::post("/agent/conversations/{id}/typing").answers(204);
 pub const MARK_READ: Endpoint<MarkRead, ()> =
     Endpoint::post("/agent/conversations/{id}/read").answers(204);
 pub const CLOSE_MANY: Endpoint<BulkClose, BulkClosed> =

@@ -4,8 +4,9 @@ pub mod widget {
     use crate::api::{Endpoint, Socket};
     use crate::*;
 
-    /// Whether a widget key is live: the loader asks before it shows its launcher.
-    pub const CHECK_KEY: Endpoint<(), ()> = Endpoint::get("/widget/keys/{key}").answers(204);
+    /// Whether a widget key is live, and how its launcher looks: the loader asks before it
+    /// shows one.
+    pub const CHECK_KEY: Endpoint<(), WidgetSettings> = Endpoint::get("/widget/keys/{key}");
     pub const OPEN_SESSION: Endpoint<OpenSession, WidgetSession> =
         Endpoint::post("/widget/session");
     pub const END_SESSION: Endpoint<(), ()> = Endpoint::post("/widget/session/end").answers(204);
@@ -16,6 +17,12 @@ pub mod widget {
         Endpoint::get("/widget/conversations/{id}");
     pub const WRITE: Endpoint<PostMessage, Message> =
         Endpoint::post("/widget/conversations/{id}/messages").answers(201);
+    /// The lead is writing: the team sees it for a few seconds.
+    pub const TYPING: Endpoint<(), ()> =
+        Endpoint::post("/widget/conversations/{id}/typing").answers(204);
+    /// The lead ends their conversation, where the owner allows it.
+    pub const END: Endpoint<(), LeadConversation> =
+        Endpoint::post("/widget/conversations/{id}/end");
     pub const BOT_CHOICE: Endpoint<BotChoice, LeadConversation> =
         Endpoint::post("/widget/conversations/{id}/bot");
     /// The lead's live socket: the visitor token rides in `Sec-WebSocket-Protocol` as

@@ -32,6 +32,8 @@ pub(super) fn add(doc: &mut Doc) {
     doc.add(SET_LEAD_OPTIONS, Person, "What a closing does to the lead (plan-gated)", &[]);
     doc.add(SET_BOT, Person, "The bot's greeting and quick answers", &[]);
     doc.add(SET_CANNED_REPLIES, Person, "The team's canned replies (the whole list)", &[]);
+    let widget = "The widget's colour, place, texts, language, and whether leads may end chats";
+    doc.add(SET_WIDGET, Person, widget, &[]);
     doc.add(SET_REPORTS, Person, "Report settings and the e-mailed report", &[]);
     doc.add(SET_ASK_EMAIL, Person, "Whether the widget asks for an e-mail", &[]);
     doc.add(RENAME, Person, "Rename the workspace", &[]);

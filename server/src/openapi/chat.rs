@@ -34,6 +34,8 @@ pub(super) fn add(doc: &mut Doc) {
     let note = "A private note: in the team's timeline; never to the lead or a webhook";
     doc.add(NOTE, Member, note, &[]);
     doc.add(UNREAD, Member, "The caller's unread lead messages per open conversation", &[]);
+    let typing = "The caller is writing a reply: the lead sees it for a few seconds (not kept)";
+    doc.add(TYPING, Member, typing, &[]);
     doc.add(MARK_READ, Member, "Mark a conversation read up to a seq (never backwards)", &[]);
     doc.add(CLOSE, Member, "Close, with an outcome and an optional closing note", &[]);
     let many = "Close up to 100 conversations with one outcome and note, in one transaction";
@@ -61,7 +63,7 @@ pub(super) fn add(doc: &mut Doc) {
     doc.add(REPORT_CHART, Member, "One chart of a report", &chart_query);
 
     // The widget (widget.rs, lead_identity.rs).
-    let check = "Whether a widget key is live (204) or not (404): the loader asks first";
+    let check = "Whether a widget key is live (with its look) or not (404): the loader asks first";
     doc.add(widget::CHECK_KEY, Anyone, check, &[]);
     let open = "Open (or resume) a lead's widget session";
     doc.add(widget::OPEN_SESSION, Anyone, open, &[]);
@@ -70,6 +72,9 @@ pub(super) fn add(doc: &mut Doc) {
     doc.add(widget::START, Lead, start, &[]);
     doc.add(widget::CONVERSATION, Lead, "One of the lead's conversations", &[]);
     doc.add(widget::WRITE, Lead, "Write", &[]);
+    let typing = "The lead is writing: the team sees it for a few seconds (not kept)";
+    doc.add(widget::TYPING, Lead, typing, &[]);
+    doc.add(widget::END, Lead, "The lead ends the conversation (if the owner allows it)", &[]);
     doc.add(widget::BOT_CHOICE, Lead, "Pick a quick answer, or ask for a person", &[]);
     let socket = "The lead's live socket: the visitor token in Sec-WebSocket-Protocol as \
                   porch.token.<token>";

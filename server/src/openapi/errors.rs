@@ -64,6 +64,7 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ("snooze_in_past", 422, "a snooze that ends in the past"),
     ("invalid_settings", 422, "settings out of range"),
     ("unknown_quick_answer", 422, "a quick answer the bot does not have"),
+    ("lead_may_not_end", 403, "the owner has not let leads end conversations"),
     ("rate_limited", 429, "too many requests of this kind; see Retry-After"),
     ("internal", 500, "a failure on the server's side (logged, not described)"),
     ("busy", 503, "every password check slot is taken; see Retry-After"),

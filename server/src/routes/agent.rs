@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .endpoint(api::agent::SET_LEAD_OPTIONS, set_lead_options)
         .endpoint(api::agent::SET_BOT, set_bot)
         .endpoint(api::agent::SET_CANNED_REPLIES, set_canned_replies)
+        .endpoint(api::agent::SET_WIDGET, set_widget)
         .endpoint(api::agent::SET_REPORTS, set_reports)
         .endpoint(api::agent::SET_ASK_EMAIL, set_ask_email)
         .endpoint(api::agent::RENAME, rename)
@@ -106,6 +107,17 @@ async fn set_canned_replies(
 ) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
     let replies = porch_domain::validate_canned_replies(req)?;
     Ok(Json(change_settings(&state, &session, |s| s.canned_replies = replies).await?))
+}
+
+/// Owners set the widget's colour, place, texts and language, and whether leads may end
+/// their conversations.
+async fn set_widget(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    Json(req): Json<wire::WidgetSettings>,
+) -> Result<Json<wire::WorkspaceSettings>, ApiError> {
+    let widget = porch_domain::validate_widget(req)?;
+    Ok(Json(change_settings(&state, &session, |s| s.widget = widget).await?))
 }
 
 /// Owners rename their workspace.

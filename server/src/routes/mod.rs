@@ -6,6 +6,7 @@ mod contacts;
 mod conversations;
 mod dev;
 mod install;
+mod lead_chat;
 mod lead_identity;
 mod operator;
 mod password;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(security::same_origin));
     let api = Router::new()
         .merge(widget::router())
+        .merge(lead_chat::router())
         .merge(lead_identity::router())
         .merge(agents)
         .merge(dev::router())

@@ -28,19 +28,19 @@ pub fn router() -> Router<AppState> {
         .endpoint(api::widget::CONVERSATION, read)
         .endpoint(api::widget::WRITE, post_message)
         .endpoint(api::widget::SOCKET, socket)
-        .endpoint(api::widget::BOT_CHOICE, bot_choice)
 }
 
-/// 204 for a live widget key, 404 `not_found` otherwise: the loader asks before it shows its
-/// launcher, so a page with a wrong key shows no chat. Any site may ask (keys are public: every
-/// customer page carries one); the answer may be kept five minutes.
+/// The owner's widget settings for a live widget key (the launcher's colour, place and text),
+/// 404 `not_found` otherwise: the loader asks before it shows its launcher, so a page with a
+/// wrong key shows no chat. Any site may ask (keys are public: every customer page carries
+/// one, and nothing here is private); the answer may be kept five minutes.
 async fn check_key(State(state): State<AppState>, Path(key): Path<String>) -> Response {
     let found = match key.len() <= MAX_KEY_CHARS {
         true => state.store.workspace_by_key(&key).await,
         false => Ok(None),
     };
     let mut response = match found {
-        Ok(Some(_)) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Some(workspace)) => Json(look(&workspace)).into_response(),
         Ok(None) => ApiError::NotFound("widget key").into_response(),
         Err(e) => ApiError::from(e).into_response(),
     };
@@ -53,28 +53,35 @@ async fn check_key(State(state): State<AppState>, Path(key): Path<String>) -> Re
 /// Longer keys are not looked up.
 const MAX_KEY_CHARS: usize = 100;
 
-/// The lead picks a quick answer or asks for a person in a bot conversation.
-async fn bot_choice(
-    State(state): State<AppState>,
-    lead: Lead,
-    Path(id): Path<String>,
-    Json(choice): Json<wire::BotChoice>,
-) -> Result<Json<wire::LeadConversation>, ApiError> {
-    let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?;
-    let ids = (new_message_id(), new_message_id());
-    let decide: Decision = Box::new(move |c, s| {
-        let Some(s) = s else { return Ok(Vec::new()) };
-        let bot = &c.workspace.settings.bot;
-        match choice {
-            wire::BotChoice::QuickAnswer { index } => {
-                porch_domain::quick_answer(s, bot, index, ids, None, c.now)
-            }
-            wire::BotChoice::Person => porch_domain::hand_to_human(s),
-        }
-    });
-    let actor = Actor::Contact(lead.0.id.clone());
-    state.record(&lead.0.workspace_id, Some(&conversation.id), actor, decide).await?;
-    Ok(Json(own_conversation(&state, &lead, &conversation.id).await?.for_lead()))
+/// The owner's widget as leads see it: the team's name is the workspace's unless set.
+fn look(workspace: &porch_store::Workspace) -> wire::WidgetSettings {
+    let mut look = workspace.settings.widget.clone();
+    if look.team_name.is_empty() {
+        look.team_name.clone_from(&workspace.name);
+    }
+    look
+}
+
+/// Members shown on the widget's Home.
+const TEAM_FACES: usize = 5;
+
+/// The team as a lead sees it: the first names of up to [`TEAM_FACES`] active members, those
+/// online first.
+async fn team(
+    state: &AppState,
+    workspace: &wire::WorkspaceId,
+) -> Result<Vec<wire::TeamFace>, ApiError> {
+    let mut members = state.store.members(workspace, state.clock.now()).await?;
+    members.retain(|m| m.active);
+    members.sort_by_key(|m| !m.online);
+    Ok(members
+        .into_iter()
+        .take(TEAM_FACES)
+        .map(|m| wire::TeamFace {
+            name: m.agent.name.split_whitespace().next().unwrap_or_default().to_owned(),
+            online: m.online,
+        })
+        .collect())
 }
 
 /// Opens (or resumes) a lead's session for a workspace key: the visitor token to keep, the
@@ -163,6 +170,8 @@ async fn open_session(
         ask_email: workspace.settings.ask_email,
         email_known,
         away: away(&workspace.settings, now),
+        look: look(&workspace),
+        team: team(&state, &workspace.id).await?,
     }))
 }
 
@@ -286,7 +295,7 @@ async fn started_before(
 }
 
 /// The lead's own conversation: another lead's id, even in the same workspace, is not found.
-async fn own_conversation(
+pub(super) async fn own_conversation(
     state: &AppState,
     lead: &Lead,
     id: &ConversationId,

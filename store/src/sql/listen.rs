@@ -1,7 +1,7 @@
 //! Commit notifications between servers sharing one PostgreSQL database: a trigger (migration
 //! 0018, 0019) notifies `porch_commits` with "<workspace> <last seq> <previous> <deadlines>" as
-//! each commit lands, and every
-//! server listens on a connection of its own.
+//! each commit lands, and every server listens on a connection of its own; on the same
+//! connection, `porch_signals` carries the fleeting signals servers broadcast (typing, seen).
 
 use std::time::Duration;
 
@@ -12,6 +12,9 @@ use tokio::sync::mpsc;
 use crate::{Commit, Result};
 
 const CHANNEL: &str = "porch_commits";
+const SIGNALS: &str = "porch_signals";
+/// PostgreSQL refuses longer notification payloads.
+const MAX_PAYLOAD: usize = 7_999;
 /// Notifications waiting for the server to take them; beyond, the listener waits (PostgreSQL
 /// keeps them meanwhile).
 const QUEUE: usize = 4096;
@@ -20,11 +23,12 @@ const QUEUE: usize = 4096;
 /// missed meanwhile are announced as one [`Commit::Resync`].
 pub async fn listen(url: &str) -> Result<mpsc::Receiver<Commit>> {
     let mut listener = PgListener::connect(url).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, SIGNALS]).await?;
     let (tx, rx) = mpsc::channel(QUEUE);
     tokio::spawn(async move {
         loop {
             let heard = match listener.try_recv().await {
+                Ok(Some(n)) if n.channel() == SIGNALS => Some(Commit::Signal(n.payload().into())),
                 Ok(Some(notification)) => parse(notification.payload()),
                 // The connection dropped; the next call reconnects and listens again.
                 Ok(None) => Some(Commit::Resync),
@@ -43,6 +47,15 @@ pub async fn listen(url: &str) -> Result<mpsc::Receiver<Commit>> {
         }
     });
     Ok(rx)
+}
+
+/// Tells every listening server `payload` (a signal; too long a one is not sent).
+pub async fn broadcast(pool: &sqlx::AnyPool, payload: &str) -> Result<()> {
+    if payload.len() > MAX_PAYLOAD {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_notify($1, $2)").bind(SIGNALS).bind(payload).execute(pool).await?;
+    Ok(())
 }
 
 /// "<workspace> <last seq>", or since migration 0019 "<workspace> <last seq> <previous last

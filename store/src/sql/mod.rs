@@ -425,6 +425,13 @@ impl Store for SqlStore {
         }
     }
 
+    async fn broadcast(&self, payload: &str) -> Result<bool> {
+        match self.backend {
+            Backend::Postgres => listen::broadcast(&self.pool, payload).await.map(|()| true),
+            Backend::Sqlite => Ok(false),
+        }
+    }
+
     async fn workspaces(&self) -> Result<Vec<Workspace>> {
         workspaces::workspaces(&self.pool).await
     }

@@ -21,4 +21,5 @@ mod reports;
 mod team;
 mod unread;
 mod walking_skeleton;
+mod widget_look;
 mod workspaces;

@@ -89,7 +89,7 @@ async fn a_rotated_key_replaces_the_old_one() {
 }
 
 /// The loader asks whether its key is live before it shows a launcher: any site may ask, the
-/// answer is 204 or 404 and may be kept a while; nothing else about the workspace is said.
+/// answer is the launcher's look or 404 and may be kept a while; nothing private is said.
 #[tokio::test]
 async fn any_site_may_ask_whether_a_widget_key_is_live() {
     use porch_protocol::api::widget;
@@ -97,8 +97,13 @@ async fn any_site_may_ask_whether_a_widget_key_is_live() {
     let server = TestServer::start().await;
     let http = Http::new(&server);
     let live = http.call(widget::CHECK_KEY.at(&[demo::WIDGET_KEY]), &()).await;
-    assert_eq!(live.status.as_u16(), 204, "{}", live.text);
-    assert!(live.text.is_empty(), "nothing else said");
+    assert_eq!(live.status.as_u16(), 200, "{}", live.text);
+    let look: porch_protocol::WidgetSettings = serde_json::from_str(&live.text).unwrap();
+    assert_eq!(look.color, porch_protocol::DEFAULT_COLOR);
+    let fields: Vec<&String> = live.body.as_object().unwrap().keys().collect();
+    let public =
+        ["color", "greeting", "language", "launcher_text", "lead_may_end", "position", "team_name"];
+    assert_eq!(fields, public, "the widget's public look, nothing else");
     assert_eq!(live.headers["access-control-allow-origin"], "*");
     assert_eq!(live.headers["cache-control"], "public, max-age=300");
     let long = "k".repeat(101);

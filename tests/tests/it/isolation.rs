@@ -79,6 +79,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
             "/agent/settings/bot",
             json!({"enabled": false, "greeting": "Hi", "quick_answers": []}),
         ),
+        (Method::PUT, "/agent/settings/widget", json!({"color": "#1d4ed8", "lead_may_end": true})),
         (
             Method::PUT,
             "/agent/settings/canned-replies",
@@ -147,6 +148,8 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/widget/ws", Value::Null),
         (Method::POST, "/widget/identify", json!({"id": "u1", "hash": "00"})),
         (Method::POST, "/widget/conversations/{id}/bot", json!({"person": null})),
+        (Method::POST, "/widget/conversations/{id}/end", Value::Null),
+        (Method::POST, "/widget/conversations/{id}/typing", Value::Null),
         (Method::GET, "/agent/conversations", Value::Null),
         (Method::GET, "/agent/contacts/{contact}", Value::Null),
         (Method::GET, "/agent/conversations/{id}", Value::Null),
@@ -154,6 +157,7 @@ pub fn cases() -> Vec<(Method, &'static str, Value)> {
         (Method::POST, "/agent/conversations/{id}/notes", json!({"body": "hi"})),
         (Method::GET, "/agent/unread", Value::Null),
         (Method::POST, "/agent/conversations/{id}/read", json!({"seq": 1})),
+        (Method::POST, "/agent/conversations/{id}/typing", Value::Null),
         (Method::POST, "/agent/conversations/{id}/close", json!({"outcome": "resolved"})),
         (
             Method::POST,

@@ -2,13 +2,14 @@
 //! reacts to a closure exactly as the owner's options say.
 
 use porch_protocol::{
-    Actor, ClosingSource, ContactId, Conversation, Event, EventFrame, LeadOptions, Message,
-    MessageId,
+    Actor, AuthorKind, ClosingSource, ContactId, Conversation, ConversationKind,
+    ConversationStatus, Event, EventFrame, LeadOptions, Message, MessageId,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 use super::*;
+use crate::state::{close_notice, input_disabled};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -55,16 +56,10 @@ fn mount_chat(options: LeadOptions) -> (web_sys::HtmlElement, Ctx) {
     document.body().unwrap().append_child(&root).unwrap();
     let mut replica = Replica::new(vec![conversation()], options, 1);
     replica.load_messages(ConversationId("c1".into()), vec![hello()]);
-    let ctx = Ctx {
-        replica: RwSignal::new(replica),
-        screen: RwSignal::new(Screen::Conversation(ConversationId("c1".into()))),
-        token: RwSignal::new("token".into()),
-        error: RwSignal::new(None),
-        bot: RwSignal::new(None),
-        ask_email: RwSignal::new(porch_protocol::AskEmail::Required),
-        email_known: RwSignal::new(false),
-        away: RwSignal::new(None),
-    };
+    let ctx = Ctx::new(Screen::Conversation(ConversationId("c1".into())));
+    ctx.replica.set(replica);
+    ctx.token.set("token".into());
+    ctx.ask_email.set(porch_protocol::AskEmail::Required);
     let id = Some(ConversationId("c1".into()));
     let handle =
         leptos::mount::mount_to(root.clone(), move || view! { <Chat ctx=ctx id=id.clone() /> });
@@ -91,7 +86,10 @@ async fn shows_the_history_with_an_enabled_composer() {
     settle().await;
     let messages = root.query_selector_all("[data-testid=\"message\"]").unwrap();
     assert_eq!(messages.length(), 1);
-    assert_eq!(messages.get(0).unwrap().text_content().unwrap(), "Hello");
+    let body = root.query_selector("[data-testid=\"message\"] .body").unwrap().unwrap();
+    assert_eq!(body.text_content().unwrap(), "Hello");
+    // With its time, as the lead's browser writes it.
+    assert!(find(&root, "message-time").is_some_and(|t| !t.text_content().unwrap().is_empty()));
     assert!(!input_disabled_in(&root));
     assert!(find(&root, "close-notification").is_none());
 }
@@ -183,11 +181,17 @@ async fn outside_office_hours_the_lead_reads_when_the_team_is_back() {
     leptos::mount::mount_to(home.clone(), move || view! { <Away ctx=ctx /> }).forget();
     settle().await;
     assert!(find(&home, "away").is_none(), "in office hours: nothing");
-    let back = Some("Monday at 09:00 CET".to_owned());
-    ctx.away.set(Some(porch_protocol::Away { back_at: Some(1), back }));
+    // Monday 5 January 1970, noon UTC: a Monday in every time zone a browser may be in.
+    let back = Some("Monday at 12:00 UTC".to_owned());
+    ctx.away.set(Some(porch_protocol::Away { back_at: Some(388_800_000), back }));
     settle().await;
     let away = find(&home, "away").expect("the away notice").text_content().unwrap();
-    assert!(away.contains("back Monday at 09:00 CET"), "{away}");
+    assert!(away.contains("Back Monday"), "{away}");
+    ctx.t.set(&crate::texts::DE);
+    settle().await;
+    let away = find(&home, "away").unwrap().text_content().unwrap();
+    assert!(away.contains("Zurück Montag"), "{away}");
+    ctx.t.set(&crate::texts::EN);
     ctx.away.set(Some(porch_protocol::Away { back_at: None, back: None }));
     settle().await;
     let away = find(&home, "away").unwrap().text_content().unwrap();

@@ -97,7 +97,7 @@ pub(super) fn ConversationList(
         <div class="row filters">
             {move || select("Agent", "filter-agent", |f| &mut f.agent,
                 std::iter::once(any()).chain(agents().into_iter().map(|a| (a.id.0, a.name))).collect())}
-            {select("Closing", "filter-source", |f| &mut f.source, vec![any(), pair("manual", "Manual"), pair("auto_close", "Auto-close")])}
+            {select("Closing", "filter-source", |f| &mut f.source, vec![any(), pair("manual", "Manual"), pair("auto_close", "Auto-close"), pair("lead", "Lead")])}
             {select("Outcome", "filter-outcome", |f| &mut f.outcome, vec![any(), pair("resolved", "Resolved"), pair("unresolved", "Unresolved")])}
             {select("Missed", "filter-missed", |f| &mut f.missed, vec![any(), pair("true", "Missed"), pair("false", "Handled")])}
             <label>"Category"
@@ -141,7 +141,7 @@ pub(super) fn ConversationList(
                                     {(r.active_resolution_ms != r.resolution_ms).then(|| format!(" ({})", duration(r.active_resolution_ms)))}</td>
                                 <td>{duration(r.mean_wait_ms)}</td>
                                 <td>{match r.missed { Some(true) => "Missed", Some(false) => "No", None => "—" }}</td>
-                                <td>{r.closing_source.map(|s| match s { wire::ClosingSource::Manual => "Manual", wire::ClosingSource::AutoClose => "Auto-close" }).unwrap_or("Open")}</td>
+                                <td>{r.closing_source.map(|s| match s { wire::ClosingSource::Manual => "Manual", wire::ClosingSource::AutoClose => "Auto-close", wire::ClosingSource::Lead => "Lead" }).unwrap_or("Open")}</td>
                                 <td>{r.outcome.map(|o| match o { wire::Outcome::Resolved => "Resolved", wire::Outcome::Unresolved => "Unresolved" }).unwrap_or("—")}</td>
                                 <td>{r.category.unwrap_or_default()}</td>
                                 <td class="summary">{r.summary.unwrap_or_default()}</td>
