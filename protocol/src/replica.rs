@@ -89,6 +89,16 @@ impl Replica {
         self.messages.insert(id, all);
     }
 
+    /// Adds one message (the answer to a send, or a frame) unless it is already here, after
+    /// every message not newer than it: messages of the same millisecond keep arrival order.
+    pub fn add_message(&mut self, message: Message) {
+        let list = self.messages.entry(message.conversation_id.clone()).or_default();
+        if !list.iter().any(|m| m.id == message.id) {
+            let at = list.partition_point(|m| m.created_at <= message.created_at);
+            list.insert(at, message);
+        }
+    }
+
     /// Applies one frame; returns false when its seq was already applied.
     pub fn apply(&mut self, frame: &EventFrame) -> bool {
         if frame.seq <= self.last_seq {
@@ -107,10 +117,7 @@ impl Replica {
                 }
             }
             Event::MessagePosted { message } => {
-                let list = self.messages.entry(message.conversation_id.clone()).or_default();
-                if !list.iter().any(|m| m.id == message.id) {
-                    list.push(message.clone());
-                }
+                self.add_message(message.clone());
                 if let Some(c) = self.conversation_mut(&message.conversation_id) {
                     c.last_activity_at = c.last_activity_at.max(message.created_at);
                     c.last_message = Some(preview(&message.body));

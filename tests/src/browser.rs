@@ -28,6 +28,8 @@ impl Browser {
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
+            // The widget speaks the browser's clock and language: the same ones on every machine.
+            .env("TZ", "UTC")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
@@ -45,7 +47,7 @@ impl Browser {
             "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--no-first-run", "--window-size=1280,900",
+                "--disable-quic", "--no-first-run", "--window-size=1280,900", "--lang=en-US",
                 format!("--user-data-dir={}", profile.0.display()),
             ]
         });

@@ -275,3 +275,16 @@ fn a_lead_frame_applies_like_the_event_it_shows() {
         (crate::ConversationStatus::Closed, Some(ClosingSource::AutoClose), None)
     );
 }
+
+#[test]
+fn a_sent_message_goes_after_those_of_the_same_millisecond_and_once() {
+    let mut r = Replica::new(vec![conversation("c", 1)], LeadOptions::default(), 0);
+    let id = ConversationId("c".into());
+    r.load_messages(id.clone(), vec![message("hello", "c", 10)]);
+    // The send's frame and its answer both bring the second message, in either order.
+    r.add_message(message("again", "c", 10));
+    r.apply(&frame(1, Event::MessagePosted { message: message("again", "c", 10) }));
+    r.add_message(message("early", "c", 5));
+    let ids: Vec<_> = r.messages(&id).unwrap().iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["early", "hello", "again"]);
+}

@@ -291,6 +291,6 @@ async fn deliver(
     };
     let request = wire::PostMessage { body, client_id };
     let m = client::call(widget::WRITE.at(&[id.as_str()]), &request, Some(&token)).await?;
-    ctx.replica.update(|r| r.load_messages(m.conversation_id.clone(), vec![m]));
+    ctx.replica.update(|r| r.add_message(m));
     Ok(())
 }
