@@ -206,6 +206,15 @@ impl Browser {
         element.prop("disabled").await.ok().flatten().is_some_and(|v| v == "true")
     }
 
+    /// Sizes the window so that the page gets `width` × `height` CSS pixels.
+    pub async fn set_inner_size(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.expect("a window size");
+        let inner = self.run("return [window.innerWidth, window.innerHeight]").await;
+        let inner: (u32, u32) = serde_json::from_value(inner).expect("the inner size");
+        let (w, h) = (2 * width - inner.0.min(width), 2 * height - inner.1.min(height));
+        self.client.set_window_size(w, h).await.expect("a window size");
+    }
+
     pub async fn run(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.expect("script runs")
     }
