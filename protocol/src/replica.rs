@@ -3,8 +3,6 @@
 //! Shared by the widget and the inbox so both follow one rule: each `seq` is applied at most
 //! once, so a replay after reconnecting never duplicates anything.
 
-use std::collections::HashMap;
-
 use crate::{
     Conversation, ConversationId, ConversationStatus, Event, EventFrame, LeadOptions, Message,
     PREVIEW_CHARS,
@@ -16,10 +14,11 @@ pub struct Replica {
     pub last_seq: u64,
     /// Newest activity first.
     conversations: Vec<Conversation>,
-    /// Messages of the conversations whose history has been loaded, oldest first.
-    messages: HashMap<ConversationId, Vec<Message>>,
+    /// Messages of the conversations whose history has been loaded, oldest first. (Lists, not
+    /// maps: a page loads a few histories, and the widget's bundle carries no hashing.)
+    messages: Vec<(ConversationId, Vec<Message>)>,
     /// The log of conversations whose timeline has been loaded (the inbox's), by seq.
-    timelines: HashMap<ConversationId, Vec<EventFrame>>,
+    timelines: Vec<(ConversationId, Vec<EventFrame>)>,
     pub options: LeadOptions,
 }
 
@@ -42,23 +41,22 @@ impl Replica {
 
     /// The loaded history of a conversation; `None` if it was never loaded.
     pub fn messages(&self, id: &ConversationId) -> Option<&[Message]> {
-        self.messages.get(id).map(Vec::as_slice)
+        entry(&self.messages, id).map(Vec::as_slice)
     }
 
     /// The loaded timeline of a conversation.
     pub fn timeline(&self, id: &ConversationId) -> Option<&[EventFrame]> {
-        self.timelines.get(id).map(Vec::as_slice)
+        entry(&self.timelines, id).map(Vec::as_slice)
     }
 
     /// Records a conversation's log read over HTTP, merged with frames that arrived meanwhile.
     pub fn load_timeline(&mut self, id: ConversationId, log: Vec<EventFrame>) {
-        let entry = self.timelines.entry(id).or_default();
+        let timeline = entry_mut(&mut self.timelines, id);
         for frame in log {
-            if !entry.iter().any(|f| f.seq == frame.seq) {
-                entry.push(frame);
+            if let Err(at) = timeline.binary_search_by_key(&frame.seq, |f| f.seq) {
+                timeline.insert(at, frame);
             }
         }
-        entry.sort_by_key(|f| f.seq);
     }
 
     /// Adds a conversation read over HTTP unless a newer copy is already here (events may have
@@ -72,31 +70,30 @@ impl Replica {
     /// Adds or replaces a conversation read over HTTP.
     pub fn upsert(&mut self, conversation: Conversation) {
         self.conversations.retain(|c| c.id != conversation.id);
-        self.conversations.push(conversation);
-        self.sort();
+        self.place(conversation);
+    }
+
+    /// Puts a conversation in its place: after those with newer or the same activity.
+    fn place(&mut self, conversation: Conversation) {
+        let at = self
+            .conversations
+            .partition_point(|c| c.last_activity_at >= conversation.last_activity_at);
+        self.conversations.insert(at, conversation);
     }
 
     /// Records a history read over HTTP, merged with messages that arrived live meanwhile.
     pub fn load_messages(&mut self, id: ConversationId, history: Vec<Message>) {
-        let live = self.messages.remove(&id).unwrap_or_default();
-        let mut all = history;
+        let list = entry_mut(&mut self.messages, id);
+        let live = std::mem::replace(list, history);
         for message in live {
-            if !all.iter().any(|m| m.id == message.id) {
-                all.push(message);
-            }
+            add_message(list, message);
         }
-        all.sort_by_key(|m| m.created_at);
-        self.messages.insert(id, all);
     }
 
     /// Adds one message (the answer to a send, or a frame) unless it is already here, after
     /// every message not newer than it: messages of the same millisecond keep arrival order.
     pub fn add_message(&mut self, message: Message) {
-        let list = self.messages.entry(message.conversation_id.clone()).or_default();
-        if !list.iter().any(|m| m.id == message.id) {
-            let at = list.partition_point(|m| m.created_at <= message.created_at);
-            list.insert(at, message);
-        }
+        add_message(entry_mut(&mut self.messages, message.conversation_id.clone()), message);
     }
 
     /// Applies one frame; returns false when its seq was already applied.
@@ -105,8 +102,10 @@ impl Replica {
             return false;
         }
         self.last_seq = frame.seq;
-        if let Some(timeline) =
-            frame.event.conversation_id().and_then(|id| self.timelines.get_mut(id))
+        if let Some((_, timeline)) = frame
+            .event
+            .conversation_id()
+            .and_then(|id| self.timelines.iter_mut().find(|(of, _)| of == id))
         {
             timeline.push(frame.clone());
         }
@@ -118,11 +117,13 @@ impl Replica {
             }
             Event::MessagePosted { message } => {
                 self.add_message(message.clone());
-                if let Some(c) = self.conversation_mut(&message.conversation_id) {
+                let id = &message.conversation_id;
+                if let Some(at) = self.conversations.iter().position(|c| &c.id == id) {
+                    let mut c = self.conversations.remove(at);
                     c.last_activity_at = c.last_activity_at.max(message.created_at);
                     c.last_message = Some(preview(&message.body));
+                    self.place(c);
                 }
-                self.sort();
             }
             Event::ConversationClosed { conversation_id, outcome, source, closed_by, note } => {
                 self.edit(conversation_id, |c| {
@@ -208,10 +209,30 @@ impl Replica {
             change(c);
         }
     }
+}
 
-    fn sort(&mut self) {
-        self.conversations.sort_by_key(|c| std::cmp::Reverse(c.last_activity_at));
+/// Adds a message unless it is already there, after every message not newer than it.
+fn add_message(list: &mut Vec<Message>, message: Message) {
+    if !list.iter().any(|m| m.id == message.id) {
+        let at = list.partition_point(|m| m.created_at <= message.created_at);
+        list.insert(at, message);
     }
+}
+
+fn entry<'a, T>(lists: &'a [(ConversationId, T)], id: &ConversationId) -> Option<&'a T> {
+    lists.iter().find(|(of, _)| of == id).map(|(_, list)| list)
+}
+
+/// The list kept for conversation `id`, made empty if there is none yet.
+fn entry_mut<T: Default>(lists: &mut Vec<(ConversationId, T)>, id: ConversationId) -> &mut T {
+    let at = match lists.iter().position(|(of, _)| *of == id) {
+        Some(at) => at,
+        None => {
+            lists.push((id, T::default()));
+            lists.len() - 1
+        }
+    };
+    &mut lists[at].1
 }
 
 /// The start of a message body as lists show it.
