@@ -18,6 +18,8 @@ pub const PATIENCE: Duration = Duration::from_secs(15);
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// chromedriver's port, for the commands fantoccini does not wrap.
+    port: u16,
     _profile: TempDir,
 }
 
@@ -59,7 +61,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a Chromium session");
-        Browser { client, driver, _profile: profile }
+        Browser { client, driver, port, _profile: profile }
     }
 
     pub async fn goto(&self, url: &str) {
@@ -204,6 +206,16 @@ impl Browser {
     pub async fn is_disabled(&self, test_id: &str) -> bool {
         let element = self.find(test_id).await;
         element.prop("disabled").await.ok().flatten().is_some_and(|v| v == "true")
+    }
+
+    /// Sends a Chrome DevTools Protocol command (`Emulation.setCPUThrottlingRate`, say)
+    /// through chromedriver; answers its result.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        let session = self.client.session_id().await.ok().flatten().expect("a session");
+        let url = format!("http://127.0.0.1:{}/session/{session}/goog/cdp/execute", self.port);
+        let body = json!({ "cmd": cmd, "params": params });
+        let answer = reqwest::Client::new().post(url).json(&body).send().await.expect("cdp");
+        answer.json::<serde_json::Value>().await.expect("a cdp answer")["value"].clone()
     }
 
     /// Sizes the window so that the page gets `width` × `height` CSS pixels.

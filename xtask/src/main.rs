@@ -14,7 +14,8 @@ const USAGE: &str = "usage: cargo xtask <run | dist | test | bench>
   run    build the widget and inbox, start Porch on 127.0.0.1:8080 with SQLite and demo data
   dist   build what a deployment needs: target/release/porch-server and dist/ (widget, inbox)
   test   fmt, clippy, unit, store conformance, API + WebSocket, widget (Chromium) and e2e tests
-  bench  loader and widget sizes (raw, gzip, brotli); auto-close memory and firing lateness;
+  bench  loader and widget sizes (raw, gzip, brotli); click → interactive in both apps with
+         Chromium's CPU slowed 4×; auto-close memory and firing lateness;
          report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL);
          RSS under wrong-login floods and 1,000 sockets; a lead's latency during a flood;
          RSS per idle socket at 10,000 and close → lead frame p99, beside nats-server;
@@ -192,7 +193,7 @@ fn test() -> Result {
 }
 
 fn bench() -> Result {
-    let tools = Tools::ensure(false)?;
+    let tools = Tools::ensure(true)?;
     build_ui(&tools)?;
     let widget = root().join("dist/widget");
     let mut bundle: Vec<PathBuf> = std::fs::read_dir(&widget)
@@ -210,6 +211,9 @@ fn bench() -> Result {
         tools::print_sizes(&tools, &format!("widget: {name}"), std::slice::from_ref(file))?;
     }
     tools::print_sizes(&tools, "widget total (wasm + js + css)", &bundle)?;
+    println!();
+    let example = ["run", "--quiet", "--release", "-p", "porch-tests", "--example", "ui_timing"];
+    sh(tools.command("cargo").current_dir(root()).args(example))?;
 
     for (title, example) in [
         ("Auto-close", "auto_close_bench"),
