@@ -19,6 +19,7 @@ mod offline;
 mod phones;
 mod reports;
 mod team;
+mod typing;
 mod unread;
 mod walking_skeleton;
 mod widget_look;
