@@ -24,3 +24,11 @@ mod unread;
 mod walking_skeleton;
 mod widget_look;
 mod workspaces;
+
+/// Saves what `browser` shows as `target/tmp/screenshots/<name>.png`, for a reviewer.
+async fn screenshot(browser: &porch_tests::browser::Browser, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = browser.client.screenshot().await.expect("a screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}

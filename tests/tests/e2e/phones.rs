@@ -27,16 +27,9 @@ const OVERFLOW: &str = "
 /// Fails naming what sticks out of `view`; saves its screenshot.
 async fn fits(browser: &Browser, width: u32, view: &str) {
     let found = browser.run(OVERFLOW).await;
-    save_screenshot(browser, &format!("{width}-{view}")).await;
+    crate::screenshot(browser, &format!("{width}-{view}")).await;
     assert_eq!(found["out"], Value::Array(Vec::new()), "{view}: elements past the edge: {found}");
     assert!(found["page"].as_u64() <= found["vw"].as_u64(), "{view}: scrolls sideways: {found}");
-}
-
-async fn save_screenshot(browser: &Browser, view: &str) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = browser.client.screenshot().await.expect("a screenshot");
-    std::fs::write(dir.join(format!("{view}.png")), png).unwrap();
 }
 
 /// Whether the element with this `data-testid` is shown (rendered with a size).

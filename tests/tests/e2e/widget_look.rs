@@ -15,13 +15,6 @@ async fn save(owner: &AgentClient, look: &WidgetSettings) {
     owner.http.expect::<_, wire::WorkspaceSettings>(agent::SET_WIDGET.at(&[]), look).await;
 }
 
-async fn screenshot(browser: &Browser, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = browser.client.screenshot().await.expect("a screenshot");
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
-
 /// How the team sees the conversation's closing: its source and who did it.
 async fn closing(
     owner: &AgentClient,
@@ -71,7 +64,7 @@ async fn the_owners_look_and_language_reach_the_lead_who_ends_the_chat() {
     let lang = lead.run("return document.querySelector('[data-testid=widget]').lang").await;
     assert_eq!(lang, "de");
     assert!(!lead.all("team").await.is_empty());
-    screenshot(&lead, "widget-home-1280-de").await;
+    crate::screenshot(&lead, "widget-home-1280-de").await;
 
     lead.click("start-conversation").await;
     lead.type_into("composer-input", "Hallo!").await;
@@ -87,7 +80,7 @@ async fn the_owners_look_and_language_reach_the_lead_who_ends_the_chat() {
     let first = list[0].id.clone();
     assert_eq!(owner.detail(&first).await.conversation.status, ConversationStatus::Open);
     lead.click("end-conversation").await;
-    screenshot(&lead, "widget-end-confirm-1280-de").await;
+    crate::screenshot(&lead, "widget-end-confirm-1280-de").await;
     lead.click("confirm-end").await;
     lead.find("home").await;
     let ended =
