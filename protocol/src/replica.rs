@@ -41,12 +41,12 @@ impl Replica {
 
     /// The loaded history of a conversation; `None` if it was never loaded.
     pub fn messages(&self, id: &ConversationId) -> Option<&[Message]> {
-        entry(&self.messages, id).map(Vec::as_slice)
+        loaded(&self.messages, id).map(Vec::as_slice)
     }
 
     /// The loaded timeline of a conversation.
     pub fn timeline(&self, id: &ConversationId) -> Option<&[EventFrame]> {
-        entry(&self.timelines, id).map(Vec::as_slice)
+        loaded(&self.timelines, id).map(Vec::as_slice)
     }
 
     /// Records a conversation's log read over HTTP, merged with frames that arrived meanwhile.
@@ -102,10 +102,8 @@ impl Replica {
             return false;
         }
         self.last_seq = frame.seq;
-        if let Some((_, timeline)) = frame
-            .event
-            .conversation_id()
-            .and_then(|id| self.timelines.iter_mut().find(|(of, _)| of == id))
+        if let Some(timeline) =
+            frame.event.conversation_id().and_then(|id| loaded_mut(&mut self.timelines, id))
         {
             timeline.push(frame.clone());
         }
@@ -219,8 +217,17 @@ fn add_message(list: &mut Vec<Message>, message: Message) {
     }
 }
 
-fn entry<'a, T>(lists: &'a [(ConversationId, T)], id: &ConversationId) -> Option<&'a T> {
+/// The list kept for conversation `id`, if it was loaded.
+fn loaded<'a, T>(lists: &'a [(ConversationId, T)], id: &ConversationId) -> Option<&'a T> {
     lists.iter().find(|(of, _)| of == id).map(|(_, list)| list)
+}
+
+/// [`loaded`], to change.
+fn loaded_mut<'a, T>(
+    lists: &'a mut [(ConversationId, T)],
+    id: &ConversationId,
+) -> Option<&'a mut T> {
+    lists.iter_mut().find(|(of, _)| of == id).map(|(_, list)| list)
 }
 
 /// The list kept for conversation `id`, made empty if there is none yet.
