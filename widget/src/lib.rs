@@ -10,6 +10,11 @@ mod session;
 pub mod state;
 pub mod texts;
 
+/// The widget's own allocator: a fraction of dlmalloc's code (see `porch-heap`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: porch_heap::Heap = porch_heap::Heap::new();
+
 /// Mounts the widget for the workspace key in the page's `?key=`.
 pub fn start() {
     let key = web_sys::window()

@@ -66,8 +66,8 @@ fn cargo() -> Command {
 }
 
 /// Builds the widget (`dist/widget`) and the inbox (`dist/app`) in release with Trunk, offline,
-/// copies the API reference's files (`dist/docs`), with brotli and gzip copies of each file
-/// for the server to send.
+/// minifies their JavaScript, copies the API reference's files (`dist/docs`), with brotli and
+/// gzip copies of each file for the server to send.
 fn build_ui(tools: &Tools) -> Result {
     for dir in [root(), root().join("inbox")] {
         sh(tools.command("trunk").args(["build", "--release", "--offline"]).current_dir(dir))?;
@@ -78,7 +78,9 @@ fn build_ui(tools: &Tools) -> Result {
         let from = tools.swagger_ui().join(file);
         std::fs::copy(&from, docs.join(file)).map_err(|e| format!("{}: {e}", from.display()))?;
     }
-    tools::precompress(tools, &[root().join("dist/widget"), root().join("dist/app"), docs])
+    let apps = [root().join("dist/widget"), root().join("dist/app")];
+    tools::minify(tools, &apps)?;
+    tools::precompress(tools, &[&apps[..], &[docs]].concat())
 }
 
 fn run(args: &[String]) -> Result {

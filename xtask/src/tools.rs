@@ -13,6 +13,8 @@ const BINARYEN: &str = "132";
 const AXE_CORE: &str = "4";
 /// The API reference page (`/api/docs`): its files are copied into `dist/docs`.
 const SWAGGER_UI: &str = "5";
+/// Minifies the wasm-bindgen glue, which Trunk's own minifier cannot parse.
+const TERSER: &str = "5";
 /// From PyPI, into the tools folder's `python/`: the SMTP server the e-mail tests start, the
 /// independent verifier of webhook signatures, and the OpenAPI-driven API tester.
 const PYTHON_PACKAGES: [(&str, &str); 3] =
@@ -96,12 +98,15 @@ impl Tools {
             self.version_of("wasm-opt").is_some_and(|v| v.contains(&format!("version {BINARYEN}")));
         let has_axe = self.tools_dir.join("node_modules/axe-core/axe.min.js").exists();
         let has_swagger = self.swagger_ui().join("swagger-ui-bundle.js").exists();
-        if has_binaryen && has_axe && has_swagger {
+        let has_terser = self.tools_dir.join("node_modules/terser/package.json").exists();
+        if has_binaryen && has_axe && has_swagger && has_terser {
             return Ok(());
         }
         std::fs::create_dir_all(&self.tools_dir)
             .map_err(|e| format!("{}: {e}", self.tools_dir.display()))?;
-        println!("xtask: installing binaryen@{BINARYEN} (wasm-opt), axe-core and swagger-ui-dist");
+        println!(
+            "xtask: installing binaryen@{BINARYEN} (wasm-opt), axe-core, swagger-ui-dist, terser"
+        );
         sh(self
             .command("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
@@ -110,6 +115,7 @@ impl Tools {
                 format!("binaryen@{BINARYEN}"),
                 format!("axe-core@{AXE_CORE}"),
                 format!("swagger-ui-dist@{SWAGGER_UI}"),
+                format!("terser@{TERSER}"),
             ]))
     }
 
@@ -180,6 +186,16 @@ fn wasm_bindgen_version() -> Result<String> {
 }
 
 /// Brotli and gzip copies beside the built files of `dirs` (`xtask/precompress.js`).
+/// Minifies the JavaScript Trunk left unminified, keeping the pages' integrity digests true.
+pub fn minify(tools: &Tools, dirs: &[PathBuf]) -> Result {
+    let script = crate::root().join("xtask/minify.js");
+    sh(tools
+        .command("node")
+        .arg(script)
+        .args(dirs)
+        .env("NODE_PATH", tools.tools_dir.join("node_modules")))
+}
+
 pub fn precompress(tools: &Tools, dirs: &[PathBuf]) -> Result {
     let script = crate::root().join("xtask/precompress.js");
     sh(tools.command("node").arg(script).args(dirs))

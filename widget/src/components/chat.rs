@@ -106,8 +106,8 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             });
         }
     };
-    let t = move || ctx.t.get();
-    let lang = move || ctx.t.get().lang;
+    // The language is settled before a conversation first shows.
+    let t = ctx.t.get_untracked();
     // The team hears the lead typing, told at most every few seconds.
     let told_typing = StoredValue::new(0.0);
     let typed = {
@@ -137,7 +137,7 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
         let id = id.clone();
         move || {
             ctx.typing.get().filter(|(c, ..)| Some(c) == id.as_ref()).map(|(_, name, _)| {
-                view! { <p class="muted" data-testid="typing">{format!("{name} {}", t().typing)}</p> }
+                view! { <p class="muted" data-testid="typing">{format!("{name} {}", t.typing)}</p> }
             })
         }
     };
@@ -147,7 +147,7 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
         <section class="chat" data-testid="chat">
             <div class="chat-top">
                 <button class="link" type="button" data-testid="back" on:click=move |_| ctx.screen.set(Screen::Home)>
-                    {move || t().back}
+                    {t.back}
                 </button>
                 {move || {
                     let c = conversation.get().filter(|_| ctx.look.with(|l| l.lead_may_end))?;
@@ -155,7 +155,7 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                     (c.status == ConversationStatus::Open && !confirming.get()).then(|| view! {
                         <button class="link end" type="button" data-testid="end-conversation"
                             on:click=move |_| confirming.set(true)>
-                            {t().end}
+                            {t.end}
                         </button>
                     })
                 }}
@@ -163,23 +163,23 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             {let end_id = id.clone(); move || confirming.get().then(|| {
                 let id = end_id.clone();
                 view! {
-                    <div class="confirm" role="group" aria-label=t().end>
-                        <span>{t().end_confirm}</span>
+                    <div class="confirm" role="group" aria-label=t.end>
+                        <span>{t.end_confirm}</span>
                         <button class="primary" type="button" data-testid="confirm-end"
                             on:click=move |_| {
                                 confirming.set(false);
                                 if let Some(id) = id.clone() { ctx.end(id) }
                             }>
-                            {t().end}
+                            {t.end}
                         </button>
                         <button class="link" type="button" data-testid="cancel-end"
                             on:click=move |_| confirming.set(false)>
-                            {t().cancel}
+                            {t.cancel}
                         </button>
                     </div>
                 }
             })}
-            <ol class="messages" data-testid="messages" aria-label=move || t().message>
+            <ol class="messages" data-testid="messages" aria-label=t.message>
                 {move || {
                     let messages = messages();
                     // "Seen" under the lead's last message, once the team has read it.
@@ -192,8 +192,8 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                             <li class=if mine { "message mine" } else { "message theirs" } data-testid="message">
                                 {(!mine).then(|| m.author_name.clone().map(|n| view! { <span class="author">{n}</span> }))}
                                 <span class="body">{m.body.clone()}</span>
-                                <time data-testid="message-time">{time_of(m.created_at, lang())}</time>
-                                {seen.then(|| view! { <span class="seen" data-testid="seen">{t().seen}</span> })}
+                                <time data-testid="message-time">{time_of(m.created_at, t.lang)}</time>
+                                {seen.then(|| view! { <span class="seen" data-testid="seen">{t.seen}</span> })}
                             </li>
                         }
                     }).collect_view()
@@ -207,7 +207,7 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                 });
                 let (id, menu) = (id.clone()?, ctx.bot.get()?);
                 with_bot.then(|| view! {
-                    <div class="bot-menu" role="group" aria-label=t().quick>
+                    <div class="bot-menu" role="group" aria-label=t.quick>
                         {menu.questions.into_iter().enumerate().map(|(index, question)| {
                             let id = id.clone();
                             view! {
@@ -219,7 +219,7 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                         }).collect_view()}
                         <button type="button" class="chip person" data-testid="talk-to-person"
                             on:click=move |_| ctx.choose(id.clone(), wire::BotChoice::Person)>
-                            {t().person}
+                            {t.person}
                         </button>
                     </div>
                 })
@@ -227,14 +227,14 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             // Always present, so screen readers announce what appears in them.
             <div class="notice-region" role="status" aria-live="polite">
                 {move || notice.get().map(|n| view! { <p class="notice" data-testid="close-notification">{n}</p> })}
-                {move || unsent.get().then(|| view! { <p class="muted" data-testid="unsent">{t().unsent}</p> })}
+                {move || unsent.get().then(|| view! { <p class="muted" data-testid="unsent">{t.unsent}</p> })}
                 {typing}
             </div>
             {move || asks_email().then(|| {
                 let required = ctx.ask_email.get() == wire::AskEmail::Required;
                 view! {
                     <label class="ask-email">
-                        {if required { t().email } else { t().email_optional }}
+                        {if required { t.email } else { t.email_optional }}
                         <input type="email" autocomplete="email" data-testid="lead-email" required=required
                             form="porch-composer"
                             prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
@@ -242,9 +242,9 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                 }
             })}
             <form class="composer" id="porch-composer" data-testid="composer" on:submit=send>
-                <label for="porch-input" class="sr-only">{move || t().message}</label>
+                <label for="porch-input" class="sr-only">{t.message}</label>
                 <input id="porch-input" type="text" autocomplete="off" data-testid="composer-input" node_ref=input
-                    placeholder=move || if disabled.get() { t().closed_input } else { t().write }
+                    placeholder=move || if disabled.get() { t.closed_input } else { t.write }
                     prop:value=move || text.get()
                     on:input=move |ev| {
                         pending_id.set_value(None);
@@ -254,13 +254,13 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
                     disabled=disabled />
                 <button type="submit" class="primary" data-testid="send"
                     disabled=move || disabled.get() || sending.get()>
-                    {move || if sending.get() { t().sending } else { t().send }}
+                    {move || if sending.get() { t.sending } else { t.send }}
                 </button>
             </form>
             {move || disabled.get().then(|| view! {
                 <button class="link" type="button" data-testid="start-new"
                     on:click=move |_| ctx.screen.set(Screen::Draft)>
-                    {t().start}
+                    {t.start}
                 </button>
             })}
         </section>

@@ -10,23 +10,22 @@ use crate::state::shown_status;
 /// The Home sidebar: who answers and how soon, then the lead's conversations, newest first.
 #[component]
 pub(super) fn Home(ctx: Ctx) -> impl IntoView {
-    let t = move || ctx.t.get();
+    // The language is settled before Home first shows.
+    let t = ctx.t.get_untracked();
     let conversations = move || ctx.replica.with(|r| r.conversations().to_vec());
     let greeting = move || {
         ctx.look.with(|l| match l.greeting.is_empty() {
-            true => t().greeting.to_owned(),
+            true => t.greeting.to_owned(),
             false => l.greeting.clone(),
         })
     };
     // Away outside office hours says so above; within them, whether someone is here now.
     let reply = move || {
         let online = ctx.team.with(|team| team.iter().any(|f| f.online));
-        ctx.away.with(Option::is_none).then(|| {
-            if online {
-                t().reply_minutes
-            } else {
-                t().reply_hours
-            }
+        ctx.away.with(Option::is_none).then_some(if online {
+            t.reply_minutes
+        } else {
+            t.reply_hours
         })
     };
     view! {
@@ -49,17 +48,16 @@ pub(super) fn Home(ctx: Ctx) -> impl IntoView {
             </div>
             <button class="primary" type="button" data-testid="start-conversation"
                 on:click=move |_| ctx.start_new()>
-                {move || t().start}
+                {t.start}
             </button>
-            <h2>{move || t().yours}</h2>
+            <h2>{t.yours}</h2>
             {move || conversations().is_empty().then(|| view! {
-                <p class="muted" data-testid="no-history">{t().none_yet}</p>
+                <p class="muted" data-testid="no-history">{t.none_yet}</p>
             })}
             // Unkeyed lists: rows are rebuilt in place. A lead's lists are short, and keyed
             // diffing would add its machinery to every visitor's download.
             <ul class="history">
                 {move || conversations().into_iter().map(|c| {
-                        let t = t();
                         let id = c.id.clone();
                         let kind = match c.kind { ConversationKind::Bot => t.bot, ConversationKind::Live => t.live };
                         let shown = ctx.replica.with(|r| shown_status(&c, &r.options));
