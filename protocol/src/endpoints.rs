@@ -111,6 +111,9 @@ pub struct ConversationDetail {
 pub struct LeadConversationDetail {
     pub conversation: LeadConversation,
     pub messages: Vec<Message>,
+    /// The team has seen the lead's messages sent until then (absent: none yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_until: Option<crate::Millis>,
 }
 
 // ---- Agent (inbox) endpoints -------------------------------------------------------------

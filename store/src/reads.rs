@@ -1,6 +1,6 @@
 //! How far each member has read each conversation, and what they have not read yet.
 
-use porch_protocol::{AgentId, ConversationId, UnreadCount, WorkspaceId};
+use porch_protocol::{AgentId, ConversationId, Millis, UnreadCount, WorkspaceId};
 
 use crate::Result;
 
@@ -18,4 +18,13 @@ pub trait Reads {
 
     /// The lead's messages `agent` has not read, per open conversation of `workspace` with any.
     async fn unread(&self, workspace: &WorkspaceId, agent: &AgentId) -> Result<Vec<UnreadCount>>;
+
+    /// Until when the team has seen `conversation` (of `workspace`): the time of its newest
+    /// message at or before the furthest read mark of any member; `None` when none has read
+    /// any of it. The lead's widget shows their messages until then as seen.
+    async fn seen_until(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+    ) -> Result<Option<Millis>>;
 }

@@ -80,6 +80,14 @@ impl Ctx {
         });
     }
 
+    /// The team has seen the lead's messages in `conversation` sent until `at`.
+    pub fn seen_until(self, conversation: ConversationId, at: i64) {
+        self.seen.update(|seen| {
+            seen.retain(|(id, _)| *id != conversation);
+            seen.push((conversation, at));
+        });
+    }
+
     pub fn fail(&self, e: wire::ApiError) {
         self.error.set(Some(e));
     }
@@ -140,12 +148,18 @@ impl Ctx {
         spawn_local(async move {
             let token = self.token.get_untracked();
             match client::call(widget::CONVERSATION.at(&[id.as_str()]), &(), Some(&token)).await {
-                Ok(detail) => self.replica.update(|r| {
-                    if r.conversation(&id).is_none() {
-                        r.upsert(detail.conversation.into());
+                Ok(detail) => {
+                    // Seen before this page was loaded (the live signal is not kept).
+                    if let Some(at) = detail.seen_until {
+                        self.seen_until(id.clone(), at);
                     }
-                    r.load_messages(id, detail.messages);
-                }),
+                    self.replica.update(|r| {
+                        if r.conversation(&id).is_none() {
+                            r.upsert(detail.conversation.into());
+                        }
+                        r.load_messages(id, detail.messages);
+                    })
+                }
                 Err(e) => self.fail(e),
             }
         });

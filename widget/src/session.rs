@@ -60,10 +60,7 @@ pub(crate) async fn open(
                     return ctx.typing_heard(conversation_id, name)
                 }
                 LeadServerFrame::Seen { conversation_id, at } => {
-                    return ctx.seen.update(|seen| {
-                        seen.retain(|(id, _)| *id != conversation_id);
-                        seen.push((conversation_id, at));
-                    })
+                    return ctx.seen_until(conversation_id, at)
                 }
                 LeadServerFrame::Ready { .. } | LeadServerFrame::Error(_) => return,
             };

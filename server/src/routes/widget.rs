@@ -313,9 +313,11 @@ async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<wire::LeadConversationDetail>, ApiError> {
     let conversation = own_conversation(&state, &lead, &ConversationId(id)).await?.for_lead();
-    let messages = state.store.messages(&lead.0.workspace_id, &conversation.id).await?;
+    let workspace = &lead.0.workspace_id;
+    let messages = state.store.messages(workspace, &conversation.id).await?;
     let messages = messages.into_iter().map(wire::Message::for_lead).collect();
-    Ok(Json(wire::LeadConversationDetail { conversation, messages }))
+    let seen_until = state.store.seen_until(workspace, &conversation.id).await?;
+    Ok(Json(wire::LeadConversationDetail { conversation, messages, seen_until }))
 }
 
 async fn post_message(

@@ -1,7 +1,7 @@
 //! [`Reads`] for [`SqlStore`]: one row per member and conversation read.
 
 use porch_protocol::{
-    AgentId, AuthorKind, ConversationId, ConversationStatus, UnreadCount, WorkspaceId,
+    AgentId, AuthorKind, ConversationId, ConversationStatus, Millis, UnreadCount, WorkspaceId,
 };
 use sqlx::Row;
 
@@ -35,6 +35,25 @@ impl Reads for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn seen_until(
+        &self,
+        workspace: &WorkspaceId,
+        conversation: &ConversationId,
+    ) -> Result<Option<Millis>> {
+        let row = sqlx::query(
+            "SELECT MAX(m.created_at) AS until
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE m.conversation_id = $1 AND c.workspace_id = $2
+               AND m.seq <= (SELECT MAX(r.seq) FROM conversation_reads r
+                             WHERE r.conversation_id = $1)",
+        )
+        .bind(conversation.as_str())
+        .bind(workspace.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<Option<i64>, _>("until")?)
     }
 
     async fn unread(&self, workspace: &WorkspaceId, agent: &AgentId) -> Result<Vec<UnreadCount>> {

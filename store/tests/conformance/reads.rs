@@ -21,6 +21,7 @@ pub async fn unread_counts_follow_each_members_read_marks(store: Arc<dyn Store>)
     };
     let everything = sorted(vec![count(&first, 2), count(&second, 1)]);
     assert_eq!(store.unread(&ws.id, &me).await.unwrap(), everything);
+    assert_eq!(store.seen_until(&ws.id, &first).await.unwrap(), None, "nobody read it");
 
     // Read up to the first message: one is left. Marks are per member, and never move back.
     assert!(store.mark_read(&ws.id, &me, &first, started).await.unwrap());
@@ -28,12 +29,21 @@ pub async fn unread_counts_follow_each_members_read_marks(store: Arc<dyn Store>)
     let after = sorted(vec![count(&first, 1), count(&second, 1)]);
     assert_eq!(store.unread(&ws.id, &me).await.unwrap(), after);
     assert_eq!(store.unread(&ws.id, &you).await.unwrap(), everything);
+    // The lead's first message is seen (it was posted at NOW), the second not yet.
+    assert_eq!(store.seen_until(&ws.id, &first).await.unwrap(), Some(NOW));
+    assert_eq!(store.seen_until(&other.id, &first).await.unwrap(), None, "not theirs");
+    assert_eq!(store.seen_until(&ws.id, &second).await.unwrap(), None);
 
     // A mark past the log stops at its end: what comes later is unread.
     assert!(store.mark_read(&ws.id, &me, &second, u64::MAX).await.unwrap());
     let decide = lead_posts(lead_message(&bob, "Hello?", None), NOW + 2);
     store.record(&ws.id, Some(&second), Actor::System, NOW + 2, decide).await.unwrap();
     assert!(store.unread(&ws.id, &me).await.unwrap().contains(&count(&second, 1)));
+    // Seen until the message read, not the one after it; the furthest mark of anyone counts.
+    assert_eq!(store.seen_until(&ws.id, &second).await.unwrap(), Some(NOW));
+    let them = AgentId(id("agent"));
+    assert!(store.mark_read(&ws.id, &them, &second, u64::MAX).await.unwrap());
+    assert_eq!(store.seen_until(&ws.id, &second).await.unwrap(), Some(NOW + 2));
 
     // Another workspace's conversation is not found, and its counts are its own.
     assert!(!store.mark_read(&other.id, &me, &first, 1).await.unwrap());

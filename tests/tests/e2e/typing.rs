@@ -1,5 +1,6 @@
 //! Typing, both ways: the lead's shows in the team's conversation and the member's in the
-//! widget, each ended by the message that was being typed.
+//! widget, each ended by the message that was being typed. And "Seen" under the lead's last
+//! message once a member has read it, live and after a reload.
 
 use porch_server::demo;
 use porch_tests::browser::Browser;
@@ -34,6 +35,28 @@ async fn typing_shows_on_the_other_side_until_the_message_comes() {
     agent.click("reply-send").await;
     lead.wait_for_text("message", "Sure, go ahead").await;
     assert!(lead.all("typing").await.is_empty(), "the reply ends the member's typing");
+    for browser in [lead, agent] {
+        browser.close().await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
+async fn the_lead_sees_that_the_team_read_them_also_after_a_reload() {
+    let server = TestServer::start().await;
+    let lead = Browser::lead_who_wrote(&server.base, demo::WIDGET_KEY, "Hello").await;
+    assert!(lead.all("seen").await.is_empty(), "nobody has read it yet");
+    let agent = Browser::start().await;
+    agent.sign_in(&server.base, demo::AGENT.1, demo::AGENT.2).await;
+    agent.click("conversation-item").await;
+    agent.wait_for_text("message", "Hello").await;
+    lead.wait_for_text("seen", "Seen").await;
+
+    // A reload keeps it: the widget asks the server, the live signal is long gone.
+    lead.open_widget(&server.base, demo::WIDGET_KEY).await;
+    lead.click("conversation-item").await;
+    lead.wait_for_text("message", "Hello").await;
+    lead.wait_for_text("seen", "Seen").await;
     for browser in [lead, agent] {
         browser.close().await;
     }

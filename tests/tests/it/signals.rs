@@ -1,6 +1,7 @@
-//! Typing and "seen": fleeting signals, pushed to the sockets that may hear them and kept
-//! nowhere. A lead's typing reaches the team, never another lead; a member's typing and reads
-//! reach that conversation's lead alone; on PostgreSQL, sockets on another server hear them.
+//! Typing and "seen": fleeting signals, pushed to the sockets that may hear them. A lead's
+//! typing reaches the team, never another lead; a member's typing and reads reach that
+//! conversation's lead alone; on PostgreSQL, sockets on another server hear them. What was
+//! seen is also answered when the lead opens the conversation again (a reload).
 
 use porch_protocol::api::{agent, widget};
 use porch_protocol::{self as wire, ConversationId, LeadServerFrame, ServerFrame};
@@ -110,7 +111,37 @@ async fn a_members_read_tells_the_lead_their_messages_are_seen() {
     assert_eq!(answer.status, 204, "{}", answer.text);
     let heard = lead_signal(&mut lead_socket).await;
     let at = server.clock_now();
-    assert_eq!(heard, LeadServerFrame::Seen { conversation_id: conversation.id, at });
+    let id = conversation.id.clone();
+    assert_eq!(heard, LeadServerFrame::Seen { conversation_id: id.clone(), at });
+}
+
+#[tokio::test]
+async fn a_reopened_conversation_says_until_when_the_team_has_seen_it() {
+    let server = TestServer::start().await;
+    let agent = AgentClient::demo(&server).await;
+    let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let conversation = lead.start("Is my order on its way?").await;
+    let read = || lead.http.expect(widget::CONVERSATION.at(&[conversation.id.as_str()]), &());
+    let detail: wire::LeadConversationDetail = read().await;
+    assert_eq!(detail.seen_until, None, "nobody has read it");
+    let first_at = detail.messages[0].created_at;
+
+    // Read up to the first message; the lead's next one is not seen yet.
+    let seq = agent.detail(&conversation.id).await.events.last().unwrap().seq;
+    let answer = agent
+        .http
+        .call(agent::MARK_READ.at(&[conversation.id.as_str()]), &wire::MarkRead { seq })
+        .await;
+    assert_eq!(answer.status, 204, "{}", answer.text);
+    server.advance(5_000);
+    lead.say(&conversation.id, "Hello?").await;
+    let detail: wire::LeadConversationDetail = read().await;
+    assert_eq!(detail.seen_until, Some(first_at));
+
+    // Another lead of the workspace cannot read it at all.
+    let stranger = LeadClient::open(&server, demo::WIDGET_KEY).await;
+    let call = widget::CONVERSATION.at(&[conversation.id.as_str()]);
+    stranger.http.call(call, &()).await.assert_error(404, "not_found");
 }
 
 #[tokio::test]
