@@ -6,6 +6,7 @@ use axum::http::{header, request::Parts, HeaderMap};
 use blake2::{Blake2b512, Digest};
 use porch_store::{AgentRecord, ContactRecord};
 
+use crate::visitors::{Visitor, FRESH_MILLIS};
 use crate::{ApiError, AppState};
 
 pub const SESSION_COOKIE: &str = "porch_session";
@@ -102,9 +103,37 @@ pub struct Lead(pub ContactRecord);
 
 impl Lead {
     pub async fn from_token(state: &AppState, token: &str) -> Result<Lead, ApiError> {
+        Lead::from_hash(state, &token_hash(token)).await
+    }
+
+    async fn from_hash(state: &AppState, hash: &str) -> Result<Lead, ApiError> {
         let used_since = state.clock.now().saturating_sub(VISITOR_TOKEN_MILLIS);
-        let contact = state.store.contact_by_token(&token_hash(token), used_since).await?;
+        let contact = state.store.contact_by_token(hash, used_since).await?;
         contact.map(Lead).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// A lead by their visitor token, for the routes that need only who and where (a message: the
+/// store refuses it for a blocked lead or another lead's conversation). Believed for a few
+/// seconds after the store verified it ([`crate::visitors`]).
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let hash = token_hash(bearer(&parts.headers).ok_or(ApiError::Unauthorized)?);
+        let now = state.clock.now();
+        if let Some(visitor) = state.visitors.get(&hash, now) {
+            return Ok(visitor);
+        }
+        // Believed for the next few seconds only if it stays unexpired that long.
+        let lasting = (now + FRESH_MILLIS).saturating_sub(VISITOR_TOKEN_MILLIS);
+        if let Some(contact) = state.store.contact_by_token(&hash, lasting).await? {
+            let visitor = Visitor { id: contact.id, workspace_id: contact.workspace_id };
+            state.visitors.verified(hash, visitor.clone(), now);
+            return Ok(visitor);
+        }
+        let Lead(contact) = Lead::from_hash(state, &hash).await?;
+        Ok(Visitor { id: contact.id, workspace_id: contact.workspace_id })
     }
 }
 

@@ -31,6 +31,7 @@ pub mod signals;
 pub mod summarizer;
 mod throttle;
 pub mod tokens;
+pub mod visitors;
 pub mod webhooks;
 mod writer;
 mod ws;
@@ -100,6 +101,8 @@ pub struct AppState {
     writer: Arc<writer::Writer>,
     /// Webhook deliveries: the HTTP client, the operator's choices, the loop's wake-up.
     pub webhooks: Arc<webhooks::Webhooks>,
+    /// Visitor tokens verified in the last few seconds.
+    pub visitors: Arc<visitors::Visitors>,
 }
 
 impl AppState {
@@ -129,6 +132,7 @@ impl AppState {
             workspace_locks: Arc::default(),
             writer: Arc::default(),
             webhooks: Arc::default(),
+            visitors: Arc::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::error::{Json, Query};
 use crate::hub::Audience;
 use crate::limits::{self, ClientIp};
 use crate::service::{new_id, new_message_id};
+use crate::visitors::Visitor;
 use crate::{ApiError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -194,16 +195,17 @@ async fn end_session(
     headers: axum::http::HeaderMap,
     _lead: Lead,
 ) -> Result<StatusCode, ApiError> {
-    let token = crate::auth::bearer(&headers).unwrap_or_default();
-    state.store.delete_visitor_token(&token_hash(token)).await?;
+    let hash = token_hash(crate::auth::bearer(&headers).unwrap_or_default());
+    state.store.delete_visitor_token(&hash).await?;
+    state.visitors.forget(&hash);
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn lead_message(lead: &Lead, body: String, client_id: Option<String>) -> NewMessage {
+fn lead_message(lead: &ContactId, body: String, client_id: Option<String>) -> NewMessage {
     NewMessage {
         id: new_message_id(),
         author_kind: AuthorKind::Contact,
-        author_id: Some(lead.0.id.0.clone()),
+        author_id: Some(lead.0.clone()),
         author_name: None,
         body,
         client_id,
@@ -234,7 +236,7 @@ async fn start(
     let take =
         state.limits.take(&limits::STARTS_PER_LEAD, lead.0.id.as_str(), state.clock.now())?;
     let id = ConversationId(new_id());
-    let first = req.body.map(|body| lead_message(&lead, body, req.client_id));
+    let first = req.body.map(|body| lead_message(&lead.0.id, body, req.client_id));
     let (cid, contact) = (id.clone(), lead.0.id.clone());
     let blocked = lead.0.blocked;
     // The conversation starts knowing who the lead is, for the team's open inboxes.
@@ -322,20 +324,21 @@ async fn read(
 
 async fn post_message(
     State(state): State<AppState>,
-    lead: Lead,
+    lead: Visitor,
     Path(id): Path<String>,
     Json(req): Json<wire::PostMessage>,
 ) -> Result<(StatusCode, Json<wire::Message>), ApiError> {
-    // Another lead's conversation is not found: the store checks whose it is.
+    // Another lead's conversation is not found, and a blocked lead is refused: the store
+    // checks both when it decides.
     let conversation = ConversationId(id);
     let now = state.clock.now();
     let takes = [
-        state.limits.take(&limits::MESSAGES_PER_LEAD, lead.0.id.as_str(), now)?,
+        state.limits.take(&limits::MESSAGES_PER_LEAD, lead.id.as_str(), now)?,
         state.limits.take(&limits::MESSAGES_PER_CONVERSATION, conversation.as_str(), now)?,
     ];
-    let message = lead_message(&lead, req.body, req.client_id);
-    let actor = Actor::Contact(lead.0.id.clone());
-    let workspace = &lead.0.workspace_id;
+    let message = lead_message(&lead.id, req.body, req.client_id);
+    let actor = Actor::Contact(lead.id.clone());
+    let workspace = &lead.workspace_id;
     let takes = takes.into_iter().flatten().collect();
     let stored = state.post_message(workspace, &conversation, actor, message, takes).await?;
     Ok((StatusCode::CREATED, Json(stored)))

@@ -215,6 +215,8 @@ async fn ending_a_widget_session_forgets_the_lead_on_this_device() {
     let server = TestServer::start().await;
     let lead = LeadClient::open(&server, demo::WIDGET_KEY).await;
     let conversation = lead.start("my private question").await;
+    // A message first: this server now believes the token for a few seconds.
+    assert_eq!(lead.say(&conversation.id, "one more").await.status, 201);
     Http::new(&server)
         .post("/api/v1/widget/session/end", json!({}))
         .await
