@@ -46,6 +46,8 @@ pub(crate) struct Ctx {
     pub typing: RwSignal<Option<(ConversationId, String, f64)>>,
     /// Per conversation, up to when the team has seen the lead's messages (server time).
     pub seen: RwSignal<Vec<(ConversationId, i64)>>,
+    /// The next conversation opened asks at once whether to end it (Home's end button).
+    pub ask_end: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -64,6 +66,7 @@ impl Ctx {
             t: RwSignal::new(&EN),
             typing: RwSignal::new(None),
             seen: RwSignal::new(Vec::new()),
+            ask_end: RwSignal::new(false),
         }
     }
 

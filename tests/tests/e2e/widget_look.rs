@@ -101,7 +101,13 @@ async fn the_owners_look_and_language_reach_the_lead_who_ends_the_chat() {
     })
     .await;
     assert_eq!(lead.all("end-from-home").await.len(), 1, "only the open one can be ended");
+    // It asks first, in the conversation, as ending from there does.
     lead.click("end-from-home").await;
+    lead.find("confirm-end").await;
+    lead.wait_for_text("message", "Noch eine Frage").await;
+    assert!(closing(&owner, &second).await.is_none(), "nothing ended before the lead confirms");
+    lead.click("confirm-end").await;
+    lead.find("home").await;
     let ended =
         eventually("the second to close", || async { closing(&owner, &second).await }).await;
     assert_eq!(ended.0, ClosingSource::Lead);

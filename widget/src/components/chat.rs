@@ -141,8 +141,9 @@ pub(super) fn Chat(ctx: Ctx, id: Option<ConversationId>) -> impl IntoView {
             })
         }
     };
-    // "End conversation" asks once more before it ends it.
-    let confirming = RwSignal::new(false);
+    // "End conversation" asks once more before it ends it (at once when Home's end was used).
+    let confirming = RwSignal::new(ctx.ask_end.get_untracked() && id.is_some());
+    ctx.ask_end.set(false);
     view! {
         <section class="chat" data-testid="chat">
             <div class="chat-top">

@@ -65,7 +65,8 @@ pub(super) fn Home(ctx: Ctx) -> impl IntoView {
                             ConversationStatus::Open => (t.open, "open"),
                             ConversationStatus::Closed => (t.closed, "closed"),
                         };
-                        // Ending from here too, when the owner allows it and it is still open.
+                        // Ending from here too, when the owner allows it and it is still open:
+                        // the conversation opens and asks first, as ending from it does.
                         let endable = ctx.look.with(|l| l.lead_may_end) && c.status == ConversationStatus::Open;
                         let end_id = c.id.clone();
                         view! {
@@ -83,7 +84,10 @@ pub(super) fn Home(ctx: Ctx) -> impl IntoView {
                                 {endable.then(|| view! {
                                     <button type="button" class="icon end" data-testid="end-from-home"
                                         aria-label=t.end title=t.end
-                                        on:click=move |_| ctx.end(end_id.clone())>
+                                        on:click=move |_| {
+                                            ctx.ask_end.set(true);
+                                            ctx.open(end_id.clone());
+                                        }>
                                         "×"
                                     </button>
                                 })}
