@@ -7,7 +7,7 @@
   var me = d.currentScript, key = me && me.getAttribute('data-workspace');
   if (!key) return;
   var origin = new URL(me.src).origin, frame, button, isOpen = false, ready = false, unread = 0,
-    queue = [], handlers = {}, phone = w.matchMedia('(max-width: 480px)'),
+    queue = [], handlers = {}, phone = w.matchMedia('(max-width: 480px)'), pageOverflow = null,
     // The owner's launcher: colour, side of the page and an optional text (GET /widget/keys/KEY).
     look = { color: '#0f766e', position: 'right', launcher_text: '' }, side;
 
@@ -44,6 +44,14 @@
           bottom: '88px', width: '370px', height: '560px',
           maxWidth: 'calc(100vw - 40px)', maxHeight: 'calc(100vh - 108px)', borderRadius: '12px' });
     if (button) button.style.display = full && isOpen ? 'none' : 'flex';
+    holdPage(full && isOpen);
+  }
+  // While the chat covers a phone's screen the page behind it stays still: no second scroll
+  // bar beside the chat, no scrolling the page through it. Its own overflow comes back after.
+  function holdPage(hold) {
+    var s = d.documentElement.style;
+    if (hold && pageOverflow === null) { pageOverflow = s.overflow; s.overflow = 'hidden'; }
+    else if (!hold && pageOverflow !== null) { s.overflow = pageOverflow; pageOverflow = null; }
   }
   var ICON = '<svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true" fill="none" ' +
     'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">';

@@ -32,6 +32,16 @@ async fn fits(browser: &Browser, width: u32, view: &str) {
     assert!(found["page"].as_u64() <= found["vw"].as_u64(), "{view}: scrolls sideways: {found}");
 }
 
+/// The widget is an app shell the height of its frame (its lists scroll inside it): its page
+/// never scrolls up and down either, which would show a second scroll bar.
+async fn no_page_scroll(browser: &Browser, view: &str) {
+    let sizes = browser
+        .run("const d = document.documentElement; return [d.scrollHeight, d.clientHeight];")
+        .await;
+    let [scroll, client]: [u64; 2] = serde_json::from_value(sizes.clone()).unwrap();
+    assert!(scroll <= client, "{view}: the widget's page scrolls: {sizes}");
+}
+
 /// Whether the element with this `data-testid` is shown (rendered with a size).
 async fn shown(browser: &Browser, test_id: &str) -> bool {
     let script = format!(
@@ -72,11 +82,13 @@ async fn every_view_fits(width: u32, height: u32) {
     lead.open_widget_here().await;
     lead.find("start-conversation").await;
     fits(&lead, width, "widget-home").await;
+    no_page_scroll(&lead, "widget-home").await;
     lead.click("start-conversation").await;
     lead.type_into("composer-input", "Hello from a phone, with a rather long line of text").await;
     lead.click("send").await;
     lead.wait_for_text("message", "Hello from a phone").await;
     fits(&lead, width, "widget-chat").await;
+    no_page_scroll(&lead, "widget-chat").await;
     // On a phone the widget covers the whole screen, and the launcher gives way to its close
     // button.
     lead.client.enter_parent_frame().await.unwrap();
@@ -92,6 +104,13 @@ async fn every_view_fits(width: u32, height: u32) {
     let full_screen = f[0] == 0.0 && f[1] == 0.0 && f[2] == f[4] && f[3] == f[5];
     assert_eq!(full_screen, phone, "full screen on a phone only: {frame}");
     assert_eq!(shown(&lead, "porch-launcher").await, !phone, "the launcher hides on a phone");
+    // The page behind a phone's full-screen chat holds still, and scrolls again once it shuts.
+    let page_scroll = "return getComputedStyle(document.documentElement).overflowY";
+    let held = lead.run(page_scroll).await == "hidden";
+    assert_eq!(held, phone, "the host page is held while the chat covers it");
+    lead.run("Porch.close(); return true").await;
+    assert_eq!(lead.run(page_scroll).await, "visible", "the host page scrolls again");
+    lead.run("Porch.open(); return true").await;
 
     let agent = Browser::start().await;
     agent.set_inner_size(width, height).await;
