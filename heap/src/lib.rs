@@ -32,7 +32,9 @@ struct State {
 }
 
 // SAFETY: WebAssembly without the atomics feature runs one thread; nothing else can reach the
-// state while a call is in it, and an allocator never re-enters itself.
+// state while a call is in it, and an allocator never re-enters itself. Anywhere else the heap
+// is not `Sync`, so it cannot be a program's allocator there.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 unsafe impl Sync for Heap {}
 
 impl Heap {
@@ -61,12 +63,12 @@ impl State {
     /// A fresh block of `size` bytes, aligned to `min(size, MAX_ALIGN)`, from the heap's end.
     fn cut(&mut self, size: usize) -> *mut u8 {
         let align = size.min(MAX_ALIGN);
-        let start = (self.top + align - 1) & !(align - 1);
+        let Some(start) = self.top.checked_add(align - 1).map(|top| top & !(align - 1)) else {
+            return std::ptr::null_mut();
+        };
         if start.checked_add(size).is_none_or(|end| end > self.end) {
-            let Some(pages) = (size + align).checked_next_multiple_of(PAGE).map(|b| b / PAGE)
-            else {
-                return std::ptr::null_mut();
-            };
+            let pages = size.checked_add(align).and_then(|b| b.checked_next_multiple_of(PAGE));
+            let Some(pages) = pages.map(|b| b / PAGE) else { return std::ptr::null_mut() };
             let Some(grown) = grow(pages) else { return std::ptr::null_mut() };
             // Memory only this allocator grows follows on from our end; otherwise the rest of
             // the old end is left unused.
