@@ -126,7 +126,7 @@ impl FromRequestParts<AppState> for Visitor {
             return Ok(visitor);
         }
         // Believed for the next few seconds only if it stays unexpired that long.
-        let lasting = (now + FRESH_MILLIS).saturating_sub(VISITOR_TOKEN_MILLIS);
+        let lasting = now.saturating_add(FRESH_MILLIS).saturating_sub(VISITOR_TOKEN_MILLIS);
         if let Some(contact) = state.store.contact_by_token(&hash, lasting).await? {
             let visitor = Visitor { id: contact.id, workspace_id: contact.workspace_id };
             state.visitors.verified(hash, visitor.clone(), now);
