@@ -10,6 +10,7 @@ mod calendar;
 mod canned;
 mod closing;
 mod conversation;
+pub mod intents;
 mod office_hours;
 mod plan;
 pub mod reports;

@@ -15,7 +15,8 @@ const USAGE: &str = "usage: cargo xtask <run | dist | test | bench>
   dist   build what a deployment needs: target/release/porch-server and dist/ (widget, inbox)
   test   fmt, clippy, unit, store conformance, API + WebSocket, widget (Chromium) and e2e tests
   bench  loader and widget sizes (raw, gzip, brotli); click → interactive in both apps with
-         Chromium's CPU slowed 4×; auto-close memory and firing lateness;
+         Chromium's CPU slowed 4×; intent matching (accuracy per language, matches/s);
+         auto-close memory and firing lateness;
          report pages, summaries and charts over 1,000,000 conversations (SQLite, PostgreSQL);
          RSS under wrong-login floods and 1,000 sockets; a lead's latency during a flood;
          RSS per idle socket at 10,000 and close → lead frame p99, beside nats-server;
@@ -216,6 +217,11 @@ fn bench() -> Result {
     println!();
     let example = ["run", "--quiet", "--release", "-p", "porch-tests", "--example", "ui_timing"];
     sh(tools.command("cargo").current_dir(root()).args(example))?;
+
+    println!("\nIntent matching on its labelled set (release build):");
+    let intents =
+        ["run", "--quiet", "--release", "-p", "porch-domain", "--example", "intent_bench"];
+    sh(cargo().args(intents))?;
 
     for (title, example) in [
         ("Auto-close", "auto_close_bench"),
