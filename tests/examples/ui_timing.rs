@@ -6,7 +6,8 @@
 //! - inbox: a click on a conversation → its messages are shown.
 //!
 //! Each time is taken inside the page (`performance.now()`, polled every 5 ms), so
-//! WebDriver's round trips are not in it.
+//! WebDriver's round trips are not in it. Also the widget's weight as the browser received it
+//! on its first open: the bodies of its wasm, JS and CSS responses (served compressed).
 
 use porch_server::demo;
 use porch_tests::browser::Browser;
@@ -53,6 +54,7 @@ async fn main() {
     let server = TestServer::start().await;
     let frame = "document.querySelector('[data-testid=porch-frame]').contentDocument";
     let (mut open, mut start, mut sign_in, mut conversation) = (vec![], vec![], vec![], vec![]);
+    let mut transferred = None;
     for _ in 0..RUNS {
         let lead = slowed(&format!("{}/demo?key={}", server.base, demo::WIDGET_KEY)).await;
         lead.find("porch-launcher").await;
@@ -68,6 +70,7 @@ async fn main() {
         start.push(time(&lead, &chat).await);
         // A conversation for the inbox to show.
         lead.enter_widget().await;
+        transferred.get_or_insert(lead.run(TRANSFERRED).await);
         lead.type_into("composer-input", "Hello").await;
         lead.click("send").await;
         lead.wait_for_text("message", "Hello").await;
@@ -98,4 +101,19 @@ async fn main() {
     line("widget: Start a conversation → composer ready", start);
     line("inbox: Sign in → conversation list", sign_in);
     line("inbox: conversation → its messages", conversation);
+    let bytes: Vec<(String, u64)> = serde_json::from_value(transferred.unwrap()).unwrap();
+    let shown: Vec<String> = bytes.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+    let total: u64 = bytes.iter().map(|(_, n)| n).sum();
+    println!(
+        "widget's first open as the browser received it (response bodies): {} = {total} bytes",
+        shown.join(" + ")
+    );
 }
+
+/// In the widget's page: the bytes of its wasm, JS and CSS responses as received (compressed,
+/// headers left out), from the browser's resource timing.
+const TRANSFERRED: &str = "
+    const sum = kind => performance.getEntriesByType('resource')
+        .filter(e => new URL(e.name).pathname.endsWith('.' + kind))
+        .reduce((n, e) => n + e.encodedBodySize, 0);
+    return ['wasm', 'js', 'css'].map(kind => [kind, sum(kind)]);";
