@@ -187,6 +187,26 @@ mod tests {
     }
 
     #[test]
+    fn a_member_writing_to_a_bot_conversation_takes_it_over() {
+        let reply = NewMessage {
+            author_kind: AuthorKind::Agent,
+            author_id: Some("ann".into()),
+            author_name: Some("Ann".into()),
+            ..bot_says(MessageId("m".into()), "Hi, I'm Ann, I can help")
+        };
+        let events = post_message(&with_bot(), reply.clone(), &Default::default(), 1).unwrap();
+        // Handed over first: the member's message is the team's reply in a live chat.
+        assert!(matches!(events[..], [Event::HandedToHuman { .. }, Event::MessagePosted { .. }]));
+        let live = ConversationState::open_fixture();
+        let events = post_message(&live, reply, &Default::default(), 1).unwrap();
+        assert!(matches!(events[..], [Event::MessagePosted { .. }]), "a live chat stays as it is");
+        // The bot's own messages leave the conversation with the bot.
+        let said = bot_says(MessageId("b".into()), "Anything else?");
+        let events = post_message(&with_bot(), said, &Default::default(), 1).unwrap();
+        assert!(matches!(events[..], [Event::MessagePosted { .. }]));
+    }
+
+    #[test]
     fn settings_are_checked() {
         assert!(validate_bot(bot()).is_ok());
         let no_greeting = BotSettings { greeting: " ".into(), ..bot() };

@@ -129,9 +129,16 @@ pub fn post_message(
     } else if from_lead && conversation.is_snoozed(now) {
         events.push(Event::Unsnoozed { conversation_id: conversation.id.clone() });
     }
+    let by_agent = message.author_kind == AuthorKind::Agent;
+    let with_bot = conversation.kind == ConversationKind::Bot;
+    // A member writing into the bot's conversation takes it over (from the Bot folder): it is
+    // the team's before their message, so the message counts as a reply to the lead.
+    if by_agent && with_bot {
+        events.push(Event::HandedToHuman { conversation_id: conversation.id.clone() });
+    }
     events.push(posted(&conversation.id, message, now)?);
     // Free text to the bot means the lead wants someone: the team takes over.
-    if from_lead && conversation.kind == ConversationKind::Bot {
+    if from_lead && with_bot {
         events.push(Event::HandedToHuman { conversation_id: conversation.id.clone() });
     }
     Ok(events)

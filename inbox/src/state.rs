@@ -12,12 +12,20 @@ pub enum Folder {
     Mine,
     Unassigned,
     Snoozed,
+    /// Open conversations still with the bot: the team watches them and may take one over.
+    Bot,
     Closed,
 }
 
 impl Folder {
-    pub const ALL: [Folder; 5] =
-        [Folder::Open, Folder::Mine, Folder::Unassigned, Folder::Snoozed, Folder::Closed];
+    pub const ALL: [Folder; 6] = [
+        Folder::Open,
+        Folder::Mine,
+        Folder::Unassigned,
+        Folder::Snoozed,
+        Folder::Bot,
+        Folder::Closed,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -25,11 +33,13 @@ impl Folder {
             Folder::Mine => "Mine",
             Folder::Unassigned => "Unassigned",
             Folder::Snoozed => "Snoozed",
+            Folder::Bot => "Bot",
             Folder::Closed => "Closed",
         }
     }
 
-    /// Open folders hold the team's live conversations (not the bot's), minus snoozed ones.
+    /// Open folders hold the team's live conversations (not the bot's), minus snoozed ones;
+    /// the bot's open ones are in their own folder.
     pub fn holds(self, c: &Conversation, me: &AgentId, now: Millis) -> bool {
         let live = c.status == ConversationStatus::Open && c.kind == ConversationKind::Live;
         let awake = live && !c.is_snoozed(now);
@@ -38,6 +48,7 @@ impl Folder {
             Folder::Mine => awake && c.assignee.as_ref() == Some(me),
             Folder::Unassigned => awake && c.assignee.is_none(),
             Folder::Snoozed => live && c.is_snoozed(now),
+            Folder::Bot => c.status == ConversationStatus::Open && c.kind == ConversationKind::Bot,
             Folder::Closed => c.status == ConversationStatus::Closed,
         }
     }
@@ -229,7 +240,9 @@ mod tests {
         assert_eq!(folders_of(&c, 0), [Folder::Closed]);
         c.status = ConversationStatus::Open;
         c.kind = ConversationKind::Bot;
-        assert!(folders_of(&c, 20).is_empty(), "handed to the bot: out of the agents' folders");
+        assert_eq!(folders_of(&c, 20), [Folder::Bot], "with the bot: in its folder alone");
+        c.status = ConversationStatus::Closed;
+        assert_eq!(folders_of(&c, 20), [Folder::Closed]);
     }
 
     #[wasm_bindgen_test]

@@ -249,6 +249,8 @@ fn Composer(
     // A private note instead of a reply: chosen, or the only thing a closed conversation takes.
     let noting = RwSignal::new(false);
     let as_note = move || noting.get() || !open();
+    // Writing into the bot's conversation takes it over from the bot.
+    let with_bot = move || conversation.get().is_some_and(|c| c.kind == ConversationKind::Bot);
     let picker = super::canned::Picker::new(ctx, text);
     let teller = super::typing::Teller::new();
     let insert = move |chosen: String| {
@@ -301,7 +303,11 @@ fn Composer(
                 role="combobox" aria-autocomplete="list" aria-controls="canned-list"
                 aria-expanded=move || picker.open().to_string()
                 aria-activedescendant=move || picker.open().then(|| format!("canned-{}", picker.active.get()))
-                placeholder=move || if as_note() { "Private note: only your team sees it…" } else { "Write a reply… (/ for canned replies)" }
+                placeholder=move || match (as_note(), with_bot()) {
+                    (true, _) => "Private note: only your team sees it…",
+                    (false, true) => "Write to take over from the bot… (/ for canned replies)",
+                    (false, false) => "Write a reply… (/ for canned replies)",
+                }
                 prop:value=move || text.get()
                 on:keydown=move |ev| if let Some(chosen) = picker.key(&ev) { insert(chosen) }
                 on:input=move |ev| {
