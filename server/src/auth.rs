@@ -4,6 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap};
 use blake2::{Blake2b512, Digest};
+use porch_protocol::Millis;
 use porch_store::{AgentRecord, ContactRecord};
 
 use crate::visitors::{Visitor, FRESH_MILLIS};
@@ -107,10 +108,20 @@ impl Lead {
     }
 
     async fn from_hash(state: &AppState, hash: &str) -> Result<Lead, ApiError> {
-        let used_since = state.clock.now().saturating_sub(VISITOR_TOKEN_MILLIS);
-        let contact = state.store.contact_by_token(hash, used_since).await?;
-        contact.map(Lead).ok_or(ApiError::Unauthorized)
+        let (contact, _) = verified(state, hash, state.clock.now()).await?;
+        Ok(Lead(contact))
     }
+}
+
+/// The lead behind an unexpired visitor token, and when the token was last used.
+async fn verified(
+    state: &AppState,
+    hash: &str,
+    now: Millis,
+) -> Result<(ContactRecord, Millis), ApiError> {
+    let used_since = now.saturating_sub(VISITOR_TOKEN_MILLIS);
+    let found = state.store.contact_by_token(hash, used_since).await?;
+    found.ok_or(ApiError::Unauthorized)
 }
 
 /// A lead by their visitor token, for the routes that need only who and where (a message: the
@@ -125,15 +136,14 @@ impl FromRequestParts<AppState> for Visitor {
         if let Some(visitor) = state.visitors.get(&hash, now) {
             return Ok(visitor);
         }
+        let (contact, used_at) = verified(state, &hash, now).await?;
+        let visitor = Visitor { id: contact.id, workspace_id: contact.workspace_id };
         // Believed for the next few seconds only if it stays unexpired that long.
         let lasting = now.saturating_add(FRESH_MILLIS).saturating_sub(VISITOR_TOKEN_MILLIS);
-        if let Some(contact) = state.store.contact_by_token(&hash, lasting).await? {
-            let visitor = Visitor { id: contact.id, workspace_id: contact.workspace_id };
+        if used_at >= lasting {
             state.visitors.verified(hash, visitor.clone(), now);
-            return Ok(visitor);
         }
-        let Lead(contact) = Lead::from_hash(state, &hash).await?;
-        Ok(Visitor { id: contact.id, workspace_id: contact.workspace_id })
+        Ok(visitor)
     }
 }
 

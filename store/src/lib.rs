@@ -147,12 +147,12 @@ pub trait Store: Integrations + Reads + Send + Sync + 'static {
     async fn agents(&self, workspace: &WorkspaceId) -> Result<Vec<Agent>>;
     async fn create_contact(&self, new: &NewContact) -> Result<()>;
     /// The lead behind a visitor token last used at or after `used_since` (older ones have
-    /// expired).
+    /// expired), and when the token was last used.
     async fn contact_by_token(
         &self,
         token_hash: &str,
         used_since: Millis,
-    ) -> Result<Option<ContactRecord>>;
+    ) -> Result<Option<(ContactRecord, Millis)>>;
     /// Where the lead is now: the page they opened the widget on, their browser (`None` keeps
     /// what is stored).
     async fn contact_seen(

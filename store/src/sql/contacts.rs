@@ -76,9 +76,10 @@ pub async fn contact_by_token(
     pool: &AnyPool,
     token_hash: &str,
     used_since: Millis,
-) -> Result<Option<ContactRecord>> {
+) -> Result<Option<(ContactRecord, Millis)>> {
     let row = sqlx::query(
-        "SELECT c.id, c.workspace_id, c.blocked, c.email, c.name FROM visitor_tokens t
+        "SELECT c.id, c.workspace_id, c.blocked, c.email, c.name, t.last_used_at
+         FROM visitor_tokens t
          JOIN contacts c ON c.id = t.contact_id
          WHERE t.token_hash = $1 AND t.last_used_at >= $2",
     )
@@ -87,13 +88,14 @@ pub async fn contact_by_token(
     .fetch_optional(pool)
     .await?;
     row.map(|r| {
-        Ok(ContactRecord {
+        let contact = ContactRecord {
             id: ContactId(r.try_get("id")?),
             workspace_id: WorkspaceId(r.try_get("workspace_id")?),
             blocked: r.try_get::<i64, _>("blocked")? != 0,
             email: r.try_get("email")?,
             name: r.try_get("name")?,
-        })
+        };
+        Ok((contact, r.try_get("last_used_at")?))
     })
     .transpose()
 }

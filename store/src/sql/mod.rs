@@ -274,7 +274,7 @@ impl Store for SqlStore {
         &self,
         token_hash: &str,
         used_since: Millis,
-    ) -> Result<Option<ContactRecord>> {
+    ) -> Result<Option<(ContactRecord, Millis)>> {
         contacts::contact_by_token(&self.pool, token_hash, used_since).await
     }
 

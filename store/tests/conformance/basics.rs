@@ -80,7 +80,8 @@ pub async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
         created_at: NOW,
     };
     store.create_contact(&new_contact).await.unwrap();
-    let found = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
+    let (found, used_at) = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
+    assert_eq!(used_at, NOW, "a new token counts as used when it is made");
     let expected = ContactRecord {
         id: contact.clone(),
         workspace_id: ws.id.clone(),
@@ -93,13 +94,14 @@ pub async fn agents_sessions_and_contacts(store: Arc<dyn Store>) {
     let updated = Event::ContactUpdated { contact_id: contact.clone(), name: None, email };
     let frame = store.record_workspace_event(&ws.id, Actor::System, NOW, updated).await.unwrap();
     assert_eq!(frame.contact_id.as_ref(), Some(&contact), "the frame names the lead");
-    let found = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
+    let (found, _) = store.contact_by_token("t1", NOW).await.unwrap().unwrap();
     assert_eq!(found.email.as_deref(), Some("ann@shop.example"));
     assert_eq!(store.contact_by_token("t2", 0).await.unwrap(), None);
     // A token unused since before `used_since` has expired; using it again renews it.
     assert_eq!(store.contact_by_token("t1", NOW + 1).await.unwrap(), None);
     store.touch_visitor_token("t1", NOW + 5).await.unwrap();
-    assert!(store.contact_by_token("t1", NOW + 5).await.unwrap().is_some());
+    let renewed = store.contact_by_token("t1", NOW + 5).await.unwrap();
+    assert_eq!(renewed.map(|(_, used_at)| used_at), Some(NOW + 5));
 }
 
 pub async fn starting_a_conversation_appends_numbered_events_and_projects_them(

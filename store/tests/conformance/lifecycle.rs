@@ -222,7 +222,7 @@ pub async fn identities_join_browsers_to_one_lead(store: Arc<dyn Store>) {
     // The phone claims the same identity: the laptop's contact is the lead.
     assert_eq!(store.identify_contact(&ws.id, &phone, &ada).await.unwrap(), laptop);
     store.add_visitor_token("phone-token", &laptop, NOW).await.unwrap();
-    assert_eq!(store.contact_by_token("phone-token", 0).await.unwrap().unwrap().id, laptop);
+    assert_eq!(store.contact_by_token("phone-token", 0).await.unwrap().unwrap().0.id, laptop);
     let dup = store.add_visitor_token("phone-token", &phone, NOW).await;
     assert!(matches!(dup, Err(StoreError::Conflict("visitor_token"))));
     // The same external id in another workspace is another person.
