@@ -185,8 +185,8 @@ fn wasm_bindgen_version() -> Result<String> {
     Err("wasm-bindgen is not in Cargo.lock".into())
 }
 
-/// Brotli and gzip copies beside the built files of `dirs` (`xtask/precompress.js`).
-/// Minifies the JavaScript Trunk left unminified, keeping the pages' integrity digests true.
+/// Minifies the JavaScript Trunk left unminified, keeping the pages' integrity digests true
+/// (`xtask/minify.js`).
 pub fn minify(tools: &Tools, dirs: &[PathBuf]) -> Result {
     let script = crate::root().join("xtask/minify.js");
     sh(tools
@@ -196,6 +196,7 @@ pub fn minify(tools: &Tools, dirs: &[PathBuf]) -> Result {
         .env("NODE_PATH", tools.tools_dir.join("node_modules")))
 }
 
+/// Brotli and gzip copies beside the built files of `dirs` (`xtask/precompress.js`).
 pub fn precompress(tools: &Tools, dirs: &[PathBuf]) -> Result {
     let script = crate::root().join("xtask/precompress.js");
     sh(tools.command("node").arg(script).args(dirs))

@@ -1,9 +1,14 @@
 use porch_protocol::Plan;
 use porch_tests::browser::{eventually, Browser};
-use porch_tests::{TestServer, TestWorkspace, PASSWORD};
+use porch_tests::{TestServer, PASSWORD};
 
-/// The owner switches the bot on in Settings, with one quick answer.
-async fn bot_on(owner: &Browser, server: &TestServer, team: &TestWorkspace) {
+/// A team workspace whose owner switched the bot on in Settings (one quick answer), and a lead
+/// the bot has greeted in a new conversation: (server, owner, lead).
+async fn greeted_by_the_bot() -> (TestServer, Browser, Browser) {
+    let server = TestServer::start().await;
+    let team =
+        server.team_workspace(Plan::Professional, Default::default(), Default::default()).await;
+    let (owner, lead) = tokio::join!(Browser::start(), Browser::start());
     owner.sign_in(&server.base, &team.agents[0].1, PASSWORD).await;
     owner.click("open-settings").await;
     owner.click("bot-enabled").await;
@@ -11,6 +16,10 @@ async fn bot_on(owner: &Browser, server: &TestServer, team: &TestWorkspace) {
     owner.click("bot-save").await;
     owner.wait_for_text("bot-status", "Saved").await;
     owner.click("open-settings").await; // back to the conversations
+    lead.open_widget(&server.base, &team.key).await;
+    lead.click("start-conversation").await;
+    lead.wait_for_text("message", "How can we help").await;
+    (server, owner, lead)
 }
 
 /// The owner switches the bot on in Settings; a lead gets its greeting, a quick answer, then
@@ -18,14 +27,7 @@ async fn bot_on(owner: &Browser, server: &TestServer, team: &TestWorkspace) {
 #[tokio::test]
 #[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
 async fn the_bot_answers_then_hands_the_lead_to_a_person() {
-    let server = TestServer::start().await;
-    let team =
-        server.team_workspace(Plan::Professional, Default::default(), Default::default()).await;
-    let (owner, lead) = tokio::join!(Browser::start(), Browser::start());
-    bot_on(&owner, &server, &team).await;
-    lead.open_widget(&server.base, &team.key).await;
-    lead.click("start-conversation").await;
-    lead.wait_for_text("message", "How can we help").await;
+    let (_server, owner, lead) = greeted_by_the_bot().await;
     lead.wait_for_text("quick-answer", "Opening hours?").await;
     lead.click("quick-answer").await;
     lead.wait_for_text("message", "We answer from 9 to 5.").await;
@@ -51,15 +53,7 @@ async fn the_bot_answers_then_hands_the_lead_to_a_person() {
 #[tokio::test]
 #[ignore = "needs the built UI and chromedriver: run by cargo xtask test"]
 async fn a_member_takes_a_conversation_over_from_the_bot() {
-    let server = TestServer::start().await;
-    let team =
-        server.team_workspace(Plan::Professional, Default::default(), Default::default()).await;
-    let (owner, lead) = tokio::join!(Browser::start(), Browser::start());
-    bot_on(&owner, &server, &team).await;
-    lead.open_widget(&server.base, &team.key).await;
-    lead.click("start-conversation").await;
-    lead.wait_for_text("message", "How can we help").await;
-
+    let (_server, owner, lead) = greeted_by_the_bot().await;
     owner.wait_for_text("folder-bot", "Bot 1").await;
     owner.click("folder-bot").await;
     owner.click("conversation-item").await;
